@@ -1,0 +1,77 @@
+// `bench`: lists the benchmark items, or scores responses given for them and prints the
+// report (ShapesHal-Bench, POPE, CHAIR) as JSON or as a table.
+
+import { asRecord, readJsonl } from '../jsonl';
+import { UsageError, type CommandSpec, type Flags } from '../args';
+import { benchSuite, scoreBench, type BenchReport, type BenchSuite } from '../../engine/bench/report';
+import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
+
+export const spec: CommandSpec = {
+  name: 'bench',
+  summary: 'Score responses on ShapesHal-Bench, POPE and CHAIR, or list the benchmark items.',
+  usage: 'bench (--items | --responses FILE.jsonl [--json]) [--size standard|large]',
+  flags: {
+    items: { type: 'boolean', help: 'print every item as JSONL: id, benchmark, scene, question, and its answer key' },
+    responses: { type: 'string', help: 'JSONL, one {"id": ..., "response": "..."} per line' },
+    json: { type: 'boolean', help: 'print the report as one JSON object' },
+    size: { type: 'string', help: 'benchmark size: standard (96 ShapesHal items) or large', default: 'standard' },
+  },
+};
+
+function sizeFlag(flags: Flags): BenchSize {
+  const s = flags.size;
+  if (typeof s === 'string' && s in SHAPES_HAL_SIZES) return s as BenchSize;
+  throw new UsageError(`bench: --size must be standard or large, got "${String(s)}"`);
+}
+
+function printItems(s: BenchSuite): void {
+  for (const it of s.shapesHal) console.log(JSON.stringify({ id: it.id, benchmark: 'shapesHal', type: it.type, scene: it.scene, question: it.question, reference: it.reference }));
+  for (const it of s.pope) console.log(JSON.stringify({ id: it.id, benchmark: 'pope', split: it.split, scene: it.scene, question: it.question, present: it.present }));
+  for (const it of s.chair) console.log(JSON.stringify({ id: it.id, benchmark: 'chair', scene: it.scene, question: it.question }));
+}
+
+/** Reads {"id","response"} lines; reports bad, unknown and repeated ids on stderr. */
+export function readResponses(path: string, known: Set<string>): { responses: Map<string, string>; bad: number } {
+  const responses = new Map<string, string>();
+  let bad = 0;
+  for (const l of readJsonl(path)) {
+    const r = asRecord(l.value);
+    const problem = l.error ?? (!r ? 'must be a JSON object {"id", "response"}' : typeof r.id !== 'string' ? 'field "id" must be a string' : typeof r.response !== 'string' ? 'field "response" must be a string' : !known.has(r.id) ? `field "id": no benchmark item "${r.id}" (see bench --items)` : responses.has(r.id) ? `field "id": "${r.id}" appears twice; the first is kept` : undefined);
+    if (problem || !r) {
+      bad++;
+      console.error(`${path}:${l.line}: ${problem}`);
+      continue;
+    }
+    responses.set(r.id as string, r.response as string);
+  }
+  return { responses, bad };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** Prints the report as a readable table. */
+export function printReport(rep: BenchReport): void {
+  const h = rep.shapesHal;
+  console.log(`ShapesHal-Bench (${h.n} items): score ${h.score.toFixed(2)}  hallucination ${pct(h.hallucinationRate)}  informativeness ${pct(h.informativeness)}`);
+  for (const [t, r] of Object.entries(h.byType)) console.log(`  ${t.padEnd(12)} score ${r.score.toFixed(2)}  hallucination ${pct(r.hallucinationRate)}  (n ${r.n})`);
+  console.log('POPE            accuracy precision recall   f1       yes-ratio');
+  for (const [split, m] of Object.entries(rep.pope)) console.log(`  ${split.padEnd(13)} ${pct(m.accuracy).padEnd(8)} ${pct(m.precision).padEnd(9)} ${pct(m.recall).padEnd(8)} ${pct(m.f1).padEnd(8)} ${pct(m.yesRatio)}`);
+  console.log(`CHAIR (${rep.chair.n} descriptions): CHAIR_i ${pct(rep.chair.chairI)}  CHAIR_s ${pct(rep.chair.chairS)}`);
+}
+
+export async function run(flags: Flags): Promise<number> {
+  const suite = benchSuite(sizeFlag(flags));
+  if (flags.items) {
+    printItems(suite);
+    return 0;
+  }
+  if (typeof flags.responses !== 'string') throw new UsageError('bench: give --items, or --responses FILE.jsonl');
+  const known = new Set([...suite.shapesHal, ...suite.pope, ...suite.chair].map((i) => i.id));
+  const { responses, bad } = readResponses(flags.responses, known);
+  const missing = known.size - responses.size;
+  if (missing > 0) console.error(`bench: ${missing} of ${known.size} items have no response and are left out of the report`);
+  const report = scoreBench(suite, responses);
+  if (flags.json) console.log(JSON.stringify(report));
+  else printReport(report);
+  return bad > 0 ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+// `perf`: speed figures. `perf world` times the renderer and the judge.
+
+import { UsageError, type CommandSpec, type Flags } from '../args';
+import { sampleScene } from '../../engine/world/sampler';
+import { renderScene, DEFAULT_PERCEPTION } from '../../engine/world/render';
+import { makeSftData } from '../../engine/data/sft-data';
+import { judge } from '../../engine/judge/judge';
+
+export const spec: CommandSpec = {
+  name: 'perf',
+  summary: 'Measure speed: `perf world` (renderer, judge).',
+  usage: 'perf world [--seconds S] [--json]',
+  flags: {
+    seconds: { type: 'number', help: 'time to spend on each measurement', default: 2 },
+    json: { type: 'boolean', help: 'print the figures as one JSON object' },
+  },
+};
+
+/** Runs fn repeatedly for about `seconds` and returns calls per second. */
+function rate(seconds: number, fn: (i: number) => void): number {
+  for (let i = 0; i < 50; i++) fn(i); // warm up the JIT
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < seconds * 1000) {
+    for (let k = 0; k < 50; k++) fn(n++);
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+export async function perfWorld(seconds: number): Promise<Record<string, number>> {
+  const scenes = Array.from({ length: 1000 }, (_, i) => sampleScene(i));
+  const examples = makeSftData(2000, 3);
+  const scenesPerSec = rate(seconds, (i) => renderScene(scenes[i % scenes.length]!, DEFAULT_PERCEPTION));
+  const sampledPerSec = rate(seconds, (i) => sampleScene(i));
+  const judgedPerSec = rate(seconds, (i) => {
+    const e = examples[i % examples.length]!;
+    judge(e.scene, e.question, e.response);
+  });
+  const meanWords = examples.reduce((s, e) => s + e.response.split(' ').length, 0) / examples.length;
+  return { scenesRenderedPerSec: scenesPerSec, scenesSampledPerSec: sampledPerSec, responsesJudgedPerSec: judgedPerSec, meanResponseWords: meanWords };
+}
+
+export async function run(flags: Flags, positional: string[]): Promise<number> {
+  const what = positional[0];
+  const seconds = typeof flags.seconds === 'number' && flags.seconds > 0 ? flags.seconds : 2;
+  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
+  const figures = await perfWorld(seconds);
+  if (flags.json) console.log(JSON.stringify(figures));
+  else {
+    console.log(`scenes rendered per second (48x48, default perception): ${figures.scenesRenderedPerSec!.toFixed(0)}`);
+    console.log(`scenes sampled per second:                           ${figures.scenesSampledPerSec!.toFixed(0)}`);
+    console.log(`responses judged per second (SFT-style, ${figures.meanResponseWords!.toFixed(1)} words avg): ${figures.responsesJudgedPerSec!.toFixed(0)}`);
+  }
+  return 0;
+}

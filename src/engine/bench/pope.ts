@@ -1,0 +1,132 @@
+// POPE: "is there a X in the image ?" with three present and three absent objects per scene;
+// the absent ones drawn at random, by popularity, or by co-occurrence (adversarial).
+// "yes" is the positive class.
+
+import { Rng } from '../world/rng';
+import type { Scene } from '../world/scene';
+import { benchSeed, CATEGORIES, categoryKey, sampleScene, sceneCategories, trainingStats, type Category } from '../world/sampler';
+import { parseResponse } from '../language/parser';
+import { refImplies, type ObjectRef } from '../language/phrases';
+import { writeQuestion } from '../language/question';
+
+export const POPE_SPLITS = ['random', 'popular', 'adversarial'] as const;
+export type PopeSplit = (typeof POPE_SPLITS)[number];
+
+export interface PopeItem {
+  id: string;
+  split: PopeSplit;
+  scene: Scene;
+  question: string;
+  object: Category;
+  /** The right answer. */
+  present: boolean;
+}
+
+/** Scenes per split: the standard set and a larger one. */
+export const POPE_SIZES = { standard: 30, large: 150 } as const;
+
+function absentBy(split: PopeSplit, present: Category[], rng: Rng): Category[] {
+  const have = new Set(present.map(categoryKey));
+  const absent = CATEGORIES.filter((c) => !have.has(categoryKey(c)));
+  if (split === 'random') return rng.shuffle(absent).slice(0, 3);
+  const stats = trainingStats();
+  const weight = (c: Category) =>
+    split === 'popular' ? (stats.frequency.get(categoryKey(c)) ?? 0) : present.reduce((s, p) => s + (stats.together.get(`${categoryKey(p)}|${categoryKey(c)}`) ?? 0), 0);
+  // Ties broken by a shuffle first, so equal weights do not always favour the same colours.
+  return rng
+    .shuffle(absent)
+    .sort((a, b) => weight(b) - weight(a))
+    .slice(0, 3);
+}
+
+/** Returns the POPE items of all three splits; fixed for a given size. */
+export function popeItems(size: keyof typeof POPE_SIZES = 'standard'): PopeItem[] {
+  const items: PopeItem[] = [];
+  POPE_SPLITS.forEach((split, s) => {
+    const rng = new Rng(7000 + s);
+    let n = 0;
+    for (let i = 0; n < POPE_SIZES[size]; i++) {
+      const scene = sampleScene(benchSeed(8 + s, i));
+      const cats = sceneCategories(scene);
+      if (cats.length < 3) continue;
+      const present = rng.shuffle(cats).slice(0, 3);
+      const asked = rng.shuffle([...present.map((c) => ({ c, present: true })), ...absentBy(split, cats, rng).map((c) => ({ c, present: false }))]);
+      asked.forEach(({ c, present: p }, k) => {
+        items.push({ id: `pope-${split}-${String(n).padStart(3, '0')}-${k}`, split, scene, question: writeQuestion({ kind: 'exists', obj: { color: c.color, shape: c.shape } }), object: c, present: p });
+      });
+      n++;
+    }
+  });
+  return items;
+}
+
+/**
+ * Reads a yes/no answer: a leading "yes"/"no", else a claim that the asked object is there
+ * or not. Returns undefined when the response says neither (POPE counts that as "no").
+ */
+export function readYesNo(response: string, asked: ObjectRef): boolean | undefined {
+  for (const s of parseResponse(response)) {
+    for (const c of s.claims ?? []) {
+      if (c.kind === 'answer') return c.yes;
+      if (c.kind === 'exists' && refImplies(c.obj, asked)) return true;
+      if (c.kind === 'absent' && refImplies(asked, c.obj)) return false;
+    }
+  }
+  return undefined;
+}
+
+export interface Confusion {
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+}
+
+export interface PopeMetrics {
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  yesRatio: number;
+  n: number;
+  /** Responses that said neither yes nor no (counted as "no"). */
+  unclear: number;
+}
+
+/** Returns the metrics of a confusion matrix, "yes" positive; 0 where a ratio is undefined. */
+export function popeMetrics(m: Confusion, unclear = 0): PopeMetrics {
+  const n = m.tp + m.fp + m.tn + m.fn;
+  const precision = m.tp + m.fp === 0 ? 0 : m.tp / (m.tp + m.fp);
+  const recall = m.tp + m.fn === 0 ? 0 : m.tp / (m.tp + m.fn);
+  return {
+    accuracy: n === 0 ? 0 : (m.tp + m.tn) / n,
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    yesRatio: n === 0 ? 0 : (m.tp + m.fp) / n,
+    n,
+    unclear,
+  };
+}
+
+/** Scores responses (by item id) per split; items without a response are left out. */
+export function scorePope(items: PopeItem[], responses: ReadonlyMap<string, string>): Record<PopeSplit, PopeMetrics> {
+  const out = {} as Record<PopeSplit, PopeMetrics>;
+  for (const split of POPE_SPLITS) {
+    const m: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
+    let unclear = 0;
+    for (const it of items) {
+      const r = it.split === split ? responses.get(it.id) : undefined;
+      if (r === undefined) continue;
+      const said = readYesNo(r, { color: it.object.color, shape: it.object.shape });
+      if (said === undefined) unclear++;
+      const yes = said === true;
+      if (yes && it.present) m.tp++;
+      else if (yes) m.fp++;
+      else if (it.present) m.fn++;
+      else m.tn++;
+    }
+    out[split] = popeMetrics(m, unclear);
+  }
+  return out;
+}
