@@ -1,8 +1,11 @@
+/// <reference types="vitest/config" />
+// Vite builds the page; the `test` block is the Vitest config for the Node suites
+// (unit and pipeline). The Chromium suite has its own config: vitest.e2e.config.ts.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: false })],
   base: './',
   worker: { format: 'es' },
   optimizeDeps: {

@@ -15,7 +15,7 @@ export function readJsonl(path: string): JsonlLine[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
   const out: JsonlLine[] = [];
   text.split('\n').forEach((raw, i) => {

@@ -1,0 +1,58 @@
+// ESLint (flat config): recommended rules for JavaScript and TypeScript, and the one
+// architectural rule of the project: src/engine knows nothing of the page. It may import
+// TensorFlow.js and its own files, never the DOM, Svelte, IndexedDB, chart.js, src/app or
+// src/worker (DESIGN.md section 6). Svelte components are checked by svelte-check.
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const nodeGlobals = {
+  process: 'readonly',
+  console: 'readonly',
+  URL: 'readonly',
+  Buffer: 'readonly',
+  setTimeout: 'readonly',
+  clearTimeout: 'readonly',
+};
+
+const ENGINE_BOUNDARY = 'src/engine runs in Node and in a worker: it must not depend on the page (DESIGN.md section 6).';
+
+export default defineConfig(
+  globalIgnores(['dist/', 'dist-cli/', 'node_modules/', 'test-results/', '.vite/', 'models/', '.out/', 'tmp/']),
+  {
+    files: ['**/*.{js,mjs,cjs,ts,mts,cts}'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: { globals: nodeGlobals },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/engine/**/*.{ts,mts,js,mjs}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'svelte', message: ENGINE_BOUNDARY },
+            { name: 'idb-keyval', message: ENGINE_BOUNDARY },
+            { name: 'fake-indexeddb', message: ENGINE_BOUNDARY },
+            { name: 'chart.js', message: ENGINE_BOUNDARY },
+          ],
+          patterns: [
+            { regex: '^(svelte|idb-keyval|fake-indexeddb|chart\\.js)/', message: ENGINE_BOUNDARY },
+            { regex: '\\.svelte(\\.(js|ts))?$', message: ENGINE_BOUNDARY },
+            // ../app, ../../worker/protocol, src/app/..., /src/worker/...: whatever the depth.
+            { regex: '(^|/)(\\.\\./)*(src/)?(app|worker)(/|$)', message: ENGINE_BOUNDARY },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'indexedDB', 'localStorage', 'sessionStorage', 'postMessage', 'importScripts'].map(
+          (name) => ({ name, message: ENGINE_BOUNDARY }),
+        ),
+      ],
+    },
+  },
+);

@@ -1,0 +1,40 @@
+// The pipeline's stages, left to right, as the header's nav shows them. A stage is
+// enabled once it has a view; the others show as "coming in a later stage".
+import type { Component } from 'svelte';
+import WorldStage from './stages/WorldStage.svelte';
+
+export interface StageInfo {
+  /** The URL hash names the stage: `#/world`. */
+  readonly id: string;
+  /** The short name in the nav. */
+  readonly label: string;
+  /** One line on what the stage is for (the nav's tooltip). */
+  readonly blurb: string;
+  /** The stage's panel; absent while the stage is still to come. */
+  readonly view?: Component;
+}
+
+export const STAGES = [
+  { id: 'world', label: 'World', blurb: 'Shapes World: browse scenes beside their ground-truth facts', view: WorldStage },
+  { id: 'sft', label: 'SFT', blurb: 'Supervised fine-tuning: load or train the policy' },
+  { id: 'label', label: 'Label', blurb: 'Label which of two answers is better' },
+  { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels' },
+  { id: 'ppo', label: 'PPO', blurb: 'Tune the policy against the reward model with PPO' },
+  { id: 'evaluate', label: 'Evaluate', blurb: 'ShapesHal-Bench, POPE and CHAIR, runs side by side' },
+] as const satisfies readonly StageInfo[];
+
+export type StageId = (typeof STAGES)[number]['id'];
+
+export const DEFAULT_STAGE: StageId = 'world';
+
+export const COMING_SOON = 'coming in a later stage';
+
+/** Returns the stage with this id. */
+export function stageById(id: StageId): StageInfo {
+  return STAGES.find((s) => s.id === id) as StageInfo;
+}
+
+/** Returns true if the stage has a view and can be opened. */
+export function isEnabled(stage: StageInfo): boolean {
+  return stage.view !== undefined;
+}

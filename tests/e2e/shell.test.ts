@@ -1,0 +1,101 @@
+// The app shell in Chromium: the page loads cleanly, the header and the stage nav show,
+// stages are reached by clicking and by link, a reload keeps the stage, and stages still
+// to come cannot be opened.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, type PageSession } from './browser';
+
+const STAGE_LABELS = ['World', 'SFT', 'Label', 'Reward', 'PPO', 'Evaluate'];
+
+describe('app shell', () => {
+  let s: PageSession;
+
+  beforeAll(async () => {
+    s = await openPage();
+  });
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('loads with the header, the stage nav and the World stage', async () => {
+    const { page } = s;
+    await expect.poll(() => page.locator('header .brand').textContent()).toContain('RLHF Playground');
+    const nav = page.getByRole('navigation', { name: 'Pipeline stages' });
+    const items = (await nav.locator('li .stage').allTextContents()).map((t) => t.replace(/^\d+/, '').trim());
+    expect(items).toEqual(STAGE_LABELS);
+    expect(await page.locator('.stage-view h2').textContent()).toBe('World');
+    expect(await page.locator('.stage[aria-current="page"]').textContent()).toContain('World');
+    expect(await page.title()).toBe('World · RLHF Playground');
+    // Backend, seed and run name sit in the header.
+    expect(await page.locator('header .backend').textContent()).toMatch(/backend/);
+    expect(await page.locator('header .seed').textContent()).toMatch(/seed\s+\d+/);
+    expect((await page.locator('header .run-name').textContent())?.trim()).not.toBe('');
+    await s.screenshot('shell');
+  });
+
+  it('shows the stages still to come as disabled, with a tooltip, and ignores clicks on them', async () => {
+    const { page } = s;
+    const disabled = page.locator('nav .stage[aria-disabled="true"]');
+    const enabled = page.locator('nav a.stage[href]');
+    expect((await enabled.count()) + (await disabled.count())).toBe(STAGE_LABELS.length);
+    expect(await enabled.first().textContent()).toContain('World');
+    for (const el of await disabled.all()) {
+      expect(await el.getAttribute('data-tooltip')).toBe('coming in a later stage');
+      expect(await el.getAttribute('href')).toBeNull();
+    }
+    if ((await disabled.count()) > 0) {
+      const first = disabled.first();
+      await first.hover();
+      // The CSS tooltip fades in on hover.
+      await expect
+        .poll(() => first.evaluate((el) => getComputedStyle(el, '::after').opacity))
+        .toBe('1');
+      expect(await first.evaluate((el) => getComputedStyle(el, '::after').content)).toBe('"coming in a later stage"');
+      await s.screenshot('shell-tooltip');
+      const before = page.url();
+      await first.click({ force: true }); // Playwright will not click an aria-disabled element unless forced.
+      expect(page.url()).toBe(before);
+      expect(await page.locator('.stage[aria-current="page"]').textContent()).toContain('World');
+    }
+  });
+
+  it('updates the hash on a click, and keeps the stage over a reload', async () => {
+    const { page } = s;
+    // Every stage that can be opened: click it, see the hash and the panel change, reload.
+    const links = page.locator('nav a.stage[href]');
+    const count = await links.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) {
+      const link = links.nth(i);
+      const label = (await link.textContent())!.replace(/^\d+/, '').trim();
+      const id = (await link.getAttribute('data-stage'))!;
+      await link.click();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/${id}`);
+      await expect.poll(() => page.locator('.stage-view').getAttribute('data-stage')).toBe(id);
+      await page.reload({ waitUntil: 'load' });
+      expect(await page.evaluate(() => location.hash)).toBe(`#/${id}`);
+      await expect.poll(() => page.locator('.stage-view').getAttribute('data-stage')).toBe(id);
+      expect(await page.locator('.stage[aria-current="page"]').textContent()).toContain(label);
+    }
+  });
+
+  it('sends a link to a stage still to come, or to no stage, to World', async () => {
+    const { page } = s;
+    const toCome = await page.locator('nav .stage[aria-disabled="true"]').evaluateAll((els) =>
+      els.map((el) => `#/${el.getAttribute('data-stage')}`),
+    );
+    for (const hash of [...toCome.slice(0, 1), '#/no-such-stage']) {
+      await page.goto('about:blank');
+      await page.goto(s.url(hash), { waitUntil: 'load' });
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/world');
+      expect(await page.locator('.stage-view').getAttribute('data-stage')).toBe('world');
+    }
+    // A hash change without a reload (the back button, a pasted link) is followed too.
+    await page.evaluate(() => (location.hash = '#/no-such-stage'));
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/world');
+  });
+
+  it('logged no console errors and no page errors', () => {
+    expect(s.errors).toEqual([]);
+  });
+});
