@@ -20,7 +20,7 @@ export const spec: CommandSpec = {
 
 function sizeFlag(flags: Flags): BenchSize {
   const s = flags.size;
-  if (typeof s === 'string' && s in SHAPES_HAL_SIZES) return s as BenchSize;
+  if (typeof s === 'string' && Object.hasOwn(SHAPES_HAL_SIZES, s)) return s as BenchSize;
   throw new UsageError(`bench: --size must be standard or large, got "${String(s)}"`);
 }
 

@@ -61,8 +61,8 @@ export function popeItems(size: keyof typeof POPE_SIZES = 'standard'): PopeItem[
 }
 
 /**
- * Reads a yes/no answer: a leading "yes"/"no", else a claim that the asked object is there
- * or not. Returns undefined when the response says neither (POPE counts that as "no").
+ * Reads a yes/no answer: a leading "yes"/"no", else the first claim that says the asked object
+ * is there (exists, a count above zero, a definite phrase) or not (absent, a count of zero). Returns undefined when the response says neither (POPE counts that as "no").
  */
 export function readYesNo(response: string, asked: ObjectRef): boolean | undefined {
   for (const s of parseResponse(response)) {
@@ -70,6 +70,9 @@ export function readYesNo(response: string, asked: ObjectRef): boolean | undefin
       if (c.kind === 'answer') return c.yes;
       if (c.kind === 'exists' && refImplies(c.obj, asked)) return true;
       if (c.kind === 'absent' && refImplies(asked, c.obj)) return false;
+      // "there are two red circles ." and "the red circle is small ." both say it is there.
+      if (c.kind === 'count' && refImplies(c.obj, asked)) return c.n > 0;
+      if (c.kind === 'attribute' && refImplies(c.obj, asked)) return true;
     }
   }
   return undefined;

@@ -74,7 +74,7 @@ export function syntheticAnswer(scene: Scene, q: Question, rng: Rng, hallucinate
   return parts.join(' ');
 }
 
-/** Writes the short VQA-style answer: just the reference, trimmed to its first sentence for yes/no. */
+/** Writes the short VQA-style answer: the reference answer alone, with nothing added. */
 export function vqaAnswer(q: Question): string {
   return q.reference;
 }

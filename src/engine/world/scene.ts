@@ -66,7 +66,7 @@ export function validateScene(value: unknown): { scene: Scene } | { errors: Scen
     const taken = new Set<string>();
     v.objects.forEach((o: unknown, i: number) => {
       const p = `scene.objects[${i}]`;
-      if (typeof o !== 'object' || o === null) {
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) {
         errors.push({ path: p, message: 'must be an object' });
         return;
       }
