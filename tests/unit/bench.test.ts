@@ -306,8 +306,7 @@ describe('benchSuite and scoreBench', () => {
 });
 
 describe('readYesNo reads counts and definite phrases as presence', () => {
-  it('takes a count above zero as yes, zero as no, and a definite phrase as yes', async () => {
-    const { readYesNo } = await import('../../src/engine/bench/pope');
+  it('takes a count above zero as yes, zero as no, and a definite phrase as yes', () => {
     const asked = { color: 'red', shape: 'circle' } as const;
     expect(readYesNo('there are two red circles .', asked)).toBe(true);
     expect(readYesNo('there are zero red circles .', asked)).toBe(false);
