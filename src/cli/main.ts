@@ -5,6 +5,8 @@ import * as world from './commands/world';
 import * as judge from './commands/judge';
 import * as bench from './commands/bench';
 import * as perf from './commands/perf';
+import * as pretrain from './commands/pretrain';
+import * as sample from './commands/sample';
 
 interface Command {
   spec: CommandSpec;
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, Command> = {
   world,
   judge,
   bench,
+  pretrain,
+  sample,
   perf: { ...perf, positional: 1 },
 };
 

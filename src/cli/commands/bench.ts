@@ -1,18 +1,27 @@
 // `bench`: lists the benchmark items, or scores responses given for them and prints the
 // report (ShapesHal-Bench, POPE, CHAIR) as JSON or as a table.
 
+import { writeFileSync } from 'node:fs';
 import { asRecord, readJsonl } from '../jsonl';
 import { UsageError, type CommandSpec, type Flags } from '../args';
 import { benchSuite, scoreBench, type BenchReport, type BenchSuite } from '../../engine/bench/report';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
+import { runBench } from '../../engine/eval/bench-run';
+import { initNodeBackend } from '../backend-node';
+import { loadModelDir } from '../model-files';
 
 export const spec: CommandSpec = {
   name: 'bench',
   summary: 'Score responses on ShapesHal-Bench, POPE and CHAIR, or list the benchmark items.',
-  usage: 'bench (--items | --responses FILE.jsonl [--json]) [--size standard|large]',
+  usage: 'bench (--items | --responses FILE.jsonl | --policy DIR [--temperature T]) [--json] [--size standard|large]',
   flags: {
     items: { type: 'boolean', help: 'print every item as JSONL: id, benchmark, scene, question, and its answer key' },
     responses: { type: 'string', help: 'JSONL, one {"id": ..., "response": "..."} per line' },
+    policy: { type: 'string', help: 'run this checkpoint (e.g. models/sft) on every item and score its answers' },
+    temperature: { type: 'number', help: 'with --policy: sampling temperature (default 0, greedy)', default: 0 },
+    seed: { type: 'number', help: 'with --policy and a temperature above 0: sampling seed', default: 0 },
+    out: { type: 'string', help: 'with --policy: also write the responses as JSONL {"id", "response"} to this file' },
+    backend: { type: 'string', help: 'with --policy: wasm or cpu', default: 'wasm' },
     json: { type: 'boolean', help: 'print the report as one JSON object' },
     size: { type: 'string', help: 'benchmark size: standard (96 ShapesHal items) or large', default: 'standard' },
   },
@@ -65,7 +74,8 @@ export async function run(flags: Flags): Promise<number> {
     printItems(suite);
     return 0;
   }
-  if (typeof flags.responses !== 'string') throw new UsageError('bench: give --items, or --responses FILE.jsonl');
+  if (typeof flags.policy === 'string') return benchPolicy(flags, flags.policy, suite);
+  if (typeof flags.responses !== 'string') throw new UsageError('bench: give --items, --responses FILE.jsonl or --policy DIR');
   const known = new Set([...suite.shapesHal, ...suite.pope, ...suite.chair].map((i) => i.id));
   const { responses, bad } = readResponses(flags.responses, known);
   const missing = known.size - responses.size;
@@ -74,4 +84,20 @@ export async function run(flags: Flags): Promise<number> {
   if (flags.json) console.log(JSON.stringify(report));
   else printReport(report);
   return bad > 0 ? 1 : 0;
+}
+
+async function benchPolicy(flags: Flags, dir: string, suite: BenchSuite): Promise<number> {
+  const temperature = Number(flags.temperature);
+  if (!(temperature >= 0)) throw new UsageError('bench: --temperature must be ≥ 0');
+  await initNodeBackend(String(flags.backend));
+  const { model } = loadModelDir(dir);
+  try {
+    const { report, responses } = await runBench(model, suite, { temperature, seed: Number(flags.seed) });
+    if (typeof flags.out === 'string') writeFileSync(flags.out, [...responses].map(([id, response]) => JSON.stringify({ id, response })).join('\n') + '\n');
+    if (flags.json) console.log(JSON.stringify(report));
+    else printReport(report);
+  } finally {
+    model.dispose();
+  }
+  return 0;
 }

@@ -1,16 +1,24 @@
-// `perf`: speed figures. `perf world` times the renderer and the judge.
+// `perf`: speed figures. `perf world` times the renderer and the judge; `perf model` times
+// sampling (with and without the KV cache), forward and backward passes and SFT steps.
 
 import { UsageError, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
 import { renderScene, DEFAULT_PERCEPTION } from '../../engine/world/render';
 import { makeSftData } from '../../engine/data/sft-data';
 import { judge } from '../../engine/judge/judge';
+import { makeConfig, MODEL_PRESETS, type PresetName } from '../../engine/model/config';
+import { measureModelPerf } from '../../engine/model/perf';
+import { VOCAB } from '../../engine/language/vocab';
+import { initNodeBackend } from '../backend-node';
 
 export const spec: CommandSpec = {
   name: 'perf',
-  summary: 'Measure speed: `perf world` (renderer, judge).',
-  usage: 'perf world [--seconds S] [--json]',
+  summary: 'Measure speed: `perf world` (renderer, judge) or `perf model` (sampling, training).',
+  usage: 'perf world|model [--seconds S] [--model default|tiny] [--backend wasm|cpu] [--json]',
   flags: {
+    model: { type: 'string', help: 'model preset for `perf model`', default: 'default' },
+    backend: { type: 'string', help: 'backend for `perf model`', default: 'wasm' },
+    repeats: { type: 'number', help: 'timed repetitions for `perf model`', default: 3 },
     seconds: { type: 'number', help: 'time to spend on each measurement', default: 2 },
     json: { type: 'boolean', help: 'print the figures as one JSON object' },
   },
@@ -43,7 +51,8 @@ export async function perfWorld(seconds: number): Promise<Record<string, number>
 export async function run(flags: Flags, positional: string[]): Promise<number> {
   const what = positional[0];
   const seconds = typeof flags.seconds === 'number' && flags.seconds > 0 ? flags.seconds : 2;
-  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
+  if (what === 'model') return perfModel(flags);
+  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\` or \`perf model\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
   const figures = await perfWorld(seconds);
   if (flags.json) console.log(JSON.stringify(figures));
   else {
@@ -51,5 +60,26 @@ export async function run(flags: Flags, positional: string[]): Promise<number> {
     console.log(`scenes sampled per second:                           ${figures.scenesSampledPerSec!.toFixed(0)}`);
     console.log(`responses judged per second (SFT-style, ${figures.meanResponseWords!.toFixed(1)} words avg): ${figures.responsesJudgedPerSec!.toFixed(0)}`);
   }
+  return 0;
+}
+
+async function perfModel(flags: Flags): Promise<number> {
+  const preset = String(flags.model);
+  if (!Object.hasOwn(MODEL_PRESETS, preset)) throw new UsageError(`perf: --model must be one of ${Object.keys(MODEL_PRESETS).join(', ')}`);
+  const backend = await initNodeBackend(String(flags.backend));
+  const r = await measureModelPerf(makeConfig(preset as PresetName, VOCAB.length), { repeats: Math.max(1, Number(flags.repeats)) });
+  if (flags.json) {
+    console.log(JSON.stringify({ ...r, model: preset }));
+    return 0;
+  }
+  console.log(`model ${preset} (${r.params} parameters) on ${backend.name}`);
+  console.log(`sampling, batch ${r.batch}, ${r.newTokens} new tokens, prompt ~${r.promptLen}:`);
+  console.log(`  with KV cache:     ${r.tokensPerSecCached.toFixed(0)} tokens/s`);
+  console.log(`  recomputing:       ${r.tokensPerSecRecompute.toFixed(0)} tokens/s`);
+  console.log(`  KV cache speed-up: ${r.cacheSpeedup.toFixed(1)}x`);
+  console.log(`training, batch ${r.sftBatch}:`);
+  console.log(`  forward:            ${r.forwardMs.toFixed(0)} ms`);
+  console.log(`  forward + backward: ${r.forwardBackwardMs.toFixed(0)} ms`);
+  console.log(`  SFT steps/s:        ${r.sftStepsPerSec.toFixed(2)}`);
   return 0;
 }

@@ -1,0 +1,128 @@
+// An SFT run: a fixed, seeded training set from the data mixture, minibatches with fresh pixel
+// noise each time an example is seen, held-out loss and the ShapesHal-Bench score every N steps.
+
+import { Rng, subSeed } from '../world/rng';
+import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
+import { makeSftData, SFT_MIXTURE, type SftExample, type SftMixture } from '../data/sft-data';
+import { disposeBatch } from '../model/batch';
+import type { VlmModel } from '../model/model';
+import { createSftTrainer, heldOutLoss, sftStep } from '../model/sft';
+import type { OptimConfig } from '../model/trainer';
+import { runShapesHal } from '../eval/bench-run';
+import { packExamples } from './batches';
+
+export interface SftRunConfig {
+  /** Optimisation steps. */
+  steps: number;
+  batchSize: number;
+  /** The data mixture (synthetic vs VQA-style, hallucination and filler rates, facts share). */
+  mixture: SftMixture;
+  /** Seed of the data and of the minibatch order. */
+  seed: number;
+  /** Examples in the training set (drawn once from training seeds). */
+  trainSize: number;
+  /** Held-out examples (other seeds) for the held-out loss. */
+  heldOutSize: number;
+  /** Held-out loss every N steps (0: only at the end). */
+  evalEvery: number;
+  /** ShapesHal-Bench (greedy) every N steps (0: never during the run). */
+  benchEvery: number;
+  optim: Partial<OptimConfig>;
+  perception: Partial<Perception>;
+}
+
+export const SFT_RUN_DEFAULTS: SftRunConfig = {
+  steps: 2000,
+  batchSize: 32,
+  mixture: SFT_MIXTURE,
+  seed: 1,
+  trainSize: 20_000,
+  heldOutSize: 256,
+  evalEvery: 100,
+  benchEvery: 0,
+  /** Optimiser settings; warm-up defaults to a tenth of the run, at most 100 steps. */
+  optim: { lr: 1e-3, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
+  perception: DEFAULT_PERCEPTION,
+};
+
+export interface SftPoint {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  heldOutLoss?: number;
+  benchScore?: number;
+  benchHallucinationRate?: number;
+}
+
+export interface SftHooks {
+  onPoint?: (p: SftPoint) => void;
+  /** Checked before every step; returning true ends the run early (the model keeps its progress). */
+  shouldStop?: () => boolean;
+}
+
+/** Words in the prompt and the response: what decides the padded length of a batch. */
+function exampleLength(e: SftExample): number {
+  const words = (t: string) => t.split(' ').length;
+  return words(e.question) + words(e.response) + (e.facts ? e.facts.reduce((n, f) => n + words(f), 0) : 0);
+}
+
+/** Draws a minibatch from a random window of the length-sorted set (window of 4 batches). */
+function drawBatch(sorted: SftExample[], size: number, rng: Rng): SftExample[] {
+  const window = Math.min(sorted.length, size * 4);
+  const start = rng.int(sorted.length - window + 1);
+  return Array.from({ length: size }, () => sorted[start + rng.int(window)] as SftExample);
+}
+
+async function meanHeldOutLoss(model: VlmModel, data: SftExample[], cfg: SftRunConfig): Promise<number> {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i += cfg.batchSize) {
+    const chunk = data.slice(i, i + cfg.batchSize);
+    const batch = packExamples(model.config, chunk, cfg.perception, chunk.map((_, k) => i + k));
+    try {
+      sum += (await heldOutLoss(model, batch)) * chunk.length;
+      n += chunk.length;
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+  return sum / Math.max(1, n);
+}
+
+/** Trains the model in place; returns the steps taken and the last held-out loss. */
+export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}, hooks: SftHooks = {}): Promise<{ steps: number; heldOutLoss: number }> {
+  const cfg = { ...SFT_RUN_DEFAULTS, ...config };
+  // Sorted by length, so a minibatch drawn from a window of neighbours carries little padding.
+  const train = makeSftData(cfg.trainSize, subSeed(cfg.seed, 1), cfg.mixture).sort((a, b) => exampleLength(a) - exampleLength(b));
+  const held = makeSftData(cfg.heldOutSize, subSeed(cfg.seed, 2), cfg.mixture);
+  const rng = new Rng(subSeed(cfg.seed, 3));
+  const trainer = createSftTrainer(model, { totalSteps: cfg.steps, warmupSteps: Math.min(100, Math.ceil(cfg.steps / 10)), ...cfg.optim });
+  let last = NaN;
+  let step = 0;
+  try {
+    for (; step < cfg.steps && !hooks.shouldStop?.(); ) {
+      const chunk = drawBatch(train, cfg.batchSize, rng);
+      const batch = packExamples(model.config, chunk, cfg.perception, chunk.map(() => rng.int(2 ** 31)));
+      let r;
+      try {
+        r = await sftStep(model, trainer, batch);
+      } finally {
+        disposeBatch(batch);
+      }
+      step = r.step;
+      const point: SftPoint = { step, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm };
+      if ((cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.steps) point.heldOutLoss = last = await meanHeldOutLoss(model, held, cfg);
+      if (cfg.benchEvery > 0 && step % cfg.benchEvery === 0) {
+        const rep = await runShapesHal(model, { perception: cfg.perception });
+        point.benchScore = rep.score;
+        point.benchHallucinationRate = rep.hallucinationRate;
+      }
+      hooks.onPoint?.(point);
+    }
+    if (Number.isNaN(last)) last = await meanHeldOutLoss(model, held, cfg);
+  } finally {
+    trainer.dispose();
+  }
+  return { steps: step, heldOutLoss: last };
+}
