@@ -18,7 +18,7 @@ const nodeGlobals = {
 const ENGINE_BOUNDARY = 'src/engine runs in Node and in a worker: it must not depend on the page (DESIGN.md section 6).';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'dist-cli/', 'node_modules/', 'test-results/', '.vite/', 'models/', '.out/', 'tmp/']),
+  globalIgnores(['dist/', 'dist-cli/', 'node_modules/', 'test-results/', '.vite/', 'models/', '.out/', 'tmp/', '.scratch/']),
   {
     files: ['**/*.{js,mjs,cjs,ts,mts,cts}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
