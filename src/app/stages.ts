@@ -2,6 +2,7 @@
 // enabled once it has a view; the others show as "coming in a later stage".
 import type { Component } from 'svelte';
 import WorldStage from './stages/WorldStage.svelte';
+import type { Session } from './session.svelte';
 
 export interface StageInfo {
   /** The URL hash names the stage: `#/world`. */
@@ -11,7 +12,7 @@ export interface StageInfo {
   /** One line on what the stage is for (the nav's tooltip). */
   readonly blurb: string;
   /** The stage's panel; absent while the stage is still to come. */
-  readonly view?: Component;
+  readonly view?: Component<{ session: Session }>;
 }
 
 export const STAGES = [
