@@ -1,0 +1,56 @@
+// The building blocks every part of the model shares: a matMul with a WASM-friendly gradient, dense,
+// layer norm, GELU, and an embedding lookup done as one-hot × table (WASM has no gather gradient).
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * a @ b for 2-D tensors, [M, K] × [K, N] → [M, N], whose gradient uses explicit transposes.
+ * tfjs's own gradient calls matMul with transposeA/transposeB, which the WASM backend runs 10-20×
+ * slower than a plain matMul (it skips XNNPACK); an explicit transpose costs little on every backend.
+ */
+export const matMul2d = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+/** x @ w + b over the last axis, for any rank: [..., In] → [..., Out]. */
+export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  const [inDim, outDim] = w.shape as [number, number];
+  const lead = x.shape.slice(0, -1);
+  let y: tf.Tensor = matMul2d(x.reshape([-1, inDim]), w); // [N, Out]
+  if (b) y = tf.add(y, b);
+  return y.reshape([...lead, outDim]);
+}
+
+/** Layer normalisation over the last axis with gain g and bias b (eps 1e-5). */
+export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+}
+
+/** GELU in its sigmoid form, x·σ(1.702x) (as in CLIP): three ops, smooth, close to the erf form. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+}
+
+/**
+ * Looks rows of `table` up by integer ids: ids [...S] int32, table [N, D] → [...S, D].
+ * Done as oneHot(ids) @ table so it is differentiable on every backend, and exact (1·x + 0·y = x).
+ */
+export function embed(ids: tf.Tensor, table: tf.Tensor): tf.Tensor {
+  const [n, d] = table.shape as [number, number];
+  const flat = ids.reshape([-1]).toInt() as tf.Tensor1D;
+  const rows = matMul2d(tf.oneHot(flat, n), table); // [N_ids, D]
+  return rows.reshape([...ids.shape, d]);
+}
+
+/** Applies dropout only while training and only when the rate is positive. */
+export function maybeDropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
+  return training && rate > 0 ? tf.dropout(x, rate) : x;
+}

@@ -1,0 +1,128 @@
+// The multimodal model: vision encoder → projector → pre-LayerNorm causal decoder, with three heads
+// on one trunk (LM, scalar score, per-token value). Cloned four times in PPO (policy, reference, RM, value).
+import type * as tf from '@tensorflow/tfjs';
+import { subSeed } from '../world/rng';
+import { validateConfig, type ModelConfig } from './config';
+import { Params, type ParamSpec } from './params';
+import { createVisionEncoder, visionParamSpecs, type VisionEncoder } from './vision';
+
+function decoderSpecs(cfg: ModelConfig): ParamSpec[] {
+  const { dModel: d, dFF: f, nLayers: n } = cfg;
+  // GPT-2 initialisation: std 0.02, residual output projections scaled by 1/sqrt(2·layers).
+  const resid = 0.02 / Math.sqrt(2 * n);
+  const specs: ParamSpec[] = [
+    { name: 'proj/w', shape: [cfg.visionDim, d], init: 'normal', std: 1 / Math.sqrt(cfg.visionDim) },
+    { name: 'proj/b', shape: [d], init: 'zeros' },
+    { name: 'tok/emb', shape: [cfg.vocabSize, d], init: 'normal', std: 0.02 },
+    { name: 'pos/emb', shape: [cfg.maxLen, d], init: 'normal', std: 0.02 },
+  ];
+  for (let i = 0; i < n; i++) {
+    const p = `block${i}`;
+    specs.push(
+      { name: `${p}/ln1/g`, shape: [d], init: 'ones' },
+      { name: `${p}/ln1/b`, shape: [d], init: 'zeros' },
+      { name: `${p}/attn/wqkv`, shape: [d, 3 * d], init: 'normal', std: 0.02 },
+      { name: `${p}/attn/bqkv`, shape: [3 * d], init: 'zeros' },
+      { name: `${p}/attn/wo`, shape: [d, d], init: 'normal', std: resid },
+      { name: `${p}/attn/bo`, shape: [d], init: 'zeros' },
+      { name: `${p}/ln2/g`, shape: [d], init: 'ones' },
+      { name: `${p}/ln2/b`, shape: [d], init: 'zeros' },
+      { name: `${p}/mlp/w1`, shape: [d, f], init: 'normal', std: 0.02 },
+      { name: `${p}/mlp/b1`, shape: [f], init: 'zeros' },
+      { name: `${p}/mlp/w2`, shape: [f, d], init: 'normal', std: resid },
+      { name: `${p}/mlp/b2`, shape: [d], init: 'zeros' },
+    );
+  }
+  specs.push(
+    { name: 'lnf/g', shape: [d], init: 'ones' },
+    { name: 'lnf/b', shape: [d], init: 'zeros' },
+    // The LM head is tied to tok/emb; the scalar (reward) and value heads are their own.
+    { name: 'head/score/w', shape: [d, 1], init: 'normal', std: 0.02 },
+    { name: 'head/score/b', shape: [1], init: 'zeros' },
+    { name: 'head/value/w', shape: [d, 1], init: 'normal', std: 0.02 },
+    { name: 'head/value/b', shape: [1], init: 'zeros' },
+  );
+  return specs;
+}
+
+/** Every parameter's name and shape, vision ones prefixed "vision/": what a checkpoint must hold. */
+export function modelParamSpecs(cfg: ModelConfig): ParamSpec[] {
+  return [...visionParamSpecs(cfg).map((s) => ({ ...s, name: `vision/${s.name}` })), ...decoderSpecs(cfg)];
+}
+
+export class VlmModel {
+  readonly config: ModelConfig;
+  readonly vision: VisionEncoder;
+  /** Decoder, projector and head parameters (everything but the vision encoder). */
+  readonly params: Params;
+
+  constructor(config: ModelConfig, vision: VisionEncoder, params: Params) {
+    this.config = config;
+    this.vision = vision;
+    this.params = params;
+  }
+
+  /** Variables an optimiser should update: the decoder's, plus the vision trunk's unless it is frozen. */
+  trainableVariables(): tf.Variable[] {
+    const own = [...this.params.vars.values()].filter((v) => v.trainable);
+    return this.vision.frozen ? own : [...this.vision.trunkVariables(), ...own];
+  }
+
+  /** Every weight by checkpoint name, vision first, in a fixed order. */
+  namedWeights(): [string, tf.Variable][] {
+    return [
+      ...[...this.vision.params.vars].map(([n, v]): [string, tf.Variable] => [`vision/${n}`, v]),
+      ...this.params.vars,
+    ];
+  }
+
+  /** Number of scalar parameters, vision included. */
+  paramCount(): number {
+    return this.vision.params.count() + this.params.count();
+  }
+
+  /** A deep copy with its own variables (frozen flags kept). */
+  clone(): VlmModel {
+    return new VlmModel(this.config, this.vision.clone(), this.params.clone());
+  }
+
+  /** Overwrites this model's weights with another's of the same config (e.g. reset policy to reference). */
+  copyWeightsFrom(other: VlmModel): void {
+    this.vision.params.assignFrom(other.vision.params);
+    this.params.assignFrom(other.params);
+  }
+
+  /** Sets the value head to the score head's weights (the value model starts from the reward model). */
+  initValueHeadFromScoreHead(): void {
+    this.params.get<tf.Variable>('head/value/w').assign(this.params.get('head/score/w'));
+    this.params.get<tf.Variable>('head/value/b').assign(this.params.get('head/score/b'));
+  }
+
+  dispose(): void {
+    this.vision.dispose();
+    this.params.dispose();
+  }
+}
+
+export interface CreateModelOptions {
+  /** Seed for the initial weights; the same seed gives the same weights on every backend. */
+  seed: number;
+  /** A (pretrained) vision encoder to copy in place of a fresh one; the caller keeps theirs. */
+  vision?: VisionEncoder;
+  /** Freeze the vision encoder (its weights get no gradient). */
+  freezeVision?: boolean;
+}
+
+/** Creates a freshly initialised model. */
+export function createModel(config: ModelConfig, opts: CreateModelOptions): VlmModel {
+  validateConfig(config);
+  if (opts.vision) {
+    const vc = opts.vision.config;
+    if (vc.imageSize !== config.imageSize || vc.grid !== config.grid || vc.visionDim !== config.visionDim || vc.visionHidden !== config.visionHidden) {
+      throw new Error('the vision encoder was built for a different imageSize/grid/visionDim/visionHidden');
+    }
+  }
+  const vision = opts.vision ? opts.vision.clone() : createVisionEncoder(config, opts.seed);
+  if (opts.freezeVision !== undefined) vision.setFrozen(opts.freezeVision);
+  return new VlmModel(config, vision, Params.init(decoderSpecs(config), subSeed(opts.seed, 202)));
+}

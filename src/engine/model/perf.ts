@@ -1,0 +1,101 @@
+// Speed of the model on the active backend: sampling with and without the KV cache, one forward,
+// one forward+backward, and SFT steps per second. The CLI's `perf model` prints what this returns.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../world/rng';
+import { disposeBatch, packBatch } from './batch';
+import type { ModelConfig } from './config';
+import { generate } from './generate';
+import { createModel } from './model';
+import { createSftTrainer, sftLoss, sftStep } from './sft';
+
+export interface PerfOptions {
+  /** Rows sampled at once (default 64). */
+  batch?: number;
+  /** New tokens per row, EOS ignored (default 24). */
+  newTokens?: number;
+  /** Prompt length; rows vary by ±2 around it so padding is exercised (default 20). */
+  promptLen?: number;
+  /** Batch of the SFT / forward / backward timings (default 32), with responses of newTokens tokens. */
+  sftBatch?: number;
+  /** Timed repetitions of each measurement after one warm-up (default 3). */
+  repeats?: number;
+  seed?: number;
+}
+
+export interface PerfReport {
+  backend: string;
+  params: number;
+  batch: number;
+  newTokens: number;
+  promptLen: number;
+  sftBatch: number;
+  /** Sampled tokens per second (batch × newTokens / time) with the KV cache. */
+  tokensPerSecCached: number;
+  /** The same, recomputing the whole sequence at every step. */
+  tokensPerSecRecompute: number;
+  /** tokensPerSecCached / tokensPerSecRecompute. */
+  cacheSpeedup: number;
+  /** Milliseconds for one forward pass (SFT loss) on sftBatch rows. */
+  forwardMs: number;
+  /** Milliseconds for forward + backward (gradients, no update) on sftBatch rows. */
+  forwardBackwardMs: number;
+  /** Full SFT steps (forward, backward, clip, Adam) per second on sftBatch rows. */
+  sftStepsPerSec: number;
+}
+
+async function timeIt(repeats: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn(); // warm-up: kernels compiled, shaders built, buffers allocated
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) await fn();
+  return (performance.now() - t0) / repeats;
+}
+
+/** Measures a freshly initialised model of `config` on the active backend; frees everything it made. */
+export async function measureModelPerf(config: ModelConfig, opts: PerfOptions = {}): Promise<PerfReport> {
+  const b = opts.batch ?? 64;
+  const newTokens = opts.newTokens ?? 24;
+  const promptLen = opts.promptLen ?? 20;
+  const sftBatch = opts.sftBatch ?? 32;
+  const repeats = opts.repeats ?? 3;
+  const rng = new Rng(opts.seed ?? 0);
+  const pixels = config.imageSize * config.imageSize * 3;
+  const randomTokens = (n: number) => Array.from({ length: n }, () => 4 + rng.int(config.vocabSize - 4));
+  const images = Float32Array.from({ length: b * pixels }, () => rng.next());
+  const prompts = Array.from({ length: b }, () => randomTokens(Math.max(1, promptLen - 2 + rng.int(5))));
+
+  const model = createModel(config, { seed: opts.seed ?? 0 });
+  try {
+    const gen = { maxNewTokens: newTokens, temperature: 1, ignoreEos: true, seed: 1 };
+    const cachedMs = await timeIt(repeats, () => generate(model, images, prompts, gen));
+    const recomputeMs = await timeIt(repeats, () => generate(model, images, prompts, { ...gen, useCache: false }));
+
+    const sftImages = images.subarray(0, sftBatch * pixels);
+    const batch = packBatch(config, sftImages, prompts.slice(0, sftBatch), prompts.slice(0, sftBatch).map(() => randomTokens(newTokens)));
+    const trainer = createSftTrainer(model, { lr: 1e-4, warmupSteps: 0 });
+    try {
+      const forwardMs = await timeIt(repeats, async () => {
+        const loss = tf.tidy(() => sftLoss(model, batch, false));
+        await loss.data();
+        loss.dispose();
+      });
+      const forwardBackwardMs = await timeIt(repeats, async () => {
+        const { value, grads } = tf.variableGrads(() => sftLoss(model, batch, true), model.trainableVariables());
+        await value.data();
+        tf.dispose([value, ...Object.values(grads)]);
+      });
+      const sftMs = await timeIt(repeats, () => sftStep(model, trainer, batch));
+      const tokensPerSecCached = (b * newTokens) / (cachedMs / 1000);
+      const tokensPerSecRecompute = (b * newTokens) / (recomputeMs / 1000);
+      return {
+        backend: tf.getBackend(), params: model.paramCount(), batch: b, newTokens, promptLen, sftBatch,
+        tokensPerSecCached, tokensPerSecRecompute, cacheSpeedup: tokensPerSecCached / tokensPerSecRecompute,
+        forwardMs, forwardBackwardMs, sftStepsPerSec: 1000 / sftMs,
+      };
+    } finally {
+      trainer.dispose();
+      disposeBatch(batch);
+    }
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,114 @@
+// One optimisation step, shared by SFT, vision pretraining, the reward model and PPO:
+// Adam with linear warm-up then cosine or linear decay, and gradient clipping by global norm.
+import * as tf from '@tensorflow/tfjs';
+
+export interface OptimConfig {
+  /** Peak learning rate, reached at the end of warm-up. */
+  lr: number;
+  /** Steps of linear warm-up from lr/warmupSteps to lr; 0 starts at lr. */
+  warmupSteps: number;
+  /** Length of the schedule; after it the rate stays at its floor. */
+  totalSteps: number;
+  /** Shape of the decay after warm-up. */
+  decay: 'cosine' | 'linear' | 'constant';
+  /** Floor of the decay as a share of lr (0.1 = decays to lr/10). */
+  minLrRatio: number;
+  /** Largest global L2 norm of the gradients; larger ones are scaled down to it. 0 turns clipping off. */
+  clipNorm: number;
+  /** Adam's moment decay rates and epsilon. */
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export const DEFAULT_OPTIM: OptimConfig = {
+  lr: 1e-3, warmupSteps: 20, totalSteps: 1000, decay: 'cosine', minLrRatio: 0.1, clipNorm: 1,
+  beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
+};
+
+/** The learning rate for a 0-based step number under the schedule. */
+export function learningRateAt(cfg: OptimConfig, step: number): number {
+  if (step < cfg.warmupSteps) return (cfg.lr * (step + 1)) / cfg.warmupSteps;
+  const floor = cfg.lr * cfg.minLrRatio;
+  if (cfg.decay === 'constant') return cfg.lr;
+  const span = Math.max(1, cfg.totalSteps - cfg.warmupSteps);
+  const t = Math.min(1, (step - cfg.warmupSteps) / span); // 0 → 1 over the decay
+  const shape = cfg.decay === 'cosine' ? 0.5 * (1 + Math.cos(Math.PI * t)) : 1 - t;
+  return floor + (cfg.lr - floor) * shape;
+}
+
+/** Adam whose learning rate can be changed between steps (tfjs keeps it protected). */
+export class ScheduledAdam extends tf.AdamOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+}
+
+/**
+ * Scales all gradients by min(1, maxNorm / globalNorm). Returns new tensors (the caller disposes
+ * them and the inputs) and the global norm before clipping as a scalar tensor.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  return tf.tidy(() => {
+    const list = Object.values(grads);
+    const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    const scale = maxNorm > 0 ? tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6))) : tf.scalar(1);
+    const out: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) out[name] = tf.mul(g, scale);
+    return { grads: out, norm };
+  });
+}
+
+export interface StepResult {
+  /** The loss before the update. */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** Learning rate used for this step. */
+  lr: number;
+  /** Steps taken so far, this one included. */
+  step: number;
+}
+
+/** Owns an optimiser over a fixed list of variables; each `step` changes those variables in place. */
+export class Trainer {
+  readonly variables: tf.Variable[];
+  readonly config: OptimConfig;
+  private readonly optimizer: ScheduledAdam;
+  private steps = 0;
+
+  constructor(variables: tf.Variable[], config: Partial<OptimConfig> = {}) {
+    if (variables.length === 0) throw new Error('Trainer: no trainable variables');
+    this.variables = variables;
+    this.config = { ...DEFAULT_OPTIM, ...config };
+    this.optimizer = new ScheduledAdam(this.config.lr, this.config.beta1, this.config.beta2, this.config.epsilon);
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** variableGrads → clip by global norm → applyGradients → dispose; returns the loss and norm read back. */
+  async step(lossFn: () => tf.Scalar): Promise<StepResult> {
+    const lr = learningRateAt(this.config, this.steps);
+    this.optimizer.setLearningRate(lr);
+    const { value, grads } = tf.variableGrads(lossFn, this.variables);
+    const present: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) if (g) present[name] = g;
+    const clipped = clipByGlobalNorm(present, this.config.clipNorm);
+    tf.dispose(present);
+    // tfjs types the map as variables; it only reads gradient tensors from it.
+    this.optimizer.applyGradients(clipped.grads as unknown as Parameters<ScheduledAdam['applyGradients']>[0]);
+    tf.dispose(clipped.grads);
+    const [loss, norm] = await Promise.all([value.data(), clipped.norm.data()]);
+    value.dispose();
+    clipped.norm.dispose();
+    this.steps += 1;
+    return { loss: loss[0] as number, gradNorm: norm[0] as number, lr, step: this.steps };
+  }
+
+  /** Frees the optimiser's moment estimates (not the variables). */
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+// Backend selection in Node: WebGPU and WebGL are not available, so WASM is chosen (from a file-path
+// prefix to its binaries); a preferred backend is tried first; every attempt is reported.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/engine/backend';
+
+describe('initBackend', () => {
+  it('falls through WebGPU and WebGL to WASM in Node, and CPU or WASM on request', async () => {
+    // No trailing slash on purpose: initBackend adds it (tfjs joins prefix and file name as strings).
+    const auto = await initBackend({ wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist' });
+    expect(auto.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(auto.tried.map((t) => [t.name, t.ok])).toEqual([['webgpu', false], ['webgl', false], ['wasm', true]]);
+    expect(auto.tried[0]!.error).toMatch(/webgpu/);
+
+    const cpu = await initBackend({ preferred: 'cpu' });
+    expect(cpu).toEqual({ name: 'cpu', tried: [{ name: 'cpu', ok: true }] });
+    expect(tf.getBackend()).toBe('cpu');
+
+    const back = await initBackend({ preferred: 'wasm' });
+    expect(back.name).toBe('wasm');
+    const x = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));
+    expect(Array.from(await x.data())).toEqual([11]);
+    x.dispose();
+  });
+});

@@ -1,0 +1,106 @@
+// Checkpoints: save → load gives identical outputs through artifacts, a tf.io handler, the model.json
+// layout and the single-file format; a mismatched config or tokenizer gives an error naming the field.
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/engine/backend';
+import { decodeCheckpointFile, encodeCheckpointFile } from '../../src/engine/model/checkpoint-file';
+import {
+  fromArtifacts, fromModelJson, loadModel, readManifest, saveModel, toArtifacts, toModelJson,
+} from '../../src/engine/model/checkpoint';
+import { makeConfig } from '../../src/engine/model/config';
+import { generate } from '../../src/engine/model/generate';
+import { createModel, type VlmModel } from '../../src/engine/model/model';
+import { Rng } from '../../src/engine/world/rng';
+
+const cfg = makeConfig('tiny', 150);
+const PIX = 48 * 48 * 3;
+const PROMPTS = [[4, 5, 6, 3], [7, 3]];
+const INFO = { tokenizerVersion: 'shapes-v1', metadata: { seed: 7, steps: 12, mixture: { synthetic: 0.6, vqa: 0.4 }, bench: { halRate: 0.41 } } };
+let model: VlmModel;
+let img: Float32Array;
+
+/** Greedy responses plus every step's logits: a fingerprint of the weights. */
+async function fingerprint(m: VlmModel) {
+  const g = await generate(m, img, PROMPTS, { maxNewTokens: 5, temperature: 0, returnLogits: true, ignoreEos: true });
+  return { responses: g.responses, logits: g.stepLogits!.map((l) => Array.from(l)) };
+}
+
+beforeAll(async () => {
+  await initBackend({ preferred: 'wasm', wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
+  model = createModel(cfg, { seed: 21, freezeVision: true });
+  const rng = new Rng(5);
+  img = Float32Array.from({ length: 2 * PIX }, () => rng.next());
+  // Different weights from a fresh seed-21 model, so a loader that re-initialises would be caught.
+  for (const [, v] of model.namedWeights()) v.assign(tf.tidy(() => tf.add(v, tf.randomNormal(v.shape, 0, 0.2, 'float32', 3))));
+});
+afterAll(() => model.dispose());
+
+describe('checkpoints', () => {
+  it('round-trips through artifacts, a tf.io save/load handler and the model.json layout', async () => {
+    const want = await fingerprint(model);
+    const artifacts = await toArtifacts(model, INFO);
+    const manifest = readManifest(artifacts);
+    expect(manifest.config).toEqual(cfg);
+    expect(manifest.tokenizerVersion).toBe('shapes-v1');
+    expect(manifest.metadata).toEqual(INFO.metadata);
+    expect(manifest.visionFrozen).toBe(true);
+    expect(artifacts.weightSpecs!.length).toBe(model.namedWeights().length);
+
+    const before = tf.memory().numTensors;
+    const a = fromArtifacts(artifacts, { config: cfg, tokenizerVersion: 'shapes-v1' });
+    expect(await fingerprint(a)).toEqual(want);
+    expect(a.vision.frozen).toBe(true);
+    expect(a.trainableVariables().length).toBe(model.trainableVariables().length);
+    a.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+
+    let saved: tf.io.ModelArtifacts | undefined;
+    await saveModel(model, INFO, tf.io.withSaveHandler(async (art) => {
+      saved = art;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const { modelJson, weightData } = toModelJson(saved!, 'policy.weights.bin');
+    expect(modelJson.weightsManifest[0]!.paths).toEqual(['policy.weights.bin']);
+    const parsed = JSON.parse(JSON.stringify(modelJson)) as tf.io.ModelJSON; // as if written to disk and read back
+    const b = await loadModel(tf.io.fromMemory(fromModelJson(parsed, weightData.slice(0))), { config: cfg });
+    expect(await fingerprint(b)).toEqual(want);
+    b.dispose();
+  });
+
+  it('round-trips through the single-file format and rejects foreign or cut files', async () => {
+    const want = await fingerprint(model);
+    const bytes = encodeCheckpointFile(await toArtifacts(model, INFO));
+    expect(String.fromCharCode(...bytes.subarray(0, 8))).toBe('RLHFCKPT');
+    const m = fromArtifacts(decodeCheckpointFile(bytes), { tokenizerVersion: 'shapes-v1' });
+    expect(await fingerprint(m)).toEqual(want);
+    m.dispose();
+    // A file inside a larger buffer (as a file reader may hand it) decodes too.
+    const inside = new Uint8Array(bytes.length + 16);
+    inside.set(bytes, 16);
+    const m2 = fromArtifacts(decodeCheckpointFile(inside.subarray(16)));
+    m2.dispose();
+    expect(() => decodeCheckpointFile(bytes.subarray(0, bytes.length - 4))).toThrow(/truncated/);
+    const foreign = bytes.slice();
+    foreign[0] = 0x50;
+    expect(() => decodeCheckpointFile(foreign)).toThrow('not an RLHF Playground checkpoint file (bad magic bytes)');
+  });
+
+  it('says exactly which config field or tokenizer version differs', async () => {
+    const artifacts = await toArtifacts(model, INFO);
+    const before = tf.memory().numTensors;
+    expect(() => fromArtifacts(artifacts, { config: { ...cfg, vocabSize: 148 } })).toThrow(
+      "checkpoint vocabSize 150 does not match this build's 148",
+    );
+    expect(() => fromArtifacts(artifacts, { tokenizerVersion: 'shapes-v2' })).toThrow(
+      "checkpoint tokenizerVersion 'shapes-v1' does not match this build's 'shapes-v2'",
+    );
+    expect(() => fromArtifacts(artifacts, { config: { ...cfg, dModel: 64, nHeads: 4 }, tokenizerVersion: 'shapes-v2' })).toThrow(
+      "checkpoint dModel 32 does not match this build's 64; checkpoint nHeads 2 does not match this build's 4; " +
+        "checkpoint tokenizerVersion 'shapes-v1' does not match this build's 'shapes-v2'",
+    );
+    expect(tf.memory().numTensors).toBe(before); // a refused checkpoint leaves nothing behind
+    const cut = { ...artifacts, weightSpecs: artifacts.weightSpecs!.slice(1) };
+    expect(() => fromArtifacts(cut)).toThrow("weight 'vision/patch/w1' is missing");
+    expect(() => fromArtifacts({ modelTopology: {} })).toThrow(/not an RLHF Playground model checkpoint/);
+  });
+});
