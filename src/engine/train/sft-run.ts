@@ -41,7 +41,7 @@ export const SFT_RUN_DEFAULTS: SftRunConfig = {
   evalEvery: 100,
   benchEvery: 0,
   /** Optimiser settings; warm-up defaults to a tenth of the run, at most 100 steps. */
-  optim: { lr: 1e-3, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
+  optim: { lr: 1.5e-3, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
   perception: DEFAULT_PERCEPTION,
 };
 

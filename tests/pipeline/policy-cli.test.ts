@@ -1,0 +1,100 @@
+// The policy commands on the tiny recipe: pretrain writes a checkpoint with its manifest,
+// sample and bench --policy run it, and a checkpoint that does not fit this build is refused.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, lines } from '../helpers/cli';
+import { validateScene } from '../../src/engine/world/scene';
+import { VOCAB } from '../../src/engine/language/vocab';
+
+const dir = mkdtempSync(join(tmpdir(), 'rlhf-policy-'));
+const policy = join(dir, 'tiny');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+  const r = cli(['pretrain', '--preset', 'tiny', '--seed', '3', '--steps', '12', '--vision-steps', '4', '--out', policy, '--quiet', '--no-bench']);
+  expect(r.code, r.stderr).toBe(0);
+}, 180_000);
+
+describe('pretrain', () => {
+  it('writes model.json and weights.bin with a manifest naming the recipe, seed and steps', () => {
+    const json = JSON.parse(readFileSync(join(policy, 'model.json'), 'utf8')) as { userDefinedMetadata: { rlhfPlayground: { config: { vocabSize: number }; tokenizerVersion: string; metadata: Record<string, unknown> } } };
+    const m = json.userDefinedMetadata.rlhfPlayground;
+    expect(m.config.vocabSize).toBe(VOCAB.length);
+    expect(m.metadata.recipe).toBe('tiny');
+    expect(m.metadata.seed).toBe(3);
+    expect(m.metadata.sftSteps).toBe(12);
+    expect(m.metadata.command).toBe('npm run cli -- pretrain --preset tiny --seed 3 --steps 12 --vision-steps 4');
+    const weights = readFileSync(join(policy, 'weights.bin'));
+    expect(weights.byteLength % 4).toBe(0);
+    expect(weights.byteLength).toBeGreaterThan(10_000);
+  });
+
+  it('rejects an unknown preset with a message naming the flag', () => {
+    const r = cli(['pretrain', '--preset', 'huge']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--preset must be one of');
+  });
+});
+
+describe('sample', () => {
+  it('prints K judged answers as JSONL, the same for the same seed', () => {
+    const a = cli(['sample', '--policy', policy, '--n', '3', '--seed', '5']);
+    expect(a.code, a.stderr).toBe(0);
+    const rows = lines(a.stdout).map((l) => JSON.parse(l) as { scene: unknown; question: string; response: string; score: number; hallucination: boolean });
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect('scene' in validateScene(r.scene)).toBe(true);
+      expect(typeof r.response).toBe('string');
+      expect(r.score).toBeGreaterThanOrEqual(0);
+      expect(r.score).toBeLessThanOrEqual(6);
+    }
+    const b = cli(['sample', '--policy', policy, '--n', '3', '--seed', '5']);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('says which flag is missing', () => {
+    const r = cli(['sample', '--n', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--policy');
+  });
+});
+
+describe('bench --policy', () => {
+  it('answers every item and prints the report with the contract keys', () => {
+    const out = join(dir, 'responses.jsonl');
+    const r = cli(['bench', '--policy', policy, '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { shapesHal: { n: number; hallucinationRate: number }; pope: Record<string, { accuracy: number }>; chair: { chairI: number } };
+    expect(rep.shapesHal.n).toBe(96);
+    expect(Object.keys(rep.pope).sort()).toEqual(['adversarial', 'popular', 'random']);
+    expect(lines(readFileSync(out, 'utf8')).length).toBe(96 + 3 * 30 * 6 + 50);
+    // The saved responses score the same through `bench --responses`.
+    const again = cli(['bench', '--responses', out, '--json']);
+    expect(JSON.parse(again.stdout)).toEqual(rep);
+  });
+});
+
+describe('a checkpoint that does not fit this build', () => {
+  it('is refused with the field that differs', () => {
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    copyFileSync(join(policy, 'weights.bin'), join(bad, 'weights.bin'));
+    const json = JSON.parse(readFileSync(join(policy, 'model.json'), 'utf8')) as { userDefinedMetadata: { rlhfPlayground: { config: { vocabSize: number }; tokenizerVersion: string } } };
+    json.userDefinedMetadata.rlhfPlayground.config.vocabSize += 5;
+    json.userDefinedMetadata.rlhfPlayground.tokenizerVersion = 'other-words-v9';
+    writeFileSync(join(bad, 'model.json'), JSON.stringify(json));
+    const r = cli(['sample', '--policy', bad, '--n', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`checkpoint vocabSize ${VOCAB.length + 5} does not match this build's ${VOCAB.length}`);
+    expect(r.stderr).toContain("checkpoint tokenizerVersion 'other-words-v9'");
+  });
+
+  it('is refused when the folder holds no checkpoint', () => {
+    const r = cli(['bench', '--policy', join(dir, 'nothing-here')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read a checkpoint in');
+  });
+});
