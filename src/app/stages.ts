@@ -1,6 +1,7 @@
 // The pipeline's stages, left to right, as the header's nav shows them. A stage is
 // enabled once it has a view; the others show as "coming in a later stage".
 import type { Component } from 'svelte';
+import SftStage from './stages/SftStage.svelte';
 import WorldStage from './stages/WorldStage.svelte';
 import type { Session } from './session.svelte';
 
@@ -17,7 +18,7 @@ export interface StageInfo {
 
 export const STAGES = [
   { id: 'world', label: 'World', blurb: 'Shapes World: browse scenes beside their ground-truth facts', view: WorldStage },
-  { id: 'sft', label: 'SFT', blurb: 'Supervised fine-tuning: load or train the policy' },
+  { id: 'sft', label: 'SFT', blurb: 'Supervised fine-tuning: load or train the policy', view: SftStage },
   { id: 'label', label: 'Label', blurb: 'Label which of two answers is better' },
   { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels' },
   { id: 'ppo', label: 'PPO', blurb: 'Tune the policy against the reward model with PPO' },

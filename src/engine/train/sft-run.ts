@@ -10,6 +10,7 @@ import { createSftTrainer, heldOutLoss, sftStep } from '../model/sft';
 import type { OptimConfig } from '../model/trainer';
 import { runShapesHal } from '../eval/bench-run';
 import { packExamples } from './batches';
+import { yieldToEvents } from './yield-to-events';
 
 export interface SftRunConfig {
   /** Optimisation steps. */
@@ -101,7 +102,9 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
   let last = NaN;
   let step = 0;
   try {
-    for (; step < cfg.steps && !hooks.shouldStop?.(); ) {
+    for (; step < cfg.steps; ) {
+      await yieldToEvents();
+      if (hooks.shouldStop?.()) break;
       const chunk = drawBatch(train, cfg.batchSize, rng);
       const batch = packExamples(model.config, chunk, cfg.perception, chunk.map(() => rng.int(2 ** 31)));
       let r;

@@ -1,0 +1,117 @@
+// Line charts that grow as a run streams points: a LineFeed holds the points of a few series
+// and tells the charts drawing it about each batch of new points; createLineChart builds one
+// chart.js instance (registering only the parts a line chart uses) that appends, never rebuilds.
+
+import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Title, Tooltip, Legend);
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export interface SeriesSpec {
+  label: string;
+  color: string;
+  /** Draw a dot at every point (for sparse series such as a held-out loss). */
+  dots?: boolean;
+  dashed?: boolean;
+}
+
+export interface FeedListener {
+  /** New points per series, aligned with the feed's series. */
+  append(added: readonly (readonly XY[])[]): void;
+  clear(): void;
+}
+
+/** The points of a chart's series, kept outside any component so a chart can be remounted. */
+export class LineFeed {
+  readonly data: XY[][];
+  private listeners = new Set<FeedListener>();
+
+  constructor(readonly series: readonly SeriesSpec[]) {
+    this.data = series.map(() => []);
+  }
+
+  /** Appends new points (one array per series, empty where a series has none) and tells every chart. */
+  append(added: readonly (readonly XY[])[]): void {
+    added.forEach((pts, i) => this.data[i]?.push(...pts));
+    for (const l of this.listeners) l.append(added);
+  }
+
+  /** Drops every point and tells every chart. */
+  clear(): void {
+    for (const d of this.data) d.length = 0;
+    for (const l of this.listeners) l.clear();
+  }
+
+  /** All points of all series. */
+  get total(): number {
+    return this.data.reduce((n, d) => n + d.length, 0);
+  }
+
+  /** Registers a chart; returns the function that unregisters it. */
+  subscribe(l: FeedListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+}
+
+export interface LineChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+}
+
+function dataset(s: SeriesSpec, points: readonly XY[]): ChartDataset<'line', XY[]> {
+  return {
+    label: s.label,
+    data: [...points],
+    borderColor: s.color,
+    backgroundColor: s.color,
+    borderWidth: 2,
+    borderDash: s.dashed ? [6, 4] : [],
+    pointRadius: s.dots ? 3 : 0,
+    pointHoverRadius: 4,
+    tension: 0,
+    // Let dots at the edges (the last held-out loss) show whole.
+    clip: 6,
+  };
+}
+
+/** Builds a chart of the feed's series on the canvas, with animation off (it is redrawn often). */
+export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: LineChartOptions): Chart<'line', XY[]> {
+  return new Chart<'line', XY[]>(canvas, {
+    type: 'line',
+    data: { datasets: feed.series.map((s, i) => dataset(s, feed.data[i] ?? [])) },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: o.xLabel }, ticks: { precision: 0 } },
+        y: { type: 'linear', title: { display: true, text: o.yLabel } },
+      },
+      plugins: {
+        title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' }, color: '#1b2230' },
+        legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${(c.parsed.y ?? 0).toFixed(3)}` } },
+      },
+    },
+  });
+}
+
+/** Pushes new points into the chart's datasets and redraws without animation. */
+export function appendToChart(chart: Chart<'line', XY[]>, added: readonly (readonly XY[])[]): void {
+  added.forEach((pts, i) => chart.data.datasets[i]?.data.push(...pts));
+  chart.update('none');
+}
+
+/** Empties the chart's datasets and redraws. */
+export function clearChart(chart: Chart<'line', XY[]>): void {
+  for (const d of chart.data.datasets) d.data.length = 0;
+  chart.update('none');
+}

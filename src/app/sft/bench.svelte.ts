@@ -1,0 +1,48 @@
+// The benchmark card's state: runs ShapesHal-Bench, POPE and CHAIR on the loaded policy (greedy),
+// with progress, and keeps the last report with the name of the policy it measured.
+
+import type { BenchReport } from '../../engine/bench/report';
+import type { BenchSize } from '../../engine/bench/shapes-hal';
+import type { EngineState } from '../engine/engine.svelte';
+
+export class BenchState {
+  private readonly engine: EngineState;
+
+  size = $state<BenchSize>('standard');
+  running = $state(false);
+  done = $state(0);
+  total = $state(0);
+  report = $state.raw<BenchReport | null>(null);
+  /** The policy the report measured, and how long it took. */
+  reportFor = $state<string | null>(null);
+  seconds = $state<number | null>(null);
+  error = $state<string | null>(null);
+
+  constructor(engine: EngineState) {
+    this.engine = engine;
+  }
+
+  /** Benchmarks the loaded policy (named `policyName` in the report's title). */
+  async run(policyName: string): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.error = null;
+    this.done = 0;
+    this.total = 0;
+    const t0 = performance.now();
+    try {
+      const { report } = await this.engine.run('benchmarking', 'bench', { size: this.size }, (e) => {
+        if (e.kind !== 'bench') return;
+        this.done = e.done;
+        this.total = e.total;
+      });
+      this.report = report;
+      this.reportFor = policyName;
+      this.seconds = (performance.now() - t0) / 1000;
+    } catch (e) {
+      this.error = `The benchmark failed: ${(e as Error).message}`;
+    } finally {
+      this.running = false;
+    }
+  }
+}
