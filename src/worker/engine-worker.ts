@@ -15,6 +15,8 @@ import type { VlmModel } from '../engine/model/model';
 import { answerAll } from '../engine/eval/answer';
 import { runBench } from '../engine/eval/bench-run';
 import { runSft, type SftPoint } from '../engine/train/sft-run';
+import { makeConfig } from '../engine/model/config';
+import { measureModelPerf } from '../engine/model/perf';
 import type { CallType, Calls, PolicyInfo, PolicySource, ProgressEvent, Request, RequestOf, Response } from './protocol';
 
 const scope = self as unknown as { postMessage(msg: Response, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<Request>) => void) | null };
@@ -148,6 +150,9 @@ const handlers: Handlers = {
     const model = requirePolicy();
     const bytes = encodeCheckpointFile(await toArtifacts(model, { tokenizerVersion: TOKENIZER_VERSION, metadata: policy!.info.metadata }));
     return { bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+  },
+  async perf(req) {
+    return measureModelPerf(makeConfig(req.preset, VOCAB.length), { repeats: req.repeats ?? 3 });
   },
 };
 

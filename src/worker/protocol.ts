@@ -9,6 +9,8 @@ import type { SftMixture } from '../engine/data/sft-data';
 import type { Perception } from '../engine/world/render';
 import type { Scene } from '../engine/world/scene';
 import type { SftPoint } from '../engine/train/sft-run';
+import type { PerfReport } from '../engine/model/perf';
+import type { PresetName } from '../engine/model/config';
 
 /** Where a policy comes from. */
 export type PolicySource =
@@ -48,6 +50,8 @@ export interface Calls {
   bench: { req: { size?: BenchSize }; res: { report: BenchReport } };
   'save-policy': { req: { key: string }; res: { key: string } };
   'export-policy': { req: Record<string, never>; res: { bytes: ArrayBuffer } };
+  /** Times a fresh model of a preset on the worker's backend (what `perf model` prints in Node). */
+  perf: { req: { preset: PresetName; repeats?: number }; res: PerfReport };
 }
 
 export type CallType = keyof Calls;

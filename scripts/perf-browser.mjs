@@ -1,0 +1,57 @@
+// `npm run perf:browser`: the model's speed in the browser on each backend (WebGPU, WebGL,
+// WASM, CPU), measured in the page's engine worker; the same figures `perf model` prints in
+// Node. Builds the page, serves it, opens it once per backend in Chromium, prints a table.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_HINT, findChromium } from './find-chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const preset = process.argv[2] ?? 'default';
+const backends = (process.argv[3] ?? 'webgpu,webgl,wasm,cpu').split(',');
+const executablePath = findChromium();
+if (!executablePath) {
+  console.error(CHROMIUM_HINT);
+  process.exit(1);
+}
+if (spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+const port = 4300 + Math.floor(Math.random() * 500);
+const server = spawn(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 2500));
+const profile = mkdtempSync(join(tmpdir(), 'rlhf-perf-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const rows = [];
+try {
+  for (const backend of backends) {
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${port}/?backend=${backend}#/world`);
+    await page.waitForFunction(() => globalThis.rlhfPlayground?.session.engine.backend != null, null, { timeout: 120_000 });
+    const got = await page.evaluate(() => globalThis.rlhfPlayground.session.engine.backend);
+    if (got !== backend) {
+      rows.push({ backend, note: `did not start (the page fell back to ${got})` });
+      await page.close();
+      continue;
+    }
+    const r = await page.evaluate((p) => globalThis.rlhfPlayground.session.engine.run('perf', 'perf', { preset: p, repeats: 2 }), preset);
+    rows.push({ backend, ...r });
+    await page.close();
+  }
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  server.kill();
+}
+const gpu = spawnSync(executablePath, ['--version'], { encoding: 'utf8' }).stdout.trim();
+console.log(`model ${preset} in ${gpu}, headless; batch 64 × 24 new tokens for sampling, batch 32 for training`);
+console.log('backend  tokens/s cached  tokens/s recompute  speed-up  forward ms  fwd+bwd ms  SFT steps/s');
+for (const r of rows) {
+  if (r.note) console.log(`${r.backend.padEnd(8)} ${r.note}`);
+  else console.log(`${r.backend.padEnd(8)} ${r.tokensPerSecCached.toFixed(0).padStart(15)} ${r.tokensPerSecRecompute.toFixed(0).padStart(19)} ${r.cacheSpeedup.toFixed(1).padStart(9)} ${r.forwardMs.toFixed(0).padStart(11)} ${r.forwardBackwardMs.toFixed(0).padStart(11)} ${r.sftStepsPerSec.toFixed(2).padStart(12)}`);
+}
