@@ -26,8 +26,8 @@ describe('app shell', () => {
     expect(await page.locator('.stage-view h2').textContent()).toBe('World');
     expect(await page.locator('.stage[aria-current="page"]').textContent()).toContain('World');
     expect(await page.title()).toBe('World · RLHF Playground');
-    // Backend, seed and run name sit in the header.
-    expect(await page.locator('header .backend').textContent()).toMatch(/backend/);
+    // Backend (once the engine worker has started), seed and run name sit in the header.
+    await expect.poll(() => page.locator('header .backend').textContent(), { timeout: 60_000 }).toMatch(/^\s*(webgpu|webgl|wasm|cpu)\s*$/);
     expect(await page.locator('header .seed').textContent()).toMatch(/seed\s+\d+/);
     expect((await page.locator('header .run-name').textContent())?.trim()).not.toBe('');
     await s.screenshot('shell');
