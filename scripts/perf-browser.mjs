@@ -21,31 +21,36 @@ if (spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'b
 const port = 4300 + Math.floor(Math.random() * 500);
 const server = spawn(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 2500));
-const profile = mkdtempSync(join(tmpdir(), 'rlhf-perf-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
 const rows = [];
-try {
-  for (const backend of backends) {
-    const page = await context.newPage();
+/** Opens the page on one backend in a fresh browser and returns its perf figures. */
+async function measure(backend) {
+  const profile = mkdtempSync(join(tmpdir(), 'rlhf-perf-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`http://localhost:${port}/?backend=${backend}#/world`);
     await page.waitForFunction(() => globalThis.rlhfPlayground?.session.engine.backend != null, null, { timeout: 120_000 });
     const got = await page.evaluate(() => globalThis.rlhfPlayground.session.engine.backend);
-    if (got !== backend) {
-      rows.push({ backend, note: `did not start (the page fell back to ${got})` });
-      await page.close();
-      continue;
-    }
+    if (got !== backend) return { backend, note: `did not start (the page fell back to ${got})` };
     const r = await page.evaluate((p) => globalThis.rlhfPlayground.session.engine.run('perf', 'perf', { preset: p, repeats: 2 }), preset);
-    rows.push({ backend, ...r });
-    await page.close();
+    return { backend, ...r };
+  } catch (e) {
+    return { backend, note: `failed: ${String(e.message ?? e).split('\n')[0]}` };
+  } finally {
+    await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+try {
+  for (const backend of backends) {
+    console.error(`measuring ${backend} ...`);
+    rows.push(await measure(backend));
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
   server.kill();
 }
 const gpu = spawnSync(executablePath, ['--version'], { encoding: 'utf8' }).stdout.trim();

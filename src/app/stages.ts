@@ -1,6 +1,8 @@
 // The pipeline's stages, left to right, as the header's nav shows them. A stage is
 // enabled once it has a view; the others show as "coming in a later stage".
 import type { Component } from 'svelte';
+import LabelStage from './stages/LabelStage.svelte';
+import RewardStage from './stages/RewardStage.svelte';
 import SftStage from './stages/SftStage.svelte';
 import WorldStage from './stages/WorldStage.svelte';
 import type { Session } from './session.svelte';
@@ -19,8 +21,8 @@ export interface StageInfo {
 export const STAGES = [
   { id: 'world', label: 'World', blurb: 'Shapes World: browse scenes beside their ground-truth facts', view: WorldStage },
   { id: 'sft', label: 'SFT', blurb: 'Supervised fine-tuning: load or train the policy', view: SftStage },
-  { id: 'label', label: 'Label', blurb: 'Label which of two answers is better' },
-  { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels' },
+  { id: 'label', label: 'Label', blurb: 'Label which of two answers is better', view: LabelStage },
+  { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels', view: RewardStage },
   { id: 'ppo', label: 'PPO', blurb: 'Tune the policy against the reward model with PPO' },
   { id: 'evaluate', label: 'Evaluate', blurb: 'ShapesHal-Bench, POPE and CHAIR, runs side by side' },
 ] as const satisfies readonly StageInfo[];

@@ -17,7 +17,17 @@ import { runBench } from '../engine/eval/bench-run';
 import { runSft, type SftPoint } from '../engine/train/sft-run';
 import { makeConfig } from '../engine/model/config';
 import { measureModelPerf } from '../engine/model/perf';
-import type { CallType, Calls, PolicyInfo, PolicySource, ProgressEvent, Request, RequestOf, Response } from './protocol';
+import { samplePairs, type UnlabelledPair } from '../engine/prefs/collect';
+import { annotatePairs, simulatedLabeller } from '../engine/prefs/label';
+import type { PreferenceRecord } from '../engine/prefs/record';
+import { REWARD_LOSS_DEFAULTS } from '../engine/reward/loss';
+import { probeItems, runProbes } from '../engine/reward/probes';
+import { createRewardModel, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, trainRewardModel, type RewardPoint, type RewardRunConfig } from '../engine/reward/train-run';
+import { yieldToEvents } from '../engine/train/yield-to-events';
+import { Trainer } from '../engine/model/trainer';
+import { crc32 } from '../engine/world/png';
+import { subSeed } from '../engine/world/rng';
+import type { CallType, Calls, PairRequest, PolicyInfo, PolicySource, ProgressEvent, Request, RequestOf, Response, RewardKind, RewardModelInfo } from './protocol';
 
 const scope = self as unknown as { postMessage(msg: Response, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<Request>) => void) | null };
 
@@ -50,6 +60,80 @@ function pointSender(id: number, ms = 150): { push(p: SftPoint): void; flush(): 
     },
     flush,
   };
+}
+
+/** The reward models trained in the page, by kind, kept for PPO. */
+const rewardModels = new Map<RewardKind, { model: VlmModel; info: RewardModelInfo }>();
+/** The version string of each loaded or trained policy (its info changes whenever its weights do). */
+const policyVersions = new WeakMap<PolicyInfo, string>();
+
+/** Batches reward-model points and sends them at most every `ms` milliseconds. */
+function rewardPointSender(id: number, model: RewardKind, total: number, ms = 150): { push(p: RewardPoint): void; flush(): void } {
+  let pending: RewardPoint[] = [];
+  let last = 0;
+  const flush = () => {
+    progress(id, { kind: 'rm', model, total, points: pending });
+    pending = [];
+    last = performance.now();
+  };
+  return {
+    push(p) {
+      pending.push(p);
+      if (performance.now() - last >= ms) flush();
+    },
+    flush,
+  };
+}
+
+/**
+ * Returns the loaded policy's version as the CLI writes it in records: its recipe (or name) and
+ * the CRC-32 of its weights, e.g. "sft@1a2b3c4d". Computed once per loaded or trained policy.
+ */
+async function policyVersion(): Promise<string> {
+  const p = policy;
+  if (!p) throw new Error('no policy is loaded yet');
+  let v = policyVersions.get(p.info);
+  if (v === undefined) {
+    const weights = (await toArtifacts(p.model, { tokenizerVersion: TOKENIZER_VERSION })).weightData as ArrayBuffer;
+    const recipe = typeof p.info.metadata.recipe === 'string' && p.info.metadata.recipe !== '' ? p.info.metadata.recipe : p.info.name;
+    v = `${recipe}@${crc32(new Uint8Array(weights)).toString(16).padStart(8, '0')}`;
+    policyVersions.set(p.info, v);
+  }
+  return v;
+}
+
+/**
+ * TEMPORARY, until trainRewardModel awaits yieldToEvents() between steps as runSft does: on the
+ * WASM and CPU backends its loop never lets a queued "stop" in, so while a reward model trains,
+ * every optimiser step ends with a trip through the event loop. Remove once the engine yields.
+ */
+let yieldAfterSteps = false;
+const trainerStep = Trainer.prototype.step;
+Trainer.prototype.step = async function (this: Trainer, ...args: Parameters<Trainer['step']>) {
+  const r = await trainerStep.apply(this, args);
+  if (yieldAfterSteps) await yieldToEvents();
+  return r;
+};
+
+/** Pairs per round of sampling: progress and Stop are seen between rounds. */
+const PAIR_ROUND = 16;
+
+/** Samples pairs from the loaded policy in rounds (each with its own seed), until `n` or Stop. */
+async function samplePairRounds(id: number, req: PairRequest): Promise<{ pairs: UnlabelledPair[]; dropped: number }> {
+  const model = requirePolicy();
+  const pairs: UnlabelledPair[] = [];
+  let dropped = 0;
+  for (let round = 0; pairs.length < req.n; round++) {
+    await yieldToEvents();
+    if (stopping.has(id)) break;
+    const n = Math.min(PAIR_ROUND, req.n - pairs.length);
+    const r = await samplePairs(model, { n, seed: subSeed(req.seed, round), batchSize: n, temperature: req.temperature ?? 1, mix: req.mix ?? 0 });
+    pairs.push(...r.pairs);
+    dropped += r.dropped;
+    progress(id, { kind: 'pairs', done: pairs.length, total: req.n });
+  }
+  stopping.delete(id);
+  return { pairs, dropped };
 }
 
 function requirePolicy(): VlmModel {
@@ -153,6 +237,64 @@ const handlers: Handlers = {
   },
   async perf(req) {
     return measureModelPerf(makeConfig(req.preset, VOCAB.length), { repeats: req.repeats ?? 3 });
+  },
+  async 'sample-pairs'(req) {
+    const version = await policyVersion();
+    const { pairs, dropped } = await samplePairRounds(req.id, req);
+    return { pairs, dropped, policyVersion: version };
+  },
+  async 'auto-label'(req) {
+    const version = await policyVersion();
+    const { pairs, dropped } = await samplePairRounds(req.id, req);
+    const a = req.annotator;
+    const records: PreferenceRecord[] = annotatePairs(pairs, simulatedLabeller(a.name, a.settings, a.seed), version);
+    return { records, dropped, policyVersion: version };
+  },
+  async 'train-rm'(req) {
+    const base = requirePolicy();
+    const c = req.config;
+    const fact = req.kind === 'fact';
+    const loss = { ...REWARD_LOSS_DEFAULTS, tieWeight: c.tieWeight, bothBadWeight: c.bothBadWeight };
+    const run: Partial<RewardRunConfig> = {
+      fact, epochs: c.epochs, minSteps: c.minSteps, batchPairs: c.batchPairs, trainTrunk: c.trainTrunk, seed: c.seed,
+      loss, optim: { ...REWARD_RUN_DEFAULTS.optim, lr: c.lr }, evalEvery: c.evalEvery,
+    };
+    const { train, heldOut } = splitHeldOut(req.records, c.heldOutShare, c.seed);
+    // The pairs the loss can use, as trainRewardModel counts them, set the run's length.
+    const usable = train.filter((r) => (r.label === 'tie' ? loss.tieWeight > 0 : r.label === 'both-bad' ? loss.bothBadWeight > 0 : true)).length;
+    const total = rewardRunSteps({ epochs: c.epochs, minSteps: c.minSteps, batchPairs: c.batchPairs }, usable);
+    const version = await policyVersion();
+    const started = performance.now();
+    const rm = createRewardModel(base);
+    const sender = rewardPointSender(req.id, req.kind, total);
+    sender.flush(); // tells the page the run's length before the first step
+    let result;
+    yieldAfterSteps = true;
+    try {
+      result = await trainRewardModel(rm, train, heldOut, run, { onPoint: (p) => sender.push(p), shouldStop: () => stopping.has(req.id) });
+    } catch (e) {
+      rm.dispose();
+      throw e;
+    } finally {
+      yieldAfterSteps = false;
+      sender.flush();
+      stopping.delete(req.id);
+    }
+    let report;
+    try {
+      report = await runProbes(rm, probeItems(c.probeItems, 0), fact);
+    } catch (e) {
+      rm.dispose();
+      throw e;
+    }
+    const { scores: _scores, ...probes } = report; // per-item scores stay here: the page shows the means
+    const info: RewardModelInfo = { kind: req.kind, policyVersion: version, steps: result.steps, heldOutAccuracy: result.heldOut.accuracy };
+    rewardModels.get(req.kind)?.model.dispose();
+    rewardModels.set(req.kind, { model: rm, info });
+    return { model: info, total, stopped: result.steps < total, trainPairs: train.length, heldOutPairs: heldOut.length, run: result, probes, seconds: (performance.now() - started) / 1000 };
+  },
+  async 'reward-models'() {
+    return { models: [...rewardModels.values()].map((m) => m.info) };
   },
 };
 

@@ -1,0 +1,95 @@
+// Auto-labelling: sample N pairs from the loaded policy and label them with a simulated
+// annotator (a preset, or its settings changed by hand), in the worker; the records join the
+// stored ones. Stop ends the sampling after its current round and keeps what was labelled.
+
+import { ANNOTATOR_PRESETS, type AnnotatorName, type AnnotatorSettings } from '../../engine/prefs/annotator';
+import { labelCounts } from '../../engine/prefs/label';
+import type { ProgressEvent } from '../../worker/protocol';
+import type { Session } from '../session.svelte';
+import type { PrefsStore } from './prefs.svelte';
+
+export const MAX_AUTO = 2000;
+
+/** The numeric settings, in the order the card shows them. */
+export const NUMERIC_SETTINGS = ['hallucinationWeight', 'informativenessWeight', 'lengthBias', 'noise', 'tieMargin'] as const satisfies readonly (keyof AnnotatorSettings)[];
+
+const sameSettings = (a: AnnotatorSettings, b: AnnotatorSettings) =>
+  NUMERIC_SETTINGS.every((k) => Math.abs(a[k] - b[k]) < 1e-12) && a.flagBothBad === b.flagBothBad;
+
+export class AutoLabelState {
+  private readonly session: Session;
+  private readonly prefs: PrefsStore;
+  private readonly nextSeed: () => Promise<number>;
+
+  preset = $state<AnnotatorName>('careful');
+  settings = $state<AnnotatorSettings>({ ...ANNOTATOR_PRESETS.careful });
+  n = $state(20);
+  /** Share of pairs made as (a sample, the same with one hallucinated object). */
+  mix = $state(0);
+  running = $state(false);
+  stopRequested = $state(false);
+  progress = $state.raw<{ done: number; total: number } | null>(null);
+  note = $state<string | null>(null);
+  error = $state<string | null>(null);
+
+  /** The labeller's name in the records: the preset's, or "custom" once a setting is changed. */
+  readonly name: string = $derived(sameSettings(this.settings, ANNOTATOR_PRESETS[this.preset]) ? this.preset : 'custom');
+
+  readonly problems: string[] = $derived.by(() => {
+    const out: string[] = [];
+    if (!Number.isInteger(this.n) || this.n < 1 || this.n > MAX_AUTO) out.push(`N must be a whole number from 1 to ${MAX_AUTO}`);
+    if (!(this.mix >= 0 && this.mix <= 1)) out.push('the perturbed share must be from 0 to 1');
+    for (const k of NUMERIC_SETTINGS) if (typeof this.settings[k] !== 'number' || !Number.isFinite(this.settings[k])) out.push(`${k} must be a number`);
+    if (!(this.settings.noise >= 0)) out.push('noise must be 0 or more');
+    if (!(this.settings.tieMargin >= 0)) out.push('the tie margin must be 0 or more');
+    return out;
+  });
+
+  constructor(session: Session, prefs: PrefsStore, nextSeed: () => Promise<number>) {
+    this.session = session;
+    this.prefs = prefs;
+    this.nextSeed = nextSeed;
+  }
+
+  usePreset(name: AnnotatorName): void {
+    this.preset = name;
+    this.settings = { ...ANNOTATOR_PRESETS[name] };
+  }
+
+  /** Samples and labels N pairs; adds the records to the store. */
+  async run(): Promise<void> {
+    if (this.running || this.problems.length > 0) return;
+    this.running = true;
+    this.error = null;
+    this.note = null;
+    this.progress = { done: 0, total: this.n };
+    const name = this.name;
+    try {
+      const seed = await this.nextSeed();
+      const res = await this.session.engine.run(
+        `auto-labelling ${this.n} pairs`,
+        'auto-label',
+        { n: this.n, seed, mix: this.mix, annotator: { name, settings: $state.snapshot(this.settings), seed } },
+        (e: ProgressEvent) => {
+          if (e.kind === 'pairs') this.progress = { done: e.done, total: e.total };
+        },
+      );
+      const added = this.prefs.add(res.records);
+      const c = labelCounts(res.records);
+      const stopped = res.records.length < this.n ? ` (stopped after ${res.records.length} of ${this.n})` : '';
+      const dropped = res.dropped ? `; ${res.dropped} prompts dropped: the policy gave the same answer twice every try` : '';
+      this.note = `${name} labelled ${added} pairs${stopped}: A ${c.A}, B ${c.B}, tie ${c.tie}, both bad ${c['both-bad']}${dropped}.`;
+    } catch (e) {
+      this.error = `Auto-labelling failed: ${(e as Error).message}`;
+    } finally {
+      this.running = false;
+      this.stopRequested = false;
+    }
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.stopRequested = true;
+    this.session.engine.stop();
+  }
+}

@@ -1,0 +1,179 @@
+// The Label stage's state: a queue of answer pairs sampled from the loaded policy, the pair on
+// show, the label a person gives it (keys 1 to 4, or skip) and, only after that, the judge's
+// verdict on both answers; plus auto-labelling and the stored records. One per session, so the
+// queue and the records are shared with the Reward stage and survive a visit elsewhere.
+
+import { ANNOTATOR_PRESETS } from '../../engine/prefs/annotator';
+import type { UnlabelledPair } from '../../engine/prefs/collect';
+import { labelByPerson, pairProbabilities } from '../../engine/prefs/label';
+import type { Label, PreferenceRecord } from '../../engine/prefs/record';
+import { renderScene, type RgbImage } from '../../engine/world/render';
+import { Rng, subSeed } from '../../engine/world/rng';
+import { get, set } from 'idb-keyval';
+import type { PolicyInfo } from '../../worker/protocol';
+import type { Session } from '../session.svelte';
+import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
+import { AutoLabelState } from './auto.svelte';
+import { PrefsStore } from './prefs.svelte';
+
+/** Pairs sampled per request while labelling by hand (one per question type). */
+export const PAIRS_PER_FETCH = 8;
+/** The IndexedDB key of the count of sampling draws, so pairs after a reload are new ones. */
+const DRAWS_KEY = 'rlhf-playground/label-draws';
+
+/** A pair waiting to be labelled, with the policy that wrote it. */
+export interface QueuedPair {
+  /** Counts the pairs shown, so the page (and a test) can tell a new pair from the last. */
+  no: number;
+  pair: UnlabelledPair;
+  image: RgbImage;
+  policyVersion: string;
+  policy: PolicyInfo;
+}
+
+/** What the page shows once a pair is labelled: the record and the judge's reading of both answers. */
+export interface Reveal {
+  record: PreferenceRecord;
+  a: JudgedAnswer;
+  b: JudgedAnswer;
+  /** The label a careful annotator (the paper's instruction) would most likely give, and how likely. */
+  careful: { label: Label; p: number };
+}
+
+export class LabelState {
+  readonly prefs = new PrefsStore();
+  readonly auto: AutoLabelState;
+  private readonly session: Session;
+
+  /** The pair on show, or null while none is sampled yet. */
+  current = $state.raw<QueuedPair | null>(null);
+  /** Set once the pair on show is labelled; cleared by next(). */
+  revealed = $state.raw<Reveal | null>(null);
+  /** Show the judge's verdict after each choice (to teach); off moves straight to the next pair. */
+  teach = $state(true);
+  fetching = $state(false);
+  skipped = $state(0);
+  error = $state<string | null>(null);
+  private queue: QueuedPair[] = [];
+  private shown = 0;
+  private draws: Promise<number>;
+
+  /** Why no job can start now (engine starting, failed or busy), or null when it is free. */
+  readonly engineNote: string | null = $derived.by(() => {
+    const e = this.session.engine;
+    if (e.backend === null) return e.error ? `The engine could not start: ${e.error}` : 'The engine is starting…';
+    if (e.busy !== null) return `The engine is busy ${e.busy}; wait for it to finish.`;
+    return null;
+  });
+
+  /** Why jobs that need a policy cannot start now, or null. */
+  readonly policyNote: string | null = $derived.by(
+    () => this.engineNote ?? (this.session.engine.policy === null ? 'Load a policy first (at the top of the page).' : null),
+  );
+
+  /** The pair on show came from a policy that is no longer the loaded one. */
+  readonly stale: boolean = $derived.by(() => this.current !== null && this.current.policy !== this.session.engine.policy);
+
+  /** Labelling by hand is possible now: a fresh pair on show, not yet labelled, records read. */
+  readonly canLabel: boolean = $derived(this.current !== null && !this.stale && this.revealed === null && this.prefs.loaded);
+
+  constructor(session: Session) {
+    this.session = session;
+    this.auto = new AutoLabelState(session, this.prefs, () => this.nextSeed());
+    this.draws = get<number>(DRAWS_KEY).then(
+      (n) => (Number.isInteger(n) ? (n as number) : 0),
+      () => 0,
+    );
+  }
+
+  /** A new sampling seed from the run's seed; the count of draws is stored, so a reload continues it. */
+  nextSeed(): Promise<number> {
+    const drawn = this.draws;
+    this.draws = drawn.then((n) => n + 1);
+    return drawn.then((n) => {
+      set(DRAWS_KEY, n + 1).catch(() => {});
+      return subSeed(this.session.run.seed, 0x1abe1 + n);
+    });
+  }
+
+  /** Shows a pair if none is on show (sampling more when the queue is empty and the engine free). */
+  async ensurePair(): Promise<void> {
+    if (this.current && !this.stale) return;
+    await this.next();
+  }
+
+  /** Moves to the next pair; samples a new batch from the loaded policy when the queue is empty. */
+  async next(): Promise<void> {
+    this.revealed = null;
+    const policy = this.session.engine.policy;
+    this.queue = this.queue.filter((q) => q.policy === policy);
+    if (this.queue.length === 0) {
+      this.current = null;
+      await this.fetch();
+    }
+    this.current = this.queue.shift() ?? null;
+  }
+
+  private async fetch(): Promise<void> {
+    const engine = this.session.engine;
+    if (this.fetching || engine.policy === null || this.engineNote !== null) return;
+    this.fetching = true;
+    this.error = null;
+    try {
+      const seed = await this.nextSeed();
+      const policy = engine.policy;
+      const res = await engine.run('sampling pairs to label', 'sample-pairs', { n: PAIRS_PER_FETCH, seed });
+      // Question types come in turn; shuffle them so the next type is not predictable.
+      this.queue = new Rng(seed).shuffle(res.pairs).map((pair) => ({
+        no: ++this.shown,
+        pair,
+        image: renderScene(pair.scene, pair.image.perception, { noiseSeed: pair.image.noiseSeed }),
+        policyVersion: res.policyVersion,
+        policy,
+      }));
+    } catch (e) {
+      this.error = `Could not sample pairs: ${(e as Error).message}`;
+    } finally {
+      this.fetching = false;
+    }
+  }
+
+  /** Labels the pair on show, stores the record, and shows the judge's verdict (or the next pair). */
+  choose(label: Label): void {
+    const q = this.current;
+    if (!q || !this.canLabel) return;
+    const record = labelByPerson(q.pair, label, q.policyVersion);
+    this.prefs.add([record]);
+    if (!this.teach) {
+      void this.next();
+      return;
+    }
+    const p = pairProbabilities(ANNOTATOR_PRESETS.careful, q.pair);
+    const best = (['A', 'B', 'tie', 'both-bad'] as const).reduce((m, l) => (p[l] > p[m] ? l : m), 'A' as Label);
+    this.revealed = {
+      record,
+      a: judgeAnswer(q.pair.scene, q.pair.question, q.pair.responseA),
+      b: judgeAnswer(q.pair.scene, q.pair.question, q.pair.responseB),
+      careful: { label: best, p: p[best] },
+    };
+  }
+
+  /** Drops the pair on show without a label. */
+  skip(): void {
+    if (!this.canLabel) return;
+    this.skipped++;
+    void this.next();
+  }
+}
+
+const states = new WeakMap<Session, LabelState>();
+
+/** Returns the session's Label state, creating it on first use. */
+export function labelStateFor(session: Session): LabelState {
+  let s = states.get(session);
+  if (!s) {
+    s = new LabelState(session);
+    states.set(session, s);
+  }
+  return s;
+}

@@ -1,0 +1,161 @@
+// The preference records of this browser: kept in IndexedDB (idb-keyval) so they survive a
+// reload, counted by label and by labeller, exported as native JSONL or as a TRL-style set
+// (.zip), and imported from either. An import only ever adds: bad lines are reported by number
+// and field, pairs already stored are kept once, and what was stored is never lost.
+
+import { get, set } from 'idb-keyval';
+import { exportNative, importNative, mergeRecords, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
+import type { Label, PreferenceRecord } from '../../engine/prefs/record';
+import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
+import { saveFile } from './files';
+import { readZip, writeZip } from './zip';
+
+/** The IndexedDB key of the records. */
+export const PREFS_KEY = 'rlhf-playground/preferences';
+
+/** The name a labeller is counted under: "you" for a person at the keyboard, else the annotator's name. */
+export function labellerName(r: PreferenceRecord): string {
+  return r.labelledBy.kind === 'person' ? (r.labelledBy.name ?? 'you') : r.labelledBy.name;
+}
+
+export type LabelCounts = Record<Label, number> & { total: number };
+
+const zero = (): LabelCounts => ({ A: 0, B: 0, tie: 0, 'both-bad': 0, total: 0 });
+
+/** What the last import did. */
+export interface ImportReport {
+  file: string;
+  lines: number;
+  added: number;
+  duplicates: number;
+  problems: ImportProblem[];
+}
+
+export class PrefsStore {
+  /** Every stored record, oldest first. Replaced, never mutated. */
+  records = $state.raw<PreferenceRecord[]>([]);
+  /** True once the stored records have been read. */
+  loaded = $state(false);
+  /** The last storage failure, or null. */
+  error = $state<string | null>(null);
+  lastImport = $state.raw<ImportReport | null>(null);
+  /** What the last export wrote, in words. */
+  note = $state<string | null>(null);
+
+  /** Counts of each label, overall. */
+  readonly counts: LabelCounts = $derived.by(() => {
+    const c = zero();
+    for (const r of this.records) {
+      c[r.label]++;
+      c.total++;
+    }
+    return c;
+  });
+
+  /** Counts of each label by labeller ("you" first, then annotators by name). */
+  readonly byLabeller: { name: string; simulated: boolean; counts: LabelCounts }[] = $derived.by(() => {
+    const rows = new Map<string, { name: string; simulated: boolean; counts: LabelCounts }>();
+    for (const r of this.records) {
+      const name = labellerName(r);
+      let row = rows.get(name);
+      if (!row) rows.set(name, (row = { name, simulated: r.labelledBy.kind === 'simulated', counts: zero() }));
+      row.counts[r.label]++;
+      row.counts.total++;
+    }
+    return [...rows.values()].sort((a, b) => Number(a.simulated) - Number(b.simulated) || a.name.localeCompare(b.name));
+  });
+
+  private saving: Promise<void> = Promise.resolve();
+  readonly ready: Promise<void>;
+
+  constructor() {
+    this.ready = this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const stored = await get<PreferenceRecord[]>(PREFS_KEY);
+      // Labels made before the read finished go after the stored ones.
+      this.records = [...(Array.isArray(stored) ? stored : []), ...this.records];
+    } catch (e) {
+      this.error = `Could not read the labels stored in this browser: ${(e as Error).message}`;
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Writes the records to IndexedDB, one write after another. */
+  private persist(): Promise<void> {
+    const snapshot = this.records;
+    this.saving = this.saving.then(async () => {
+      try {
+        await set(PREFS_KEY, snapshot);
+        this.error = null;
+      } catch (e) {
+        this.error = `Could not store the labels in this browser (they are kept until you leave the page): ${(e as Error).message}`;
+      }
+    });
+    return this.saving;
+  }
+
+  /** Adds records (pairs already stored are kept once); returns how many were new. */
+  add(records: readonly PreferenceRecord[]): number {
+    const merged = mergeRecords(this.records, records.map((record, i) => ({ line: i + 1, record })));
+    if (merged.added.length === 0) return 0;
+    this.records = merged.records;
+    void this.persist();
+    return merged.added.length;
+  }
+
+  /** Deletes every stored record. */
+  async clear(): Promise<void> {
+    this.records = [];
+    this.lastImport = null;
+    await this.persist();
+  }
+
+  /** Downloads the records as native JSONL, one record per line. */
+  exportJsonl(): void {
+    const text = exportNative(this.records);
+    saveFile('preferences.jsonl', new Blob([text], { type: 'application/x-ndjson' }));
+    this.note = `Exported ${this.records.length} pairs to preferences.jsonl.`;
+  }
+
+  /** Downloads the decided pairs as a TRL-style set: a .zip of train.jsonl, images/*.png and a README. */
+  exportTrlZip(): void {
+    const { files, rows, skipped } = exportTrl(this.records);
+    const zip = writeZip(files.map((f) => ({ path: `preferences-trl/${f.path}`, data: f.data })));
+    saveFile('preferences-trl.zip', new Blob([zip as BlobPart], { type: 'application/zip' }));
+    const left = skipped.tie + skipped['both-bad'];
+    const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+    const leftOut = ` (${n(skipped.tie, 'tie', 'ties')} and ${n(skipped['both-bad'], 'both-bad pair', 'both-bad pairs')} have no chosen answer and were left out)`;
+    this.note = `Exported ${n(rows, 'decided pair', 'decided pairs')} to preferences-trl.zip${left ? leftOut : ''}.`;
+  }
+
+  /** Imports a native .jsonl file or a TRL-style .zip set; adds what is new and reports the rest. */
+  async importFile(file: File): Promise<ImportReport> {
+    await this.ready;
+    let res: ImportResult;
+    try {
+      if (/\.zip$/i.test(file.name)) res = await this.readTrlZip(new Uint8Array(await file.arrayBuffer()));
+      else res = importNative(await file.text(), this.records);
+    } catch (e) {
+      res = { records: this.records, added: [], duplicates: 0, lines: 0, problems: [{ line: 0, field: '(file)', message: (e as Error).message }] };
+    }
+    if (res.added.length > 0) {
+      this.records = res.records;
+      await this.persist();
+    }
+    const report: ImportReport = { file: file.name, lines: res.lines, added: res.added.length, duplicates: res.duplicates, problems: res.problems };
+    this.lastImport = report;
+    return report;
+  }
+
+  private async readTrlZip(bytes: Uint8Array): Promise<ImportResult> {
+    const files = await readZip(bytes);
+    const jsonl = [...files.keys()].find((p) => p === TRL_JSONL || p.endsWith(`/${TRL_JSONL}`));
+    if (!jsonl) throw new Error(`no ${TRL_JSONL} in the archive`);
+    const root = jsonl.slice(0, -TRL_JSONL.length);
+    return importTrl(new TextDecoder().decode(files.get(jsonl)), (path) => files.get(root + path), this.records);
+  }
+}
