@@ -7,6 +7,11 @@ import * as bench from './commands/bench';
 import * as perf from './commands/perf';
 import * as pretrain from './commands/pretrain';
 import * as sample from './commands/sample';
+import * as label from './commands/label';
+import * as trainRm from './commands/train-rm';
+import * as probe from './commands/probe';
+import * as rmBench from './commands/rm-bench';
+import * as prefs from './commands/prefs';
 
 interface Command {
   spec: CommandSpec;
@@ -21,6 +26,11 @@ const COMMANDS: Record<string, Command> = {
   bench,
   pretrain,
   sample,
+  label,
+  'train-rm': trainRm,
+  probe,
+  'rm-bench': rmBench,
+  prefs,
   perf: { ...perf, positional: 1 },
 };
 

@@ -1,0 +1,121 @@
+// `label`: samples pairs of distinct responses from a policy and labels them with a simulated
+// annotator, writing preference records (JSONL); optionally a TRL-style set for Python as well.
+
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { intFlag, UsageError, type CommandSpec, type Flags } from '../args';
+import { initNodeBackend } from '../backend-node';
+import { loadModelDir } from '../model-files';
+import { crc32 } from '../../engine/world/png';
+import type { CheckpointManifest } from '../../engine/model/checkpoint';
+import { ANNOTATOR_NAMES, ANNOTATOR_PRESETS, type AnnotatorName } from '../../engine/prefs/annotator';
+import { samplePairs } from '../../engine/prefs/collect';
+import { annotatePairs, labelCounts, simulatedLabeller } from '../../engine/prefs/label';
+import { exportNative, formatProblems, importNative, type ImportResult } from '../../engine/prefs/native';
+import { exportTrl, type ExportFile } from '../../engine/prefs/trl';
+import type { PreferenceRecord } from '../../engine/prefs/record';
+import { annotatorCeiling } from '../../engine/reward/ceiling';
+
+export const spec: CommandSpec = {
+  name: 'label',
+  summary: 'Sample answer pairs from a policy and label them with a simulated annotator (preference JSONL).',
+  usage: 'label --policy DIR --annotator careful|length-biased|noisy --n N --seed S --out prefs.jsonl [--append] [--mix P] [--trl DIR]',
+  flags: {
+    policy: { type: 'string', help: 'policy checkpoint directory (model.json + weights.bin)', default: 'models/sft' },
+    annotator: { type: 'string', help: `simulated annotator preset: ${ANNOTATOR_NAMES.join(', ')}`, default: 'careful' },
+    n: { type: 'number', help: 'pairs to label', default: 100 },
+    seed: { type: 'number', help: 'seed of the scenes, questions, sampling and the annotator', default: 0 },
+    out: { type: 'string', help: 'preference file to write (JSONL)' },
+    append: { type: 'boolean', help: 'add to an existing --out file (pairs already in it are not added twice)' },
+    temperature: { type: 'number', help: 'sampling temperature', default: 1 },
+    'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4 },
+    mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0 },
+    trl: { type: 'string', help: 'also write the decided pairs as a TRL-style set (train.jsonl, images/, README.md) to this folder' },
+    backend: { type: 'string', help: 'wasm or cpu', default: 'wasm' },
+    quiet: { type: 'boolean', help: 'print only the final JSON line' },
+  },
+};
+
+/** The version string of a policy checkpoint: its recipe (or folder name) and the CRC-32 of its weights. */
+export function policyVersionOf(dir: string, manifest: CheckpointManifest): string {
+  const name = typeof manifest.metadata.recipe === 'string' ? manifest.metadata.recipe : basename(dir.replace(/\/+$/, ''));
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  const weights = readFileSync(join(dir, json.weightsManifest[0]?.paths[0] ?? 'weights.bin'));
+  return `${name}@${crc32(weights).toString(16).padStart(8, '0')}`;
+}
+
+/** Reads a preference file, reporting bad lines on stderr (file:line: field: message); returns the import. */
+export function readPrefsFile(path: string, existing: readonly PreferenceRecord[] = []): ImportResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const res = importNative(text, existing);
+  for (const line of formatProblems(res.problems, path)) console.error(line);
+  return res;
+}
+
+/** Writes export files under a folder (created as needed). */
+export function writeFiles(dir: string, files: readonly ExportFile[]): void {
+  for (const f of files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.data);
+  }
+}
+
+export async function run(flags: Flags): Promise<number> {
+  const name = String(flags.annotator);
+  if (!(ANNOTATOR_NAMES as string[]).includes(name)) throw new UsageError(`label: --annotator must be one of ${ANNOTATOR_NAMES.join(', ')}, got "${name}"`);
+  if (typeof flags.out !== 'string') throw new UsageError('label: --out FILE is required');
+  const n = intFlag(flags, 'n', 'label');
+  const seed = intFlag(flags, 'seed', 'label');
+  const maxTries = intFlag(flags, 'max-tries', 'label');
+  const temperature = Number(flags.temperature);
+  const mix = Number(flags.mix);
+  if (!(temperature > 0)) throw new UsageError('label: --temperature must be > 0 (a pair needs two different samples)');
+  if (!(mix >= 0 && mix <= 1)) throw new UsageError('label: --mix must be in [0, 1]');
+  if (maxTries < 1) throw new UsageError('label: --max-tries must be at least 1');
+  const out = flags.out;
+  if (existsSync(out) && !flags.append) throw new UsageError(`label: ${out} exists; pass --append to add to it, or choose another --out`);
+  const log = flags.quiet ? () => {} : (s: string) => console.error(s);
+
+  await initNodeBackend(String(flags.backend));
+  const policyDir = String(flags.policy);
+  const { model, manifest } = loadModelDir(policyDir);
+  const policyVersion = policyVersionOf(policyDir, manifest);
+  const settings = ANNOTATOR_PRESETS[name as AnnotatorName];
+  log(`label: ${n} pairs from ${policyVersion}, annotator ${name} ${JSON.stringify(settings)}`);
+  let t0 = performance.now();
+  const sampled = await samplePairs(model, { n, seed, temperature, maxTries, mix }, (done, total) => log(`  sampled ${done}/${total}`));
+  model.dispose();
+  const sampleSeconds = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const records = annotatePairs(sampled.pairs, simulatedLabeller(name, settings, seed), policyVersion);
+  const labelSeconds = (performance.now() - t0) / 1000;
+
+  const stored = existsSync(out) ? readPrefsFile(out).records : [];
+  const merged = importNative(exportNative(records), stored);
+  if (merged.added.length) appendFileSync(out, exportNative(merged.added));
+  else if (!existsSync(out)) writeFileSync(out, '');
+  let trl: { dir: string; rows: number } | undefined;
+  if (typeof flags.trl === 'string') {
+    const ex = exportTrl(merged.added);
+    writeFiles(flags.trl, ex.files);
+    trl = { dir: flags.trl, rows: ex.rows };
+    log(`  TRL set: ${ex.rows} decided pairs in ${flags.trl} (${ex.skipped.tie} ties and ${ex.skipped['both-bad']} both-bad pairs have no chosen answer and are left out)`);
+  }
+  const ceiling = annotatorCeiling(records);
+  const counts = labelCounts(records);
+  log(`  labels ${JSON.stringify(counts)}; ${sampled.dropped} prompts dropped after ${maxTries} rounds of equal responses; ${sampled.resampled} resampled`);
+  console.log(JSON.stringify({
+    out, added: merged.added.length, alreadyStored: merged.duplicates, labels: counts, dropped: sampled.dropped, resampled: sampled.resampled,
+    annotator: name, policyVersion,
+    pairsPerSecond: { sampling: records.length / Math.max(sampleSeconds, 1e-9), annotator: records.length / Math.max(labelSeconds, 1e-9) },
+    ...(ceiling ? { selfAgreement: ceiling.selfAgreement, accuracyCeiling: ceiling.accuracyCeiling } : {}),
+    ...(trl ? { trl } : {}),
+  }));
+  return 0;
+}

@@ -1,0 +1,125 @@
+// Simulated annotators: each answer's utility is a weighted score from the judge (flaws,
+// informativeness, length), and the label is a noisy Bradley-Terry draw on the difference.
+//
+//   u(x)   = −wHal · flaws(x) + wInfo · informativeness(x) + lengthBias · sentences(x)
+//   d̃      = u(A) − u(B) + noise · L,   L ~ Logistic(0, 1)
+//   label  = A if d̃ > tieMargin, B if d̃ < −tieMargin, tie otherwise
+//   so     P(A) = σ((d − m) / noise),  P(B) = σ((−d − m) / noise)   (m = 0: plain Bradley-Terry)
+//
+// and, for annotators that flag them, "both-bad" when both answers have flaws and equally many
+// (there is no fewer-hallucinations answer to prefer, and neither is acceptable).
+
+import type { Scene } from '../world/scene';
+import { Rng } from '../world/rng';
+import { judge } from '../judge/judge';
+import { parseResponse } from '../language/parser';
+import type { FieldError, Label } from './record';
+
+export interface AnnotatorSettings {
+  /** Utility lost per flaw: a false claim, or a sentence outside the grammar (it cannot be checked, so it is not trusted). */
+  hallucinationWeight: number;
+  /** Utility per unit of informativeness (the judge's share, 0 to 1, of the asked facts stated correctly). */
+  informativenessWeight: number;
+  /** Utility per sentence: a taste for long answers (0 for none; the classic route to reward hacking). */
+  lengthBias: number;
+  /** Scale of the logistic noise on the utility difference (the Bradley-Terry temperature); 0 is deterministic. */
+  noise: number;
+  /** Half-width of the band of the noisy difference read as a tie; 0 never ties unless the answers are equal in every draw. */
+  tieMargin: number;
+  /** Label "both-bad" when both answers have flaws and equally many, instead of ranking them on the rest. */
+  flagBothBad: boolean;
+}
+
+/**
+ * The presets. `careful` follows the paper's instruction (fewer hallucinations first; only if
+ * equal, the more helpful answer): a flaw costs 2, more than the largest difference in
+ * informativeness (1), so the flaw count always decides first; two answers equally flawed are
+ * both bad, and between two correct ones helpfulness decides. With noise 0.05 it calls answers of equal
+ * worth a tie three times in four and picks the more informative of two that differ by 0.2 (one
+ * object of five) nine times in ten. `length-biased` barely minds a false claim and
+ * likes each extra sentence. `noisy` has careful's taste but a noise of 1, so it often flips.
+ */
+export const ANNOTATOR_PRESETS = {
+  careful: { hallucinationWeight: 2, informativenessWeight: 1, lengthBias: 0, noise: 0.05, tieMargin: 0.1, flagBothBad: true },
+  'length-biased': { hallucinationWeight: 0.5, informativenessWeight: 1, lengthBias: 0.75, noise: 0.25, tieMargin: 0.1, flagBothBad: false },
+  noisy: { hallucinationWeight: 2, informativenessWeight: 1, lengthBias: 0, noise: 1, tieMargin: 0.1, flagBothBad: true },
+} as const satisfies Record<string, AnnotatorSettings>;
+
+export type AnnotatorName = keyof typeof ANNOTATOR_PRESETS;
+export const ANNOTATOR_NAMES = Object.keys(ANNOTATOR_PRESETS) as AnnotatorName[];
+
+/** What the annotator reads off one answer. */
+export interface AnswerFeatures {
+  /** False claims plus sentences outside the grammar. */
+  flaws: number;
+  informativeness: number;
+  /** Sentences, filler and unparsed ones included. */
+  sentences: number;
+}
+
+/** Returns the judge's reading of an answer as the annotator weighs it. */
+export function answerFeatures(scene: Scene, question: string, response: string): AnswerFeatures {
+  const v = judge(scene, question, response);
+  const falseClaims = v.claims.filter((c) => c.truth === false).length;
+  return { flaws: falseClaims + v.unparsed.length, informativeness: v.informativeness, sentences: parseResponse(response).length };
+}
+
+/** Returns the annotator's utility of an answer. */
+export function utility(s: AnnotatorSettings, f: AnswerFeatures): number {
+  return -s.hallucinationWeight * f.flaws + s.informativenessWeight * f.informativeness + s.lengthBias * f.sentences;
+}
+
+export type LabelProbabilities = Record<Label, number>;
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Whether an annotator that flags them calls this pair both-bad: flawed, and equally so. */
+const bothBad = (s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeatures) => s.flagBothBad && a.flaws > 0 && a.flaws === b.flaws;
+
+/** Returns the probability of each label for a pair with these features; they sum to 1. */
+export function labelProbabilities(s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeatures): LabelProbabilities {
+  if (bothBad(s, a, b)) return { A: 0, B: 0, tie: 0, 'both-bad': 1 };
+  const d = utility(s, a) - utility(s, b);
+  const m = s.tieMargin;
+  if (s.noise === 0) return { A: d > m ? 1 : 0, B: d < -m ? 1 : 0, tie: Math.abs(d) <= m ? 1 : 0, 'both-bad': 0 };
+  const pA = sigmoid((d - m) / s.noise);
+  const pB = sigmoid((-d - m) / s.noise);
+  return { A: pA, B: pB, tie: Math.max(0, 1 - pA - pB), 'both-bad': 0 };
+}
+
+/** Draws a label: the noisy Bradley-Terry choice described at the top. Advances `rng` by one draw. */
+export function drawLabel(s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeatures, rng: Rng): Label {
+  const u = rng.next();
+  if (bothBad(s, a, b)) return 'both-bad';
+  const logistic = Math.log((u + 1e-12) / (1 - u + 1e-12));
+  const d = utility(s, a) - utility(s, b) + s.noise * logistic;
+  return d > s.tieMargin ? 'A' : d < -s.tieMargin ? 'B' : 'tie';
+}
+
+/** Checks annotator settings (a parsed JSON value); returns them or the problems, by field. */
+export function validateAnnotatorSettings(v: unknown): { settings: AnnotatorSettings } | { errors: FieldError[] } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { errors: [{ field: '', message: 'must be an object of annotator settings' }] };
+  const r = v as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  const num = (k: keyof AnnotatorSettings, min: number) => {
+    const n = r[k];
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < min) errors.push({ field: k, message: `must be a number ≥ ${min}` });
+  };
+  num('hallucinationWeight', -Infinity);
+  num('informativenessWeight', -Infinity);
+  num('lengthBias', -Infinity);
+  num('noise', 0);
+  num('tieMargin', 0);
+  if (typeof r.flagBothBad !== 'boolean') errors.push({ field: 'flagBothBad', message: 'must be true or false' });
+  if (errors.length) return { errors };
+  return {
+    settings: {
+      hallucinationWeight: r.hallucinationWeight as number,
+      informativenessWeight: r.informativenessWeight as number,
+      lengthBias: r.lengthBias as number,
+      noise: r.noise as number,
+      tieMargin: r.tieMargin as number,
+      flagBothBad: r.flagBothBad as boolean,
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Pairs to label: for a scene and a question, two distinct responses sampled from the policy
+// (equal ones are resampled a bounded number of times, then dropped), or, for a share of the
+// pairs when asked, a sample and the same sample with one hallucinated object added.
+
+import { Rng, subSeed } from '../world/rng';
+import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
+import { sampleScene, trainSeed } from '../world/sampler';
+import { QUESTION_TYPES, type QuestionType } from '../language/question';
+import { decode } from '../language/vocab';
+import { makeQuestion } from '../data/questions';
+import { promptIds, sceneImage } from '../data/encode';
+import { generate } from '../model/generate';
+import type { VlmModel } from '../model/model';
+import { withHallucination } from './variants';
+import type { PairSource, PreferenceRecord } from './record';
+
+export interface PairSamplingOptions {
+  /** Pairs wanted. */
+  n: number;
+  /** Seed of the scenes, questions, pixel noise and sampling. */
+  seed: number;
+  /** Sampling temperature (the issue's: 1). */
+  temperature: number;
+  maxNewTokens: number;
+  /** Prompts per generate call (each goes in twice). */
+  batchSize: number;
+  /** Rounds of sampling a prompt gets before a pair of equal responses is dropped. */
+  maxTries: number;
+  perception: Perception;
+  /** Question types to ask, in turn. */
+  types: readonly QuestionType[];
+  /** Share of pairs made as (policy sample, the same with one hallucinated object): 0 for policy pairs only. */
+  mix: number;
+}
+
+export const PAIR_SAMPLING_DEFAULTS: PairSamplingOptions = {
+  n: 100, seed: 0, temperature: 1, maxNewTokens: 48, batchSize: 32, maxTries: 4,
+  perception: { ...DEFAULT_PERCEPTION }, types: QUESTION_TYPES, mix: 0,
+};
+
+/** A pair ready for a labeller: everything of a record but the label and who gave it. */
+export type UnlabelledPair = Pick<PreferenceRecord, 'scene' | 'image' | 'question' | 'questionType' | 'responseA' | 'responseB' | 'source'>;
+
+export interface PairSampling {
+  pairs: UnlabelledPair[];
+  /** Prompts given up after maxTries rounds of equal responses. */
+  dropped: number;
+  /** Prompts whose first round gave two equal responses (sampled again, or dropped if maxTries is 1). */
+  resampled: number;
+  /** Responses generated in all. */
+  generated: number;
+}
+
+interface Prompt {
+  scene: UnlabelledPair['scene'];
+  noiseSeed: number;
+  question: string;
+  type: QuestionType;
+  perturb: boolean;
+  tries: number;
+}
+
+/**
+ * Samples `n` pairs from the policy (the model is only read). Prompts are drawn from training
+ * scenes with question types in turn; `onProgress` gets (pairs so far, n).
+ */
+export async function samplePairs(model: VlmModel, options: Partial<PairSamplingOptions> = {}, onProgress?: (done: number, total: number) => void): Promise<PairSampling> {
+  const o = { ...PAIR_SAMPLING_DEFAULTS, ...options };
+  if (!(o.temperature > 0)) throw new Error('samplePairs: temperature must be > 0 (greedy decoding gives one response per prompt)');
+  if (!(o.mix >= 0 && o.mix <= 1)) throw new Error(`samplePairs: mix must be in [0, 1], got ${o.mix}`);
+  const rng = new Rng(subSeed(o.seed, 0x70a1));
+  const pairs: UnlabelledPair[] = [];
+  let drawn = 0;
+  let dropped = 0;
+  let resampled = 0;
+  let generated = 0;
+  let call = 0;
+  const newPrompt = (): Prompt => {
+    for (;;) {
+      const scene = sampleScene(trainSeed(rng));
+      const type = o.types[drawn++ % o.types.length] as QuestionType;
+      const q = makeQuestion(scene, type, rng);
+      if (q) return { scene, noiseSeed: rng.int(2 ** 31), question: q.text, type, perturb: rng.chance(o.mix), tries: 0 };
+    }
+  };
+  let queue: Prompt[] = [];
+  // Bounded: every prompt yields a pair or is dropped after maxTries rounds, and too many drops end the run.
+  while (pairs.length < o.n) {
+    while (queue.length < Math.min(o.batchSize, o.n - pairs.length)) queue.push(newPrompt());
+    const batch = queue;
+    queue = [];
+    const rows = batch.flatMap((p) => (p.perturb ? [p] : [p, p]));
+    const gen = await generate(
+      model,
+      rows.map((p) => sceneImage(p.scene, o.perception, p.noiseSeed)),
+      rows.map((p) => promptIds(p.question)),
+      { maxNewTokens: o.maxNewTokens, temperature: o.temperature, seed: subSeed(o.seed, 1000 + call++) },
+    );
+    generated += rows.length;
+    const texts = gen.responses.map(decode);
+    let row = 0;
+    for (const p of batch) {
+      const a = texts[row++] as string;
+      let b: string;
+      let source: PairSource = 'policy';
+      if (p.perturb) {
+        b = withHallucination(p.scene, a, new Rng(subSeed(p.noiseSeed, 7)));
+        source = 'perturbed';
+      } else b = texts[row++] as string;
+      p.tries++;
+      if (a === b) {
+        if (p.tries === 1) resampled++;
+        if (p.tries < o.maxTries) queue.push(p);
+        else if (++dropped > Math.max(20, 2 * o.n)) {
+          throw new Error(`samplePairs: the policy gave two equal responses ${o.maxTries} times in a row for ${dropped} prompts; raise the temperature`);
+        }
+        continue;
+      }
+      if (pairs.length >= o.n) continue;
+      pairs.push({
+        scene: p.scene,
+        image: { perception: { ...o.perception }, noiseSeed: p.noiseSeed },
+        question: p.question,
+        questionType: p.type,
+        responseA: a,
+        responseB: b,
+        source,
+      });
+    }
+    onProgress?.(pairs.length, o.n);
+  }
+  return { pairs, dropped, resampled, generated };
+}

@@ -1,0 +1,81 @@
+// Probes: a fixed set of answer variants per scene (short correct, long correct with filler, long
+// with one hallucinated object, an honest "i am not sure", ungrammatical), scored by a reward
+// model to show what it has learned to like. Scenes come from a benchmark seed stream.
+
+import { Rng, subSeed } from '../world/rng';
+import { benchSeed, sampleScene } from '../world/sampler';
+import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
+import type { Scene } from '../world/scene';
+import { QUESTION_TYPES, type QuestionType } from '../language/question';
+import { makeQuestion } from '../data/questions';
+import { answerVariants, type AnswerVariants } from '../prefs/variants';
+import type { VlmModel } from '../model/model';
+import { scoreItems, type ScoreItem } from './inputs';
+
+/** The benchmark seed stream of the probe scenes (ShapesHal uses 0-7, POPE 8-10, CHAIR 12). */
+export const PROBE_STREAM = 14;
+
+export type ProbeVariant = keyof AnswerVariants;
+export const PROBE_VARIANTS: readonly ProbeVariant[] = ['shortCorrect', 'longCorrect', 'longHallucinated', 'unsure', 'ungrammatical'];
+
+/** Comparisons with a right answer under the paper's instruction; the first is the headline probe. */
+export const PROBE_PAIRS = [
+  { name: 'short correct > long hallucinated', better: 'shortCorrect', worse: 'longHallucinated' },
+  { name: 'long correct > long hallucinated', better: 'longCorrect', worse: 'longHallucinated' },
+  { name: 'unsure > long hallucinated', better: 'unsure', worse: 'longHallucinated' },
+  { name: 'short correct > unsure', better: 'shortCorrect', worse: 'unsure' },
+  { name: 'short correct > ungrammatical', better: 'shortCorrect', worse: 'ungrammatical' },
+] as const satisfies readonly { name: string; better: ProbeVariant; worse: ProbeVariant }[];
+
+export interface ProbeItem {
+  scene: Scene;
+  image: { perception: Perception; noiseSeed: number };
+  type: QuestionType;
+  question: string;
+  variants: AnswerVariants;
+}
+
+/** Returns n probe items (question types in turn); the same n and seed give the same items. */
+export function probeItems(n = 64, seed = 0, perception: Perception = DEFAULT_PERCEPTION): ProbeItem[] {
+  const rng = new Rng(subSeed(seed, 0x9e0b));
+  const items: ProbeItem[] = [];
+  for (let i = 0; items.length < n; i++) {
+    const scene = sampleScene(benchSeed(PROBE_STREAM, subSeed(seed, i) % 1_000_000));
+    const type = QUESTION_TYPES[items.length % QUESTION_TYPES.length] as QuestionType;
+    const q = makeQuestion(scene, type, rng);
+    if (!q) continue;
+    items.push({ scene, image: { perception: { ...perception }, noiseSeed: rng.int(2 ** 31) }, type, question: q.text, variants: answerVariants(scene, q, rng) });
+  }
+  return items;
+}
+
+export interface ProbeReport {
+  items: number;
+  /** Mean score of each variant. */
+  meanScore: Record<ProbeVariant, number>;
+  /** For each comparison, the share of items where the better variant scores higher (ties half). */
+  pairAccuracy: Record<(typeof PROBE_PAIRS)[number]['name'], number>;
+  /** Share of items where the long correct answer outscores the short one: the model's taste for length. */
+  prefersLonger: number;
+  /** Each item's scores, by variant. */
+  scores: Record<ProbeVariant, number>[];
+}
+
+/** Scores every variant of every item with the reward model (only read); returns the report. */
+export async function runProbes(rm: VlmModel, items: readonly ProbeItem[], fact: boolean): Promise<ProbeReport> {
+  const flat: ScoreItem[] = items.flatMap((it) => PROBE_VARIANTS.map((v) => ({ scene: it.scene, image: it.image, question: it.question, response: it.variants[v] })));
+  const s = await scoreItems(rm, flat, fact);
+  const scores = items.map((_, i) => Object.fromEntries(PROBE_VARIANTS.map((v, k) => [v, s[i * PROBE_VARIANTS.length + k] as number])) as Record<ProbeVariant, number>);
+  const share = (f: (x: Record<ProbeVariant, number>) => number) => scores.reduce((a, x) => a + f(x), 0) / Math.max(1, scores.length);
+  const wins = (a: ProbeVariant, b: ProbeVariant) => share((x) => (x[a] > x[b] ? 1 : x[a] === x[b] ? 0.5 : 0));
+  return {
+    items: items.length,
+    meanScore: Object.fromEntries(PROBE_VARIANTS.map((v) => [v, share((x) => x[v])])) as Record<ProbeVariant, number>,
+    pairAccuracy: Object.fromEntries(PROBE_PAIRS.map((p) => [p.name, wins(p.better, p.worse)])) as ProbeReport['pairAccuracy'],
+    prefersLonger: wins('longCorrect', 'shortCorrect'),
+    scores,
+  };
+}
+
+/** The headline probe: share of items where the short correct answer beats the long hallucinated one. */
+export const HEADLINE_PROBE = PROBE_PAIRS[0].name;

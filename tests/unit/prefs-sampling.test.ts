@@ -1,0 +1,67 @@
+// Pair sampling from a policy: two distinct responses per pair, equal ones resampled a bounded
+// number of times and counted as dropped, the --mix pairs' copy adds exactly one false claim.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/engine/backend';
+import { makeConfig } from '../../src/engine/model/config';
+import { createModel, type VlmModel } from '../../src/engine/model/model';
+import { VOCAB } from '../../src/engine/language/vocab';
+import { Rng } from '../../src/engine/world/rng';
+import { sampleScene } from '../../src/engine/world/sampler';
+import { judge } from '../../src/engine/judge/judge';
+import { factSentences } from '../../src/engine/world/facts';
+import { samplePairs } from '../../src/engine/prefs/collect';
+import { withHallucination } from '../../src/engine/prefs/variants';
+
+let model: VlmModel;
+beforeAll(async () => {
+  await initBackend({ preferred: 'wasm', wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
+  model = createModel(makeConfig('tiny', VOCAB.length), { seed: 2 });
+});
+afterAll(() => model?.dispose());
+
+describe('samplePairs', () => {
+  it('returns n pairs of distinct responses, the same for the same seed', async () => {
+    const a = await samplePairs(model, { n: 6, seed: 3, maxNewTokens: 6 });
+    expect(a.pairs).toHaveLength(6);
+    for (const p of a.pairs) expect(p.responseA).not.toBe(p.responseB);
+    expect(new Set(a.pairs.map((p) => p.questionType)).size).toBe(6); // types in turn
+    const b = await samplePairs(model, { n: 6, seed: 3, maxNewTokens: 6 });
+    expect(b.pairs).toEqual(a.pairs);
+  });
+
+  it('resamples prompts whose two samples are equal, drops them after maxTries, and counts both', async () => {
+    // At a low temperature the two samples often agree (found by trying: 2 of 8 first rounds agree here).
+    const s = await samplePairs(model, { n: 8, seed: 1, temperature: 0.05, maxTries: 2, maxNewTokens: 2 });
+    expect(s.pairs).toHaveLength(8);
+    for (const p of s.pairs) expect(p.responseA).not.toBe(p.responseB);
+    expect(s.dropped).toBeGreaterThanOrEqual(1);
+    expect(s.resampled).toBeGreaterThanOrEqual(s.dropped);
+    // Every prompt got 2 rows a round: 8 first rounds, a second for each resampled one, and a replacement for each drop.
+    expect(s.generated).toBe(2 * (8 + s.resampled + s.dropped));
+  });
+
+  it('gives up on a policy that never varies', async () => {
+    // At temperature 1e-4 sampling is greedy: both samples always agree.
+    await expect(samplePairs(model, { n: 2, seed: 1, temperature: 1e-4, maxTries: 2, maxNewTokens: 2 })).rejects.toThrow(/temperature/);
+  });
+
+  it('with mix 1 pairs each sample with itself plus one hallucinated object', async () => {
+    const s = await samplePairs(model, { n: 3, seed: 5, mix: 1, maxNewTokens: 4 });
+    for (const p of s.pairs) {
+      expect(p.source).toBe('perturbed');
+      expect(p.responseB).not.toBe(p.responseA);
+      expect(judge(p.scene, p.question, p.responseB).claims.some((c) => c.truth === false)).toBe(true);
+    }
+    // On a correct description, each copy has exactly one false claim; some are longer, some are not.
+    const scene = sampleScene(9);
+    const answer = factSentences(scene).join(' ');
+    expect(judge(scene, 'describe the image .', answer).hallucination).toBe(false);
+    const lengths = new Set<number>();
+    for (let seed = 0; seed < 12; seed++) {
+      const out = withHallucination(scene, answer, new Rng(seed));
+      expect(judge(scene, 'describe the image .', out).claims.filter((c) => c.truth === false)).toHaveLength(1);
+      lengths.add(out.split(' . ').length - answer.split(' . ').length);
+    }
+    expect([...lengths].sort()).toEqual([0, 1]);
+  });
+});
