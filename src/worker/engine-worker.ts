@@ -24,7 +24,6 @@ import { REWARD_LOSS_DEFAULTS } from '../engine/reward/loss';
 import { probeItems, runProbes } from '../engine/reward/probes';
 import { createRewardModel, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, trainRewardModel, type RewardPoint, type RewardRunConfig } from '../engine/reward/train-run';
 import { yieldToEvents } from '../engine/train/yield-to-events';
-import { Trainer } from '../engine/model/trainer';
 import { crc32 } from '../engine/world/png';
 import { subSeed } from '../engine/world/rng';
 import type { CallType, Calls, PairRequest, PolicyInfo, PolicySource, ProgressEvent, Request, RequestOf, Response, RewardKind, RewardModelInfo } from './protocol';
@@ -101,19 +100,6 @@ async function policyVersion(): Promise<string> {
   }
   return v;
 }
-
-/**
- * TEMPORARY, until trainRewardModel awaits yieldToEvents() between steps as runSft does: on the
- * WASM and CPU backends its loop never lets a queued "stop" in, so while a reward model trains,
- * every optimiser step ends with a trip through the event loop. Remove once the engine yields.
- */
-let yieldAfterSteps = false;
-const trainerStep = Trainer.prototype.step;
-Trainer.prototype.step = async function (this: Trainer, ...args: Parameters<Trainer['step']>) {
-  const r = await trainerStep.apply(this, args);
-  if (yieldAfterSteps) await yieldToEvents();
-  return r;
-};
 
 /** Pairs per round of sampling: progress and Stop are seen between rounds. */
 const PAIR_ROUND = 16;
@@ -269,14 +255,12 @@ const handlers: Handlers = {
     const sender = rewardPointSender(req.id, req.kind, total);
     sender.flush(); // tells the page the run's length before the first step
     let result;
-    yieldAfterSteps = true;
     try {
       result = await trainRewardModel(rm, train, heldOut, run, { onPoint: (p) => sender.push(p), shouldStop: () => stopping.has(req.id) });
     } catch (e) {
       rm.dispose();
       throw e;
     } finally {
-      yieldAfterSteps = false;
       sender.flush();
       stopping.delete(req.id);
     }

@@ -53,7 +53,7 @@ export const SETTING_INFO: Readonly<Record<keyof AnnotatorSettings, { label: str
   },
   flagBothBad: {
     label: 'Flag both bad',
-    tip: 'Label “both bad” whenever both answers have a flaw, instead of ranking them.',
+    tip: 'Label “both bad” when both answers are equally flawed (the same number of false or unreadable sentences), instead of ranking them; otherwise the answer with fewer flaws wins.',
   },
 };
 

@@ -12,6 +12,7 @@ import { hash64, promptKey, type PreferenceRecord } from '../prefs/record';
 import { labelCounts } from '../prefs/label';
 import { preferenceLoss, REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from './loss';
 import { packScoreItems, scoreItems, shuffledFacts, type ScoreItem } from './inputs';
+import { yieldToEvents } from '../train/yield-to-events';
 
 export interface RewardRunConfig {
   /** Read the scene's facts (Fact-RM) or not (plain RM). */
@@ -36,7 +37,7 @@ export interface RewardRunConfig {
 }
 
 export const REWARD_RUN_DEFAULTS: RewardRunConfig = {
-  fact: false, epochs: 4, minSteps: 60, batchPairs: 16, trainTrunk: true, augment: true, seed: 1,
+  fact: false, epochs: 4, minSteps: 25, batchPairs: 16, trainTrunk: true, augment: true, seed: 1,
   loss: REWARD_LOSS_DEFAULTS, optim: { lr: 1e-3, decay: 'cosine', minLrRatio: 0.1, clipNorm: 1 }, evalEvery: 0,
 };
 
@@ -209,7 +210,9 @@ export async function trainRewardModel(
     return out;
   };
   try {
-    for (let s = 0; s < steps && !hooks.shouldStop?.(); s++) {
+    for (let s = 0; s < steps; s++) {
+      await yieldToEvents(); // lets a worker's "stop" in (see yield-to-events.ts)
+      if (hooks.shouldStop?.()) break;
       const pairs = nextPairs();
       // Both answers of a pair share one view: the same pixel noise and the same facts order.
       const views = cfg.augment ? pairs.map((p) => ({ facts: shuffledFacts(p.a.scene, rng), noiseSeed: rng.int(2 ** 31) })) : undefined;
