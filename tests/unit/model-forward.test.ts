@@ -9,27 +9,12 @@ import { decoderForward, lmLogits } from '../../src/engine/model/decoder';
 import { generate } from '../../src/engine/model/generate';
 import { computeLogProbs, computeScores, responseOutputs } from '../../src/engine/model/logprobs';
 import { createModel, type VlmModel } from '../../src/engine/model/model';
-import { Rng } from '../../src/engine/world/rng';
+import { images, PIX, roughen } from '../helpers/model';
 
 const cfg = makeConfig('tiny', 160);
-const PIX = 48 * 48 * 3;
 let model: VlmModel;
 
-/** Random images in [0, 1], seeded. */
-function images(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n * PIX }, () => rng.next());
-}
 
-/** Adds seeded noise of scale 0.3 to every weight, so logits are far from zero and the checks bite. */
-function roughen(m: VlmModel, seed: number): void {
-  const rng = new Rng(seed);
-  for (const [, v] of m.namedWeights()) {
-    const noise = tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal() * 0.3), v.shape);
-    v.assign(tf.add(v, noise));
-    noise.dispose();
-  }
-}
 
 /** All-column logits [B, 9 + T, V] of a packed batch, read back. */
 async function allLogits(m: VlmModel, batch: PackedBatch): Promise<number[][][]> {

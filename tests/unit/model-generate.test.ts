@@ -8,25 +8,12 @@ import { makeConfig } from '../../src/engine/model/config';
 import { generate } from '../../src/engine/model/generate';
 import { computeLogProbs } from '../../src/engine/model/logprobs';
 import { createModel, type VlmModel } from '../../src/engine/model/model';
-import { Rng } from '../../src/engine/world/rng';
+import { images, PIX, roughen } from '../helpers/model';
 
 const cfg = makeConfig('tiny', 160);
-const PIX = 48 * 48 * 3;
 let model: VlmModel;
 
-function images(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n * PIX }, () => rng.next());
-}
 
-function roughen(m: VlmModel, seed: number): void {
-  const rng = new Rng(seed);
-  for (const [, v] of m.namedWeights()) {
-    const noise = tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal() * 0.3), v.shape);
-    v.assign(tf.add(v, noise));
-    noise.dispose();
-  }
-}
 
 const PROMPTS = [[4, 5, 6, 3], [7, 8, 9, 10, 11, 12, 13, 14, 3], [15, 3], [16, 17, 18, 19, 20, 3]];
 
