@@ -23,6 +23,13 @@ export class EngineState {
   jobId = $state<number | null>(null);
   error = $state<string | null>(null);
 
+  /** Why no job can start now (engine starting, failed or busy), or null when it is free. */
+  readonly note: string | null = $derived.by(() => {
+    if (this.backend === null) return this.error ? `The engine could not start: ${this.error}` : 'The engine is starting…';
+    if (this.busy !== null) return `The engine is busy ${this.busy}; wait for it to finish.`;
+    return null;
+  });
+
   private client: EngineClient | undefined;
   private ready: Promise<void> | undefined;
 

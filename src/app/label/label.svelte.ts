@@ -59,12 +59,7 @@ export class LabelState {
   private draws: Promise<number>;
 
   /** Why no job can start now (engine starting, failed or busy), or null when it is free. */
-  readonly engineNote: string | null = $derived.by(() => {
-    const e = this.session.engine;
-    if (e.backend === null) return e.error ? `The engine could not start: ${e.error}` : 'The engine is starting…';
-    if (e.busy !== null) return `The engine is busy ${e.busy}; wait for it to finish.`;
-    return null;
-  });
+  readonly engineNote: string | null = $derived.by(() => this.session.engine.note);
 
   /** Why jobs that need a policy cannot start now, or null. */
   readonly policyNote: string | null = $derived.by(

@@ -102,8 +102,7 @@ export class RewardState {
   /** Why a run cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {
     const e = this.session.engine;
-    if (e.backend === null) return e.error ? `The engine could not start: ${e.error}` : 'The engine is starting…';
-    if (e.busy !== null) return `The engine is busy ${e.busy}; wait for it to finish.`;
+    if (e.note !== null) return e.note;
     if (e.policy === null) return 'Load a policy first (at the top of the page): the reward model starts from it.';
     if (this.prefs.records.length === 0) return 'Label some pairs first, in the Label stage.';
     if (this.problems.length === 0 && this.steps === 0) return 'No training pair the loss can use: label some pairs A or B, or give ties and both-bad pairs a weight.';
