@@ -251,7 +251,7 @@ const handlers: Handlers = {
     const total = rewardRunSteps({ epochs: c.epochs, minSteps: c.minSteps, batchPairs: c.batchPairs }, usable);
     const version = await policyVersion();
     const started = performance.now();
-    const rm = createRewardModel(base);
+    const rm = createRewardModel(base, c.readout);
     const sender = rewardPointSender(req.id, req.kind, total);
     sender.flush(); // tells the page the run's length before the first step
     let result;
@@ -272,7 +272,7 @@ const handlers: Handlers = {
       throw e;
     }
     const { scores: _scores, ...probes } = report; // per-item scores stay here: the page shows the means
-    const info: RewardModelInfo = { kind: req.kind, policyVersion: version, steps: result.steps, heldOutAccuracy: result.heldOut.accuracy };
+    const info: RewardModelInfo = { kind: req.kind, policyVersion: version, steps: result.steps, heldOutAccuracy: result.heldOut.accuracy, readout: c.readout };
     rewardModels.get(req.kind)?.model.dispose();
     rewardModels.set(req.kind, { model: rm, info });
     return { model: info, total, stopped: result.steps < total, trainPairs: train.length, heldOutPairs: heldOut.length, run: result, probes, seconds: (performance.now() - started) / 1000 };

@@ -16,6 +16,7 @@ import type { UnlabelledPair } from '../engine/prefs/collect';
 import type { PreferenceRecord } from '../engine/prefs/record';
 import type { RewardPoint, RewardRunResult } from '../engine/reward/train-run';
 import type { ProbeReport } from '../engine/reward/probes';
+import type { ScoreReadout } from '../engine/model/config';
 
 /** Where a policy comes from. */
 export type PolicySource =
@@ -82,6 +83,8 @@ export interface RewardRequestConfig {
   evalEvery: number;
   /** Probe items scored after training. */
   probeItems: number;
+  /** Where the score head reads the sequence: its last token (the paper's), or summed over the response. */
+  readout: ScoreReadout;
 }
 
 /** What the page knows of a reward model kept in the worker (for PPO). */
@@ -91,6 +94,7 @@ export interface RewardModelInfo {
   policyVersion: string;
   steps: number;
   heldOutAccuracy: number | null;
+  readout: ScoreReadout;
 }
 
 /** Every request, each with the result type its answer carries. */

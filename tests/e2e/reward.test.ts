@@ -81,11 +81,15 @@ describe('Reward stage', () => {
     }
   });
 
-  it('trains a Fact-RM too, shown beside the plain RM', async () => {
+  it('trains a Fact-RM too, read as a sum over the answer, shown beside the plain RM', async () => {
     const { page } = s;
     await page.getByTestId('rm-choice-fact').click();
+    await page.getByTestId('rm-readout').selectOption('sum');
     await page.getByTestId('rm-start').click();
     await expect.poll(() => attr(page, 'rm-run-fact', 'data-steps'), SLOW).toBe('4');
+    expect(await attr(page, 'rm-run-fact', 'data-readout')).toBe('sum');
+    expect(await page.getByTestId('rm-run-fact').textContent()).toContain('score read at the sum over the answer');
+    expect(await attr(page, 'rm-run-plain', 'data-readout')).toBe('last');
     // The plain RM's curve stays; the Fact-RM's joins it.
     expect(await points(page, 'rm-loss-chart')).toBe(8);
     expect(await attr(page, 'rm-run-plain', 'data-steps')).toBe('4');

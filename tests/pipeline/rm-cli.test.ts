@@ -129,13 +129,22 @@ describe('train-rm and probe', () => {
 
 describe('rm-bench and help', () => {
   it('runs at a tiny scale and prints the table and a JSON line', () => {
-    const b = cli('rm-bench', '--policy', POLICY, '--sizes', '4,8', '--seeds', '1', '--held-out', '4', '--probe-n', '2', '--min-steps', '1', '--epochs', '1');
+    const b = cli('rm-bench', '--policy', POLICY, '--sizes', '4,8', '--seeds', '1', '--held-out', '4', '--probe-n', '2', '--min-steps', '1', '--epochs', '1', '--readout', 'sum');
     expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toContain('score read at sum');
     expect(b.stdout).toContain('held-out accuracy');
     expect(b.stdout).toContain('pairs/s by the simulated annotator');
     const s = lastJson(b.stdout);
     expect((s.rows as unknown[]).length).toBe(4);
     expect((s.summary as unknown[]).length).toBe(4);
+    expect(s.readout).toBe('sum');
+  });
+
+  it('refuses an unknown --readout, naming the flag and the choices', () => {
+    const b = cli('train-rm', '--prefs', join(dir, 'env.jsonl'), '--out', join(dir, 'never'), '--readout', 'mean');
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toContain('train-rm: --readout must be last or sum, got "mean"');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
   it('train-rm --help lists its flags', () => {

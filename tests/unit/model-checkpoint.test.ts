@@ -67,6 +67,17 @@ describe('checkpoints', () => {
     b.dispose();
   });
 
+  it('keeps a reward model\'s score readout, and leaves it out of a policy\'s config', async () => {
+    expect('scoreReadout' in readManifest(await toArtifacts(model, INFO)).config).toBe(false);
+    const rm = model.clone({ scoreReadout: 'sum' });
+    const artifacts = await toArtifacts(rm, INFO);
+    expect(readManifest(artifacts).config.scoreReadout).toBe('sum');
+    const back = fromArtifacts(artifacts, { config: cfg });
+    expect(back.config.scoreReadout).toBe('sum');
+    back.dispose();
+    rm.dispose();
+  });
+
   it('round-trips through the single-file format and rejects foreign or cut files', async () => {
     const want = await fingerprint(model);
     const bytes = encodeCheckpointFile(await toArtifacts(model, INFO));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { disposeBatch, packBatch, type PackedBatch } from '../../src/engine/model/batch';
 import { makeConfig } from '../../src/engine/model/config';
-import { decoderForward, lmLogits } from '../../src/engine/model/decoder';
+import { decoderForward, lmLogits, scoreHead } from '../../src/engine/model/decoder';
 import { generate } from '../../src/engine/model/generate';
 import { computeLogProbs, computeScores, responseOutputs } from '../../src/engine/model/logprobs';
 import { createModel, type VlmModel } from '../../src/engine/model/model';
@@ -128,6 +128,28 @@ describe('decoder forward', () => {
     expect(Math.abs(b[0]! - b[1]!)).toBeGreaterThan(1e-3);
     expect(values.length).toBe(2 * 6);
     expect(Math.abs(values[2]!)).toBe(0); // row 0 has two response tokens; the rest are pads
+  });
+
+  it('with the sum readout, scores the head summed over the real response tokens, pads and prompt left out', async () => {
+    const summed = model.clone({ scoreReadout: 'sum' });
+    const img = images(2, 9);
+    const batch = packBatch(cfg, img, [[4, 5, 3], [6, 7, 8, 3]], [[40, 2], [41, 42, 43, 2]]);
+    const got = await computeScores(summed, batch);
+    // By hand: the head at each response column (after 9 image tokens and the left-padded prompt), added up.
+    const t = tf.tidy(() => scoreHead(summed, decoderForward(summed, batch).hidden));
+    const perColumn = (await t.array()) as number[][];
+    t.dispose();
+    const start = 9 + batch.promptLen;
+    const want = [2, 4].map((len, row) => perColumn[row]!.slice(start, start + len).reduce((a, x) => a + x, 0));
+    disposeBatch(batch);
+    expect(got[0]).toBeCloseTo(want[0]!, 4);
+    expect(got[1]).toBeCloseTo(want[1]!, 4);
+    // The same row alone (no right-padding) scores the same.
+    const alone = packBatch(cfg, img.subarray(0, PIX), [[4, 5, 3]], [[40, 2]]);
+    expect((await computeScores(summed, alone))[0]).toBeCloseTo(got[0]!, 4);
+    disposeBatch(alone);
+    expect(() => model.clone({ scoreReadout: 'max' as 'sum' })).toThrow(/scoreReadout must be one of last, sum, got max/);
+    summed.dispose();
   });
 
   it('agrees between the WASM and CPU backends within 1e-4 on logits', async () => {

@@ -32,6 +32,7 @@ export const KNOB_INFO = {
   seed: 'Seed of the split, the minibatch order and the augmentation (fresh pixel noise and facts order each time a pair is seen). Starts at the run’s seed.',
   evalEvery: 'Measure held-out accuracy every N steps (and always at the end). 0: only at the end. Each measurement costs a pass over the held-out pairs.',
   trainTrunk: 'Train the whole decoder with the score head (the paper’s choice), or only the score head on the SFT policy’s features. The vision encoder stays frozen either way.',
+  readout: 'Where the score head reads the answer. Last token (the paper’s): one score from the final position, which must gather the whole answer through attention. Sum over the answer: the head scores every answer token and adds them up, so each sentence adds its own share and a false claim anywhere can cost on its own. Both start from the same trunk.',
   tieWeight: 'Weight of a tie against a decided pair: the loss pulls its two scores together. 0 leaves ties out.',
   bothBadWeight: 'Weight of a both-bad pair against a decided pair: the loss pushes both scores below 0. 0 leaves them out.',
   probeItems: 'Probe scenes scored after training (question types in turn), each with the five answer variants.',

@@ -8,6 +8,7 @@ import { annotatorCeiling, type AnnotatorCeiling } from '../../engine/reward/cei
 import { PROBE_VARIANTS, probeItems, type ProbeItem, type ProbeVariant } from '../../engine/reward/probes';
 import { REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut } from '../../engine/reward/train-run';
 import type { PreferenceRecord } from '../../engine/prefs/record';
+import type { ScoreReadout } from '../../engine/model/config';
 import type { Calls, ProgressEvent, RewardKind, RewardRequestConfig } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import { labelStateFor } from '../label/label.svelte';
@@ -36,6 +37,7 @@ export class RewardState {
   heldOutShare = $state(0.2);
   evalEvery = $state(10);
   trainTrunk = $state(REWARD_RUN_DEFAULTS.trainTrunk);
+  readout = $state<ScoreReadout>('last');
   tieWeight = $state(REWARD_LOSS_DEFAULTS.tieWeight);
   bothBadWeight = $state(REWARD_LOSS_DEFAULTS.bothBadWeight);
   probeItems = $state(32);
@@ -124,7 +126,7 @@ export class RewardState {
   private config(): RewardRequestConfig {
     return {
       epochs: this.epochs, minSteps: this.minSteps, batchPairs: this.batchPairs, lr: this.lr, heldOutShare: this.heldOutShare, seed: this.seed,
-      trainTrunk: this.trainTrunk, tieWeight: this.tieWeight, bothBadWeight: this.bothBadWeight, evalEvery: this.evalEvery, probeItems: this.probeItems,
+      trainTrunk: this.trainTrunk, tieWeight: this.tieWeight, bothBadWeight: this.bothBadWeight, evalEvery: this.evalEvery, probeItems: this.probeItems, readout: this.readout,
     };
   }
 

@@ -8,6 +8,8 @@ import { loadModelDir } from '../model-files';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../../engine/prefs/annotator';
 import { RM_BENCH_DEFAULTS, runRmBench, type RmBenchReport, type RmKind } from '../../engine/reward/bench';
 import { REWARD_RUN_DEFAULTS } from '../../engine/reward/train-run';
+import { readoutFlag } from './train-rm';
+import { SCORE_READOUTS } from '../../engine/model/config';
 import { policyVersionOf } from './label';
 
 export const spec: CommandSpec = {
@@ -25,6 +27,7 @@ export const spec: CommandSpec = {
     epochs: { type: 'number', help: 'passes over the training pairs', default: REWARD_RUN_DEFAULTS.epochs },
     'min-steps': { type: 'number', help: 'at least this many steps per run', default: REWARD_RUN_DEFAULTS.minSteps },
     lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr },
+    readout: { type: 'string', help: `where the reward models read their score: ${SCORE_READOUTS.join(' or ')} (last token, or summed over the response)`, default: RM_BENCH_DEFAULTS.readout },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0 },
     json: { type: 'boolean', help: 'print only the final JSON line' },
     backend: { type: 'string', help: 'wasm or cpu', default: 'wasm' },
@@ -77,21 +80,22 @@ export async function run(flags: Flags): Promise<number> {
   if (!(mix >= 0 && mix <= 1)) throw new UsageError('rm-bench: --mix must be in [0, 1]');
   const lr = Number(flags.lr);
   if (!(lr > 0)) throw new UsageError('rm-bench: --lr must be > 0');
+  const readout = readoutFlag(flags, 'rm-bench');
   const log = flags.json ? () => {} : (s: string) => console.error(s);
 
   await initNodeBackend(String(flags.backend));
   const dir = String(flags.policy);
   const { model, manifest } = loadModelDir(dir);
   const policyVersion = policyVersionOf(dir, manifest);
-  log(`rm-bench: ${policyVersion}, annotator ${annotator}, sizes ${sizes.join('/')}, seeds ${seeds.join('/')}, ${heldOut} held-out pairs per seed`);
+  log(`rm-bench: ${policyVersion}, annotator ${annotator}, score read at ${readout}, sizes ${sizes.join('/')}, seeds ${seeds.join('/')}, ${heldOut} held-out pairs per seed`);
   const started = performance.now();
   const rep = await runRmBench(model, policyVersion, {
-    sizes, seeds, heldOut, annotator: annotator as AnnotatorName, kinds: kinds as RmKind[], probeItems: probeN,
+    sizes, seeds, heldOut, annotator: annotator as AnnotatorName, kinds: kinds as RmKind[], probeItems: probeN, readout,
     sampling: { mix },
     run: { epochs: Number(flags.epochs), minSteps: Number(flags['min-steps']), optim: { ...REWARD_RUN_DEFAULTS.optim, lr } },
   }, log);
   model.dispose();
   if (!flags.json) printRmBench(rep);
-  console.log(JSON.stringify({ policyVersion, annotator, seconds: Math.round((performance.now() - started) / 1000), summary: rep.summary, ceilings: rep.ceilings, labelling: rep.labelling, rows: rep.rows }));
+  console.log(JSON.stringify({ policyVersion, annotator, readout, seconds: Math.round((performance.now() - started) / 1000), summary: rep.summary, ceilings: rep.ceilings, labelling: rep.labelling, rows: rep.rows }));
   return 0;
 }

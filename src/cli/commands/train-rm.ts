@@ -11,11 +11,12 @@ import { HEADLINE_PROBE, probeItems, runProbes } from '../../engine/reward/probe
 import { REWARD_LOSS_DEFAULTS } from '../../engine/reward/loss';
 import { createRewardModel, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, trainRewardModel, type RewardRunConfig } from '../../engine/reward/train-run';
 import { policyVersionOf, readPrefsFile } from './label';
+import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 
 export const spec: CommandSpec = {
   name: 'train-rm',
   summary: 'Train a reward model (plain, or Fact-RM with --fact) from preference pairs and save it.',
-  usage: 'train-rm --prefs FILE [--fact] --out DIR [--policy DIR] [--epochs N] [--held-out SHARE]',
+  usage: 'train-rm --prefs FILE [--fact] --out DIR [--policy DIR] [--readout last|sum] [--epochs N] [--held-out SHARE]',
   flags: {
     prefs: { type: 'string', help: 'preference file (JSONL, as `label` writes it); bad lines are reported and skipped' },
     fact: { type: 'boolean', help: "Fact-RM: the scene's facts, sentences shuffled, go in front of the question" },
@@ -28,6 +29,7 @@ export const spec: CommandSpec = {
     lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr },
     'tie-weight': { type: 'number', help: 'weight of a tie (pulls its two scores together) relative to a decided pair', default: REWARD_LOSS_DEFAULTS.tieWeight },
     'both-bad-weight': { type: 'number', help: 'weight of a both-bad pair (pushes both scores below 0) relative to a decided pair', default: REWARD_LOSS_DEFAULTS.bothBadWeight },
+    readout: { type: 'string', help: `where the score is read: ${SCORE_READOUTS.join(' or ')} (last token, as the paper; or summed over the response tokens)`, default: 'last' },
     'head-only': { type: 'boolean', help: 'train the score head alone (the trunk stays as the policy left it)' },
     'probe-n': { type: 'number', help: 'probe items for probeAccuracy', default: 64 },
     seed: { type: 'number', help: 'seed of the split, the batch order and the augmentation', default: 1 },
@@ -35,6 +37,13 @@ export const spec: CommandSpec = {
     quiet: { type: 'boolean', help: 'print only the final JSON line' },
   },
 };
+
+/** Reads --readout; throws a UsageError naming the command on an unknown value. */
+export function readoutFlag(flags: Flags, command: string): ScoreReadout {
+  const v = String(flags.readout);
+  if (!(SCORE_READOUTS as readonly string[]).includes(v)) throw new UsageError(`${command}: --readout must be ${SCORE_READOUTS.join(' or ')}, got "${v}"`);
+  return v as ScoreReadout;
+}
 
 export async function run(flags: Flags): Promise<number> {
   if (typeof flags.prefs !== 'string') throw new UsageError('train-rm: --prefs FILE is required');
@@ -48,6 +57,7 @@ export async function run(flags: Flags): Promise<number> {
   if (!(tieWeight >= 0) || !(bothBadWeight >= 0)) throw new UsageError('train-rm: --tie-weight and --both-bad-weight must be ≥ 0');
   const fact = flags.fact === true;
   const seed = intFlag(flags, 'seed', 'train-rm');
+  const readout = readoutFlag(flags, 'train-rm');
   const runCfg: Partial<RewardRunConfig> = {
     fact, seed,
     epochs: Number(flags.epochs), minSteps: intFlag(flags, 'min-steps', 'train-rm'), batchPairs: intFlag(flags, 'batch', 'train-rm'),
@@ -70,10 +80,10 @@ export async function run(flags: Flags): Promise<number> {
   const policyVersion = policyVersionOf(policyDir, manifest);
   const versions = new Set(records.map((r) => r.policyVersion));
   if (!versions.has(policyVersion) || versions.size > 1) log(`train-rm: note: the pairs were sampled from ${[...versions].join(', ')}; the trunk starts from ${policyVersion}`);
-  const rm = createRewardModel(policy);
+  const rm = createRewardModel(policy, readout);
   policy.dispose();
   const steps = rewardRunSteps({ ...REWARD_RUN_DEFAULTS, ...runCfg }, train.length);
-  log(`train-rm: ${fact ? 'Fact-RM' : 'plain RM'} from ${policyVersion}; ${train.length} training pairs ${JSON.stringify(labelCounts(train))}, ${heldOut.length} held out; ${steps} steps`);
+  log(`train-rm: ${fact ? 'Fact-RM' : 'plain RM'} (score read at ${readout}) from ${policyVersion}; ${train.length} training pairs ${JSON.stringify(labelCounts(train))}, ${heldOut.length} held out; ${steps} steps`);
   const started = performance.now();
   const res = await trainRewardModel(rm, train, heldOut, { ...runCfg, evalEvery: Math.max(10, Math.round(steps / 5)) }, {
     onPoint: (p) => {
@@ -86,6 +96,7 @@ export async function run(flags: Flags): Promise<number> {
   const summary = {
     out: flags.out,
     fact,
+    readout,
     heldOutAccuracy: res.heldOut.accuracy,
     trainAccuracy: res.train.accuracy,
     probeAccuracy: probe.pairAccuracy[HEADLINE_PROBE],
@@ -102,10 +113,10 @@ export async function run(flags: Flags): Promise<number> {
   };
   await saveModelDir(rm, flags.out, {
     role: 'reward-model',
-    rewardModel: { fact },
+    rewardModel: { fact, readout },
     policyVersion,
     prefs: flags.prefs,
-    command: `npm run cli -- train-rm --prefs ${flags.prefs}${fact ? ' --fact' : ''} --out ${flags.out} --policy ${policyDir} --seed ${seed}`,
+    command: `npm run cli -- train-rm --prefs ${flags.prefs}${fact ? ' --fact' : ''} --readout ${readout} --out ${flags.out} --policy ${policyDir} --seed ${seed}`,
     config: { ...REWARD_RUN_DEFAULTS, ...runCfg, heldOutShare: share },
     result: summary,
   });

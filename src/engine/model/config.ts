@@ -32,7 +32,16 @@ export interface ModelConfig {
   sepId: number;
   /** Dropout rate on residual branches while training; 0 turns it off (the default, and what PPO wants). */
   dropout: number;
+  /**
+   * Where the scalar score head reads a sequence (only reward models use it): 'last', its last
+   * real token (absent means this); or 'sum', the head applied to every response token and summed,
+   * so each sentence adds its own share and a flaw anywhere costs on its own.
+   */
+  scoreReadout?: ScoreReadout;
 }
+
+export const SCORE_READOUTS = ['last', 'sum'] as const;
+export type ScoreReadout = (typeof SCORE_READOUTS)[number];
 
 /** A preset is a config without the vocabulary size, which the language module supplies. */
 export type ModelPreset = Omit<ModelConfig, 'vocabSize'>;
@@ -66,9 +75,9 @@ export function makeConfig(preset: PresetName, vocabSize: number, overrides: Par
 
 /** Throws an Error naming the first field that makes the config unusable. */
 export function validateConfig(cfg: ModelConfig): void {
-  const positive: (keyof ModelConfig)[] = [
+  const positive = [
     'vocabSize', 'dModel', 'nLayers', 'nHeads', 'dFF', 'maxLen', 'imageSize', 'grid', 'visionDim', 'visionHidden',
-  ];
+  ] as const satisfies (keyof ModelConfig)[];
   for (const k of positive) {
     const v = cfg[k];
     if (!Number.isInteger(v) || v <= 0) throw new Error(`model config: ${k} must be a positive integer, got ${v}`);
@@ -80,6 +89,9 @@ export function validateConfig(cfg: ModelConfig): void {
     if (!Number.isInteger(v) || v < 0 || v >= cfg.vocabSize) throw new Error(`model config: ${k} ${v} is outside the vocabulary [0, ${cfg.vocabSize})`);
   }
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) throw new Error(`model config: dropout must be in [0, 1), got ${cfg.dropout}`);
+  if (cfg.scoreReadout !== undefined && !(SCORE_READOUTS as readonly string[]).includes(cfg.scoreReadout)) {
+    throw new Error(`model config: scoreReadout must be one of ${SCORE_READOUTS.join(', ')}, got ${String(cfg.scoreReadout)}`);
+  }
 }
 
 /** Number of image tokens the vision encoder puts in front of the text (grid × grid). */
@@ -89,7 +101,7 @@ export function imageTokenCount(cfg: ModelConfig): number {
 
 const CONFIG_KEYS: (keyof ModelConfig)[] = [
   'vocabSize', 'dModel', 'nLayers', 'nHeads', 'dFF', 'maxLen', 'imageSize', 'grid', 'visionDim', 'visionHidden',
-  'padId', 'bosId', 'eosId', 'sepId', 'dropout',
+  'padId', 'bosId', 'eosId', 'sepId', 'dropout', 'scoreReadout',
 ];
 
 /**
@@ -106,9 +118,9 @@ export function configDifferences(checkpoint: ModelConfig, expected: Partial<Mod
   return out;
 }
 
-/** Returns the config with only the known fields, in a fixed order (what a checkpoint stores). */
+/** Returns the config with only the known fields, in a fixed order (what a checkpoint stores); unset optional ones are left out. */
 export function canonicalConfig(cfg: ModelConfig): ModelConfig {
   const out: Record<string, unknown> = {};
-  for (const k of CONFIG_KEYS) out[k] = cfg[k];
+  for (const k of CONFIG_KEYS) if (cfg[k] !== undefined) out[k] = cfg[k];
   return out as unknown as ModelConfig;
 }

@@ -50,9 +50,19 @@ export function responseOutputs(model: VlmModel, batch: PackedBatch, opts: Respo
   return out;
 }
 
-/** Differentiable scalar score of each sequence, read at its last real token: [B]. */
+/**
+ * Differentiable scalar score of each sequence: [B]. Read at its last real token (the default,
+ * config.scoreReadout 'last'), or, with 'sum', the score head summed over every real response
+ * token (each token's own contribution, so a flaw anywhere can cost on its own).
+ */
 export function sequenceScores(model: VlmModel, batch: PackedBatch, training = false): tf.Tensor1D {
   const { hidden } = decoderForward(model, batch, training); // [B, S, D]
+  if ((model.config.scoreReadout ?? 'last') === 'sum') {
+    const { batchSize: b, promptLen: lp, responseLen: r } = batch;
+    const h = hidden.slice([0, imageTokenCount(model.config) + lp, 0], [b, r, model.config.dModel]); // [B, R, D]: the response tokens
+    const perToken = scoreHead(model, h); // [B, R]
+    return tf.sum(tf.mul(perToken, batch.responseMask), 1) as tf.Tensor1D;
+  }
   const pick = tf.oneHot(batch.lastIndex, hidden.shape[1]).expandDims(-1); // [B, S, 1]
   const last = tf.sum(tf.mul(hidden, pick), 1); // [B, D]
   return scoreHead(model, last) as tf.Tensor1D;

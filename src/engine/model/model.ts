@@ -81,9 +81,11 @@ export class VlmModel {
     return this.vision.params.count() + this.params.count();
   }
 
-  /** A deep copy with its own variables (frozen flags kept). */
-  clone(): VlmModel {
-    return new VlmModel(this.config, this.vision.clone(), this.params.clone());
+  /** A deep copy with its own variables (frozen flags kept), optionally reading its score elsewhere. */
+  clone(overrides: Pick<Partial<ModelConfig>, 'scoreReadout'> = {}): VlmModel {
+    const config = { ...this.config, ...overrides };
+    validateConfig(config);
+    return new VlmModel(config, this.vision.clone(), this.params.clone());
   }
 
   /** Overwrites this model's weights with another's of the same config (e.g. reset policy to reference). */

@@ -5,6 +5,7 @@
 
 import { subSeed } from '../world/rng';
 import type { VlmModel } from '../model/model';
+import type { ScoreReadout } from '../model/config';
 import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
 import { samplePairs, type PairSamplingOptions } from '../prefs/collect';
 import { annotatePairs, labelCounts, simulatedLabeller } from '../prefs/label';
@@ -24,12 +25,14 @@ export interface RmBenchConfig {
   /** Probe items per run. */
   probeItems: number;
   kinds: RmKind[];
+  /** Where every reward model reads its score. */
+  readout: ScoreReadout;
   sampling: Partial<PairSamplingOptions>;
   run: Partial<RewardRunConfig>;
 }
 
 export const RM_BENCH_DEFAULTS: RmBenchConfig = {
-  sizes: [100, 300, 1000], seeds: [1, 2, 3], heldOut: 300, annotator: 'careful', probeItems: 64, kinds: ['plain', 'fact'], sampling: {}, run: {},
+  sizes: [100, 300, 1000], seeds: [1, 2, 3], heldOut: 300, annotator: 'careful', probeItems: 64, kinds: ['plain', 'fact'], readout: 'last', sampling: {}, run: {},
 };
 
 export interface RmBenchRow {
@@ -115,7 +118,7 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
     for (const size of cfg.sizes) {
       for (const kind of cfg.kinds) {
         const t = performance.now();
-        const rm = createRewardModel(policy);
+        const rm = createRewardModel(policy, cfg.readout);
         try {
           const res = await trainRewardModel(rm, pool.slice(0, size), heldOut, { ...cfg.run, fact: kind === 'fact', seed });
           const probe = await runProbes(rm, probes, kind === 'fact');

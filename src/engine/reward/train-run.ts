@@ -7,6 +7,7 @@ import { Rng, subSeed } from '../world/rng';
 import { disposeBatch } from '../model/batch';
 import { sequenceScores } from '../model/logprobs';
 import type { VlmModel } from '../model/model';
+import type { ScoreReadout } from '../model/config';
 import { Trainer, type OptimConfig, type StepResult } from '../model/trainer';
 import { hash64, promptKey, type PreferenceRecord } from '../prefs/record';
 import { labelCounts } from '../prefs/label';
@@ -121,9 +122,12 @@ export async function evaluateRewardModel(rm: VlmModel, records: readonly Prefer
   };
 }
 
-/** Returns a reward model to train: a copy of the policy with the vision encoder frozen (the policy is unchanged). */
-export function createRewardModel(policy: VlmModel): VlmModel {
-  const rm = policy.clone();
+/**
+ * Returns a reward model to train: a copy of the policy with the vision encoder frozen, reading its
+ * score at the last token (the paper's) or summed over the response (the policy is unchanged).
+ */
+export function createRewardModel(policy: VlmModel, readout: ScoreReadout = 'last'): VlmModel {
+  const rm = policy.clone({ scoreReadout: readout });
   rm.vision.setFrozen(true);
   return rm;
 }
