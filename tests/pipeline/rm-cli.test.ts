@@ -80,6 +80,17 @@ describe('label', () => {
     expect(readFileSync(join(trl, 'README.md'), 'utf8')).toContain('load_dataset');
   });
 
+  it('renders the pairs with the perception flags, and names a bad one', () => {
+    const noisy = join(dir, 'noisy.jsonl');
+    const n = cli('label', '--policy', POLICY, '--n', '2', '--seed', '3', '--out', noisy, '--noise', '40', '--blur', '2', '--small', '0.3');
+    expect(n.code, n.stderr).toBe(0);
+    for (const rec of importNative(readFileSync(noisy, 'utf8')).records) expect(rec.image.perception).toEqual({ noise: 40, blur: 2, resolution: 48, smallScale: 0.3 });
+    const bad = cli('label', '--policy', POLICY, '--n', '2', '--out', join(dir, 'never.jsonl'), '--blur', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('label: --blur must be 0, 1 or 2, got 3');
+    expect(existsSync(join(dir, 'never.jsonl'))).toBe(false);
+  });
+
   it('refuses to overwrite a file without --append', () => {
     const again = cli('label', '--policy', POLICY, '--n', '2', '--out', out);
     expect(again.code).toBe(2);
@@ -129,7 +140,7 @@ describe('train-rm and probe', () => {
 
 describe('rm-bench and help', () => {
   it('runs at a tiny scale and prints the table and a JSON line', () => {
-    const b = cli('rm-bench', '--policy', POLICY, '--sizes', '4,8', '--seeds', '1', '--held-out', '4', '--probe-n', '2', '--min-steps', '1', '--epochs', '1', '--readout', 'sum');
+    const b = cli('rm-bench', '--policy', POLICY, '--sizes', '4,8', '--seeds', '1', '--held-out', '4', '--probe-n', '2', '--min-steps', '1', '--epochs', '1', '--readout', 'sum', '--noise', '30');
     expect(b.code, b.stderr).toBe(0);
     expect(b.stderr).toContain('score read at sum');
     expect(b.stdout).toContain('held-out accuracy');
@@ -138,6 +149,8 @@ describe('rm-bench and help', () => {
     expect((s.rows as unknown[]).length).toBe(4);
     expect((s.summary as unknown[]).length).toBe(4);
     expect(s.readout).toBe('sum');
+    expect(s.perception).toEqual({ ...DEFAULT_PERCEPTION, noise: 30 });
+    expect(b.stderr).toContain('images at noise 30, blur 1, resolution 48, small 0.42');
   });
 
   it('refuses an unknown --readout, naming the flag and the choices', () => {

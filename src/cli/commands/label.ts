@@ -9,6 +9,7 @@ import { loadModelDir } from '../model-files';
 import { crc32 } from '../../engine/world/png';
 import type { CheckpointManifest } from '../../engine/model/checkpoint';
 import { ANNOTATOR_NAMES, ANNOTATOR_PRESETS, type AnnotatorName } from '../../engine/prefs/annotator';
+import { PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
 import { samplePairs } from '../../engine/prefs/collect';
 import { annotatePairs, labelCounts, simulatedLabeller } from '../../engine/prefs/label';
 import { exportNative, formatProblems, importNative, type ImportResult } from '../../engine/prefs/native';
@@ -30,6 +31,7 @@ export const spec: CommandSpec = {
     temperature: { type: 'number', help: 'sampling temperature', default: 1 },
     'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4 },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0 },
+    ...PERCEPTION_FLAGS,
     trl: { type: 'string', help: 'also write the decided pairs as a TRL-style set (train.jsonl, images/, README.md) to this folder' },
     backend: { type: 'string', help: 'wasm or cpu', default: 'wasm' },
     quiet: { type: 'boolean', help: 'print only the final JSON line' },
@@ -77,6 +79,7 @@ export async function run(flags: Flags): Promise<number> {
   const mix = Number(flags.mix);
   if (!(temperature > 0)) throw new UsageError('label: --temperature must be > 0 (a pair needs two different samples)');
   if (!(mix >= 0 && mix <= 1)) throw new UsageError('label: --mix must be in [0, 1]');
+  const perception = perceptionFromFlags(flags, 'label');
   if (maxTries < 1) throw new UsageError('label: --max-tries must be at least 1');
   const out = flags.out;
   if (existsSync(out) && !flags.append) throw new UsageError(`label: ${out} exists; pass --append to add to it, or choose another --out`);
@@ -89,7 +92,7 @@ export async function run(flags: Flags): Promise<number> {
   const settings = ANNOTATOR_PRESETS[name as AnnotatorName];
   log(`label: ${n} pairs from ${policyVersion}, annotator ${name} ${JSON.stringify(settings)}`);
   let t0 = performance.now();
-  const sampled = await samplePairs(model, { n, seed, temperature, maxTries, mix }, (done, total) => log(`  sampled ${done}/${total}`));
+  const sampled = await samplePairs(model, { n, seed, temperature, maxTries, mix, perception }, (done, total) => log(`  sampled ${done}/${total}`));
   model.dispose();
   const sampleSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();

@@ -9,13 +9,14 @@ import { ANNOTATOR_NAMES, type AnnotatorName } from '../../engine/prefs/annotato
 import { RM_BENCH_DEFAULTS, runRmBench, type RmBenchReport, type RmKind } from '../../engine/reward/bench';
 import { REWARD_RUN_DEFAULTS } from '../../engine/reward/train-run';
 import { readoutFlag } from './train-rm';
+import { describePerception, PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
 import { SCORE_READOUTS } from '../../engine/model/config';
 import { policyVersionOf } from './label';
 
 export const spec: CommandSpec = {
   name: 'rm-bench',
   summary: 'Benchmark plain RM vs Fact-RM: held-out accuracy and the hallucination probe for several label counts and seeds.',
-  usage: 'rm-bench --policy DIR [--sizes 100,300,1000] [--seeds 1,2,3] [--held-out N] [--json]',
+  usage: 'rm-bench --policy DIR [--sizes 100,300,1000] [--seeds 1,2,3] [--held-out N] [--readout last|sum] [--mix SHARE] [--noise N] [--json]',
   flags: {
     policy: { type: 'string', help: 'SFT policy: samples the pairs and starts every reward model', default: 'models/sft' },
     sizes: { type: 'string', help: 'training-set sizes in pairs, comma-separated', default: RM_BENCH_DEFAULTS.sizes.join(',') },
@@ -29,6 +30,7 @@ export const spec: CommandSpec = {
     lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr },
     readout: { type: 'string', help: `where the reward models read their score: ${SCORE_READOUTS.join(' or ')} (last token, or summed over the response)`, default: RM_BENCH_DEFAULTS.readout },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0 },
+    ...PERCEPTION_FLAGS,
     json: { type: 'boolean', help: 'print only the final JSON line' },
     backend: { type: 'string', help: 'wasm or cpu', default: 'wasm' },
   },
@@ -81,21 +83,22 @@ export async function run(flags: Flags): Promise<number> {
   const lr = Number(flags.lr);
   if (!(lr > 0)) throw new UsageError('rm-bench: --lr must be > 0');
   const readout = readoutFlag(flags, 'rm-bench');
+  const perception = perceptionFromFlags(flags, 'rm-bench');
   const log = flags.json ? () => {} : (s: string) => console.error(s);
 
   await initNodeBackend(String(flags.backend));
   const dir = String(flags.policy);
   const { model, manifest } = loadModelDir(dir);
   const policyVersion = policyVersionOf(dir, manifest);
-  log(`rm-bench: ${policyVersion}, annotator ${annotator}, score read at ${readout}, sizes ${sizes.join('/')}, seeds ${seeds.join('/')}, ${heldOut} held-out pairs per seed`);
+  log(`rm-bench: ${policyVersion}, annotator ${annotator}, score read at ${readout}, images at ${describePerception(perception)}, sizes ${sizes.join('/')}, seeds ${seeds.join('/')}, ${heldOut} held-out pairs per seed`);
   const started = performance.now();
   const rep = await runRmBench(model, policyVersion, {
-    sizes, seeds, heldOut, annotator: annotator as AnnotatorName, kinds: kinds as RmKind[], probeItems: probeN, readout,
+    sizes, seeds, heldOut, annotator: annotator as AnnotatorName, kinds: kinds as RmKind[], probeItems: probeN, readout, perception,
     sampling: { mix },
     run: { epochs: Number(flags.epochs), minSteps: Number(flags['min-steps']), optim: { ...REWARD_RUN_DEFAULTS.optim, lr } },
   }, log);
   model.dispose();
   if (!flags.json) printRmBench(rep);
-  console.log(JSON.stringify({ policyVersion, annotator, readout, seconds: Math.round((performance.now() - started) / 1000), summary: rep.summary, ceilings: rep.ceilings, labelling: rep.labelling, rows: rep.rows }));
+  console.log(JSON.stringify({ policyVersion, annotator, readout, perception, mix, seconds: Math.round((performance.now() - started) / 1000), summary: rep.summary, ceilings: rep.ceilings, labelling: rep.labelling, rows: rep.rows }));
   return 0;
 }

@@ -2,7 +2,7 @@
 // labelled it and when, and which policy wrote the responses. Versioned, validated field by field.
 
 import { validateScene, type Scene } from '../world/scene';
-import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
+import { DEFAULT_PERCEPTION, PERCEPTION_RANGES, type Perception } from '../world/render';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { validateAnnotatorSettings, type AnnotatorSettings } from './annotator';
 
@@ -130,16 +130,13 @@ function validatePerception(v: unknown, errors: FieldError[]): Perception | unde
   }
   const p = { ...DEFAULT_PERCEPTION } as Perception;
   const before = errors.length;
-  const num = (k: keyof Perception, ok: (n: number) => boolean, what: string) => {
+  for (const k of Object.keys(PERCEPTION_RANGES) as (keyof Perception)[]) {
     const n = v[k];
-    if (n === undefined) return;
+    if (n === undefined) continue;
+    const { ok, what } = PERCEPTION_RANGES[k];
     if (typeof n !== 'number' || !ok(n)) errors.push({ field: `image.perception.${k}`, message: `must be ${what}; got ${JSON.stringify(n)}` });
     else p[k] = n;
-  };
-  num('noise', (n) => Number.isFinite(n) && n >= 0, 'a number ≥ 0');
-  num('blur', (n) => n === 0 || n === 1 || n === 2, '0, 1 or 2');
-  num('resolution', (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1');
-  num('smallScale', (n) => n > 0 && n <= 1, 'in (0, 1]');
+  }
   return errors.length > before ? undefined : p;
 }
 

@@ -6,6 +6,7 @@
 import { subSeed } from '../world/rng';
 import type { VlmModel } from '../model/model';
 import type { ScoreReadout } from '../model/config';
+import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
 import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
 import { samplePairs, type PairSamplingOptions } from '../prefs/collect';
 import { annotatePairs, labelCounts, simulatedLabeller } from '../prefs/label';
@@ -27,12 +28,14 @@ export interface RmBenchConfig {
   kinds: RmKind[];
   /** Where every reward model reads its score. */
   readout: ScoreReadout;
+  /** How the images of the pairs and the probes are rendered. */
+  perception: Perception;
   sampling: Partial<PairSamplingOptions>;
   run: Partial<RewardRunConfig>;
 }
 
 export const RM_BENCH_DEFAULTS: RmBenchConfig = {
-  sizes: [100, 300, 1000], seeds: [1, 2, 3], heldOut: 300, annotator: 'careful', probeItems: 64, kinds: ['plain', 'fact'], readout: 'last', sampling: {}, run: {},
+  sizes: [100, 300, 1000], seeds: [1, 2, 3], heldOut: 300, annotator: 'careful', probeItems: 64, kinds: ['plain', 'fact'], readout: 'last', perception: { ...DEFAULT_PERCEPTION }, sampling: {}, run: {},
 };
 
 export interface RmBenchRow {
@@ -88,7 +91,7 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
   const cfg = { ...RM_BENCH_DEFAULTS, ...config };
   const maxSize = Math.max(...cfg.sizes);
   const settings = ANNOTATOR_PRESETS[cfg.annotator];
-  const probes = probeItems(cfg.probeItems, 0);
+  const probes = probeItems(cfg.probeItems, 0, cfg.perception);
   const rows: RmBenchRow[] = [];
   const ceilings: RmBenchReport['ceilings'] = [];
   const labels = { A: 0, B: 0, tie: 0, 'both-bad': 0 };
@@ -100,8 +103,8 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
     // The held-out pairs are always two policy samples (whatever the pool's mix), so runs with
     // and without --mix are measured on the same kind of pairs.
     let t0 = performance.now();
-    const sampledPool = await samplePairs(policy, { ...cfg.sampling, n: maxSize, seed });
-    const sampledHeld = await samplePairs(policy, { ...cfg.sampling, mix: 0, n: cfg.heldOut, seed: subSeed(seed, 0x4e1d) });
+    const sampledPool = await samplePairs(policy, { ...cfg.sampling, perception: cfg.perception, n: maxSize, seed });
+    const sampledHeld = await samplePairs(policy, { ...cfg.sampling, perception: cfg.perception, mix: 0, n: cfg.heldOut, seed: subSeed(seed, 0x4e1d) });
     sampleSeconds += (performance.now() - t0) / 1000;
     dropped += sampledPool.dropped + sampledHeld.dropped;
     t0 = performance.now();

@@ -29,6 +29,14 @@ export const DEFAULT_PERCEPTION: Readonly<Perception> = Object.freeze({
   smallScale: 0.42,
 });
 
+/** Each knob's valid values, as a check and in words (for messages that say what a field must be). */
+export const PERCEPTION_RANGES: Readonly<Record<keyof Perception, { ok: (n: number) => boolean; what: string }>> = {
+  noise: { ok: (n) => Number.isFinite(n) && n >= 0, what: 'a number ≥ 0' },
+  blur: { ok: (n) => n === 0 || n === 1 || n === 2, what: '0, 1 or 2' },
+  resolution: { ok: (n) => Number.isInteger(n) && n >= 1, what: 'an integer ≥ 1' },
+  smallScale: { ok: (n) => n > 0 && n <= 1, what: 'in (0, 1]' },
+};
+
 /** Perfect pixels: no noise, no blur, drawn at the default output size. Small objects keep the default size. */
 export const CLEAN_PERCEPTION: Readonly<Perception> = Object.freeze({
   noise: 0,
