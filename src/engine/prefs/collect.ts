@@ -1,6 +1,6 @@
 // Pairs to label: for a scene and a question, two distinct responses sampled from the policy
 // (equal ones are resampled a bounded number of times, then dropped), or, for a share of the
-// pairs when asked, a sample and the same sample with one hallucinated object added.
+// pairs when asked, a sample and the same sample with one hallucinated object added, in random order.
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
@@ -100,11 +100,14 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
     const texts = gen.responses.map(decode);
     let row = 0;
     for (const p of batch) {
-      const a = texts[row++] as string;
+      let a = texts[row++] as string;
       let b: string;
       let source: PairSource = 'policy';
       if (p.perturb) {
-        b = withHallucination(p.scene, a, new Rng(subSeed(p.noiseSeed, 7)));
+        // The edited copy goes first or second by a coin, so "A is the original" is no tell.
+        const rng = new Rng(subSeed(p.noiseSeed, 7));
+        b = withHallucination(p.scene, a, rng);
+        if (rng.chance(0.5)) [a, b] = [b, a];
         source = 'perturbed';
       } else b = texts[row++] as string;
       p.tries++;
