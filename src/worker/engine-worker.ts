@@ -21,7 +21,7 @@ import { samplePairs, type UnlabelledPair } from '../engine/prefs/collect';
 import { annotatePairs, simulatedLabeller } from '../engine/prefs/label';
 import type { PreferenceRecord } from '../engine/prefs/record';
 import { REWARD_LOSS_DEFAULTS } from '../engine/reward/loss';
-import { probeItems, runProbes } from '../engine/reward/probes';
+import { probeItems, probePerception, runProbes } from '../engine/reward/probes';
 import { createRewardModel, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, trainRewardModel, type RewardPoint, type RewardRunConfig } from '../engine/reward/train-run';
 import { yieldToEvents } from '../engine/train/yield-to-events';
 import { crc32 } from '../engine/world/png';
@@ -266,7 +266,7 @@ const handlers: Handlers = {
     }
     let report;
     try {
-      report = await runProbes(rm, probeItems(c.probeItems, 0), fact);
+      report = await runProbes(rm, probeItems(c.probeItems, 0, probePerception(train)), fact);
     } catch (e) {
       rm.dispose();
       throw e;

@@ -20,7 +20,7 @@ import type { UnlabelledPair } from '../../src/engine/prefs/collect';
 import type { PreferenceRecord } from '../../src/engine/prefs/record';
 import { createRewardModel, evaluateRewardModel, splitHeldOut, trainRewardModel, type RewardRunResult } from '../../src/engine/reward/train-run';
 import { annotatorCeiling } from '../../src/engine/reward/ceiling';
-import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, runProbes } from '../../src/engine/reward/probes';
+import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, probePerception, runProbes } from '../../src/engine/reward/probes';
 
 type Kind = 'decided' | 'tie' | 'both-bad';
 
@@ -103,6 +103,16 @@ describe('a reward model trained on careful labels', () => {
 });
 
 describe('probes, the ceiling and the split', () => {
+  it('probes with the perception the training pairs share, or the default when they differ', () => {
+    const pairs = label(envPairs('decided', 3, 21));
+    expect(probePerception(pairs)).toEqual(DEFAULT_PERCEPTION);
+    const noisy = pairs.map((r) => ({ ...r, image: { ...r.image, perception: { ...DEFAULT_PERCEPTION, noise: 64 } } }));
+    expect(probePerception(noisy)).toEqual({ ...DEFAULT_PERCEPTION, noise: 64 });
+    expect(probePerception([...noisy, ...pairs])).toEqual(DEFAULT_PERCEPTION);
+    expect(probePerception([])).toEqual(DEFAULT_PERCEPTION);
+    expect(probeItems(2, 0, probePerception(noisy)).every((it) => it.image.perception.noise === 64)).toBe(true);
+  });
+
   it('scores every variant of every probe item, and a Fact-RM input carries the facts', async () => {
     const items = probeItems(4, 0);
     for (const fact of [false, true]) {

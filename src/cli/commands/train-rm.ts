@@ -7,7 +7,7 @@ import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
 import { labelCounts } from '../../engine/prefs/label';
 import { annotatorCeiling } from '../../engine/reward/ceiling';
-import { HEADLINE_PROBE, probeItems, runProbes } from '../../engine/reward/probes';
+import { HEADLINE_PROBE, probeItems, probePerception, runProbes } from '../../engine/reward/probes';
 import { REWARD_LOSS_DEFAULTS } from '../../engine/reward/loss';
 import { createRewardModel, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, trainRewardModel, type RewardRunConfig } from '../../engine/reward/train-run';
 import { policyVersionOf, readPrefsFile } from './label';
@@ -90,7 +90,7 @@ export async function run(flags: Flags): Promise<number> {
       if (p.heldOut) log(`  step ${p.step}: loss ${p.loss.toFixed(3)}, held-out accuracy ${p.heldOut.accuracy?.toFixed(3) ?? '-'}, lr ${p.lr.toExponential(2)}`);
     },
   });
-  const probe = await runProbes(rm, probeItems(intFlag(flags, 'probe-n', 'train-rm'), 0), fact);
+  const probe = await runProbes(rm, probeItems(intFlag(flags, 'probe-n', 'train-rm'), 0, probePerception(train)), fact);
   const ceiling = annotatorCeiling(heldOut);
   const seconds = (performance.now() - started) / 1000;
   const summary = {

@@ -10,6 +10,7 @@ import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { makeQuestion } from '../data/questions';
 import { answerVariants, type AnswerVariants } from '../prefs/variants';
 import type { VlmModel } from '../model/model';
+import type { PreferenceRecord } from '../prefs/record';
 import { scoreItems, type ScoreItem } from './inputs';
 
 /** The benchmark seed stream of the probe scenes (ShapesHal uses 0-7, POPE 8-10, CHAIR 12). */
@@ -47,6 +48,16 @@ export function probeItems(n = 64, seed = 0, perception: Perception = DEFAULT_PE
     items.push({ scene, image: { perception: { ...perception }, noiseSeed: rng.int(2 ** 31) }, type, question: q.text, variants: answerVariants(scene, q, rng) });
   }
   return items;
+}
+
+/**
+ * The perception to probe a reward model with: the one its training pairs were all rendered with,
+ * or the default when they differ (or there are none), so probes see images like the ones it learnt on.
+ */
+export function probePerception(records: readonly Pick<PreferenceRecord, 'image'>[]): Perception {
+  const first = records[0]?.image.perception;
+  const same = first !== undefined && records.every((r) => (Object.keys(first) as (keyof Perception)[]).every((k) => r.image.perception[k] === first[k]));
+  return { ...(same ? first : DEFAULT_PERCEPTION) };
 }
 
 export interface ProbeReport {
