@@ -149,6 +149,10 @@ describe('rm-bench and help', () => {
     expect((s.rows as unknown[]).length).toBe(4);
     expect((s.summary as unknown[]).length).toBe(4);
     expect(s.readout).toBe('sum');
+    expect(b.stdout).toContain('short correct > unsure');
+    const first = (s.summary as { probes: Record<string, number> }[])[0]!;
+    const row = (s.rows as { size: number; kind: string; probe: Record<string, number> }[]).find((r) => r.size === 4 && r.kind === 'plain')!;
+    expect(first.probes).toEqual(row.probe); // one seed: the mean is that seed's value
     expect(s.perception).toEqual({ ...DEFAULT_PERCEPTION, noise: 30 });
     expect(b.stderr).toContain('images at noise 30, blur 1, resolution 48, small 0.42');
   });

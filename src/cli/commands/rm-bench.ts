@@ -7,6 +7,7 @@ import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../../engine/prefs/annotator';
 import { RM_BENCH_DEFAULTS, runRmBench, type RmBenchReport, type RmKind } from '../../engine/reward/bench';
+import { PROBE_PAIRS } from '../../engine/reward/probes';
 import { REWARD_RUN_DEFAULTS } from '../../engine/reward/train-run';
 import { readoutFlag } from './train-rm';
 import { describePerception, PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
@@ -62,6 +63,9 @@ export function printRmBench(rep: RmBenchReport): void {
     const fact = rep.summary.find((s) => s.size === size && s.kind === 'fact');
     if (plain && fact) console.log(`${String(size).padStart(5)}  Fact-RM − plain: held-out ${plain.heldOut && fact.heldOut ? `${(100 * (fact.heldOut.mean - plain.heldOut.mean)).toFixed(1)} points` : '-'}, probe ${(100 * (fact.probe.mean - plain.probe.mean)).toFixed(1)} points`);
   }
+  console.log('every probe, share of scenes where the first answer scores higher (mean over seeds):');
+  console.log(`pairs  model   ${PROBE_PAIRS.map((p) => p.name.padStart(p.name.length)).join('   ')}`);
+  for (const s of rep.summary) console.log(`${String(s.size).padStart(5)}  ${s.kind.padEnd(6)}  ${PROBE_PAIRS.map((p) => pct(s.probes[p.name]).padStart(p.name.length)).join('   ')}`);
   for (const c of rep.ceilings) console.log(`ceiling, seed ${c.seed}: annotator agrees with itself on ${pct(c.selfAgreement)} of ${c.pairs} held-out pairs; best possible accuracy on their ${c.decided} decided pairs ${pct(c.accuracyCeiling)} (expected ${pct(c.expectedAccuracyCeiling)})`);
   const l = rep.labelling;
   console.log(`labelling: ${l.annotatorPairsPerSecond.toFixed(0)} pairs/s by the simulated annotator, ${l.samplingPairsPerSecond.toFixed(1)} pairs/s sampled from the policy; ${l.dropped} prompts dropped; labels ${JSON.stringify(l.labels)}`);

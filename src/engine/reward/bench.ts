@@ -11,7 +11,7 @@ import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
 import { samplePairs, type PairSamplingOptions } from '../prefs/collect';
 import { annotatePairs, labelCounts, simulatedLabeller } from '../prefs/label';
 import { annotatorCeiling, type AnnotatorCeiling } from './ceiling';
-import { HEADLINE_PROBE, probeItems, runProbes, type ProbeReport } from './probes';
+import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, runProbes, type ProbeReport } from './probes';
 import { createRewardModel, trainRewardModel, type RewardRunConfig } from './train-run';
 
 export type RmKind = 'plain' | 'fact';
@@ -63,6 +63,8 @@ export interface RmBenchSummary {
   heldOutDecided: number;
   probe: { mean: number; sd: number };
   sameLengthProbe: { mean: number; sd: number };
+  /** Mean over seeds of every probe comparison, by name. */
+  probes: ProbeReport['pairAccuracy'];
 }
 
 export interface RmBenchReport {
@@ -149,7 +151,9 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
     for (const kind of cfg.kinds) {
       const rs = rows.filter((r) => r.size === size && r.kind === kind);
       const held = rs.flatMap((r) => (r.heldOutAccuracy === null ? [] : [r.heldOutAccuracy]));
-      summary.push({ size, kind, heldOut: held.length ? stats(held) : null, heldOutDecided: stats(rs.map((r) => r.heldOutDecided)).mean, probe: stats(rs.map((r) => r.probeAccuracy)), sameLengthProbe: stats(rs.map((r) => r.sameLengthProbe)) });
+      summary.push({ size, kind, heldOut: held.length ? stats(held) : null, heldOutDecided: stats(rs.map((r) => r.heldOutDecided)).mean, probe: stats(rs.map((r) => r.probeAccuracy)), sameLengthProbe: stats(rs.map((r) => r.sameLengthProbe)),
+        probes: Object.fromEntries(PROBE_PAIRS.map((p) => [p.name, stats(rs.map((r) => r.probe[p.name])).mean])) as ProbeReport['pairAccuracy'],
+      });
     }
   }
   return {
