@@ -12,11 +12,11 @@ import { fromArtifacts, fromModelJson, readManifest, toArtifacts } from '../engi
 import { decodeCheckpointFile, encodeCheckpointFile } from '../engine/model/checkpoint-file';
 import { createModel } from '../engine/model/model';
 import type { VlmModel } from '../engine/model/model';
-import { answerAll } from '../engine/eval/answer';
-import { runBench } from '../engine/eval/bench-run';
-import { runSft, type SftPoint } from '../engine/train/sft-run';
+import { answerAll } from '../engine/data/answer';
+import { runBench } from '../engine/bench/run';
+import { runSft, type SftPoint } from '../engine/sft/run';
 import { makeConfig } from '../engine/model/config';
-import { measureModelPerf } from '../engine/model/perf';
+import { measureModelPerf } from '../engine/perf/model';
 import { samplePairs, type UnlabelledPair } from '../engine/prefs/collect';
 import { annotatePairs, simulatedLabeller } from '../engine/prefs/label';
 import type { PreferenceRecord } from '../engine/prefs/record';

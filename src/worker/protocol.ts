@@ -5,11 +5,11 @@
 import type { BackendAttempt, BackendName } from '../engine/backend';
 import type { BenchReport } from '../engine/bench/report';
 import type { BenchSize } from '../engine/bench/shapes-hal';
-import type { SftMixture } from '../engine/data/sft-data';
+import type { SftMixture } from '../engine/sft/data';
 import type { Perception } from '../engine/world/render';
 import type { Scene } from '../engine/world/scene';
-import type { SftPoint } from '../engine/train/sft-run';
-import type { PerfReport } from '../engine/model/perf';
+import type { SftPoint } from '../engine/sft/run';
+import type { PerfReport } from '../engine/perf/model';
 import type { PresetName } from '../engine/model/config';
 import type { AnnotatorSettings } from '../engine/prefs/annotator';
 import type { UnlabelledPair } from '../engine/prefs/collect';

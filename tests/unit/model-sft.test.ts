@@ -7,8 +7,8 @@ import { disposeBatch, packBatch, type PackedBatch } from '../../src/engine/mode
 import { makeConfig } from '../../src/engine/model/config';
 import { computeLogProbs } from '../../src/engine/model/logprobs';
 import { createModel, type VlmModel } from '../../src/engine/model/model';
-import { createSftTrainer, heldOutLoss, sftStep } from '../../src/engine/model/sft';
-import { clipByGlobalNorm, DEFAULT_OPTIM, learningRateAt } from '../../src/engine/model/trainer';
+import { createSftTrainer, heldOutLoss, sftStep } from '../../src/engine/sft/loss';
+import { clipByGlobalNorm, DEFAULT_OPTIM, learningRateAt } from '../../src/engine/train/trainer';
 import { Rng } from '../../src/engine/world/rng';
 
 const cfg = makeConfig('tiny', 160);

@@ -6,11 +6,11 @@ import { initBackend } from '../../src/engine/backend';
 import { disposeBatch, packBatch } from '../../src/engine/model/batch';
 import { makeConfig } from '../../src/engine/model/config';
 import { createModel } from '../../src/engine/model/model';
-import { createSftTrainer, sftStep } from '../../src/engine/model/sft';
+import { createSftTrainer, sftStep } from '../../src/engine/sft/loss';
 import { createVisionEncoder } from '../../src/engine/model/vision';
 import {
   cellAccuracy, cellLabelsFromScenes, createVisionTrainer, pretrainVisionStep, visionLoss, type CellLabels,
-} from '../../src/engine/model/vision-pretrain';
+} from '../../src/engine/vision/loss';
 import { Rng } from '../../src/engine/world/rng';
 import type { Scene } from '../../src/engine/world/scene';
 

@@ -13,7 +13,7 @@ import { inVocab } from '../../src/engine/language/vocab';
 import { judge } from '../../src/engine/judge/judge';
 import { matching } from '../../src/engine/judge/truth';
 import { makeQuestion } from '../../src/engine/data/questions';
-import { makeSftData, SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftExample, type SftMixture } from '../../src/engine/data/sft-data';
+import { makeSftData, SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftExample, type SftMixture } from '../../src/engine/sft/data';
 
 const wordCount = (t: string) => t.split(' ').length;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

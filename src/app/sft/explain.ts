@@ -1,7 +1,7 @@
 // What the SFT stage says about itself: the data-mixture knobs with the paper's finding, the
 // training knobs, and the names of the shipped policies, as data for the panels.
 
-import type { SftMixture } from '../../engine/data/sft-data';
+import type { SftMixture } from '../../engine/sft/data';
 
 export interface KnobInfo {
   label: string;

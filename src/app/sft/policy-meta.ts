@@ -1,7 +1,7 @@
 // Reading a checkpoint's free-form metadata (recipe, about, mixture, steps, benchmark figures)
 // safely: every field may be missing, as in the placeholder checkpoints, or of the wrong type.
 
-import type { SftMixture } from '../../engine/data/sft-data';
+import type { SftMixture } from '../../engine/sft/data';
 
 export interface PolicySummary {
   about?: string;

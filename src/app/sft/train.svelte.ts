@@ -2,8 +2,8 @@
 // continue), the run in progress (its loss points go to a LineFeed the chart draws, its speed in
 // steps per second) and how the last run ended.
 
-import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from '../../engine/data/sft-data';
-import type { SftPoint } from '../../engine/train/sft-run';
+import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from '../../engine/sft/data';
+import type { SftPoint } from '../../engine/sft/run';
 import type { ProgressEvent } from '../../worker/protocol';
 import { LineFeed } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';

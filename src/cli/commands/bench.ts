@@ -6,7 +6,7 @@ import { asRecord, readJsonl } from '../jsonl';
 import { UsageError, type CommandSpec, type Flags } from '../args';
 import { benchSuite, scoreBench, type BenchReport, type BenchSuite } from '../../engine/bench/report';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
-import { runBench } from '../../engine/eval/bench-run';
+import { runBench } from '../../engine/bench/run';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 

@@ -4,10 +4,10 @@
 import { UsageError, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
 import { renderScene, DEFAULT_PERCEPTION } from '../../engine/world/render';
-import { makeSftData } from '../../engine/data/sft-data';
+import { makeSftData } from '../../engine/sft/data';
 import { judge } from '../../engine/judge/judge';
 import { makeConfig, MODEL_PRESETS, type PresetName } from '../../engine/model/config';
-import { measureModelPerf } from '../../engine/model/perf';
+import { measureModelPerf } from '../../engine/perf/model';
 import { VOCAB } from '../../engine/language/vocab';
 import { initNodeBackend } from '../backend-node';
 

@@ -7,10 +7,10 @@ import { saveModelDir } from '../model-files';
 import { makeConfig } from '../../engine/model/config';
 import { createModel } from '../../engine/model/model';
 import { VOCAB } from '../../engine/language/vocab';
-import { POLICY_RECIPES, type RecipeName } from '../../engine/train/presets';
-import { pretrainVision } from '../../engine/train/vision-run';
-import { runSft } from '../../engine/train/sft-run';
-import { runBench } from '../../engine/eval/bench-run';
+import { POLICY_RECIPES, type RecipeName } from '../../engine/sft/recipes';
+import { pretrainVision } from '../../engine/vision/run';
+import { runSft } from '../../engine/sft/run';
+import { runBench } from '../../engine/bench/run';
 import { printReport } from './bench';
 
 export const spec: CommandSpec = {

@@ -8,7 +8,7 @@ import { Rng } from '../../engine/world/rng';
 import { sampleScene, trainSeed } from '../../engine/world/sampler';
 import { QUESTION_TYPES, type QuestionType } from '../../engine/language/question';
 import { makeQuestion } from '../../engine/data/questions';
-import { answerAll } from '../../engine/eval/answer';
+import { answerAll } from '../../engine/data/answer';
 import { judge } from '../../engine/judge/judge';
 
 export const spec: CommandSpec = {

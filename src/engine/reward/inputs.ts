@@ -6,7 +6,7 @@ import { Rng, subSeed } from '../world/rng';
 import type { Perception } from '../world/render';
 import { factSentences } from '../world/facts';
 import type { Scene } from '../world/scene';
-import type { TextExample } from '../train/batches';
+import type { TextExample } from '../data/batches';
 import { promptIds, responseIds, sceneImage } from '../data/encode';
 import { computeScores } from '../model/logprobs';
 import { disposeBatch, packBatch, type PackedBatch } from '../model/batch';

@@ -1,5 +1,5 @@
 // A reward-model run: the trunk starts as a copy of the SFT policy (vision frozen), the scalar
-// head reads the last token, and the loss of loss.ts is minimised over minibatches of pairs
+// head reads the last token or the sum over the answer (config.scoreReadout), and the loss of loss.ts is minimised over minibatches of pairs
 // (fresh pixel noise and facts order each time a pair is seen); accuracy on held-out pairs.
 
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import { disposeBatch } from '../model/batch';
 import { sequenceScores } from '../model/logprobs';
 import type { VlmModel } from '../model/model';
 import type { ScoreReadout } from '../model/config';
-import { Trainer, type OptimConfig, type StepResult } from '../model/trainer';
+import { Trainer, type OptimConfig, type StepResult } from '../train/trainer';
 import { hash64, promptKey, type PreferenceRecord } from '../prefs/record';
 import { labelCounts } from '../prefs/label';
 import { preferenceLoss, REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from './loss';
@@ -174,7 +174,7 @@ export interface PairView {
 
 /**
  * One update on a minibatch of pairs: pack both answers of every pair (rows a0…a(n−1), then
- * b0…b(n−1)), score them at their last token, take the loss, step the trainer. Changes the
+ * b0…b(n−1)), score them (at the model's readout), take the loss, step the trainer. Changes the
  * trainer's variables; returns the loss before the update. Without views, each pair is seen as
  * recorded (its own noise seed, the fixed facts order).
  */

@@ -1,9 +1,9 @@
 // Runs a policy on the benchmarks: answers every item, then scores the answers with the judge.
 
 import type { VlmModel } from '../model/model';
-import { allPrompts, benchSuite, scoreBench, type BenchReport, type BenchSuite } from '../bench/report';
-import { scoreShapesHal, shapesHalItems, type ShapesHalReport } from '../bench/shapes-hal';
-import { answerAll, type AnswerOptions } from './answer';
+import { allPrompts, benchSuite, scoreBench, type BenchReport, type BenchSuite } from './report';
+import { scoreShapesHal, shapesHalItems, type ShapesHalReport } from './shapes-hal';
+import { answerAll, type AnswerOptions } from '../data/answer';
 
 /** Answers every item of the suite and returns the report with the responses by id. */
 export async function runBench(model: VlmModel, suite: BenchSuite = benchSuite(), opts: Partial<AnswerOptions> = {}, onBatch?: (done: number, total: number) => void): Promise<{ report: BenchReport; responses: Map<string, string> }> {

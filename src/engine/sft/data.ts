@@ -10,7 +10,7 @@ import type { Claim } from '../language/claims';
 import { FILLER, fullRef } from '../language/phrases';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { writeAnswerWith, writeClaim } from '../language/writer';
-import { absentPartner, makeQuestion, type Question } from './questions';
+import { absentPartner, makeQuestion, type Question } from '../data/questions';
 
 export interface SftMixture {
   /** Share of examples from the short, correct VQA-style source (0 = plain SFT; the "SFT+" recipe adds it). */

@@ -3,10 +3,10 @@
 import type { Perception } from '../world/render';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import { decode } from '../language/vocab';
-import { promptIds } from '../data/encode';
+import { promptIds } from './encode';
 import { generate } from '../model/generate';
 import type { VlmModel } from '../model/model';
-import { renderImages, type PromptExample } from '../train/batches';
+import { renderImages, type PromptExample } from './batches';
 
 export interface AnswerOptions {
   /** 0 = greedy (the benchmarks' default). */

@@ -1,7 +1,7 @@
 // The recipes of the shipped policies, as data: the model size, the vision pretraining and
 // the SFT data mixture. `pretrain --preset NAME` runs one; `models/README.md` records them.
 
-import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from '../data/sft-data';
+import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from './data';
 import type { PresetName } from '../model/config';
 
 export interface PolicyRecipe {

@@ -3,14 +3,14 @@
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
-import { makeSftData, SFT_MIXTURE, type SftExample, type SftMixture } from '../data/sft-data';
+import { makeSftData, SFT_MIXTURE, type SftExample, type SftMixture } from './data';
 import { disposeBatch } from '../model/batch';
 import type { VlmModel } from '../model/model';
-import { createSftTrainer, heldOutLoss, sftStep } from '../model/sft';
-import type { OptimConfig } from '../model/trainer';
-import { runShapesHal } from '../eval/bench-run';
-import { packExamples } from './batches';
-import { yieldToEvents } from './yield-to-events';
+import { createSftTrainer, heldOutLoss, sftStep } from './loss';
+import type { OptimConfig } from '../train/trainer';
+import { runShapesHal } from '../bench/run';
+import { packExamples } from '../data/batches';
+import { yieldToEvents } from '../train/yield-to-events';
 
 export interface SftRunConfig {
   /** Optimisation steps. */

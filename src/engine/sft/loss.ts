@@ -1,10 +1,10 @@
 // Supervised fine-tuning: next-token cross-entropy on the response tokens only (image, prompt and
 // pads carry no loss), one Adam step at a time, and the same loss on held-out data without an update.
 import * as tf from '@tensorflow/tfjs';
-import type { PackedBatch } from './batch';
-import { responseOutputs } from './logprobs';
-import type { VlmModel } from './model';
-import { Trainer, type OptimConfig, type StepResult } from './trainer';
+import type { PackedBatch } from '../model/batch';
+import { responseOutputs } from '../model/logprobs';
+import type { VlmModel } from '../model/model';
+import { Trainer, type OptimConfig, type StepResult } from '../train/trainer';
 
 /** Mean cross-entropy (nats per response token) over the batch's real response tokens; a scalar tensor. */
 export function sftLoss(model: VlmModel, batch: PackedBatch, training = true): tf.Scalar {

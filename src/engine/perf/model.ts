@@ -2,11 +2,11 @@
 // one forward+backward, and SFT steps per second. The CLI's `perf model` prints what this returns.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../world/rng';
-import { disposeBatch, packBatch } from './batch';
-import type { ModelConfig } from './config';
-import { generate } from './generate';
-import { createModel } from './model';
-import { createSftTrainer, sftLoss, sftStep } from './sft';
+import { disposeBatch, packBatch } from '../model/batch';
+import type { ModelConfig } from '../model/config';
+import { generate } from '../model/generate';
+import { createModel } from '../model/model';
+import { createSftTrainer, sftLoss, sftStep } from '../sft/loss';
 
 export interface PerfOptions {
   /** Rows sampled at once (default 64). */

@@ -2,8 +2,8 @@
 // cell's shape, colour and size (class 0 = empty) from the pixels; then the encoder can be frozen.
 import * as tf from '@tensorflow/tfjs';
 import { COLORS, SHAPES, SIZES, type Scene } from '../world/scene';
-import { Trainer, type OptimConfig, type StepResult } from './trainer';
-import { CELL_CLASSES, CELL_HEADS, cellLogits, encodeImages, toImageTensor, type CellHead, type ImageInput, type VisionEncoder } from './vision';
+import { Trainer, type OptimConfig, type StepResult } from '../train/trainer';
+import { CELL_CLASSES, CELL_HEADS, cellLogits, encodeImages, toImageTensor, type CellHead, type ImageInput, type VisionEncoder } from '../model/vision';
 
 /** Class labels per cell for each head, flattened [B·cells] row-major (cell = row · grid + col). */
 export type CellLabels = Record<CellHead, Int32Array>;

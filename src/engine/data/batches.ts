@@ -5,7 +5,7 @@ import type { Scene } from '../world/scene';
 import type { Perception } from '../world/render';
 import { packBatch, type PackedBatch } from '../model/batch';
 import type { ModelConfig } from '../model/config';
-import { promptIds, responseIds, sceneImage } from '../data/encode';
+import { promptIds, responseIds, sceneImage } from './encode';
 
 export interface PromptExample {
   scene: Scene;

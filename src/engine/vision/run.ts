@@ -4,9 +4,9 @@
 import { Rng, subSeed } from '../world/rng';
 import { sampleScene, trainSeed } from '../world/sampler';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
-import { cellAccuracy, cellLabelsFromScenes, createVisionTrainer, pretrainVisionStep } from '../model/vision-pretrain';
+import { cellAccuracy, cellLabelsFromScenes, createVisionTrainer, pretrainVisionStep } from './loss';
 import type { VisionEncoder } from '../model/vision';
-import type { OptimConfig } from '../model/trainer';
+import type { OptimConfig } from '../train/trainer';
 import { sceneImage } from '../data/encode';
 
 export interface VisionRunConfig {
