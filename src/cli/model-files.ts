@@ -2,7 +2,7 @@
 // beside DIR/weights.bin. The page reads the same two files.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { fromArtifacts, fromModelJson, readManifest, toArtifacts, toModelJson, type CheckpointManifest, type ManifestInput } from '../engine/model/checkpoint';
 import type { VlmModel } from '../engine/model/model';
@@ -35,6 +35,6 @@ function readArtifacts(dir: string): tf.io.ModelArtifacts {
 export function loadModelDir(dir: string): { model: VlmModel; manifest: CheckpointManifest } {
   const artifacts = readArtifacts(dir);
   const manifest = readManifest(artifacts);
-  const model = fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION });
+  const model = fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION, name: basename(dir.replace(/\/+$/, '')) });
   return { model, manifest };
 }

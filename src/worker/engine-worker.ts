@@ -20,19 +20,23 @@ import { measureModelPerf } from '../engine/perf/model';
 import { samplePairs, type UnlabelledPair } from '../engine/prefs/collect';
 import { annotatePairs, simulatedLabeller } from '../engine/prefs/label';
 import type { PreferenceRecord } from '../engine/prefs/record';
-import { REWARD_LOSS_DEFAULTS } from '../engine/reward/loss';
-import { probeItems, probePerception, runProbes } from '../engine/reward/probes';
-import { createRewardModel, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, trainRewardModel, type RewardPoint, type RewardRunConfig } from '../engine/reward/train-run';
-import { yieldToEvents } from '../engine/train/yield-to-events';
-import { crc32 } from '../engine/world/png';
+import { runRewardJob } from '../engine/reward/job';
+import type { RewardPoint } from '../engine/reward/train-run';
+import { JobControl } from '../engine/train/job';
 import { subSeed } from '../engine/world/rng';
 import type { CallType, Calls, PairRequest, PolicyInfo, PolicySource, ProgressEvent, Request, RequestOf, Response, RewardKind, RewardModelInfo } from './protocol';
 
 const scope = self as unknown as { postMessage(msg: Response, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<Request>) => void) | null };
 
 let policy: { model: VlmModel; info: PolicyInfo } | undefined;
-/** Ids of running jobs asked to stop. */
-const stopping = new Set<number>();
+/** The control of each running job, by request id. */
+const controls = new Map<number, JobControl>();
+
+function controlFor(id: number): JobControl {
+  let c = controls.get(id);
+  if (!c) controls.set(id, (c = new JobControl()));
+  return c;
+}
 
 function post(msg: Response, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
@@ -63,8 +67,6 @@ function pointSender(id: number, ms = 150): { push(p: SftPoint): void; flush(): 
 
 /** The reward models trained in the page, by kind, kept for PPO. */
 const rewardModels = new Map<RewardKind, { model: VlmModel; info: RewardModelInfo }>();
-/** The version string of each loaded or trained policy (its info changes whenever its weights do). */
-const policyVersions = new WeakMap<PolicyInfo, string>();
 
 /** Batches reward-model points and sends them at most every `ms` milliseconds. */
 function rewardPointSender(id: number, model: RewardKind, total: number, ms = 150): { push(p: RewardPoint): void; flush(): void } {
@@ -84,21 +86,9 @@ function rewardPointSender(id: number, model: RewardKind, total: number, ms = 15
   };
 }
 
-/**
- * Returns the loaded policy's version as the CLI writes it in records: its recipe (or name) and
- * the CRC-32 of its weights, e.g. "sft@1a2b3c4d". Computed once per loaded or trained policy.
- */
+/** The loaded policy's version (model/version.ts): its origin and how often its weights have changed. */
 async function policyVersion(): Promise<string> {
-  const p = policy;
-  if (!p) throw new Error('no policy is loaded yet');
-  let v = policyVersions.get(p.info);
-  if (v === undefined) {
-    const weights = (await toArtifacts(p.model, { tokenizerVersion: TOKENIZER_VERSION })).weightData as ArrayBuffer;
-    const recipe = typeof p.info.metadata.recipe === 'string' && p.info.metadata.recipe !== '' ? p.info.metadata.recipe : p.info.name;
-    v = `${recipe}@${crc32(new Uint8Array(weights)).toString(16).padStart(8, '0')}`;
-    policyVersions.set(p.info, v);
-  }
-  return v;
+  return requirePolicy().version;
 }
 
 /** Pairs per round of sampling: progress and Stop are seen between rounds. */
@@ -110,15 +100,14 @@ async function samplePairRounds(id: number, req: PairRequest): Promise<{ pairs: 
   const pairs: UnlabelledPair[] = [];
   let dropped = 0;
   for (let round = 0; pairs.length < req.n; round++) {
-    await yieldToEvents();
-    if (stopping.has(id)) break;
+    if (!(await controlFor(id).next())) break;
     const n = Math.min(PAIR_ROUND, req.n - pairs.length);
     const r = await samplePairs(model, { n, seed: subSeed(req.seed, round), batchSize: n, temperature: req.temperature ?? 1, mix: req.mix ?? 0 });
     pairs.push(...r.pairs);
     dropped += r.dropped;
     progress(id, { kind: 'pairs', done: pairs.length, total: req.n });
   }
-  stopping.delete(id);
+  controls.delete(id);
   return { pairs, dropped };
 }
 
@@ -169,8 +158,8 @@ const handlers: Handlers = {
   async 'load-policy'(req) {
     const artifacts = await artifactsOf(req.source);
     const manifest = readManifest(artifacts);
-    const model = fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION });
     const name = req.source.kind === 'stored' ? req.source.key : req.source.name;
+    const model = fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION, name });
     return replacePolicy(model, infoOf(model, name, manifest.metadata));
   },
   async 'train-sft'(req) {
@@ -184,10 +173,10 @@ const handlers: Handlers = {
     const sender = pointSender(req.id);
     const result = await runSft(model, { steps: c.steps, batchSize: c.batchSize, mixture: c.mixture, seed: c.seed, optim: { lr: c.lr }, evalEvery: Math.max(10, Math.round(c.steps / 20)), trainSize: 4000 }, {
       onPoint: (p) => sender.push(p),
-      shouldStop: () => stopping.has(req.id),
+      control: controlFor(req.id),
     });
     sender.flush();
-    stopping.delete(req.id);
+    controls.delete(req.id);
     const metadata = { recipe: 'trained in the page', mixture: c.mixture, seed: c.seed, sftSteps: result.steps, heldOutLoss: result.heldOutLoss, from: policy?.info.name };
     const info = model === base ? { ...policy!.info, metadata: { ...policy!.info.metadata, ...metadata } } : infoOf(model, `sft (page, seed ${c.seed})`, metadata);
     if (model !== base) replacePolicy(model, info);
@@ -195,8 +184,9 @@ const handlers: Handlers = {
     return { steps: result.steps, heldOutLoss: result.heldOutLoss, policy: info };
   },
   async stop(req) {
-    stopping.add(req.target);
-    return { stopping: true };
+    const c = controls.get(req.target);
+    c?.stop();
+    return { stopping: c !== undefined };
   },
   async sample(req) {
     const model = requirePolicy();
@@ -238,44 +228,27 @@ const handlers: Handlers = {
   },
   async 'train-rm'(req) {
     const base = requirePolicy();
-    const c = req.config;
-    const fact = req.kind === 'fact';
-    const loss = { ...REWARD_LOSS_DEFAULTS, tieWeight: c.tieWeight, bothBadWeight: c.bothBadWeight };
-    const run: Partial<RewardRunConfig> = {
-      fact, epochs: c.epochs, minSteps: c.minSteps, batchPairs: c.batchPairs, trainTrunk: c.trainTrunk, seed: c.seed,
-      loss, optim: { ...REWARD_RUN_DEFAULTS.optim, lr: c.lr }, evalEvery: c.evalEvery,
-    };
-    const { train, heldOut } = splitHeldOut(req.records, c.heldOutShare, c.seed);
-    // The pairs the loss can use, as trainRewardModel counts them, set the run's length.
-    const usable = train.filter((r) => (r.label === 'tie' ? loss.tieWeight > 0 : r.label === 'both-bad' ? loss.bothBadWeight > 0 : true)).length;
-    const total = rewardRunSteps({ epochs: c.epochs, minSteps: c.minSteps, batchPairs: c.batchPairs }, usable);
-    const version = await policyVersion();
-    const started = performance.now();
-    const rm = createRewardModel(base, c.readout);
-    const sender = rewardPointSender(req.id, req.kind, total);
-    sender.flush(); // tells the page the run's length before the first step
-    let result;
+    const control = controlFor(req.id);
+    let sender: ReturnType<typeof rewardPointSender> | undefined;
     try {
-      result = await trainRewardModel(rm, train, heldOut, run, { onPoint: (p) => sender.push(p), shouldStop: () => stopping.has(req.id) });
-    } catch (e) {
-      rm.dispose();
-      throw e;
+      const res = await runRewardJob(base, req.records, { ...req.config, kind: req.kind }, {
+        control,
+        onProgress: (p) => {
+          if (!sender) {
+            sender = rewardPointSender(req.id, req.kind, p.total);
+            sender.flush(); // tells the page the run's length before the first step
+          }
+        },
+        onPoint: (p) => sender?.push(p),
+      });
+      const { scores: _scores, ...probes } = res.probes; // per-item scores stay here: the page shows the means
+      rewardModels.get(req.kind)?.model.dispose();
+      rewardModels.set(req.kind, { model: res.rm, info: res.info });
+      return { model: res.info, total: res.total, stopped: res.stopped, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, run: res.run, probes, seconds: res.seconds };
     } finally {
-      sender.flush();
-      stopping.delete(req.id);
+      sender?.flush();
+      controls.delete(req.id);
     }
-    let report;
-    try {
-      report = await runProbes(rm, probeItems(c.probeItems, 0, probePerception(train)), fact);
-    } catch (e) {
-      rm.dispose();
-      throw e;
-    }
-    const { scores: _scores, ...probes } = report; // per-item scores stay here: the page shows the means
-    const info: RewardModelInfo = { kind: req.kind, policyVersion: version, steps: result.steps, heldOutAccuracy: result.heldOut.accuracy, readout: c.readout };
-    rewardModels.get(req.kind)?.model.dispose();
-    rewardModels.set(req.kind, { model: rm, info });
-    return { model: info, total, stopped: result.steps < total, trainPairs: train.length, heldOutPairs: heldOut.length, run: result, probes, seconds: (performance.now() - started) / 1000 };
   },
   async 'reward-models'() {
     return { models: [...rewardModels.values()].map((m) => m.info) };

@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
-import { preferenceLoss, REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from '../../src/engine/reward/loss';
+import { preferenceLoss } from '../../src/engine/reward/loss';
+import { REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from '../../src/engine/reward/config';
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm', wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/' });

@@ -18,9 +18,11 @@ import { ANNOTATOR_PRESETS } from '../../src/engine/prefs/annotator';
 import { annotatePairs, simulatedLabeller } from '../../src/engine/prefs/label';
 import type { UnlabelledPair } from '../../src/engine/prefs/collect';
 import type { PreferenceRecord } from '../../src/engine/prefs/record';
-import { createRewardModel, evaluateRewardModel, splitHeldOut, trainRewardModel, type RewardRunResult } from '../../src/engine/reward/train-run';
+import { createRewardModel, evaluateRewardModel, trainRewardModel, type RewardRunResult } from '../../src/engine/reward/train-run';
+import { splitHeldOut } from '../../src/engine/reward/config';
 import { annotatorCeiling } from '../../src/engine/reward/ceiling';
-import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, probePerception, runProbes } from '../../src/engine/reward/probes';
+import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, probePerception } from '../../src/engine/reward/probes';
+import { runProbes } from '../../src/engine/reward/probe-run';
 
 type Kind = 'decided' | 'tie' | 'both-bad';
 

@@ -3,10 +3,9 @@
 // annotator ceiling of the labels, and each model's results and probes. The models themselves
 // stay in the worker, for PPO. One per session, so a run and its charts outlive a visit elsewhere.
 
-import { REWARD_LOSS_DEFAULTS } from '../../engine/reward/loss';
+import { REWARD_LOSS_DEFAULTS, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, usablePairs } from '../../engine/reward/config';
 import { annotatorCeiling, type AnnotatorCeiling } from '../../engine/reward/ceiling';
 import { PROBE_VARIANTS, probeItems, type ProbeItem, type ProbeVariant } from '../../engine/reward/probes';
-import { REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut } from '../../engine/reward/train-run';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import type { ScoreReadout } from '../../engine/model/config';
 import type { Calls, ProgressEvent, RewardKind, RewardRequestConfig } from '../../worker/protocol';
@@ -80,7 +79,7 @@ export class RewardState {
 
   /** Steps each model will take with these knobs and labels. */
   readonly steps: number = $derived.by(() => {
-    const usable = this.split.train.filter((r) => (r.label === 'tie' ? this.tieWeight > 0 : r.label === 'both-bad' ? this.bothBadWeight > 0 : true)).length;
+    const usable = usablePairs(this.split.train, this).length;
     return usable === 0 || this.problems.length > 0 ? 0 : rewardRunSteps({ epochs: this.epochs, minSteps: this.minSteps, batchPairs: this.batchPairs }, usable);
   });
 

@@ -2,12 +2,10 @@
 // annotator, writing preference records (JSONL); optionally a TRL-style set for Python as well.
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { intFlag, UsageError, type CommandSpec, type Flags } from '../args';
+import { dirname, join } from 'node:path';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
-import { crc32 } from '../../engine/world/png';
-import type { CheckpointManifest } from '../../engine/model/checkpoint';
 import { ANNOTATOR_NAMES, ANNOTATOR_PRESETS, type AnnotatorName } from '../../engine/prefs/annotator';
 import { PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
 import { samplePairs } from '../../engine/prefs/collect';
@@ -22,29 +20,22 @@ export const spec: CommandSpec = {
   summary: 'Sample answer pairs from a policy and label them with a simulated annotator (preference JSONL).',
   usage: 'label --policy DIR --annotator careful|length-biased|noisy --n N --seed S --out prefs.jsonl [--append] [--mix P] [--trl DIR]',
   flags: {
-    policy: { type: 'string', help: 'policy checkpoint directory (model.json + weights.bin)', default: 'models/sft' },
-    annotator: { type: 'string', help: `simulated annotator preset: ${ANNOTATOR_NAMES.join(', ')}`, default: 'careful' },
-    n: { type: 'number', help: 'pairs to label', default: 100 },
-    seed: { type: 'number', help: 'seed of the scenes, questions, sampling and the annotator', default: 0 },
-    out: { type: 'string', help: 'preference file to write (JSONL)' },
+    policy: COMMON_FLAGS.policy,
+    annotator: { type: 'string', help: 'simulated annotator preset', default: 'careful', choices: ANNOTATOR_NAMES },
+    n: { type: 'number', help: 'pairs to label', default: 100, bound: { integer: true, min: 0 } },
+    seed: { type: 'number', help: 'seed of the scenes, questions, sampling and the annotator', default: 0, bound: { integer: true, min: 0 } },
+    out: { type: 'string', required: true, help: 'preference file to write (JSONL)' },
     append: { type: 'boolean', help: 'add to an existing --out file (pairs already in it are not added twice)' },
-    temperature: { type: 'number', help: 'sampling temperature', default: 1 },
-    'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4 },
-    mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0 },
+    temperature: { type: 'number', help: 'sampling temperature (above 0: a pair needs two different samples)', default: 1, bound: { above: 0 } },
+    'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4, bound: { integer: true, min: 1 } },
+    mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
     trl: { type: 'string', help: 'also write the decided pairs as a TRL-style set (train.jsonl, images/, README.md) to this folder' },
-    backend: { type: 'string', help: 'wasm or cpu', default: 'wasm' },
-    quiet: { type: 'boolean', help: 'print only the final JSON line' },
+    backend: COMMON_FLAGS.backend,
+    quiet: COMMON_FLAGS.quiet,
+    json: COMMON_FLAGS.json,
   },
 };
-
-/** The version string of a policy checkpoint: its recipe (or folder name) and the CRC-32 of its weights. */
-export function policyVersionOf(dir: string, manifest: CheckpointManifest): string {
-  const name = typeof manifest.metadata.recipe === 'string' ? manifest.metadata.recipe : basename(dir.replace(/\/+$/, ''));
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
-  const weights = readFileSync(join(dir, json.weightsManifest[0]?.paths[0] ?? 'weights.bin'));
-  return `${name}@${crc32(weights).toString(16).padStart(8, '0')}`;
-}
 
 /** Reads a preference file, reporting bad lines on stderr (file:line: field: message); returns the import. */
 export function readPrefsFile(path: string, existing: readonly PreferenceRecord[] = []): ImportResult {
@@ -70,25 +61,20 @@ export function writeFiles(dir: string, files: readonly ExportFile[]): void {
 
 export async function run(flags: Flags): Promise<number> {
   const name = String(flags.annotator);
-  if (!(ANNOTATOR_NAMES as string[]).includes(name)) throw new UsageError(`label: --annotator must be one of ${ANNOTATOR_NAMES.join(', ')}, got "${name}"`);
-  if (typeof flags.out !== 'string') throw new UsageError('label: --out FILE is required');
-  const n = intFlag(flags, 'n', 'label');
-  const seed = intFlag(flags, 'seed', 'label');
-  const maxTries = intFlag(flags, 'max-tries', 'label');
+  const n = Number(flags.n);
+  const seed = Number(flags.seed);
+  const maxTries = Number(flags['max-tries']);
   const temperature = Number(flags.temperature);
   const mix = Number(flags.mix);
-  if (!(temperature > 0)) throw new UsageError('label: --temperature must be > 0 (a pair needs two different samples)');
-  if (!(mix >= 0 && mix <= 1)) throw new UsageError('label: --mix must be in [0, 1]');
   const perception = perceptionFromFlags(flags, 'label');
-  if (maxTries < 1) throw new UsageError('label: --max-tries must be at least 1');
-  const out = flags.out;
+  const out = String(flags.out);
   if (existsSync(out) && !flags.append) throw new UsageError(`label: ${out} exists; pass --append to add to it, or choose another --out`);
-  const log = flags.quiet ? () => {} : (s: string) => console.error(s);
+  const log = notes(flags);
 
   await initNodeBackend(String(flags.backend));
   const policyDir = String(flags.policy);
-  const { model, manifest } = loadModelDir(policyDir);
-  const policyVersion = policyVersionOf(policyDir, manifest);
+  const { model } = loadModelDir(policyDir);
+  const policyVersion = model.version;
   const settings = ANNOTATOR_PRESETS[name as AnnotatorName];
   log(`label: ${n} pairs from ${policyVersion}, annotator ${name} ${JSON.stringify(settings)}`);
   let t0 = performance.now();

@@ -5,7 +5,8 @@
 import { intFlag, UsageError, type CommandSpec, type Flags } from '../args';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
-import { PROBE_PAIRS, PROBE_VARIANTS, probeItems, runProbes, HEADLINE_PROBE } from '../../engine/reward/probes';
+import { PROBE_PAIRS, PROBE_VARIANTS, probeItems, HEADLINE_PROBE } from '../../engine/reward/probes';
+import { runProbes } from '../../engine/reward/probe-run';
 
 export const spec: CommandSpec = {
   name: 'probe',

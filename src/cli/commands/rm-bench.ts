@@ -2,38 +2,37 @@
 // simulated annotator, train plain and Fact-RMs on 100, 300, 1000 of them, and print held-out
 // accuracy, the probe "short correct > long hallucinated", the annotator's ceiling and speed.
 
-import { UsageError, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../../engine/prefs/annotator';
 import { RM_BENCH_DEFAULTS, runRmBench, type RmBenchReport, type RmKind } from '../../engine/reward/bench';
 import { PROBE_PAIRS } from '../../engine/reward/probes';
-import { REWARD_RUN_DEFAULTS } from '../../engine/reward/train-run';
-import { readoutFlag } from './train-rm';
+import { REWARD_JOB_BOUNDS, REWARD_RUN_DEFAULTS } from '../../engine/reward/config';
 import { describePerception, PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
-import { SCORE_READOUTS } from '../../engine/model/config';
-import { policyVersionOf } from './label';
+import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 
 export const spec: CommandSpec = {
   name: 'rm-bench',
   summary: 'Benchmark plain RM vs Fact-RM: held-out accuracy and the hallucination probe for several label counts and seeds.',
   usage: 'rm-bench --policy DIR [--sizes 100,300,1000] [--seeds 1,2,3] [--held-out N] [--readout last|sum] [--mix SHARE] [--noise N] [--json]',
   flags: {
-    policy: { type: 'string', help: 'SFT policy: samples the pairs and starts every reward model', default: 'models/sft' },
+    policy: { ...COMMON_FLAGS.policy, help: 'SFT policy: samples the pairs and starts every reward model' },
     sizes: { type: 'string', help: 'training-set sizes in pairs, comma-separated', default: RM_BENCH_DEFAULTS.sizes.join(',') },
     seeds: { type: 'string', help: 'seeds, comma-separated', default: RM_BENCH_DEFAULTS.seeds.join(',') },
-    'held-out': { type: 'number', help: 'held-out pairs per seed', default: RM_BENCH_DEFAULTS.heldOut },
-    annotator: { type: 'string', help: `simulated annotator: ${ANNOTATOR_NAMES.join(', ')}`, default: RM_BENCH_DEFAULTS.annotator },
-    kinds: { type: 'string', help: 'reward models to train: plain, fact or both', default: RM_BENCH_DEFAULTS.kinds.join(',') },
-    'probe-n': { type: 'number', help: 'probe scenes per run', default: RM_BENCH_DEFAULTS.probeItems },
-    epochs: { type: 'number', help: 'passes over the training pairs', default: REWARD_RUN_DEFAULTS.epochs },
-    'min-steps': { type: 'number', help: 'at least this many steps per run', default: REWARD_RUN_DEFAULTS.minSteps },
-    lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr },
-    readout: { type: 'string', help: `where the reward models read their score: ${SCORE_READOUTS.join(' or ')} (last token, or summed over the response)`, default: RM_BENCH_DEFAULTS.readout },
-    mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0 },
+    'held-out': { type: 'number', help: 'held-out pairs per seed', default: RM_BENCH_DEFAULTS.heldOut, bound: { integer: true, min: 1 } },
+    annotator: { type: 'string', help: 'simulated annotator', default: RM_BENCH_DEFAULTS.annotator, choices: ANNOTATOR_NAMES },
+    kinds: { type: 'string', help: 'reward models to train: plain, fact or both', default: RM_BENCH_DEFAULTS.kinds.join(','), choices: ['plain', 'fact', 'plain,fact', 'fact,plain'] },
+    'probe-n': { type: 'number', help: 'probe scenes per run', default: RM_BENCH_DEFAULTS.probeItems, bound: REWARD_JOB_BOUNDS.probeItems },
+    epochs: { type: 'number', help: 'passes over the training pairs', default: REWARD_RUN_DEFAULTS.epochs, bound: REWARD_JOB_BOUNDS.epochs },
+    'min-steps': { type: 'number', help: 'at least this many steps per run', default: REWARD_RUN_DEFAULTS.minSteps, bound: REWARD_JOB_BOUNDS.minSteps },
+    lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr, bound: REWARD_JOB_BOUNDS.lr },
+    readout: { type: 'string', help: 'where the reward models read their score: the last token, or the sum over the response', default: RM_BENCH_DEFAULTS.readout, choices: SCORE_READOUTS },
+    mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
-    json: { type: 'boolean', help: 'print only the final JSON line' },
-    backend: { type: 'string', help: 'wasm or cpu', default: 'wasm' },
+    json: COMMON_FLAGS.json,
+    quiet: COMMON_FLAGS.quiet,
+    backend: COMMON_FLAGS.backend,
   },
 };
 
@@ -75,31 +74,22 @@ export async function run(flags: Flags): Promise<number> {
   const sizes = intList(flags, 'sizes', 1);
   const seeds = intList(flags, 'seeds', 0);
   const heldOut = Number(flags['held-out']);
-  if (!Number.isInteger(heldOut) || heldOut < 1) throw new UsageError('rm-bench: --held-out must be a whole number ≥ 1');
-  const annotator = String(flags.annotator);
-  if (!(ANNOTATOR_NAMES as string[]).includes(annotator)) throw new UsageError(`rm-bench: --annotator must be one of ${ANNOTATOR_NAMES.join(', ')}`);
-  const kinds = String(flags.kinds).split(',').map((s) => s.trim());
-  if (kinds.length === 0 || kinds.some((k) => k !== 'plain' && k !== 'fact')) throw new UsageError('rm-bench: --kinds must be plain, fact or plain,fact');
-  const probeN = Number(flags['probe-n']);
-  if (!Number.isInteger(probeN) || probeN < 1) throw new UsageError('rm-bench: --probe-n must be a whole number ≥ 1');
+  const annotator = String(flags.annotator) as AnnotatorName;
+  const kinds = String(flags.kinds).split(',') as RmKind[];
   const mix = Number(flags.mix);
-  if (!(mix >= 0 && mix <= 1)) throw new UsageError('rm-bench: --mix must be in [0, 1]');
-  const lr = Number(flags.lr);
-  if (!(lr > 0)) throw new UsageError('rm-bench: --lr must be > 0');
-  const readout = readoutFlag(flags, 'rm-bench');
+  const readout = String(flags.readout) as ScoreReadout;
   const perception = perceptionFromFlags(flags, 'rm-bench');
-  const log = flags.json ? () => {} : (s: string) => console.error(s);
+  const log = flags.json ? () => {} : notes(flags);
 
   await initNodeBackend(String(flags.backend));
-  const dir = String(flags.policy);
-  const { model, manifest } = loadModelDir(dir);
-  const policyVersion = policyVersionOf(dir, manifest);
+  const { model } = loadModelDir(String(flags.policy));
+  const policyVersion = model.version;
   log(`rm-bench: ${policyVersion}, annotator ${annotator}, score read at ${readout}, images at ${describePerception(perception)}, sizes ${sizes.join('/')}, seeds ${seeds.join('/')}, ${heldOut} held-out pairs per seed`);
   const started = performance.now();
   const rep = await runRmBench(model, policyVersion, {
-    sizes, seeds, heldOut, annotator: annotator as AnnotatorName, kinds: kinds as RmKind[], probeItems: probeN, readout, perception,
+    sizes, seeds, heldOut, annotator, kinds, probeItems: Number(flags['probe-n']), readout, perception,
     sampling: { mix },
-    run: { epochs: Number(flags.epochs), minSteps: Number(flags['min-steps']), optim: { ...REWARD_RUN_DEFAULTS.optim, lr } },
+    run: { epochs: Number(flags.epochs), minSteps: Number(flags['min-steps']), optim: { ...REWARD_RUN_DEFAULTS.optim, lr: Number(flags.lr) } },
   }, log);
   model.dispose();
   if (!flags.json) printRmBench(rep);

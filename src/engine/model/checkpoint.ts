@@ -6,6 +6,7 @@ import { canonicalConfig, configDifferences, validateConfig, type ModelConfig } 
 import { modelParamSpecs, VlmModel } from './model';
 import { Params } from './params';
 import { VisionEncoder } from './vision';
+import { checkpointOrigin } from './version';
 
 export const CHECKPOINT_FORMAT = 'rlhf-playground/vlm';
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -34,6 +35,8 @@ export interface ManifestInput {
 export interface CheckpointExpectation {
   config?: Partial<ModelConfig>;
   tokenizerVersion?: string;
+  /** The name in the model's origin when the metadata names no recipe (a folder or file name). */
+  name?: string;
 }
 
 /** Reads every weight (await, no sync reads) into ModelArtifacts; the model is unchanged. */
@@ -123,7 +126,8 @@ export function fromArtifacts(artifacts: tf.io.ModelArtifacts, expected: Checkpo
   } finally {
     tf.dispose(tensors);
   }
-  return new VlmModel(config, new VisionEncoder(config, new Params(visionVars)), new Params(decoderVars));
+  const origin = checkpointOrigin(m.metadata, expected.name ?? 'checkpoint', new Uint8Array(data));
+  return new VlmModel(config, new VisionEncoder(config, new Params(visionVars)), new Params(decoderVars), origin);
 }
 
 /** Saves through any tf.io handler (or a URL such as 'indexeddb://policy' that tf.io routes). */

@@ -4,6 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { subSeed } from '../world/rng';
 import { validateConfig, type ModelConfig } from './config';
 import { Params, type ParamSpec } from './params';
+import { policyVersion } from './version';
 import { createVisionEncoder, visionParamSpecs, type VisionEncoder } from './vision';
 
 function decoderSpecs(cfg: ModelConfig): ParamSpec[] {
@@ -55,8 +56,17 @@ export class VlmModel {
   readonly vision: VisionEncoder;
   /** Decoder, projector and head parameters (everything but the vision encoder). */
   readonly params: Params;
+  /**
+   * Counts the changes to the weights since the model was made or loaded: every optimiser step
+   * (a Trainer's onApplied) and every copyWeightsFrom bumps it. With the model's origin it names
+   * the policy's version (version.ts).
+   */
+  generation = 0;
+  /** Where the weights came from: a checkpoint's "recipe@crc32", a fresh model's seed, or a clone's source version. */
+  origin: string;
 
-  constructor(config: ModelConfig, vision: VisionEncoder, params: Params) {
+  constructor(config: ModelConfig, vision: VisionEncoder, params: Params, origin = 'new') {
+    this.origin = origin;
     this.config = config;
     this.vision = vision;
     this.params = params;
@@ -81,17 +91,28 @@ export class VlmModel {
     return this.vision.params.count() + this.params.count();
   }
 
-  /** A deep copy with its own variables (frozen flags kept), optionally reading its score elsewhere. */
+  /** A deep copy with its own variables (frozen flags kept), optionally reading its score elsewhere; its origin is this model's version. */
   clone(overrides: Pick<Partial<ModelConfig>, 'scoreReadout'> = {}): VlmModel {
     const config = { ...this.config, ...overrides };
     validateConfig(config);
-    return new VlmModel(config, this.vision.clone(), this.params.clone());
+    return new VlmModel(config, this.vision.clone(), this.params.clone(), this.version);
+  }
+
+  /** The weights' version: the origin, and the generation once they have changed (version.ts). */
+  get version(): string {
+    return policyVersion(this.origin, this.generation);
   }
 
   /** Overwrites this model's weights with another's of the same config (e.g. reset policy to reference). */
   copyWeightsFrom(other: VlmModel): void {
     this.vision.params.assignFrom(other.vision.params);
     this.params.assignFrom(other.params);
+    this.bumpGeneration();
+  }
+
+  /** Marks the weights as changed (see generation). */
+  bumpGeneration(): void {
+    this.generation += 1;
   }
 
   /** Sets the value head to the score head's weights (the value model starts from the reward model). */
@@ -126,5 +147,5 @@ export function createModel(config: ModelConfig, opts: CreateModelOptions): VlmM
   }
   const vision = opts.vision ? opts.vision.clone() : createVisionEncoder(config, opts.seed);
   if (opts.freezeVision !== undefined) vision.setFrozen(opts.freezeVision);
-  return new VlmModel(config, vision, Params.init(decoderSpecs(config), subSeed(opts.seed, 202)));
+  return new VlmModel(config, vision, Params.init(decoderSpecs(config), subSeed(opts.seed, 202)), `new@seed${opts.seed}`);
 }

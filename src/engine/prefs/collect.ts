@@ -4,10 +4,9 @@
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
-import { sampleScene, trainSeed } from '../world/sampler';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { decode } from '../language/vocab';
-import { makeQuestion } from '../data/questions';
+import { PromptStream } from '../data/prompts';
 import { promptIds, sceneImage } from '../data/encode';
 import { generate } from '../model/generate';
 import type { VlmModel } from '../model/model';
@@ -70,18 +69,14 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
   if (!(o.mix >= 0 && o.mix <= 1)) throw new Error(`samplePairs: mix must be in [0, 1], got ${o.mix}`);
   const rng = new Rng(subSeed(o.seed, 0x70a1));
   const pairs: UnlabelledPair[] = [];
-  let drawn = 0;
   let dropped = 0;
   let resampled = 0;
   let generated = 0;
   let call = 0;
+  const prompts = new PromptStream(rng, { types: o.types });
   const newPrompt = (): Prompt => {
-    for (;;) {
-      const scene = sampleScene(trainSeed(rng));
-      const type = o.types[drawn++ % o.types.length] as QuestionType;
-      const q = makeQuestion(scene, type, rng);
-      if (q) return { scene, noiseSeed: rng.int(2 ** 31), question: q.text, type, perturb: rng.chance(o.mix), tries: 0 };
-    }
+    const p = prompts.next();
+    return { scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, perturb: rng.chance(o.mix), tries: 0 };
   };
   let queue: Prompt[] = [];
   // Bounded: every prompt yields a pair or is dropped after maxTries rounds, and too many drops end the run.

@@ -11,8 +11,10 @@ import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
 import { samplePairs, type PairSamplingOptions } from '../prefs/collect';
 import { annotatePairs, labelCounts, simulatedLabeller } from '../prefs/label';
 import { annotatorCeiling, type AnnotatorCeiling } from './ceiling';
-import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, runProbes, type ProbeReport } from './probes';
-import { createRewardModel, trainRewardModel, type RewardRunConfig } from './train-run';
+import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, type ProbeReport } from './probes';
+import { runProbes } from './probe-run';
+import { createRewardModel, trainRewardModel } from './train-run';
+import type { RewardRunConfig } from './config';
 
 export type RmKind = 'plain' | 'fact';
 

@@ -12,22 +12,7 @@
 // is also what gives the both-bad margin m its meaning: 0 is "acceptable".
 
 import * as tf from '@tensorflow/tfjs';
-
-/** How a pair enters the loss: decided pairs are oriented so that A is the chosen answer. */
-export type PairKind = 'decided' | 'tie' | 'both-bad';
-
-export interface RewardLossConfig {
-  /** Weight of the (s_a + s_b)² centring term (TRL suggests 0.01). */
-  centreCoef: number;
-  /** Weight of a tie relative to a decided pair; 0 drops ties from the loss (they are still counted). */
-  tieWeight: number;
-  /** Weight of a both-bad pair relative to a decided pair; 0 drops them. */
-  bothBadWeight: number;
-  /** The score both answers of a both-bad pair are pushed below. */
-  bothBadMargin: number;
-}
-
-export const REWARD_LOSS_DEFAULTS: RewardLossConfig = { centreCoef: 0.01, tieWeight: 0.5, bothBadWeight: 0.5, bothBadMargin: 0 };
+import { REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from './config';
 
 /**
  * Returns the scalar loss for scores sa, sb [B] of the two answers of each pair (A first; for a

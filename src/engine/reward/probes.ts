@@ -1,6 +1,7 @@
 // Probes: a fixed set of answer variants per scene (short correct, long correct with filler, long
 // with one hallucinated object, an honest "i am not sure", ungrammatical), scored by a reward
-// model to show what it has learned to like. Scenes come from a benchmark seed stream.
+// model to show what it has learned to like. Scenes come from a benchmark seed stream. Scoring
+// them is probe-run.ts; this file needs no TensorFlow.js.
 
 import { Rng, subSeed } from '../world/rng';
 import { benchSeed, sampleScene } from '../world/sampler';
@@ -9,9 +10,7 @@ import type { Scene } from '../world/scene';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { makeQuestion } from '../data/questions';
 import { answerVariants, type AnswerVariants } from '../prefs/variants';
-import type { VlmModel } from '../model/model';
 import type { PreferenceRecord } from '../prefs/record';
-import { scoreItems, type ScoreItem } from './inputs';
 
 /** The benchmark seed stream of the probe scenes (ShapesHal uses 0-7, POPE 8-10, CHAIR 12). */
 export const PROBE_STREAM = 14;
@@ -72,11 +71,9 @@ export interface ProbeReport {
   scores: Record<ProbeVariant, number>[];
 }
 
-/** Scores every variant of every item with the reward model (only read); returns the report. */
-export async function runProbes(rm: VlmModel, items: readonly ProbeItem[], fact: boolean): Promise<ProbeReport> {
-  const flat: ScoreItem[] = items.flatMap((it) => PROBE_VARIANTS.map((v) => ({ scene: it.scene, image: it.image, question: it.question, response: it.variants[v] })));
-  const s = await scoreItems(rm, flat, fact);
-  const scores = items.map((_, i) => Object.fromEntries(PROBE_VARIANTS.map((v, k) => [v, s[i * PROBE_VARIANTS.length + k] as number])) as Record<ProbeVariant, number>);
+/** The report of probe items from their scores, flat in item-major order (PROBE_VARIANTS within each item). */
+export function probeReport(items: readonly ProbeItem[], flat: ArrayLike<number>): ProbeReport {
+  const scores = items.map((_, i) => Object.fromEntries(PROBE_VARIANTS.map((v, k) => [v, flat[i * PROBE_VARIANTS.length + k] as number])) as Record<ProbeVariant, number>);
   const share = (f: (x: Record<ProbeVariant, number>) => number) => scores.reduce((a, x) => a + f(x), 0) / Math.max(1, scores.length);
   const wins = (a: ProbeVariant, b: ProbeVariant) => share((x) => (x[a] > x[b] ? 1 : x[a] === x[b] ? 0.5 : 0));
   return {

@@ -8,39 +8,13 @@ import { disposeBatch } from '../model/batch';
 import { sequenceScores } from '../model/logprobs';
 import type { VlmModel } from '../model/model';
 import type { ScoreReadout } from '../model/config';
-import { Trainer, type OptimConfig, type StepResult } from '../train/trainer';
-import { hash64, promptKey, type PreferenceRecord } from '../prefs/record';
+import { Trainer, type StepResult } from '../train/trainer';
+import type { PreferenceRecord } from '../prefs/record';
 import { labelCounts } from '../prefs/label';
-import { preferenceLoss, REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from './loss';
+import { preferenceLoss } from './loss';
+import { REWARD_LOSS_DEFAULTS, REWARD_RUN_DEFAULTS, rewardRunSteps, usablePairs, type PairKind, type RewardLossConfig, type RewardRunConfig } from './config';
 import { packScoreItems, scoreItems, shuffledFacts, type ScoreItem } from './inputs';
-import { yieldToEvents } from '../train/yield-to-events';
-
-export interface RewardRunConfig {
-  /** Read the scene's facts (Fact-RM) or not (plain RM). */
-  fact: boolean;
-  /** Passes over the training pairs. */
-  epochs: number;
-  /** At least this many steps however few the pairs (a small set gets more passes). */
-  minSteps: number;
-  /** Pairs per step; each pair is two rows of the batch. */
-  batchPairs: number;
-  /** Train the decoder trunk with the head (true) or the score head alone. The vision encoder stays frozen. */
-  trainTrunk: boolean;
-  /** Render each view of a pair with fresh pixel noise and a fresh facts order. */
-  augment: boolean;
-  /** Seed of the minibatch order and the augmentation. */
-  seed: number;
-  loss: RewardLossConfig;
-  /** Optimiser; warm-up defaults to a tenth of the run and the schedule to the run's length. */
-  optim: Partial<OptimConfig>;
-  /** Held-out evaluation every N steps (0: only at the end). */
-  evalEvery: number;
-}
-
-export const REWARD_RUN_DEFAULTS: RewardRunConfig = {
-  fact: false, epochs: 4, minSteps: 25, batchPairs: 16, trainTrunk: true, augment: true, seed: 1,
-  loss: REWARD_LOSS_DEFAULTS, optim: { lr: 1e-3, decay: 'cosine', minLrRatio: 0.1, clipNorm: 1 }, evalEvery: 0,
-};
+import { nextStep, type JobHooks } from '../train/job';
 
 /** A pair as the loss sees it: decided pairs turned so that A is the chosen answer. */
 export interface OrientedPair {
@@ -54,20 +28,6 @@ export function orient(r: PreferenceRecord): OrientedPair {
   const item = (response: string): ScoreItem => ({ scene: r.scene, image: r.image, question: r.question, response });
   const [a, b] = r.label === 'B' ? [r.responseB, r.responseA] : [r.responseA, r.responseB];
   return { kind: r.label === 'A' || r.label === 'B' ? 'decided' : r.label, a: item(a), b: item(b) };
-}
-
-/**
- * Splits records into training and held-out sets by prompt (all pairs about one prompt go to the
- * same side), about `share` held out; the same records and seed give the same split.
- */
-export function splitHeldOut(records: readonly PreferenceRecord[], share: number, seed: number): { train: PreferenceRecord[]; heldOut: PreferenceRecord[] } {
-  const train: PreferenceRecord[] = [];
-  const heldOut: PreferenceRecord[] = [];
-  for (const r of records) {
-    const u = subSeed(seed, parseInt(hash64(promptKey(r)).slice(0, 8), 16)) / 2 ** 32;
-    (u < share ? heldOut : train).push(r);
-  }
-  return { train, heldOut };
 }
 
 /** How a reward model does on a set of pairs. */
@@ -155,16 +115,8 @@ export interface RewardRunResult {
   heldOut: RewardEval;
 }
 
-export interface RewardHooks {
-  onPoint?: (p: RewardPoint) => void;
-  /** Checked before every step; true ends the run early (the model keeps its progress). */
-  shouldStop?: () => boolean;
-}
-
-/** The number of steps a run takes for this many training pairs. */
-export function rewardRunSteps(cfg: Pick<RewardRunConfig, 'epochs' | 'minSteps' | 'batchPairs'>, trainPairs: number): number {
-  return Math.max(cfg.minSteps, Math.ceil((cfg.epochs * trainPairs) / cfg.batchPairs));
-}
+/** A run's hooks: its control (stop keeps what the model has learnt), progress in steps, and its points. */
+export type RewardHooks = JobHooks<RewardPoint>;
 
 /** How a pair is seen in one step: its facts order and pixel-noise seed. */
 export interface PairView {
@@ -199,10 +151,10 @@ export async function trainRewardModel(
   rm: VlmModel, train: readonly PreferenceRecord[], heldOut: readonly PreferenceRecord[], config: Partial<RewardRunConfig> = {}, hooks: RewardHooks = {},
 ): Promise<RewardRunResult> {
   const cfg = { ...REWARD_RUN_DEFAULTS, ...config, loss: { ...REWARD_LOSS_DEFAULTS, ...config.loss } };
-  const usable = train.map(orient).filter((p) => (p.kind === 'tie' ? cfg.loss.tieWeight > 0 : p.kind === 'both-bad' ? cfg.loss.bothBadWeight > 0 : true));
+  const usable = usablePairs(train, cfg.loss).map(orient);
   if (usable.length === 0) throw new Error('trainRewardModel: no training pairs the loss can use (every pair is a tie or both-bad and their weights are 0)');
   const steps = rewardRunSteps(cfg, usable.length);
-  const trainer = new Trainer(rewardVariables(rm, cfg.trainTrunk), { totalSteps: steps, warmupSteps: Math.min(50, Math.ceil(steps / 10)), ...cfg.optim });
+  const trainer = new Trainer(rewardVariables(rm, cfg.trainTrunk), { totalSteps: steps, warmupSteps: Math.min(50, Math.ceil(steps / 10)), ...cfg.optim }, { onApplied: () => rm.bumpGeneration() });
   const rng = new Rng(subSeed(cfg.seed, 0x12e3));
   let order: number[] = [];
   const nextPairs = (): OrientedPair[] => {
@@ -215,8 +167,7 @@ export async function trainRewardModel(
   };
   try {
     for (let s = 0; s < steps; s++) {
-      await yieldToEvents(); // lets a worker's "stop" in (see yield-to-events.ts)
-      if (hooks.shouldStop?.()) break;
+      if (!(await nextStep(hooks.control))) break;
       const pairs = nextPairs();
       // Both answers of a pair share one view: the same pixel noise and the same facts order.
       const views = cfg.augment ? pairs.map((p) => ({ facts: shuffledFacts(p.a.scene, rng), noiseSeed: rng.int(2 ** 31) })) : undefined;
@@ -224,6 +175,7 @@ export async function trainRewardModel(
       const point: RewardPoint = { step: r.step, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm };
       if (cfg.evalEvery > 0 && r.step % cfg.evalEvery === 0 && r.step < steps && heldOut.length) point.heldOut = await evaluateRewardModel(rm, heldOut, cfg.fact, cfg.loss);
       hooks.onPoint?.(point);
+      hooks.onProgress?.({ phase: cfg.fact ? 'training the Fact-RM' : 'training the reward model', done: r.step, total: steps });
     }
   } finally {
     trainer.dispose();

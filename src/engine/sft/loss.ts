@@ -15,7 +15,7 @@ export function sftLoss(model: VlmModel, batch: PackedBatch, training = true): t
 
 /** A trainer over the model's trainable variables (the vision encoder's only if it is not frozen). */
 export function createSftTrainer(model: VlmModel, optim: Partial<OptimConfig> = {}): Trainer {
-  return new Trainer(model.trainableVariables(), optim);
+  return new Trainer(model.trainableVariables(), optim, { onApplied: () => model.bumpGeneration() });
 }
 
 /** One SFT step: updates the model in place; returns the loss before the update, the gradient norm and lr. */

@@ -10,7 +10,7 @@ import { createSftTrainer, heldOutLoss, sftStep } from './loss';
 import type { OptimConfig } from '../train/trainer';
 import { runShapesHal } from '../bench/run';
 import { packExamples } from '../data/batches';
-import { yieldToEvents } from '../train/yield-to-events';
+import { nextStep, type JobHooks } from '../train/job';
 
 export interface SftRunConfig {
   /** Optimisation steps. */
@@ -56,11 +56,8 @@ export interface SftPoint {
   benchHallucinationRate?: number;
 }
 
-export interface SftHooks {
-  onPoint?: (p: SftPoint) => void;
-  /** Checked before every step; returning true ends the run early (the model keeps its progress). */
-  shouldStop?: () => boolean;
-}
+/** A run's hooks: its control (stop keeps the progress so far), progress in steps, and its points. */
+export type SftHooks = JobHooks<SftPoint>;
 
 /** Words in the prompt and the response: what decides the padded length of a batch. */
 function exampleLength(e: SftExample): number {
@@ -103,8 +100,7 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
   let step = 0;
   try {
     for (; step < cfg.steps; ) {
-      await yieldToEvents();
-      if (hooks.shouldStop?.()) break;
+      if (!(await nextStep(hooks.control))) break;
       const chunk = drawBatch(train, cfg.batchSize, rng);
       const batch = packExamples(model.config, chunk, cfg.perception, chunk.map(() => rng.int(2 ** 31)));
       let r;
@@ -122,6 +118,7 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
         point.benchHallucinationRate = rep.hallucinationRate;
       }
       hooks.onPoint?.(point);
+      hooks.onProgress?.({ phase: 'SFT', done: step, total: cfg.steps });
     }
     if (Number.isNaN(last)) last = await meanHeldOutLoss(model, held, cfg);
   } finally {

@@ -59,6 +59,32 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { g
   });
 }
 
+/** Named scalar tensors a loss function reports beside its loss (kept past the gradient tape). */
+export class StepStats {
+  readonly tensors = new Map<string, tf.Scalar>();
+
+  /** Records a scalar under a name (a later one of the same name replaces it); returns it. */
+  add(name: string, t: tf.Tensor): tf.Tensor {
+    const s = tf.keep(t.size === 1 ? (t.reshape([]) as tf.Scalar) : (tf.mean(t) as tf.Scalar));
+    this.tensors.get(name)?.dispose();
+    this.tensors.set(name, s);
+    return t;
+  }
+
+  /** Reads every statistic back and frees the tensors. */
+  async read(): Promise<Record<string, number>> {
+    const names = [...this.tensors.keys()];
+    const values = await Promise.all(names.map((n) => (this.tensors.get(n) as tf.Scalar).data()));
+    this.dispose();
+    return Object.fromEntries(names.map((n, i) => [n, values[i]![0] as number]));
+  }
+
+  dispose(): void {
+    for (const t of this.tensors.values()) t.dispose();
+    this.tensors.clear();
+  }
+}
+
 export interface StepResult {
   /** The loss before the update. */
   loss: number;
@@ -66,8 +92,27 @@ export interface StepResult {
   gradNorm: number;
   /** Learning rate used for this step. */
   lr: number;
-  /** Steps taken so far, this one included. */
+  /** Steps taken so far, this one included (a step not applied is not counted). */
   step: number;
+  /** What the loss function reported through its StepStats, read back. */
+  stats: Record<string, number>;
+  /** False when the guard found a NaN or an infinity and the update was not applied. */
+  applied: boolean;
+  /** With applied false: the first quantity that was not finite ("loss", "gradNorm" or a stat's name). */
+  nonFinite?: string;
+}
+
+export interface StepOptions {
+  /**
+   * Read the loss, gradient norm and stats before updating, and skip the update (weights and Adam
+   * moments untouched) if any is NaN or infinite. Costs one readback before the update.
+   */
+  guard?: boolean;
+}
+
+export interface TrainerOptions {
+  /** Called after every applied update (a model bumps its weight generation here). */
+  onApplied?: () => void;
 }
 
 /** Owns an optimiser over a fixed list of variables; each `step` changes those variables in place. */
@@ -75,36 +120,63 @@ export class Trainer {
   readonly variables: tf.Variable[];
   readonly config: OptimConfig;
   private readonly optimizer: ScheduledAdam;
+  private readonly onApplied: (() => void) | undefined;
   private steps = 0;
 
-  constructor(variables: tf.Variable[], config: Partial<OptimConfig> = {}) {
+  constructor(variables: tf.Variable[], config: Partial<OptimConfig> = {}, options: TrainerOptions = {}) {
     if (variables.length === 0) throw new Error('Trainer: no trainable variables');
     this.variables = variables;
     this.config = { ...DEFAULT_OPTIM, ...config };
     this.optimizer = new ScheduledAdam(this.config.lr, this.config.beta1, this.config.beta2, this.config.epsilon);
+    this.onApplied = options.onApplied;
   }
 
   get stepCount(): number {
     return this.steps;
   }
 
-  /** variableGrads → clip by global norm → applyGradients → dispose; returns the loss and norm read back. */
-  async step(lossFn: () => tf.Scalar): Promise<StepResult> {
+  /**
+   * variableGrads → clip by global norm → applyGradients → dispose. `lossFn` may report named
+   * statistics through the StepStats it is given; returns the loss, norm and stats read back.
+   */
+  async step(lossFn: (stats: StepStats) => tf.Scalar, options: StepOptions = {}): Promise<StepResult> {
     const lr = learningRateAt(this.config, this.steps);
     this.optimizer.setLearningRate(lr);
-    const { value, grads } = tf.variableGrads(lossFn, this.variables);
+    const stats = new StepStats();
+    let value: tf.Scalar;
+    let grads: tf.NamedTensorMap;
+    try {
+      ({ value, grads } = tf.variableGrads(() => lossFn(stats), this.variables) as { value: tf.Scalar; grads: tf.NamedTensorMap });
+    } catch (e) {
+      stats.dispose();
+      throw e;
+    }
     const present: tf.NamedTensorMap = {};
     for (const [name, g] of Object.entries(grads)) if (g) present[name] = g;
     const clipped = clipByGlobalNorm(present, this.config.clipNorm);
     tf.dispose(present);
+    const readBack = async () => {
+      const [loss, norm] = await Promise.all([value.data(), clipped.norm.data()]);
+      return { loss: loss[0] as number, gradNorm: norm[0] as number, stats: await stats.read() };
+    };
+    let read: Awaited<ReturnType<typeof readBack>> | undefined;
+    if (options.guard) {
+      read = await readBack();
+      const bad = !Number.isFinite(read.loss) ? 'loss' : !Number.isFinite(read.gradNorm) ? 'gradNorm' : Object.entries(read.stats).find(([, v]) => !Number.isFinite(v))?.[0];
+      if (bad !== undefined) {
+        tf.dispose([clipped.grads, value, clipped.norm]);
+        return { ...read, lr, step: this.steps, applied: false, nonFinite: bad };
+      }
+    }
     // tfjs types the map as variables; it only reads gradient tensors from it.
     this.optimizer.applyGradients(clipped.grads as unknown as Parameters<ScheduledAdam['applyGradients']>[0]);
     tf.dispose(clipped.grads);
-    const [loss, norm] = await Promise.all([value.data(), clipped.norm.data()]);
+    this.steps += 1;
+    this.onApplied?.();
+    read ??= await readBack();
     value.dispose();
     clipped.norm.dispose();
-    this.steps += 1;
-    return { loss: loss[0] as number, gradNorm: norm[0] as number, lr, step: this.steps };
+    return { ...read, lr, step: this.steps, applied: true };
   }
 
   /** Frees the optimiser's moment estimates (not the variables). */

@@ -1,0 +1,78 @@
+// Making a policy by a recipe, as one job: a fresh model, its vision encoder pretrained and
+// frozen, SFT on the recipe's data mixture, and (unless skipped) the benchmarks.
+
+import { VOCAB } from '../language/vocab';
+import { makeConfig } from '../model/config';
+import { createModel, type VlmModel } from '../model/model';
+import { runBench } from '../bench/run';
+import type { BenchReport } from '../bench/report';
+import type { JobHooks } from '../train/job';
+import { pretrainVision, type VisionPoint } from '../vision/run';
+import { POLICY_RECIPES, type RecipeName } from './recipes';
+import { runSft, type SftPoint } from './run';
+
+export interface PretrainJobConfig {
+  recipe: RecipeName;
+  /** Seed of the weights, the data and the batch order. */
+  seed: number;
+  /** SFT steps; default the recipe's. */
+  sftSteps?: number;
+  /** Vision pretraining steps; default the recipe's. */
+  visionSteps?: number;
+  /** Run the benchmarks at the end. */
+  bench: boolean;
+}
+
+export interface PretrainJobResult {
+  /** The new policy; the caller owns it. */
+  model: VlmModel;
+  /** What the checkpoint's metadata records: recipe, seed, mixture, steps, figures. */
+  metadata: Record<string, unknown>;
+  bench?: BenchReport;
+  heldOutLoss: number;
+  seconds: number;
+}
+
+/** A point of either phase: a vision pretraining step or an SFT step. */
+export type PretrainPoint = (VisionPoint & { phase: 'vision' }) | (SftPoint & { phase: 'sft' });
+
+/** Makes a policy by the recipe; `hooks` hear vision and SFT points and progress through both phases. */
+export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<PretrainPoint> = {}): Promise<PretrainJobResult> {
+  if (!Object.hasOwn(POLICY_RECIPES, cfg.recipe)) throw new Error(`pretrain: unknown recipe "${cfg.recipe}"; the recipes are ${Object.keys(POLICY_RECIPES).join(', ')}`);
+  const recipe = POLICY_RECIPES[cfg.recipe];
+  const sftSteps = cfg.sftSteps ?? recipe.sftSteps;
+  const visionSteps = cfg.visionSteps ?? recipe.visionSteps;
+  const started = performance.now();
+  const model = createModel(makeConfig(recipe.model, VOCAB.length), { seed: cfg.seed });
+  try {
+    const visionAccuracy = await pretrainVision(model.vision, { steps: visionSteps, seed: cfg.seed }, (p) => {
+      hooks.onPoint?.({ phase: 'vision', ...p });
+      hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: visionSteps });
+    });
+    model.vision.setFrozen(true);
+    const sft = await runSft(model, { steps: sftSteps, batchSize: recipe.batchSize, mixture: recipe.mixture, seed: cfg.seed, evalEvery: Math.max(1, Math.round(sftSteps / 10)) }, {
+      ...(hooks.control ? { control: hooks.control } : {}),
+      onPoint: (p) => hooks.onPoint?.({ phase: 'sft', ...p }),
+      onProgress: (p) => hooks.onProgress?.(p),
+    });
+    const bench = cfg.bench ? (await runBench(model, undefined, {}, (done, total) => hooks.onProgress?.({ phase: 'benchmarks', done, total }))).report : undefined;
+    const seconds = (performance.now() - started) / 1000;
+    const metadata = {
+      recipe: cfg.recipe,
+      about: recipe.about,
+      seed: cfg.seed,
+      mixture: recipe.mixture,
+      visionSteps,
+      sftSteps: sft.steps,
+      batchSize: recipe.batchSize,
+      visionAccuracy,
+      heldOutLoss: sft.heldOutLoss,
+      trainSeconds: Math.round(seconds),
+      ...(bench ? { bench } : {}),
+    };
+    return { model, metadata, ...(bench ? { bench } : {}), heldOutLoss: sft.heldOutLoss, seconds };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
