@@ -1,6 +1,10 @@
 // The one message protocol between the page and the engine worker: requests tagged by `type`
 // and carrying an `id`; the worker answers each with a `result` or an `error` of the same id,
-// and streams `progress` events (new metric points only, throttled) while a job runs.
+// streams `progress` events (new metric points only, throttled) while a job runs, and sends
+// `event`s that belong to no request (the policy changed, a job was paused).
+//
+// The worker runs one job at a time in its training slot (SLOT_CALLS) and, beside it, any number
+// of short read-only calls (sample, label, benchmark, save), so a person labels while a model trains.
 
 import type { BackendAttempt, BackendName } from '../engine/backend';
 import type { BenchReport } from '../engine/bench/report';
@@ -16,7 +20,11 @@ import type { UnlabelledPair } from '../engine/prefs/collect';
 import type { PreferenceRecord } from '../engine/prefs/record';
 import type { RewardPoint, RewardRunResult } from '../engine/reward/train-run';
 import type { ProbeReport } from '../engine/reward/probes';
-import type { ScoreReadout } from '../engine/model/config';
+import type { RewardJobConfig, RewardKind } from '../engine/reward/config';
+import type { RewardModelInfo } from '../engine/reward/job';
+import type { JobProgress, JobState } from '../engine/train/job';
+
+export type { RewardKind, RewardModelInfo };
 
 /** Where a policy comes from. */
 export type PolicySource =
@@ -33,6 +41,10 @@ export interface PolicyInfo {
   params: number;
   /** The checkpoint's free-form metadata: recipe, mixture, seed, steps, benchmark figures. */
   metadata: Record<string, unknown>;
+  /** Where the weights came from ("sft@1a2b3c4d"); the same while the policy is trained further. */
+  origin: string;
+  /** The weights' version now: the origin, and "+N" after N updates (what a labelled pair records). */
+  version: string;
 }
 
 export interface SftRequestConfig {
@@ -45,9 +57,6 @@ export interface SftRequestConfig {
   fresh: boolean;
 }
 
-/** Which reward model: plain (image, question, answer) or Fact-RM (the scene's facts too). */
-export type RewardKind = 'plain' | 'fact';
-
 /** How to sample pairs to label from the loaded policy (the rest are samplePairs' defaults). */
 export interface PairRequest {
   n: number;
@@ -59,6 +68,9 @@ export interface PairRequest {
   mix?: number;
 }
 
+/** A pair to label and the policy version that wrote it (a policy trained meanwhile writes later pairs). */
+export type VersionedPair = UnlabelledPair & { policyVersion: string };
+
 /** A simulated annotator, as a record's labeller names it. */
 export interface AnnotatorRequest {
   name: string;
@@ -66,83 +78,62 @@ export interface AnnotatorRequest {
   seed: number;
 }
 
-/** A reward-model run as the page sets it up (engine names; see RewardRunConfig). */
-export interface RewardRequestConfig {
-  epochs: number;
-  minSteps: number;
-  batchPairs: number;
-  lr: number;
-  /** Share of prompts held out for accuracy (split by prompt, seeded). */
-  heldOutShare: number;
-  seed: number;
-  /** Train the decoder trunk with the score head, or the head alone. */
-  trainTrunk: boolean;
-  tieWeight: number;
-  bothBadWeight: number;
-  /** Held-out evaluation every N steps (0: only at the end). */
-  evalEvery: number;
-  /** Probe items scored after training. */
-  probeItems: number;
-  /** Where the score head reads the sequence: its last token (the paper's), or summed over the response. */
-  readout: ScoreReadout;
-}
-
-/** What the page knows of a reward model kept in the worker (for PPO). */
-export interface RewardModelInfo {
-  kind: RewardKind;
-  /** The policy its trunk started from. */
-  policyVersion: string;
-  steps: number;
-  heldOutAccuracy: number | null;
-  readout: ScoreReadout;
-}
+/** What can be asked of a running job. */
+export type JobAction = 'stop' | 'pause' | 'resume' | 'step';
 
 /** Every request, each with the result type its answer carries. */
 export interface Calls {
   init: { req: { backend?: BackendName }; res: { backend: BackendName; tried: BackendAttempt[] } };
   'load-policy': { req: { source: PolicySource }; res: PolicyInfo };
   'train-sft': { req: { config: SftRequestConfig }; res: { steps: number; heldOutLoss: number; policy: PolicyInfo } };
-  /** Asks the job with id `target` to stop after its current step. */
-  stop: { req: { target: number }; res: { stopping: boolean } };
+  /** Steers the job with id `target`: stop (after its current step), pause, resume, or one step while paused. */
+  control: { req: { target: number; action: JobAction }; res: { state: JobState | 'ended' } };
   sample: { req: { scene: Scene; question: string; n: number; temperature: number; seed: number; perception?: Partial<Perception> }; res: { responses: string[] } };
   bench: { req: { size?: BenchSize }; res: { report: BenchReport } };
   'save-policy': { req: { key: string }; res: { key: string } };
   'export-policy': { req: Record<string, never>; res: { bytes: ArrayBuffer } };
   /** Times a fresh model of a preset on the worker's backend (what `perf model` prints in Node). */
   perf: { req: { preset: PresetName; repeats?: number }; res: PerfReport };
-  /** Samples pairs of distinct answers from the loaded policy, to label; policyVersion names the policy (recipe@weights CRC-32). */
-  'sample-pairs': { req: PairRequest; res: { pairs: UnlabelledPair[]; dropped: number; policyVersion: string } };
-  /** Samples pairs and labels them with a simulated annotator; returns the new records. */
-  'auto-label': { req: PairRequest & { annotator: AnnotatorRequest }; res: { records: PreferenceRecord[]; dropped: number; policyVersion: string } };
+  /** Samples pairs of distinct answers from the loaded policy, to label, each with the version of the weights that wrote it. */
+  'sample-pairs': { req: PairRequest; res: { pairs: VersionedPair[]; dropped: number } };
+  /** Samples pairs and labels them with a simulated annotator; returns the new records (each with its policy version). */
+  'auto-label': { req: PairRequest & { annotator: AnnotatorRequest }; res: { records: PreferenceRecord[]; dropped: number } };
   /**
-   * Trains a reward model of `kind` from the loaded policy on the records (split into training and
-   * held-out pairs by prompt), scores the probes, and keeps it in the worker under its kind
-   * (replacing the previous one). A stopped run keeps what it learnt.
+   * Trains a reward model of `config.kind` from the loaded policy on the records (split into
+   * training and held-out pairs by prompt), scores the probes, and keeps it in the worker under its
+   * kind (replacing the previous one). A stopped run keeps what it learnt.
    */
   'train-rm': {
-    req: { kind: RewardKind; records: PreferenceRecord[]; config: RewardRequestConfig };
+    req: { records: PreferenceRecord[]; config: RewardJobConfig };
     res: { model: RewardModelInfo; total: number; stopped: boolean; trainPairs: number; heldOutPairs: number; run: RewardRunResult; probes: Omit<ProbeReport, 'scores'>; seconds: number };
   };
-  /** The reward models kept in the worker. */
-  'reward-models': { req: Record<string, never>; res: { models: RewardModelInfo[] } };
 }
 
 export type CallType = keyof Calls;
+
+/** The calls that take the worker's one training slot: they change or replace weights, or train. */
+export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm'] as const satisfies readonly CallType[];
 
 export type Request = { [K in CallType]: { type: K; id: number } & Calls[K]['req'] }[CallType];
 export type RequestOf<K extends CallType> = Extract<Request, { type: K }>;
 
 /** Streamed while a job runs. */
 export type ProgressEvent =
+  /** How far the job has come, in its own unit, and what it is doing. */
+  | { kind: 'progress'; progress: JobProgress }
   | { kind: 'sft'; points: SftPoint[] }
-  | { kind: 'bench'; done: number; total: number }
-  /** Pairs sampled so far by sample-pairs or auto-label. */
-  | { kind: 'pairs'; done: number; total: number }
   /** New points of a reward-model run; `total` is the run's length in steps. */
-  | { kind: 'rm'; model: RewardKind; total: number; points: RewardPoint[] }
-  | { kind: 'status'; text: string };
+  | { kind: 'rm'; model: RewardKind; total: number; points: RewardPoint[] };
+
+/** Sent by the worker on its own, to every listener. */
+export type WorkerEvent =
+  /** The loaded policy, or its weights, changed (load, every few training steps, the end of a run). */
+  | { kind: 'policy'; info: PolicyInfo }
+  /** A job's state changed (paused by the engine itself, for example). */
+  | { kind: 'job'; id: number; state: JobState; note?: string };
 
 export type Response =
   | { type: 'result'; id: number; call: CallType; result: unknown }
   | { type: 'error'; id: number; message: string }
-  | { type: 'progress'; id: number; event: ProgressEvent };
+  | { type: 'progress'; id: number; event: ProgressEvent }
+  | { type: 'event'; event: WorkerEvent };

@@ -6,14 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
-
-/** Generous waits: the page samples from a model on two CPU cores. */
-const SLOW = { timeout: 60_000, interval: 100 };
-
-/** Returns an attribute of the first element with this test id, or null; never waits for it. */
-function attr(page: Page, testid: string, name: string): Promise<string | null> {
-  return page.evaluate(([t, n]) => document.querySelector(`[data-testid="${t}"]`)?.getAttribute(n as string) ?? null, [testid, name]);
-}
+import { SLOW, attr, press, pairOnShow } from './drive';
 
 /** The stored counts: by label and the total. */
 async function counts(page: Page): Promise<Record<'A' | 'B' | 'tie' | 'both-bad' | 'total', number>> {
@@ -27,19 +20,6 @@ function byLabeller(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() =>
     Object.fromEntries([...document.querySelectorAll('[data-testid="labeller-row"]')].map((r) => [r.getAttribute('data-labeller'), Number(r.getAttribute('data-total'))])),
   );
-}
-
-/** Waits for a pair on show, not yet labelled; returns its number. */
-async function pairOnShow(page: Page): Promise<string> {
-  await expect.poll(() => attr(page, 'pair', 'data-revealed'), SLOW).toBe('false');
-  await expect.poll(() => page.getByTestId('choice-A').isEnabled(), SLOW).toBe(true);
-  return (await attr(page, 'pair', 'data-pair')) as string;
-}
-
-/** Presses a key with the focus on the page itself (no control focused). */
-async function press(page: Page, key: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
-  await page.keyboard.press(key);
 }
 
 describe('Label stage', () => {

@@ -4,25 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
-
-/** Generous waits: the page trains models on two CPU cores. */
-const SLOW = { timeout: 60_000, interval: 100 };
-
-function attr(page: Page, testid: string, name: string): Promise<string | null> {
-  return page.evaluate(([t, n]) => document.querySelector(`[data-testid="${t}"]`)?.getAttribute(n as string) ?? null, [testid, name]);
-}
+import { SLOW, attr, shortRewardRun } from './drive';
 
 const points = async (page: Page, chart: string) => Number(await attr(page, chart, 'data-points'));
-
-/** Sets the run's knobs for a short run of `minSteps` steps. */
-async function shortRun(page: Page, minSteps: number): Promise<void> {
-  await page.getByTestId('rm-epochs').fill('1');
-  await page.getByTestId('rm-minSteps').fill(String(minSteps));
-  await page.getByTestId('rm-batchPairs').fill('4');
-  await page.getByTestId('rm-evalEvery').fill('2');
-  await page.getByTestId('rm-heldOutShare').fill('0.3');
-  await page.getByTestId('rm-probeItems').fill('8');
-}
 
 describe('Reward stage', () => {
   let s: PageSession;
@@ -51,7 +35,7 @@ describe('Reward stage', () => {
     await expect.poll(() => attr(page, 'rm-data', 'data-pairs'), SLOW).toBe('12');
     expect(await page.locator('.stage-view h2').first().textContent()).toBe('Reward model');
     await page.getByTestId('rm-choice-plain').click();
-    await shortRun(page, 4);
+    await shortRewardRun(page, 4);
     const heldOut = Number(await attr(page, 'rm-data', 'data-held-out'));
     expect(heldOut).toBeGreaterThan(0);
     expect(await attr(page, 'rm-steps', 'data-value')).toBe('4');

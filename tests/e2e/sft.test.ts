@@ -6,11 +6,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
+import { SLOW, attr } from './drive';
 
 const BACKENDS = /^(webgpu|webgl|wasm|cpu)$/;
-/** Generous waits: the page trains models on two CPU cores. */
-const SLOW = { timeout: 60_000, interval: 100 };
-
 /** Sets a range input as a drag would (fill() does not take ranges). */
 async function setRange(input: Locator, value: number): Promise<void> {
   await input.evaluate((el, v) => {
@@ -18,11 +16,6 @@ async function setRange(input: Locator, value: number): Promise<void> {
     r.value = String(v);
     r.dispatchEvent(new Event('input', { bubbles: true }));
   }, value);
-}
-
-/** Returns an attribute of the element with this test id, or null; never waits for it to appear. */
-function attr(page: Page, testid: string, name: string): Promise<string | null> {
-  return page.evaluate(([t, n]) => document.querySelector(`[data-testid="${t}"]`)?.getAttribute(n as string) ?? null, [testid, name]);
 }
 
 /** Waits for the header to name the backend the engine started on; returns it. */
@@ -126,8 +119,9 @@ describe('SFT stage', () => {
     await page.getByTestId('train-steps').fill('3');
     await page.getByTestId('train-batch').fill('4');
     await page.getByTestId('train-start').click();
-    // While it runs, the other cards say the engine is busy.
-    await expect.poll(() => page.getByTestId('sample-run').isDisabled()).toBe(true);
+    // While it runs, no other policy can be loaded; sampling (read-only) stays open beside it.
+    await expect.poll(() => page.getByTestId('load-sft-plus').isDisabled()).toBe(true);
+    expect(await page.getByTestId('sample-run').isDisabled()).toBe(false);
     await expect.poll(() => page.getByTestId('train-result').isVisible(), SLOW).toBe(true);
     const result = page.getByTestId('train-result');
     expect(await result.getAttribute('data-steps')).toBe('3');

@@ -1,7 +1,8 @@
 // The page's side of the worker protocol: `call` sends a typed request and resolves with its
-// typed result; progress events go to the callback given with the call.
+// typed result; progress events go to the callback given with the call, and the worker's own
+// events (the policy changed, a job paused) to the listener given at construction.
 
-import type { CallType, Calls, ProgressEvent, Request, Response } from '../../worker/protocol';
+import type { CallType, Calls, ProgressEvent, Request, Response, WorkerEvent } from '../../worker/protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (e: ProgressEvent) => void };
 
@@ -15,7 +16,7 @@ export class EngineClient {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
-  constructor() {
+  constructor(private readonly onEvent: (e: WorkerEvent) => void = () => {}) {
     this.worker = new Worker(new URL('../../worker/engine-worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<Response>) => this.receive(e.data);
     this.worker.onerror = (e) => {
@@ -26,6 +27,10 @@ export class EngineClient {
   }
 
   private receive(msg: Response): void {
+    if (msg.type === 'event') {
+      this.onEvent(msg.event);
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     switch (msg.type) {
@@ -47,7 +52,7 @@ export class EngineClient {
     }
   }
 
-  /** Sends a request; returns its id (for `stop`) and a promise of its result. */
+  /** Sends a request; returns its id (to steer it) and a promise of its result. */
   call<K extends CallType>(type: K, req: Calls[K]['req'], onProgress?: (e: ProgressEvent) => void, transfer: Transferable[] = []): Call<K> {
     const id = this.nextId++;
     const result = new Promise<Calls[K]['res']>((resolve, reject) => {
@@ -55,6 +60,16 @@ export class EngineClient {
     });
     this.worker.postMessage({ ...req, type, id } as Request, transfer);
     return { id, result };
+  }
+
+  /** Sends a message as it is, outside the typed protocol (tests of the worker's replies to bad input). */
+  sendRaw(message: unknown): Promise<unknown> {
+    const id = (message as { id?: unknown } | null)?.id;
+    // The worker answers a message without a usable id under id -1.
+    const key = typeof id === 'number' ? id : -1;
+    const result = new Promise((resolve, reject) => this.pending.set(key, { resolve, reject }));
+    this.worker.postMessage(message);
+    return result;
   }
 
   terminate(): void {

@@ -1,8 +1,10 @@
-// The engine as the page sees it: the worker's backend, the loaded policy, and the job that is
-// running. One instance per page, shared by every stage through the session.
+// The engine as the page sees it: the worker's backend, the loaded policy (kept current by the
+// worker's events), and the jobs running in it, by id: at most one in the training slot, and
+// read-only calls beside it. One instance per page, shared by every stage through the session.
 
 import type { BackendAttempt, BackendName } from '../../engine/backend';
-import type { CallType, Calls, PolicyInfo, ProgressEvent } from '../../worker/protocol';
+import type { JobProgress, JobState } from '../../engine/train/job';
+import { SLOT_CALLS, type CallType, type Calls, type JobAction, type PolicyInfo, type ProgressEvent, type WorkerEvent } from '../../worker/protocol';
 import { EngineClient } from './client';
 
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -13,20 +15,42 @@ export function backendFromUrl(search: string): BackendName | undefined {
   return (BACKENDS as readonly (string | null)[]).includes(b) ? (b as BackendName) : undefined;
 }
 
+/** A job running in the worker, as the page tracks it. */
+export interface PageJob {
+  id: number;
+  type: CallType;
+  /** What it does, in words ("training the Fact-RM"). */
+  label: string;
+  state: JobState;
+  /** Its last progress report, if any. */
+  progress: JobProgress | null;
+  /** Why the engine paused it, when it did (a NaN, for example). */
+  note?: string;
+}
+
+const takesSlot = (type: CallType) => (SLOT_CALLS as readonly CallType[]).includes(type);
+
 export class EngineState {
   backend = $state<BackendName | null>(null);
   tried = $state.raw<BackendAttempt[]>([]);
   policy = $state.raw<PolicyInfo | null>(null);
-  /** What the worker is doing now, in words; null when idle. */
-  busy = $state<string | null>(null);
-  /** The id of the running job (for stop). */
-  jobId = $state<number | null>(null);
+  /** Every job running now, by id. */
+  jobs = $state.raw<ReadonlyMap<number, PageJob>>(new Map());
   error = $state<string | null>(null);
 
-  /** Why no job can start now (engine starting, failed or busy), or null when it is free. */
+  /** The job in the training slot (load, SFT, reward model, PPO), or null. */
+  readonly training: PageJob | null = $derived([...this.jobs.values()].find((j) => takesSlot(j.type)) ?? null);
+
+  /** Why a training job (or a policy load) cannot start now, or null when the slot is free. */
   readonly note: string | null = $derived.by(() => {
     if (this.backend === null) return this.error ? `The engine could not start: ${this.error}` : 'The engine is starting…';
-    if (this.busy !== null) return `The engine is busy ${this.busy}; wait for it to finish.`;
+    if (this.training !== null) return `The engine is busy ${this.training.label}; wait for it to finish or stop it.`;
+    return null;
+  });
+
+  /** Why a read-only call (sample, label, benchmark) cannot start now: only while the engine starts. */
+  readonly readNote: string | null = $derived.by(() => {
+    if (this.backend === null) return this.error ? `The engine could not start: ${this.error}` : 'The engine is starting…';
     return null;
   });
 
@@ -36,7 +60,7 @@ export class EngineState {
   /** Starts the worker and its backend once; later calls wait for the same start. */
   start(preferred?: BackendName): Promise<void> {
     this.ready ??= (async () => {
-      this.client = new EngineClient();
+      this.client = new EngineClient((e) => this.onEvent(e));
       const r = await this.client.call('init', preferred ? { backend: preferred } : {}).result;
       this.backend = r.backend;
       this.tried = r.tried;
@@ -48,32 +72,88 @@ export class EngineState {
   }
 
   /**
-   * Runs one call on the worker, marking the engine busy with `label` meanwhile; keeps the
-   * policy info current; records an error in `error` and rethrows it.
+   * Runs one call on the worker as a job described by `label`; records an error in `error` and
+   * rethrows it. The worker refuses a second job for the training slot with a clear message.
    */
   async run<K extends CallType>(label: string, type: K, req: Calls[K]['req'], onProgress?: (e: ProgressEvent) => void, transfer?: Transferable[]): Promise<Calls[K]['res']> {
     await this.start();
     const client = this.client as EngineClient;
-    this.busy = label;
     this.error = null;
-    const call = client.call(type, req, onProgress, transfer);
-    this.jobId = call.id;
+    let id = -1;
+    const call = client.call(type, req, (e) => {
+      if (e.kind === 'progress') this.update(id, { progress: e.progress });
+      onProgress?.(e);
+    }, transfer);
+    id = call.id;
+    this.setJob({ id, type, label, state: 'running', progress: null });
     try {
-      const res = await call.result;
-      const policy = (res as { policy?: PolicyInfo }).policy ?? (type === 'load-policy' ? (res as PolicyInfo) : undefined);
-      if (policy) this.policy = policy;
-      return res;
+      return await call.result;
     } catch (e) {
       this.error = (e as Error).message;
       throw e;
     } finally {
-      this.busy = null;
-      this.jobId = null;
+      this.dropJob(id);
     }
   }
 
-  /** Asks the running job to stop after its current step. */
-  stop(): void {
-    if (this.client && this.jobId !== null) this.client.call('stop', { target: this.jobId });
+  /** Steers a running job: stop (after its current step), pause, resume, or one step while paused. */
+  async control(id: number, action: JobAction): Promise<void> {
+    if (!this.client || !this.jobs.has(id)) return;
+    if (action === 'stop') this.update(id, { state: 'stopping' });
+    const { state } = await this.client.call('control', { target: id, action }).result;
+    if (state !== 'ended') this.update(id, { state });
+  }
+
+  /** Asks the job in the training slot to stop after its current step. */
+  stopTraining(): void {
+    if (this.training) void this.control(this.training.id, 'stop');
+  }
+
+  /** Asks every running job of these types to stop (a stage's Stop button). */
+  stopJobs(...types: CallType[]): void {
+    for (const j of this.jobs.values()) if (types.includes(j.type)) void this.control(j.id, 'stop');
+  }
+
+  /** The running jobs of one type (a stage finds its own). */
+  jobsOf(type: CallType): PageJob[] {
+    return [...this.jobs.values()].filter((j) => j.type === type);
+  }
+
+  /** Sends a message outside the typed protocol; resolves with the worker's answer (for tests). */
+  raw(message: unknown): Promise<unknown> {
+    return this.start().then(() => (this.client as EngineClient).sendRaw(message));
+  }
+
+  private onEvent(e: WorkerEvent): void {
+    switch (e.kind) {
+      case 'policy':
+        this.policy = e.info;
+        return;
+      case 'job':
+        this.update(e.id, { state: e.state, ...(e.note ? { note: e.note } : {}) });
+        return;
+      default: {
+        const never: never = e;
+        throw new Error(`unknown worker event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private setJob(j: PageJob): void {
+    const next = new Map(this.jobs);
+    next.set(j.id, j);
+    this.jobs = next;
+  }
+
+  private update(id: number, patch: Partial<PageJob>): void {
+    const j = this.jobs.get(id);
+    if (j) this.setJob({ ...j, ...patch });
+  }
+
+  private dropJob(id: number): void {
+    if (!this.jobs.has(id)) return;
+    const next = new Map(this.jobs);
+    next.delete(id);
+    this.jobs = next;
   }
 }

@@ -71,7 +71,7 @@ export class AutoLabelState {
         'auto-label',
         { n: this.n, seed, mix: this.mix, annotator: { name, settings: $state.snapshot(this.settings), seed } },
         (e: ProgressEvent) => {
-          if (e.kind === 'pairs') this.progress = { done: e.done, total: e.total };
+          if (e.kind === 'progress') this.progress = { done: e.progress.done, total: e.progress.total };
         },
       );
       const added = this.prefs.add(res.records);
@@ -90,6 +90,6 @@ export class AutoLabelState {
   stop(): void {
     if (!this.running) return;
     this.stopRequested = true;
-    this.session.engine.stop();
+    this.session.engine.stopJobs('auto-label');
   }
 }

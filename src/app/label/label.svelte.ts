@@ -10,7 +10,6 @@ import type { Label, PreferenceRecord } from '../../engine/prefs/record';
 import { renderScene, type RgbImage } from '../../engine/world/render';
 import { Rng, subSeed } from '../../engine/world/rng';
 import { get, set } from 'idb-keyval';
-import type { PolicyInfo } from '../../worker/protocol';
 import type { Session } from '../session.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
 import { AutoLabelState } from './auto.svelte';
@@ -27,8 +26,10 @@ export interface QueuedPair {
   no: number;
   pair: UnlabelledPair;
   image: RgbImage;
+  /** The version of the weights that wrote it (recorded with its label). */
   policyVersion: string;
-  policy: PolicyInfo;
+  /** The loaded policy's origin when it was sampled: another policy loaded since makes it stale. */
+  origin: string;
 }
 
 /** What the page shows once a pair is labelled: the record and the judge's reading of both answers. */
@@ -58,8 +59,8 @@ export class LabelState {
   private shown = 0;
   private draws: Promise<number>;
 
-  /** Why no job can start now (engine starting, failed or busy), or null when it is free. */
-  readonly engineNote: string | null = $derived.by(() => this.session.engine.note);
+  /** Why sampling (read-only, possible while a model trains) cannot start now: the engine is starting or failed. */
+  readonly engineNote: string | null = $derived.by(() => this.session.engine.readNote);
 
   /** Why jobs that need a policy cannot start now, or null. */
   readonly policyNote: string | null = $derived.by(
@@ -67,7 +68,7 @@ export class LabelState {
   );
 
   /** The pair on show came from a policy that is no longer the loaded one. */
-  readonly stale: boolean = $derived.by(() => this.current !== null && this.current.policy !== this.session.engine.policy);
+  readonly stale: boolean = $derived.by(() => this.current !== null && this.current.origin !== this.session.engine.policy?.origin);
 
   /** Labelling by hand is possible now: a fresh pair on show, not yet labelled, records read. */
   readonly canLabel: boolean = $derived(this.current !== null && !this.stale && this.revealed === null && this.prefs.loaded);
@@ -100,8 +101,8 @@ export class LabelState {
   /** Moves to the next pair; samples a new batch from the loaded policy when the queue is empty. */
   async next(): Promise<void> {
     this.revealed = null;
-    const policy = this.session.engine.policy;
-    this.queue = this.queue.filter((q) => q.policy === policy);
+    const origin = this.session.engine.policy?.origin;
+    this.queue = this.queue.filter((q) => q.origin === origin);
     if (this.queue.length === 0) {
       this.current = null;
       await this.fetch();
@@ -116,15 +117,15 @@ export class LabelState {
     this.error = null;
     try {
       const seed = await this.nextSeed();
-      const policy = engine.policy;
+      const origin = engine.policy.origin;
       const res = await engine.run('sampling pairs to label', 'sample-pairs', { n: PAIRS_PER_FETCH, seed });
       // Question types come in turn; shuffle them so the next type is not predictable.
-      this.queue = new Rng(seed).shuffle(res.pairs).map((pair) => ({
+      this.queue = new Rng(seed).shuffle(res.pairs).map(({ policyVersion, ...pair }) => ({
         no: ++this.shown,
         pair,
         image: renderScene(pair.scene, pair.image.perception, { noiseSeed: pair.image.noiseSeed }),
-        policyVersion: res.policyVersion,
-        policy,
+        policyVersion,
+        origin,
       }));
     } catch (e) {
       this.error = `Could not sample pairs: ${(e as Error).message}`;
@@ -159,16 +160,4 @@ export class LabelState {
     this.skipped++;
     void this.next();
   }
-}
-
-const states = new WeakMap<Session, LabelState>();
-
-/** Returns the session's Label state, creating it on first use. */
-export function labelStateFor(session: Session): LabelState {
-  let s = states.get(session);
-  if (!s) {
-    s = new LabelState(session);
-    states.set(session, s);
-  }
-  return s;
 }

@@ -3,16 +3,16 @@
 // annotator ceiling of the labels, and each model's results and probes. The models themselves
 // stay in the worker, for PPO. One per session, so a run and its charts outlive a visit elsewhere.
 
-import { REWARD_LOSS_DEFAULTS, REWARD_RUN_DEFAULTS, rewardRunSteps, splitHeldOut, usablePairs } from '../../engine/reward/config';
+import { checkRewardJob, planRewardJob, REWARD_JOB_DEFAULTS, type RewardJobConfig, type RewardPlan } from '../../engine/reward/config';
 import { annotatorCeiling, type AnnotatorCeiling } from '../../engine/reward/ceiling';
 import { PROBE_VARIANTS, probeItems, type ProbeItem, type ProbeVariant } from '../../engine/reward/probes';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import type { ScoreReadout } from '../../engine/model/config';
-import type { Calls, ProgressEvent, RewardKind, RewardRequestConfig } from '../../worker/protocol';
+import type { Calls, ProgressEvent, RewardKind } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
-import { labelStateFor } from '../label/label.svelte';
 import type { PrefsStore } from '../label/prefs.svelte';
 import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
 import { KIND_INFO } from './explain';
 
@@ -20,6 +20,12 @@ export type RmChoice = RewardKind | 'both';
 export type RmResult = Calls['train-rm']['res'];
 
 const KINDS: readonly RewardKind[] = ['plain', 'fact'];
+
+/** The knobs' names on the page, for the engine's problems. */
+const FIELD_NAMES: Partial<Record<keyof RewardJobConfig, string>> = {
+  epochs: 'epochs', minSteps: 'minimum steps', batchPairs: 'pairs per step', lr: 'the learning rate', heldOutShare: 'the held-out share',
+  seed: 'the seed', tieWeight: 'the tie weight', bothBadWeight: 'the both-bad weight', evalEvery: 'evaluate every', probeItems: 'probe items',
+};
 const SERIES = { plain: 0, fact: 1 } as const;
 /** The accuracy chart's series of the annotator ceiling. */
 const CEILING = 2;
@@ -29,16 +35,16 @@ export class RewardState {
   readonly prefs: PrefsStore;
 
   choice = $state<RmChoice>('both');
-  epochs = $state(REWARD_RUN_DEFAULTS.epochs);
-  minSteps = $state(REWARD_RUN_DEFAULTS.minSteps);
-  batchPairs = $state(REWARD_RUN_DEFAULTS.batchPairs);
-  lr = $state(REWARD_RUN_DEFAULTS.optim.lr ?? 1e-3);
-  heldOutShare = $state(0.2);
-  evalEvery = $state(10);
-  trainTrunk = $state(REWARD_RUN_DEFAULTS.trainTrunk);
-  readout = $state<ScoreReadout>('last');
-  tieWeight = $state(REWARD_LOSS_DEFAULTS.tieWeight);
-  bothBadWeight = $state(REWARD_LOSS_DEFAULTS.bothBadWeight);
+  epochs = $state(REWARD_JOB_DEFAULTS.epochs);
+  minSteps = $state(REWARD_JOB_DEFAULTS.minSteps);
+  batchPairs = $state(REWARD_JOB_DEFAULTS.batchPairs);
+  lr = $state(REWARD_JOB_DEFAULTS.lr);
+  heldOutShare = $state(REWARD_JOB_DEFAULTS.heldOutShare);
+  evalEvery = $state(REWARD_JOB_DEFAULTS.evalEvery);
+  trainTrunk = $state(REWARD_JOB_DEFAULTS.trainTrunk);
+  readout = $state<ScoreReadout>(REWARD_JOB_DEFAULTS.readout);
+  tieWeight = $state(REWARD_JOB_DEFAULTS.tieWeight);
+  bothBadWeight = $state(REWARD_JOB_DEFAULTS.bothBadWeight);
   probeItems = $state(32);
   /** A seed typed by the user; null follows the run's seed. */
   private seedOverride = $state<number | null>(null);
@@ -69,36 +75,26 @@ export class RewardState {
     this.seedOverride = v;
   }
 
-  /** The labels split by prompt into training and held-out pairs, exactly as the worker will split them. */
-  readonly split: { train: PreferenceRecord[]; heldOut: PreferenceRecord[] } = $derived.by(() =>
-    this.heldOutShare > 0 && this.heldOutShare < 1 && Number.isInteger(this.seed) ? splitHeldOut(this.prefs.records, this.heldOutShare, this.seed) : { train: this.prefs.records, heldOut: [] },
-  );
+  /** The knobs as the engine's job config (its kind set per model at the start). */
+  readonly config: RewardJobConfig = $derived({
+    kind: 'plain', epochs: this.epochs, minSteps: this.minSteps, batchPairs: this.batchPairs, lr: this.lr, heldOutShare: this.heldOutShare, seed: this.seed,
+    trainTrunk: this.trainTrunk, tieWeight: this.tieWeight, bothBadWeight: this.bothBadWeight, evalEvery: this.evalEvery, probeItems: this.probeItems, readout: this.readout,
+  });
+
+  /** What is wrong with the knobs, in words (the engine's bounds, the page's names). */
+  readonly problems: string[] = $derived(checkRewardJob(this.config).map((p) => `${FIELD_NAMES[p.field as keyof RewardJobConfig] ?? p.field} ${p.message}`));
+
+  /** The labels split by prompt, the usable training pairs and the steps, exactly as the worker will plan them. */
+  readonly plan: RewardPlan = $derived.by(() => (this.problems.length === 0 ? planRewardJob(this.prefs.records, this.config) : { train: this.prefs.records, heldOut: [], usable: 0, steps: 0 }));
+
+  /** The labels split by prompt into training and held-out pairs. */
+  readonly split: { train: PreferenceRecord[]; heldOut: PreferenceRecord[] } = $derived(this.plan);
 
   /** The simulated annotators' ceiling on the held-out pairs, or null without any. */
   readonly ceiling: AnnotatorCeiling | null = $derived(annotatorCeiling(this.split.heldOut));
 
   /** Steps each model will take with these knobs and labels. */
-  readonly steps: number = $derived.by(() => {
-    const usable = usablePairs(this.split.train, this).length;
-    return usable === 0 || this.problems.length > 0 ? 0 : rewardRunSteps({ epochs: this.epochs, minSteps: this.minSteps, batchPairs: this.batchPairs }, usable);
-  });
-
-  readonly problems: string[] = $derived.by(() => {
-    const out: string[] = [];
-    const whole = (v: number, lo: number, hi: number, what: string) => {
-      if (!Number.isInteger(v) || v < lo || v > hi) out.push(`${what} must be a whole number from ${lo} to ${hi}`);
-    };
-    if (!(this.epochs > 0 && this.epochs <= 1000)) out.push('epochs must be above 0 and at most 1000');
-    whole(this.minSteps, 0, 100_000, 'minimum steps');
-    whole(this.batchPairs, 1, 256, 'pairs per step');
-    if (!(this.lr > 0 && this.lr <= 0.1)) out.push('learning rate must be above 0 and at most 0.1');
-    if (!(this.heldOutShare > 0 && this.heldOutShare < 1)) out.push('the held-out share must be between 0 and 1');
-    whole(this.evalEvery, 0, 100_000, 'evaluate every');
-    if (!(this.tieWeight >= 0) || !(this.bothBadWeight >= 0)) out.push('the tie and both-bad weights must be 0 or more');
-    whole(this.probeItems, 1, 512, 'probe items');
-    whole(this.seed, 0, 2 ** 32 - 1, 'seed');
-    return out;
-  });
+  readonly steps: number = $derived(this.plan.steps);
 
   /** Why a run cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {
@@ -117,16 +113,14 @@ export class RewardState {
     ? Object.fromEntries(PROBE_VARIANTS.map((v) => [v, judgeAnswer(this.example!.scene, this.example!.question, this.example!.variants[v])]))
     : {};
 
-  constructor(session: Session) {
-    this.session = session;
-    this.prefs = labelStateFor(session).prefs;
+  /** The engine the runs go to (the card's pause and step buttons steer them). */
+  get engine(): EngineState {
+    return this.session.engine;
   }
 
-  private config(): RewardRequestConfig {
-    return {
-      epochs: this.epochs, minSteps: this.minSteps, batchPairs: this.batchPairs, lr: this.lr, heldOutShare: this.heldOutShare, seed: this.seed,
-      trainTrunk: this.trainTrunk, tieWeight: this.tieWeight, bothBadWeight: this.bothBadWeight, evalEvery: this.evalEvery, probeItems: this.probeItems, readout: this.readout,
-    };
+  constructor(session: Session) {
+    this.session = session;
+    this.prefs = session.label.prefs;
   }
 
   /** Trains the chosen model(s), one after the other; Stop ends the current one and skips the rest. */
@@ -144,14 +138,14 @@ export class RewardState {
     const ceiling = this.ceiling?.accuracyCeiling ?? null;
     this.ceilingLine = ceiling === null ? null : { y: ceiling, to: -1 };
     for (const k of KINDS) this.draw(k, this.history[k].loss, this.history[k].acc, false);
-    const config = this.config();
+    const config = this.config;
     const records = this.prefs.records;
     try {
       for (const kind of kinds) {
         if (this.stopRequested) break;
         this.running = kind;
         this.progress = null;
-        const res = await this.session.engine.run(`training the ${KIND_INFO[kind].name}`, 'train-rm', { kind, records, config }, (e) => {
+        const res = await this.session.engine.run(`training the ${KIND_INFO[kind].name}`, 'train-rm', { records, config: { ...config, kind } }, (e) => {
           if (e.kind === 'rm') this.onProgress(e);
         });
         // The final held-out accuracy is measured after the last point: draw it too.
@@ -172,7 +166,7 @@ export class RewardState {
   stop(): void {
     if (!this.running) return;
     this.stopRequested = true;
-    this.session.engine.stop();
+    this.session.engine.stopJobs('train-rm');
   }
 
   private onProgress(e: Extract<ProgressEvent, { kind: 'rm' }>): void {
@@ -203,16 +197,4 @@ export class RewardState {
     }
     this.accFeed.append(this.accFeed.series.map((_, j) => (j === i ? acc : j === CEILING ? line : [])));
   }
-}
-
-const states = new WeakMap<Session, RewardState>();
-
-/** Returns the session's Reward state, creating it on first use. */
-export function rewardStateFor(session: Session): RewardState {
-  let s = states.get(session);
-  if (!s) {
-    s = new RewardState(session);
-    states.set(session, s);
-  }
-  return s;
 }

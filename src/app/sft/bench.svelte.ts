@@ -32,9 +32,9 @@ export class BenchState {
     const t0 = performance.now();
     try {
       const { report } = await this.engine.run('benchmarking', 'bench', { size: this.size }, (e) => {
-        if (e.kind !== 'bench') return;
-        this.done = e.done;
-        this.total = e.total;
+        if (e.kind !== 'progress') return;
+        this.done = e.progress.done;
+        this.total = e.progress.total;
       });
       this.report = report;
       this.reportFor = policyName;

@@ -53,19 +53,19 @@ export class PolicyState {
   note = $state<string | null>(null);
   /** The policy saved in this browser, if any. */
   stored = $state.raw<StoredNote | null>(readStoredNote());
-  /** The info the worker gave for the stored policy when it was last loaded (its name is the key). */
-  private storedInfo = $state.raw<PolicyInfo | null>(null);
-  /** The shipped folder last loaded, with the info the worker gave for it. */
-  private shippedLoad = $state.raw<{ folder: string; info: PolicyInfo } | null>(null);
+  /** The origin of the stored policy when it was last loaded (the worker names it by its key). */
+  private storedOrigin = $state<string | null>(null);
+  /** The shipped folder last loaded, with the version the worker gave for it. */
+  private shippedLoad = $state.raw<{ folder: string; version: string } | null>(null);
 
   readonly info: PolicyInfo | null = $derived.by(() => this.engine.policy);
   /** The loaded policy's name; a policy loaded from this browser keeps the name it was saved with. */
   readonly name: string = $derived(
-    this.info && this.info === this.storedInfo && this.stored ? this.stored.name : (this.info?.name ?? ''),
+    this.info && this.info.origin === this.storedOrigin && this.stored ? this.stored.name : (this.info?.name ?? ''),
   );
   readonly summary: PolicySummary = $derived(summarise(this.info?.metadata));
   /** The shipped folder whose policy is loaded now, unchanged (not trained since), if any. */
-  readonly shippedLoaded: string | null = $derived(this.shippedLoad && this.shippedLoad.info === this.info ? this.shippedLoad.folder : null);
+  readonly shippedLoaded: string | null = $derived(this.shippedLoad && this.shippedLoad.version === this.info?.version ? this.shippedLoad.folder : null);
 
   constructor(engine: EngineState) {
     this.engine = engine;
@@ -108,7 +108,7 @@ export class PolicyState {
       const source = SHIPPED[folder];
       if (!source) throw new Error('no such shipped policy');
       const info = await this.engine.run(`loading ${shippedLabel(folder)}`, 'load-policy', { source });
-      this.shippedLoad = { folder, info };
+      this.shippedLoad = { folder, version: info.version };
       return null;
     });
   }
@@ -157,7 +157,7 @@ export class PolicyState {
   /** Loads the policy saved in this browser. */
   loadStored(): Promise<boolean> {
     return this.act('Could not load from this browser', async () => {
-      this.storedInfo = await this.engine.run('loading the saved policy', 'load-policy', { source: { kind: 'stored', key: STORED_KEY } });
+      this.storedOrigin = (await this.engine.run('loading the saved policy', 'load-policy', { source: { kind: 'stored', key: STORED_KEY } })).origin;
       return null;
     });
   }

@@ -13,33 +13,24 @@ export class SftState {
   readonly train: TrainState;
   readonly sample: SampleState;
   readonly bench: BenchState;
-  private readonly session: Session;
 
-  /** Why no job can start now (engine starting, failed or busy), or null when it is free. */
+  private readonly noPolicy: string | null = $derived.by(() => (this.session.engine.policy === null ? 'Load a policy first (in the Policy card above).' : null));
+
+  /** Why no job can take the training slot now (loading, training): engine starting, failed or busy; null when free. */
   readonly engineNote: string | null = $derived.by(() => this.session.engine.note);
 
-  /** Why jobs that need a policy cannot start now, or null. */
-  readonly policyNote: string | null = $derived.by(
-    () => this.engineNote ?? (this.session.engine.policy === null ? 'Load a policy first (in the Policy card above).' : null),
-  );
+  /** Why training the policy cannot start now, or null. */
+  readonly policyNote: string | null = $derived.by(() => this.engineNote ?? this.noPolicy);
 
-  constructor(session: Session) {
-    this.session = session;
+  /** Why sampling or benchmarking the policy (read-only, possible while something trains) cannot start now, or null. */
+  readonly readNote: string | null = $derived.by(() => this.session.engine.readNote ?? this.noPolicy);
+
+
+
+  constructor(private readonly session: Session) {
     this.policy = new PolicyState(session.engine);
     this.train = new TrainState(session.engine, session.run);
     this.sample = new SampleState(session.engine, session.run.seed);
     this.bench = new BenchState(session.engine);
   }
-}
-
-const states = new WeakMap<Session, SftState>();
-
-/** Returns the session's SFT state, creating it on first use. */
-export function sftStateFor(session: Session): SftState {
-  let s = states.get(session);
-  if (!s) {
-    s = new SftState(session);
-    states.set(session, s);
-  }
-  return s;
 }

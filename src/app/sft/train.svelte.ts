@@ -22,7 +22,7 @@ export interface TrainResult {
 const sameMixture = (a: SftMixture, b: SftMixture) => (Object.keys(b) as (keyof SftMixture)[]).every((k) => Math.abs(a[k] - b[k]) < 1e-9);
 
 export class TrainState {
-  private readonly engine: EngineState;
+  readonly engine: EngineState;
   private readonly run: RunInfo;
 
   steps = $state(200);
@@ -114,7 +114,7 @@ export class TrainState {
   stop(): void {
     if (!this.running) return;
     this.stopRequested = true;
-    this.engine.stop();
+    this.engine.stopJobs('train-sft');
   }
 
   private onProgress(e: ProgressEvent): void {

@@ -1,0 +1,62 @@
+// The backend and the policy: start the backend, load a policy (shipped, stored in this browser,
+// or an imported file), save it in IndexedDB, export it as one file.
+
+import * as tf from '@tensorflow/tfjs';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { initBackend } from '../../engine/backend';
+import { TOKENIZER_VERSION, VOCAB } from '../../engine/language/vocab';
+import { fromArtifacts, fromModelJson, readManifest, toArtifacts } from '../../engine/model/checkpoint';
+import { decodeCheckpointFile, encodeCheckpointFile } from '../../engine/model/checkpoint-file';
+import type { PolicySource } from '../protocol';
+import { policyMetadata, requirePolicy, setPolicy } from '../state';
+import type { HandlerSet } from './types';
+
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`could not fetch ${url}: HTTP ${r.status}`);
+  return r.arrayBuffer();
+}
+
+async function artifactsOf(source: PolicySource): Promise<tf.io.ModelArtifacts> {
+  switch (source.kind) {
+    case 'shipped': {
+      const [json, weights] = await Promise.all([fetch(source.modelJsonUrl).then((r) => r.json() as Promise<tf.io.ModelJSON>), fetchBytes(source.weightsUrl)]);
+      return fromModelJson(json, weights);
+    }
+    case 'stored': {
+      const handler = tf.io.getLoadHandlers(`indexeddb://${source.key}`)[0];
+      if (!handler?.load) throw new Error('this browser has no IndexedDB for stored policies');
+      return handler.load();
+    }
+    case 'file':
+      return decodeCheckpointFile(new Uint8Array(source.bytes));
+  }
+}
+
+export const policyHandlers: HandlerSet<'init' | 'load-policy' | 'save-policy' | 'export-policy'> = {
+  async init(req) {
+    const choice = await initBackend({ ...(req.backend ? { preferred: req.backend } : {}), wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded } });
+    return { backend: choice.name, tried: choice.tried };
+  },
+  async 'load-policy'(req) {
+    const artifacts = await artifactsOf(req.source);
+    const manifest = readManifest(artifacts);
+    const name = req.source.kind === 'stored' ? req.source.key : req.source.name;
+    const model = fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION, name });
+    return setPolicy(model, name, manifest.metadata);
+  },
+  async 'save-policy'(req) {
+    const model = requirePolicy();
+    const handler = tf.io.getSaveHandlers(`indexeddb://${req.key}`)[0];
+    if (!handler?.save) throw new Error('this browser has no IndexedDB to save into');
+    await handler.save(await toArtifacts(model, { tokenizerVersion: TOKENIZER_VERSION, metadata: policyMetadata() }));
+    return { key: req.key };
+  },
+  async 'export-policy'() {
+    const model = requirePolicy();
+    const bytes = encodeCheckpointFile(await toArtifacts(model, { tokenizerVersion: TOKENIZER_VERSION, metadata: policyMetadata() }));
+    return { bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+  },
+};

@@ -1,0 +1,33 @@
+// Reward models in the page: the engine's reward job on the loaded policy and the given labels;
+// the trained model stays in the worker under its kind, for PPO.
+
+import { runRewardJob } from '../../engine/reward/job';
+import type { RewardPoint } from '../../engine/reward/train-run';
+import { keepRewardModel, pointSender, progress, requirePolicy } from '../state';
+import type { HandlerSet } from './types';
+
+export const rewardHandlers: HandlerSet<'train-rm'> = {
+  async 'train-rm'(req, control) {
+    const kind = req.config.kind;
+    let sender: ReturnType<typeof pointSender<RewardPoint>> | undefined;
+    try {
+      const res = await runRewardJob(requirePolicy(), req.records, req.config, {
+        control,
+        onProgress: (p) => {
+          if (!sender) {
+            const total = p.total;
+            sender = pointSender<RewardPoint>(req.id, (points) => ({ kind: 'rm', model: kind, total, points }));
+            sender.flush(); // tells the page the run's length before the first step
+          }
+          progress(req.id, { kind: 'progress', progress: p });
+        },
+        onPoint: (p) => sender?.push(p),
+      });
+      const { scores: _scores, ...probes } = res.probes; // per-item scores stay here: the page shows the means
+      keepRewardModel(res.rm, res.info);
+      return { model: res.info, total: res.total, stopped: res.stopped, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, run: res.run, probes, seconds: res.seconds };
+    } finally {
+      sender?.flush();
+    }
+  },
+};

@@ -1,0 +1,88 @@
+// What the worker holds between calls, and how it speaks to the page: the loaded policy, the
+// reward models trained here (kept for PPO), and the post, progress and event helpers.
+
+import type { VlmModel } from '../engine/model/model';
+import type { RewardKind } from '../engine/reward/config';
+import type { RewardModelInfo } from '../engine/reward/job';
+import type { PolicyInfo, ProgressEvent, Response, WorkerEvent } from './protocol';
+
+const scope = self as unknown as { postMessage(msg: Response, transfer?: Transferable[]): void };
+
+export function post(msg: Response, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
+}
+
+export function progress(id: number, event: ProgressEvent): void {
+  post({ type: 'progress', id, event });
+}
+
+export function announce(event: WorkerEvent): void {
+  post({ type: 'event', event });
+}
+
+/** The loaded policy: its model, and the name and metadata it was loaded with. */
+let policy: { model: VlmModel; name: string; metadata: Record<string, unknown> } | undefined;
+
+/** The loaded policy's model; throws when none is loaded. */
+export function requirePolicy(): VlmModel {
+  if (!policy) throw new Error('no policy is loaded yet');
+  return policy.model;
+}
+
+/** What the page knows of the loaded policy now (its version follows every update). */
+export function policyInfo(): PolicyInfo {
+  if (!policy) throw new Error('no policy is loaded yet');
+  const m = policy.model;
+  return { name: policy.name, params: m.paramCount(), metadata: policy.metadata, origin: m.origin, version: m.version };
+}
+
+/** The loaded policy's metadata (for saving it). */
+export function policyMetadata(): Record<string, unknown> {
+  return policy?.metadata ?? {};
+}
+
+/** Makes `model` the loaded policy (disposing the one before unless it is the same) and tells the page. */
+export function setPolicy(model: VlmModel, name: string, metadata: Record<string, unknown>): PolicyInfo {
+  if (policy && policy.model !== model) policy.model.dispose();
+  policy = { model, name, metadata };
+  return announcePolicy();
+}
+
+/** Tells the page the loaded policy's info (after its weights changed); returns it. */
+export function announcePolicy(): PolicyInfo {
+  const info = policyInfo();
+  announce({ kind: 'policy', info });
+  return info;
+}
+
+/** The reward models trained in the page, by kind, kept for PPO. */
+export const rewardModels = new Map<RewardKind, { model: VlmModel; info: RewardModelInfo }>();
+
+/** Keeps a trained reward model under its kind, replacing (and disposing) the one before. */
+export function keepRewardModel(model: VlmModel, info: RewardModelInfo): void {
+  const before = rewardModels.get(info.kind);
+  if (before && before.model !== model) before.model.dispose();
+  rewardModels.set(info.kind, { model, info });
+}
+
+/**
+ * Batches points and sends them at most every `ms` milliseconds, as `wrap(points)`; `onFlush` runs
+ * after each send (the SFT run announces the policy's new version there).
+ */
+export function pointSender<P>(id: number, wrap: (points: P[]) => ProgressEvent, ms = 150, onFlush?: () => void): { push(p: P): void; flush(): void } {
+  let pending: P[] = [];
+  let last = 0;
+  const flush = () => {
+    progress(id, wrap(pending));
+    pending = [];
+    last = performance.now();
+    onFlush?.();
+  };
+  return {
+    push(p) {
+      pending.push(p);
+      if (performance.now() - last >= ms) flush();
+    },
+    flush,
+  };
+}
