@@ -1,0 +1,48 @@
+// What the models say about a rollout, read back to the host: per-token log-probs under the policy
+// (with entropy) and the frozen reference, at the run's temperature, and the value model's values.
+// Also the differentiable per-token values the value loss needs (no LM head: values only).
+import * as tf from '@tensorflow/tfjs';
+import type { PackedBatch } from '../model/batch';
+import { imageTokenCount } from '../model/config';
+import { decoderForward, valueHead } from '../model/decoder';
+import { computeLogProbs } from '../model/logprobs';
+import type { VlmModel } from '../model/model';
+
+/**
+ * Values [B, R] at the positions that predict each response token (the state before the token),
+ * 0 on pads; differentiable (call inside tf.tidy or a loss function).
+ */
+export function responseValues(model: VlmModel, batch: PackedBatch, training = false): tf.Tensor2D {
+  const { batchSize: b, promptLen: lp, responseLen: r } = batch;
+  const { hidden } = decoderForward(model, batch, training); // [B, 9+Lp+R, D]
+  const h = hidden.slice([0, imageTokenCount(model.config) + lp - 1, 0], [b, r, model.config.dModel]); // [B, R, D]
+  return tf.mul(valueHead(model, h), batch.responseMask) as tf.Tensor2D; // [B, R]
+}
+
+/** Reads the values of a batch: Float32Array [B·R]. */
+export async function readValues(model: VlmModel, batch: PackedBatch): Promise<Float32Array> {
+  const v = tf.tidy(() => responseValues(model, batch));
+  const out = (await v.data()) as Float32Array;
+  v.dispose();
+  return out;
+}
+
+export interface RolloutForward {
+  /** [B·R] log p_policy of each sampled token (logits / temperature); 0 on pads. */
+  logprobs: Float32Array;
+  /** [B·R] log p_ref of the same tokens. */
+  refLogprobs: Float32Array;
+  /** [B·R] entropy (nats) of the policy's next-token distribution at each token. */
+  entropy: Float32Array;
+  /** [B·R] the value model's values (only when there is a value model). */
+  values?: Float32Array;
+}
+
+/** One pass of each model over the packed rollout; the models are only read. */
+export async function forwardRollout(policy: VlmModel, reference: VlmModel, value: VlmModel | undefined, batch: PackedBatch, temperature: number): Promise<RolloutForward> {
+  const pol = await computeLogProbs(policy, batch, { temperature, entropy: true });
+  const ref = await computeLogProbs(reference, batch, { temperature });
+  const out: RolloutForward = { logprobs: pol.logprobs, refLogprobs: ref.logprobs, entropy: pol.entropy as Float32Array };
+  if (value) out.values = await readValues(value, batch);
+  return out;
+}

@@ -1,0 +1,51 @@
+// The truth no real RLHF system has: the policy's greedy answers to a fixed set of probe
+// questions (question types in turn, on scenes from a benchmark seed stream training never
+// samples), judged. gold/hallucination_rate is the share scoring below 3, gold/score the mean.
+
+import { Rng } from '../world/rng';
+import { benchSeed, sampleScene } from '../world/sampler';
+import type { Perception } from '../world/render';
+import type { Scene } from '../world/scene';
+import { QUESTION_TYPES, type QuestionType } from '../language/question';
+import { makeQuestion } from '../data/questions';
+import { answerAll } from '../data/answer';
+import { judge } from '../judge/judge';
+import type { VlmModel } from '../model/model';
+
+/** The benchmark seed stream of the gold probes (ShapesHal uses 0-7, POPE 8-10, CHAIR 12, RM probes 14). */
+export const GOLD_STREAM = 15;
+
+export interface GoldProbe {
+  scene: Scene;
+  type: QuestionType;
+  question: string;
+}
+
+/** n fixed probes, question types in turn; the same n gives the same probes (the first k of n+1 are those of k). */
+export function goldProbes(n: number): GoldProbe[] {
+  const rng = new Rng(0x901d);
+  const out: GoldProbe[] = [];
+  for (let i = 0; out.length < n; i++) {
+    const scene = sampleScene(benchSeed(GOLD_STREAM, i));
+    const type = QUESTION_TYPES[out.length % QUESTION_TYPES.length] as QuestionType;
+    const q = makeQuestion(scene, type, rng);
+    if (q) out.push({ scene, type, question: q.text });
+  }
+  return out;
+}
+
+export interface GoldFigures {
+  'gold/hallucination_rate': number;
+  'gold/score': number;
+}
+
+/** Answers the probes greedily (up to maxNewTokens) and judges them; the policy is only read. */
+export async function measureGold(policy: VlmModel, probes: readonly GoldProbe[], perception: Perception, maxNewTokens: number): Promise<GoldFigures> {
+  const answers = await answerAll(policy, probes, { temperature: 0, maxNewTokens, batchSize: 64, perception });
+  const verdicts = probes.map((p, i) => judge(p.scene, p.question, answers[i] as string));
+  const n = Math.max(1, verdicts.length);
+  return {
+    'gold/hallucination_rate': verdicts.filter((v) => v.score < 3).length / n,
+    'gold/score': verdicts.reduce((s, v) => s + v.score, 0) / n,
+  };
+}

@@ -1,0 +1,79 @@
+// The PPO presets, data in presets/*.json (one per name): a partial PpoConfig plus what the whole
+// experiment needs (which simulated annotator labels the pairs, which reward model to train), read
+// through one small typed loader. No TensorFlow.js. Plain JSON imports work in Vite, tsx and tsc.
+
+import { ANNOTATOR_NAMES, type AnnotatorName } from '../prefs/annotator';
+import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from './config';
+import factRlhf from './presets/fact-rlhf.json';
+import plainRlhf from './presets/plain-rlhf.json';
+import rewardHacking from './presets/reward-hacking.json';
+import honestyFirst from './presets/honesty-first.json';
+import goldReward from './presets/gold-reward.json';
+import grpo from './presets/grpo.json';
+import rloo from './presets/rloo.json';
+
+/** Which reward model an experiment trains for the preset: plain, Fact-RM, or none (the gold reward needs none). */
+export const PRESET_RM_KINDS = ['plain', 'fact', 'none'] as const;
+export type PresetRmKind = (typeof PRESET_RM_KINDS)[number];
+
+export interface PpoPreset {
+  name: string;
+  /** What the preset shows, in a sentence (for a tooltip or a table row). */
+  description: string;
+  /** The simulated annotator that labels the preference pairs the reward model learns from. */
+  annotator: AnnotatorName;
+  /** The reward model the experiment trains on those labels. */
+  rmKind: PresetRmKind;
+  /** The PPO settings that differ from PPO_DEFAULTS. */
+  config: Partial<PpoConfig>;
+}
+
+const RAW: readonly unknown[] = [factRlhf, plainRlhf, rewardHacking, honestyFirst, goldReward, grpo, rloo];
+
+/** Checks one parsed preset; returns it typed, or throws naming the preset and the field. */
+export function parsePreset(raw: unknown): PpoPreset {
+  const r = raw as Record<string, unknown>;
+  const name = typeof r?.name === 'string' ? r.name : '(unnamed)';
+  const fail = (msg: string): never => {
+    throw new Error(`ppo preset ${name}: ${msg}`);
+  };
+  if (typeof r !== 'object' || r === null) fail('must be a JSON object');
+  if (typeof r.description !== 'string') fail('description must be a string');
+  if (!ANNOTATOR_NAMES.includes(r.annotator as AnnotatorName)) fail(`annotator must be one of ${ANNOTATOR_NAMES.join(', ')}`);
+  if (!PRESET_RM_KINDS.includes(r.rmKind as PresetRmKind)) fail(`rmKind must be one of ${PRESET_RM_KINDS.join(', ')}`);
+  const config = r.config as Record<string, unknown>;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) fail('config must be an object');
+  const unknown = Object.keys(config).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
+  if (unknown.length) fail(`config has unknown fields ${unknown.join(', ')}`);
+  const problems = checkPpoConfig({ ...PPO_DEFAULTS, ...(config as Partial<PpoConfig>) });
+  if (problems.length) fail(problems.map((p) => `config.${p.field} ${p.message}`).join('; '));
+  const preset: PpoPreset = { name, description: r.description as string, annotator: r.annotator as AnnotatorName, rmKind: r.rmKind as PresetRmKind, config: config as Partial<PpoConfig> };
+  const full = { ...PPO_DEFAULTS, ...preset.config };
+  const fits = rmKindsFor(full);
+  if (!fits.includes(preset.rmKind)) fail(`reward ${full.reward} needs rmKind ${fits.join(' or ')}, not ${preset.rmKind}`);
+  return preset;
+}
+
+/** The reward-model kinds a config can run with: its reward option decides (honesty-first with the Fact-RM check needs a Fact-RM). */
+export function rmKindsFor(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): PresetRmKind[] {
+  if (cfg.reward === 'gold') return ['none'];
+  if (cfg.reward === 'honesty-first') return cfg.honestyCheck === 'fact-rm' ? ['fact'] : ['plain', 'fact'];
+  return [cfg.reward];
+}
+
+/** Every preset by name, in a fixed order. */
+export const PPO_PRESETS: Readonly<Record<string, PpoPreset>> = Object.fromEntries(RAW.map((raw) => parsePreset(raw)).map((p) => [p.name, p]));
+
+export const PPO_PRESET_NAMES: readonly string[] = Object.keys(PPO_PRESETS);
+
+/** The preset called `name`; throws listing the names when there is none. */
+export function ppoPreset(name: string): PpoPreset {
+  const p = PPO_PRESETS[name];
+  if (!p) throw new Error(`no PPO preset "${name}"; the presets are ${PPO_PRESET_NAMES.join(', ')}`);
+  return p;
+}
+
+/** The full config of a preset: the defaults, the preset's settings, then `overrides`. */
+export function presetConfig(name: string, overrides: Partial<PpoConfig> = {}): PpoConfig {
+  return { ...PPO_DEFAULTS, ...ppoPreset(name).config, ...overrides };
+}

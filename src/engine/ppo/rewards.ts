@@ -1,0 +1,67 @@
+// Reward shaping, as DESIGN.md lists it: −klCoef·KL on every token, and at each response's last
+// token its score (the reward option's) plus the symbolic terms: a length penalty per token, the
+// correctness bonus, and the missing-EOS penalty. Plain numbers, row-major [B, R].
+
+import type { PpoConfig } from './config';
+
+/** What makes up the score a response gets at its last token. */
+export interface ScoreParts {
+  /** [B] the reward option's score (normalised RM, gold, honesty-first). */
+  base: Float32Array;
+  /** [B] −lengthPenalty · response tokens. */
+  length: Float32Array;
+  /** [B] ±correctnessBonus, or 0. */
+  correctness: Float32Array;
+  /** [B] −missingEosPenalty for a response cut off before its EOS, else 0. */
+  missingEos: Float32Array;
+  /** [B] the sum of the four: what the last token is rewarded. */
+  total: Float32Array;
+}
+
+/**
+ * Adds the symbolic terms to the base scores. lengths [B] are response tokens (EOS included),
+ * correct [B] is +1, −1 or 0 (correctness.ts), finished [B] whether the response ended in EOS.
+ */
+export function scoreParts(
+  base: Float32Array, lengths: readonly number[], correct: readonly number[], finished: readonly boolean[],
+  cfg: Pick<PpoConfig, 'lengthPenalty' | 'correctnessBonus' | 'missingEosPenalty'>,
+): ScoreParts {
+  const b = base.length;
+  const length = Float32Array.from({ length: b }, (_, i) => -cfg.lengthPenalty * (lengths[i] as number));
+  const correctness = Float32Array.from({ length: b }, (_, i) => cfg.correctnessBonus * (correct[i] as number));
+  const missingEos = Float32Array.from({ length: b }, (_, i) => (finished[i] ? 0 : -cfg.missingEosPenalty));
+  const total = base.map((s, i) => s + (length[i] as number) + (correctness[i] as number) + (missingEos[i] as number));
+  return { base, length, correctness, missingEos, total };
+}
+
+export interface ShapedRewards {
+  /** [B·R] the reward of every token: non-score plus the score at the last one; 0 on pads. */
+  rewards: Float32Array;
+  /** [B·R] −klCoef · KL per token (0 everywhere when the KL goes into the loss instead). */
+  nonScore: Float32Array;
+}
+
+/**
+ * Per-token rewards: −klCoef·kl_t on every real token (when klInReward), and scores[i] added at
+ * row i's last real token (index lengths[i] − 1). kl, mask: [B·R]; scores, lengths: [B].
+ */
+export function shapeRewards(scores: Float32Array, kl: Float32Array, mask: Float32Array, lengths: readonly number[], r: number, klCoef: number, klInReward: boolean): ShapedRewards {
+  const nonScore = kl.map((k, i) => (klInReward && (mask[i] as number) > 0 ? -klCoef * k : 0));
+  const rewards = Float32Array.from(nonScore);
+  scores.forEach((s, row) => {
+    const last = (lengths[row] as number) - 1;
+    if (last >= 0) rewards[row * r + last] = (rewards[row * r + last] as number) + s;
+  });
+  return { rewards, nonScore };
+}
+
+/** Each row's sum over its tokens: [B·R] → [B]. */
+export function rowSums(x: Float32Array, b: number, r: number): Float32Array {
+  const out = new Float32Array(b);
+  for (let row = 0; row < b; row++) {
+    let s = 0;
+    for (let t = 0; t < r; t++) s += x[row * r + t] as number;
+    out[row] = s;
+  }
+  return out;
+}

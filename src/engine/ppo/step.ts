@@ -1,0 +1,186 @@
+// One PPO step, read top to bottom as DESIGN.md lists it: sample, log-probs and values, score,
+// shape the rewards, (whiten), advantages, then epochs of minibatch updates; the KL controller
+// moves last. Each stage is a small named function; a non-finite quantity stops the step unapplied.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../world/rng';
+import type { Perception } from '../world/render';
+import type { PromptStream } from '../data/prompts';
+import { judgeSpec, type Verdict } from '../judge/judge';
+import { disposeBatch } from '../model/batch';
+import type { Trainer } from '../train/trainer';
+import type { PpoConfig } from './config';
+import { computeAdvantages, type AdvantageResult } from './advantages';
+import { answerCorrectness } from './correctness';
+import { forwardRollout, type RolloutForward } from './forward';
+import { nextKlCoef, perTokenKl } from './kl';
+import { firstNonFinite, rolloutMetrics, type PhaseTimes, type PpoMetrics } from './metrics';
+import { normaliseScores, rolloutRmScores, type RewardRole } from './reward-model';
+import { rowSums, scoreParts, shapeRewards, type ScoreParts } from './rewards';
+import type { PpoRoles } from './roles';
+import { packRollout, sampleRollout, type Rollout } from './rollout';
+import { baseScores } from './scores';
+import { ppoUpdate } from './update';
+import { whiten } from './whiten';
+
+/** Everything a step reads and the little it changes (the models' weights, the trainer, klCoef, the generators). */
+export interface PpoState {
+  roles: PpoRoles;
+  cfg: PpoConfig;
+  /** Over the policy's trainable variables and the value model's. */
+  trainer: Trainer;
+  prompts: PromptStream;
+  /** Seeds of the sampler and the minibatch order. */
+  rng: Rng;
+  klCoef: number;
+  perception: Perception;
+  /** Sample fixed-length responses (timing only). */
+  ignoreEos?: boolean;
+}
+
+/** One response of the step, for a live feed. */
+export interface PpoSample {
+  scene: Rollout['prompts'][number]['scene'];
+  noiseSeed: number;
+  question: string;
+  type: Rollout['prompts'][number]['type'];
+  response: string;
+  /** What the last token was rewarded (the score with its symbolic terms). */
+  score: number;
+  /** The judge's verdict: a false claim, and the 0-6 score. */
+  hallucination: boolean;
+  judgeScore: number;
+}
+
+export interface PpoStepResult {
+  /** False when a quantity was not finite: the weights are as before the step. */
+  applied: boolean;
+  /** With applied false: the quantity that went bad ("objective/scores", "loss/value_avg", ...). */
+  nonFinite?: string;
+  /** Complete when applied; the rollout's part only when not. */
+  metrics: Partial<PpoMetrics>;
+  samples: PpoSample[];
+}
+
+/** Stage 1: prompts for the step and the policy's responses to them. */
+async function rolloutStage(s: PpoState): Promise<Rollout> {
+  const { cfg } = s;
+  return sampleRollout(s.roles.policy, s.prompts.take(cfg.batchSize / cfg.numGenerations), {
+    numGenerations: cfg.numGenerations, responseLength: cfg.responseLength, temperature: cfg.temperature,
+    seed: s.rng.int(2 ** 31), perception: s.perception, ignoreEos: s.ignoreEos ?? false,
+  });
+}
+
+/** Stage 2: log-probs under the policy and the reference, entropy, values. */
+async function forwardStage(s: PpoState, ro: Rollout): Promise<RolloutForward> {
+  const batch = packRollout(s.roles.policy, ro);
+  try {
+    return await forwardRollout(s.roles.policy, s.roles.reference, s.roles.value, batch, s.cfg.temperature);
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+/** The RM's normalised scores of the rollout, or undefined without one. */
+async function rmZ(role: RewardRole | undefined, ro: Rollout): Promise<Float32Array | undefined> {
+  return role ? normaliseScores(await rolloutRmScores(role, ro), role.norm) : undefined;
+}
+
+/** Stage 3: each response's score at its last token: the reward option's (or a custom one) plus the symbolic terms. */
+async function scoreStage(s: PpoState, ro: Rollout, verdicts: Verdict[]): Promise<ScoreParts> {
+  const { cfg, roles } = s;
+  let base: Float32Array;
+  if (roles.customReward) base = Float32Array.from(roles.customReward(ro.texts.map((response, index) => ({ question: ro.prompts[index]!.question, response, tokens: ro.responses[index]!, index }))));
+  else {
+    const needsRm = cfg.reward !== 'gold';
+    const help = needsRm ? await rmZ(roles.rm, ro) : undefined;
+    const honesty = cfg.reward === 'honesty-first' && cfg.honestyCheck === 'fact-rm' ? await rmZ(roles.honestyRm ?? roles.rm, ro) : undefined;
+    base = baseScores(cfg, verdicts, help, honesty);
+  }
+  const correct = ro.prompts.map((p, i) => answerCorrectness(p.asked.spec, verdicts[i] as Verdict));
+  return scoreParts(base, ro.responses.map((x) => x.length), correct, ro.finished, cfg);
+}
+
+/** Stages 4-6: shaped per-token rewards (KL in the reward or not), optional whitening, advantages. */
+function advantageStage(s: PpoState, ro: Rollout, fwd: RolloutForward, parts: ScoreParts) {
+  const { cfg } = s;
+  const kl = perTokenKl(fwd.logprobs, fwd.refLogprobs, ro.mask, cfg.klEstimator); // [B·R]
+  const shaped = shapeRewards(parts.total, kl, ro.mask, ro.responses.map((x) => x.length), ro.r, s.klCoef, cfg.klPenalty === 'reward');
+  const rewards = cfg.whitenRewards ? whiten(shaped.rewards, ro.mask, false) : shaped.rewards;
+  const adv: AdvantageResult = computeAdvantages(rewards, ro.mask, fwd.values, ro.b, ro.r, cfg);
+  return { kl, nonScore: shaped.nonScore, rewards, adv };
+}
+
+/** Keeps the current value of each variable (tf.clone shares the data until the variable is assigned). */
+function snapshot(vars: readonly tf.Variable[]): tf.Tensor[] {
+  return vars.map((v) => tf.clone(v));
+}
+
+function restore(vars: readonly tf.Variable[], saved: readonly tf.Tensor[]): void {
+  vars.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
+}
+
+/** Runs one step; changes the policy and value model (unless a quantity goes bad), the trainer, s.klCoef and the generators. */
+export async function ppoStep(s: PpoState): Promise<PpoStepResult> {
+  const times: Partial<PhaseTimes> = {};
+  let t0 = performance.now();
+  const start = t0;
+  const lap = (k: keyof PhaseTimes) => {
+    const now = performance.now();
+    times[k] = (now - t0) / 1000;
+    t0 = now;
+  };
+  const ro = await rolloutStage(s);
+  lap('time/ppo/rollout');
+  const fwd = await forwardStage(s, ro);
+  lap('time/ppo/forward_pass');
+  const verdicts = ro.prompts.map((p, i) => judgeSpec(p.scene, p.asked.spec, ro.texts[i] as string));
+  const parts = await scoreStage(s, ro, verdicts);
+  lap('time/ppo/compute_rewards');
+  const { kl, nonScore, rewards, adv } = advantageStage(s, ro, fwd, parts);
+  lap('time/ppo/compute_advantages');
+
+  const lengths = ro.responses.map((x) => x.length);
+  const eos = ro.responses.reduce((n, x) => n + x.filter((t) => t === s.roles.policy.config.eosId).length, 0);
+  const rolled = rolloutMetrics(parts, rowSums(kl, ro.b, ro.r), rowSums(fwd.entropy, ro.b, ro.r), rowSums(nonScore, ro.b, ro.r), lengths, eos, s.klCoef);
+  const samples = feedSamples(ro, parts, verdicts, s.cfg.samplesPerPoint, s.cfg.numGenerations);
+  const bad = firstNonFinite({
+    'policy/logprobs': fwd.logprobs, 'ref/logprobs': fwd.refLogprobs, 'objective/entropy': fwd.entropy, 'val/values': fwd.values,
+    'objective/scores': parts.total, rewards, advantages: adv.advantages, returns: adv.returns,
+  });
+  if (bad) return { applied: false, nonFinite: bad, metrics: { ...rolled, ...times }, samples };
+
+  const vars = s.trainer.variables;
+  const saved = snapshot(vars);
+  const lr = s.trainer.config.lr;
+  try {
+    const upd = await ppoUpdate(s.roles, s.trainer, {
+      rollout: ro, oldLogprobs: fwd.logprobs, refLogprobs: fwd.refLogprobs, advantages: adv.advantages,
+      ...(fwd.values && adv.returns ? { oldValues: fwd.values, returns: adv.returns } : {}),
+    }, s.cfg, s.klCoef, s.rng);
+    lap('time/ppo/optimize_step');
+    if (!upd.ok) {
+      // Keep the last good weights: undo this step's earlier minibatch updates too.
+      restore(vars, saved);
+      s.roles.policy.bumpGeneration();
+      return { applied: false, nonFinite: upd.nonFinite, metrics: { ...rolled, ...times }, samples };
+    }
+    const { updates: _updates, ...stats } = upd.stats;
+    times['time/ppo/total'] = (performance.now() - start) / 1000;
+    const metrics = { ...rolled, ...stats, lr, ...times } as PpoMetrics;
+    s.klCoef = nextKlCoef({ value: s.klCoef, adaptive: s.cfg.adaptiveKl, target: s.cfg.klTarget, horizon: s.cfg.klHorizon }, metrics['objective/kl'], ro.b);
+    return { applied: true, metrics, samples };
+  } finally {
+    tf.dispose(saved);
+  }
+}
+
+/** The first response of each of the first n prompts, for a live feed. */
+function feedSamples(ro: Rollout, parts: ScoreParts, verdicts: readonly Verdict[], n: number, group: number): PpoSample[] {
+  const out: PpoSample[] = [];
+  for (let row = 0; row < ro.b && out.length < n; row += group) {
+    const p = ro.prompts[row]!;
+    const v = verdicts[row]!;
+    out.push({ scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, response: ro.texts[row] as string, score: parts.total[row] as number, hallucination: v.hallucination, judgeScore: v.score });
+  }
+  return out;
+}
