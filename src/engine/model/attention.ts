@@ -1,6 +1,7 @@
 // Causal multi-head self-attention with a padding mask and an optional KV cache: keys and values of
 // earlier positions are passed in (`past`) and the new ones returned, so decoding reads each token once.
 import * as tf from '@tensorflow/tfjs';
+import { attentionMix, attentionScores } from './bmm';
 import { dense } from './layers';
 import type { Params } from './params';
 
@@ -47,9 +48,9 @@ export function selfAttention(
   const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S, dh]
   const v = past ? tf.concat([past.v, vNew], 2) : vNew; // [B, H, S, dh]
   const scale = 1 / Math.sqrt(d / nHeads);
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), bias); // [B, H, T, S]
+  const scores = tf.add(tf.mul(attentionScores(q, k), scale), bias); // [B, H, T, S]
   const weights = tf.softmax(scores, -1); // [B, H, T, S]
-  const y = tf.matMul(weights, v).transpose([0, 2, 1, 3]).reshape([b, t, d]); // [B, T, D]
+  const y = attentionMix(weights as tf.Tensor4D, v).transpose([0, 2, 1, 3]).reshape([b, t, d]); // [B, T, D]
   const out = dense(y, params.get(`${prefix}/wo`), params.get(`${prefix}/bo`)) as tf.Tensor3D;
   return { out, kv: { k, v } };
 }
