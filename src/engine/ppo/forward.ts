@@ -1,5 +1,5 @@
-// What the models say about a rollout, read back to the host: per-token log-probs under the policy
-// (with entropy) and the frozen reference, at the run's temperature, and the value model's values.
+// What the models say about a rollout, read back to the host: per-token log-probs under the frozen
+// reference, at the run's temperature, and the value model's values.
 // Also the differentiable per-token values the value loss needs (no LM head: values only).
 import * as tf from '@tensorflow/tfjs';
 import type { PackedBatch } from '../model/batch';
@@ -28,21 +28,19 @@ export async function readValues(model: VlmModel, batch: PackedBatch): Promise<F
 }
 
 export interface RolloutForward {
-  /** [B·R] log p_policy of each sampled token (logits / temperature); 0 on pads. */
-  logprobs: Float32Array;
-  /** [B·R] log p_ref of the same tokens. */
+  /** [B·R] log p_ref of each sampled token (logits / temperature); 0 on pads. */
   refLogprobs: Float32Array;
-  /** [B·R] entropy (nats) of the policy's next-token distribution at each token. */
-  entropy: Float32Array;
   /** [B·R] the value model's values (only when there is a value model). */
   values?: Float32Array;
 }
 
-/** One pass of each model over the packed rollout; the models are only read. */
-export async function forwardRollout(policy: VlmModel, reference: VlmModel, value: VlmModel | undefined, batch: PackedBatch, temperature: number): Promise<RolloutForward> {
-  const pol = await computeLogProbs(policy, batch, { temperature, entropy: true });
+/**
+ * One pass of the reference and of the value model over the packed rollout; the models are only
+ * read. (The policy's own log-probs and entropy come with the rollout, from the sampler's logits.)
+ */
+export async function forwardRollout(reference: VlmModel, value: VlmModel | undefined, batch: PackedBatch, temperature: number): Promise<RolloutForward> {
   const ref = await computeLogProbs(reference, batch, { temperature });
-  const out: RolloutForward = { logprobs: pol.logprobs, refLogprobs: ref.logprobs, entropy: pol.entropy as Float32Array };
+  const out: RolloutForward = { refLogprobs: ref.logprobs };
   if (value) out.values = await readValues(value, batch);
   return out;
 }

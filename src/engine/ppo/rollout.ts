@@ -29,6 +29,10 @@ export interface Rollout {
   finished: boolean[];
   /** [B·R] row-major: 1 on real response tokens. */
   mask: Float32Array;
+  /** [B·R] log p of each sampled token under the policy that sampled it (logits / temperature), 0 on pads. */
+  logprobs: Float32Array;
+  /** [B·R] entropy (nats) of the policy's next-token distribution at each token, 0 on pads. */
+  entropy: Float32Array;
   /** The perception the images were rendered with. */
   perception: Perception;
 }
@@ -50,16 +54,50 @@ export async function sampleRollout(policy: VlmModel, prompts: readonly DrawnPro
   const rendered = new Map(prompts.map((p) => [p, sceneImage(p.scene, o.perception, p.noiseSeed)]));
   const images = rows.map((p) => rendered.get(p) as Float32Array);
   const ids = rows.map((p) => promptIds(p.question));
-  const gen = await generate(policy, images, ids, { maxNewTokens: o.responseLength, temperature: o.temperature, seed: o.seed, ignoreEos: o.ignoreEos ?? false });
+  const gen = await generate(policy, images, ids, {
+    maxNewTokens: o.responseLength, temperature: o.temperature, seed: o.seed, ignoreEos: o.ignoreEos ?? false, returnLogits: true,
+  });
   const b = rows.length;
   const r = Math.max(1, ...gen.responses.map((x) => x.length));
   const mask = new Float32Array(b * r);
   gen.responses.forEach((resp, row) => mask.fill(1, row * r, row * r + resp.length));
+  const { logprobs, entropy } = sampledLogProbs(gen.stepLogits ?? [], gen.responses, policy.config.vocabSize, r, o.temperature);
   return {
     b, r, prompts: rows, images, promptIds: ids, responses: gen.responses,
     texts: gen.responses.map((x) => decode(x)), finished: gen.finished.map((f, row) => f || (gen.responses[row] ?? []).at(-1) === policy.config.eosId),
-    mask, perception: o.perception,
+    mask, logprobs, entropy, perception: o.perception,
   };
+}
+
+/**
+ * Log-probs of the sampled tokens and the entropy at each step, from the logits the sampler saw
+ * (stepLogits[t]: [B·V], before temperature): the same numbers a forward pass over the finished
+ * sequences gives (up to float rounding), without running one. Returns [B·R] arrays.
+ */
+export function sampledLogProbs(stepLogits: readonly Float32Array[], responses: readonly (readonly number[])[], vocab: number, r: number, temperature: number): { logprobs: Float32Array; entropy: Float32Array } {
+  const b = responses.length;
+  const logprobs = new Float32Array(b * r);
+  const entropy = new Float32Array(b * r);
+  const z = new Float64Array(vocab);
+  responses.forEach((resp, row) => {
+    resp.forEach((tok, t) => {
+      const l = stepLogits[t] as Float32Array;
+      const off = row * vocab;
+      let max = -Infinity;
+      for (let v = 0; v < vocab; v++) max = Math.max(max, (l[off + v] as number) / temperature);
+      let sum = 0;
+      for (let v = 0; v < vocab; v++) sum += z[v] = Math.exp((l[off + v] as number) / temperature - max);
+      const logSum = Math.log(sum);
+      let h = 0;
+      for (let v = 0; v < vocab; v++) {
+        const p = (z[v] as number) / sum;
+        if (p > 0) h -= p * (Math.log(z[v] as number) - logSum);
+      }
+      logprobs[row * r + t] = (l[off + tok] as number) / temperature - max - logSum;
+      entropy[row * r + t] = h;
+    });
+  });
+  return { logprobs, entropy };
 }
 
 /** Packs rows of a rollout (all by default) as the policy and value model read them; free with disposeBatch. */

@@ -70,11 +70,11 @@ async function rolloutStage(s: PpoState): Promise<Rollout> {
   });
 }
 
-/** Stage 2: log-probs under the policy and the reference, entropy, values. */
+/** Stage 2: log-probs under the reference, and values (the policy's log-probs came with the rollout). */
 async function forwardStage(s: PpoState, ro: Rollout): Promise<RolloutForward> {
   const batch = packRollout(s.roles.policy, ro);
   try {
-    return await forwardRollout(s.roles.policy, s.roles.reference, s.roles.value, batch, s.cfg.temperature);
+    return await forwardRollout(s.roles.reference, s.roles.value, batch, s.cfg.temperature);
   } finally {
     disposeBatch(batch);
   }
@@ -103,7 +103,7 @@ async function scoreStage(s: PpoState, ro: Rollout, verdicts: Verdict[]): Promis
 /** Stages 4-6: shaped per-token rewards (KL in the reward or not), optional whitening, advantages. */
 function advantageStage(s: PpoState, ro: Rollout, fwd: RolloutForward, parts: ScoreParts) {
   const { cfg } = s;
-  const kl = perTokenKl(fwd.logprobs, fwd.refLogprobs, ro.mask, cfg.klEstimator); // [B·R]
+  const kl = perTokenKl(ro.logprobs, fwd.refLogprobs, ro.mask, cfg.klEstimator); // [B·R]
   const shaped = shapeRewards(parts.total, kl, ro.mask, ro.responses.map((x) => x.length), ro.r, s.klCoef, cfg.klPenalty === 'reward');
   const rewards = cfg.whitenRewards ? whiten(shaped.rewards, ro.mask, false) : shaped.rewards;
   const adv: AdvantageResult = computeAdvantages(rewards, ro.mask, fwd.values, ro.b, ro.r, cfg);
@@ -141,10 +141,10 @@ export async function ppoStep(s: PpoState): Promise<PpoStepResult> {
 
   const lengths = ro.responses.map((x) => x.length);
   const eos = ro.responses.reduce((n, x) => n + x.filter((t) => t === s.roles.policy.config.eosId).length, 0);
-  const rolled = rolloutMetrics(parts, rowSums(kl, ro.b, ro.r), rowSums(fwd.entropy, ro.b, ro.r), rowSums(nonScore, ro.b, ro.r), lengths, eos, s.klCoef);
+  const rolled = rolloutMetrics(parts, rowSums(kl, ro.b, ro.r), rowSums(ro.entropy, ro.b, ro.r), rowSums(nonScore, ro.b, ro.r), lengths, eos, s.klCoef);
   const samples = feedSamples(ro, parts, verdicts, s.cfg.samplesPerPoint, s.cfg.numGenerations);
   const bad = firstNonFinite({
-    'policy/logprobs': fwd.logprobs, 'ref/logprobs': fwd.refLogprobs, 'objective/entropy': fwd.entropy, 'val/values': fwd.values,
+    'policy/logprobs': ro.logprobs, 'ref/logprobs': fwd.refLogprobs, 'objective/entropy': ro.entropy, 'val/values': fwd.values,
     'objective/scores': parts.total, rewards, advantages: adv.advantages, returns: adv.returns,
   });
   if (bad) return { applied: false, nonFinite: bad, metrics: { ...rolled, ...times }, samples };
@@ -154,7 +154,7 @@ export async function ppoStep(s: PpoState): Promise<PpoStepResult> {
   const lr = s.trainer.config.lr;
   try {
     const upd = await ppoUpdate(s.roles, s.trainer, {
-      rollout: ro, oldLogprobs: fwd.logprobs, refLogprobs: fwd.refLogprobs, advantages: adv.advantages,
+      rollout: ro, oldLogprobs: ro.logprobs, refLogprobs: fwd.refLogprobs, advantages: adv.advantages,
       ...(fwd.values && adv.returns ? { oldValues: fwd.values, returns: adv.returns } : {}),
     }, s.cfg, s.klCoef, s.rng);
     lap('time/ppo/optimize_step');
