@@ -1,5 +1,6 @@
 // `perf`: speed figures. `perf world` times the renderer and the judge; `perf model` times
-// sampling (with and without the KV cache), forward and backward passes and SFT steps.
+// sampling (with and without the KV cache), forward and backward passes and SFT steps; `perf ppo`
+// times a PPO step of the default config by phase (perf-ppo.ts).
 
 import { UsageError, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
@@ -10,11 +11,12 @@ import { makeConfig, MODEL_PRESETS, type PresetName } from '../../engine/model/c
 import { measureModelPerf } from '../../engine/perf/model';
 import { VOCAB } from '../../engine/language/vocab';
 import { initNodeBackend } from '../backend-node';
+import { perfPpo } from './perf-ppo';
 
 export const spec: CommandSpec = {
   name: 'perf',
-  summary: 'Measure speed: `perf world` (renderer, judge) or `perf model` (sampling, training).',
-  usage: 'perf world|model [--seconds S] [--model default|tiny] [--backend wasm|cpu] [--json]',
+  summary: 'Measure speed: `perf world` (renderer, judge), `perf model` (sampling, training) or `perf ppo` (one PPO step by phase).',
+  usage: 'perf world|model|ppo [--seconds S] [--model default|tiny] [--repeats N] [--backend wasm|cpu] [--json]',
   flags: {
     model: { type: 'string', help: 'model preset for `perf model`', default: 'default' },
     backend: { type: 'string', help: 'backend for `perf model`', default: 'wasm' },
@@ -52,7 +54,8 @@ export async function run(flags: Flags, positional: string[]): Promise<number> {
   const what = positional[0];
   const seconds = typeof flags.seconds === 'number' && flags.seconds > 0 ? flags.seconds : 2;
   if (what === 'model') return perfModel(flags);
-  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\` or \`perf model\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
+  if (what === 'ppo') return perfPpo(flags);
+  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\`, \`perf model\` or \`perf ppo\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
   const figures = await perfWorld(seconds);
   if (flags.json) console.log(JSON.stringify(figures));
   else {

@@ -1,0 +1,167 @@
+// `ppo`: tunes a policy with PPO (or GRPO, RLOO) against a reward model under a preset, every
+// PpoConfig knob settable as a flag; writes the tuned policy (model.json + weights.bin) and one
+// JSON line of metrics per step (metrics.jsonl) to --out, and prints a summary as its last line.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type FlagSpec, type Flags } from '../args';
+import { initNodeBackend } from '../backend-node';
+import { loadModelDir, saveModelDir } from '../model-files';
+import { DEFAULT_PERCEPTION, type Perception } from '../../engine/world/render';
+import { importNative } from '../../engine/prefs/native';
+import type { PreferenceRecord } from '../../engine/prefs/record';
+import { probePerception } from '../../engine/reward/probes';
+import { drawPrompts } from '../../engine/data/prompts';
+import type { VlmModel } from '../../engine/model/model';
+import { checkPpoConfig, PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
+import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor } from '../../engine/ppo/presets';
+import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/reward-model';
+import { sampleRollout } from '../../engine/ppo/rollout';
+import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** One flag per PpoConfig field (--kl-coef, --mini-batch-size, ...), unset unless given: the preset decides. */
+const CONFIG_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
+  (Object.keys(PPO_DEFAULTS) as (keyof PpoConfig)[]).map((k) => {
+    const d = PPO_DEFAULTS[k];
+    const help = `${PPO_TOOLTIPS[k]} (default ${String(d)}, or the preset's)`;
+    const spec: FlagSpec =
+      typeof d === 'number' ? { type: 'number', help, ...(PPO_BOUNDS[k] ? { bound: PPO_BOUNDS[k] } : {}) }
+        : typeof d === 'boolean' ? { type: 'string', help, choices: ['true', 'false'] }
+          : { type: 'string', help, choices: PPO_CHOICES[k] as readonly string[] };
+    return [kebab(k), spec];
+  }),
+);
+
+export const spec: CommandSpec = {
+  name: 'ppo',
+  summary: 'Tune a policy with PPO (or GRPO, RLOO) against a reward model under a preset; write it and its metrics.',
+  usage: `ppo --policy DIR --rm DIR --preset ${PPO_PRESET_NAMES.join('|')} --steps N --out DIR [--prefs FILE] [--kl-coef X ...]`,
+  flags: {
+    policy: { ...COMMON_FLAGS.policy, help: 'SFT policy to start from (the reference is a frozen copy of it)' },
+    rm: { type: 'string', help: 'reward model checkpoint (as train-rm writes it); not needed for the gold reward' },
+    'honesty-rm': { type: 'string', help: 'a Fact-RM for the honesty check of honesty-first (default: --rm when it is a Fact-RM)' },
+    prefs: { type: 'string', help: "the RM's training pairs, for the score normalisation (default: the file its checkpoint names)" },
+    preset: { type: 'string', help: 'PPO preset (data in src/engine/ppo/presets)', default: 'fact-rlhf', choices: PPO_PRESET_NAMES },
+    steps: { type: 'number', help: 'PPO steps', default: 50, bound: { integer: true, min: 1, max: 1_000_000 } },
+    out: { type: 'string', required: true, help: 'directory for the tuned policy and metrics.jsonl' },
+    ...CONFIG_FLAGS,
+    backend: COMMON_FLAGS.backend,
+    quiet: COMMON_FLAGS.quiet,
+    json: { ...COMMON_FLAGS.json, help: 'print every step as a JSON line on stdout, then the summary' },
+  },
+};
+
+/** The preset's config with the flags given on top; a UsageError names the first bad field. */
+function configFromFlags(flags: Flags): PpoConfig {
+  const preset = ppoPreset(String(flags.preset));
+  const cfg: Record<string, unknown> = { ...PPO_DEFAULTS, ...preset.config };
+  for (const k of Object.keys(PPO_DEFAULTS)) {
+    const v = flags[kebab(k)];
+    if (v === undefined) continue;
+    cfg[k] = typeof PPO_DEFAULTS[k as keyof PpoConfig] === 'boolean' ? v === 'true' : v;
+  }
+  const problems = checkPpoConfig(cfg as unknown as PpoConfig);
+  if (problems.length) throw new UsageError(`ppo: --${kebab(problems[0]!.field)} ${problems[0]!.message}`);
+  return cfg as unknown as PpoConfig;
+}
+
+function readRecords(path: string): PreferenceRecord[] {
+  return importNative(readFileSync(path, 'utf8')).records;
+}
+
+/** Loads a reward model and its normalisation (from its training pairs, else from the policy's own samples). */
+async function loadRewardRole(dir: string, prefsFlag: string | undefined, policy: VlmModel, cfg: PpoConfig, log: (l: string) => void): Promise<{ role: RewardRole; perception: Perception }> {
+  const { model, manifest } = loadModelDir(dir);
+  const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string };
+  if (!meta.rewardModel) log(`ppo: note: ${dir} does not say it is a reward model; reading it as a plain one`);
+  const fact = meta.rewardModel?.fact === true;
+  const prefs = prefsFlag ?? meta.prefs;
+  if (prefs && existsSync(prefs)) {
+    const records = readRecords(prefs);
+    const norm = await rewardNorm(model, fact, records);
+    log(`ppo: ${fact ? 'Fact-RM' : 'plain RM'} ${dir}: scores normalised by mean ${norm.mean.toFixed(3)}, spread ${norm.std.toFixed(3)} on ${norm.source} (${prefs})`);
+    return { role: { model, fact, norm }, perception: probePerception(records) };
+  }
+  const ro = await sampleRollout(policy, drawPrompts(64, cfg.seed + 1), { numGenerations: 1, responseLength: cfg.responseLength, temperature: cfg.temperature, seed: cfg.seed, perception: { ...DEFAULT_PERCEPTION } });
+  const norm = await rolloutNorm({ model, fact }, ro);
+  log(`ppo: note: no training pairs for ${dir} (${prefs ?? 'none named'}); scores normalised on ${norm.source} instead (mean ${norm.mean.toFixed(3)}, spread ${norm.std.toFixed(3)})`);
+  return { role: { model, fact, norm }, perception: { ...DEFAULT_PERCEPTION } };
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+export async function run(flags: Flags): Promise<number> {
+  const log = notes(flags);
+  const cfg = configFromFlags(flags);
+  const presetName = String(flags.preset);
+  const out = String(flags.out);
+  const steps = Number(flags.steps);
+  const needsRm = rmKindsFor(cfg)[0] !== 'none';
+  if (needsRm && typeof flags.rm !== 'string') throw new UsageError(`ppo: --rm is required for the ${cfg.reward} reward (preset ${presetName})`);
+
+  await initNodeBackend(String(flags.backend));
+  const policyDir = String(flags.policy);
+  const { model: policy } = loadModelDir(policyDir);
+  const start = policy.version;
+  const loaded: { dispose(): void }[] = [];
+  try {
+    let rm: RewardRole | undefined;
+    let honestyRm: RewardRole | undefined;
+    let perception: Perception = { ...DEFAULT_PERCEPTION };
+    if (needsRm) {
+      const r = await loadRewardRole(String(flags.rm), flags.prefs as string | undefined, policy, cfg, log);
+      rm = r.role;
+      perception = r.perception;
+      loaded.push(rm.model);
+      const kinds = rmKindsFor(cfg);
+      if (!kinds.includes(rm.fact ? 'fact' : 'plain') && !flags['honesty-rm']) throw new UsageError(`ppo: the ${cfg.reward} reward needs a ${kinds.join(' or ')} reward model; ${flags.rm} is ${rm.fact ? 'a Fact-RM' : 'a plain RM'}`);
+    }
+    if (typeof flags['honesty-rm'] === 'string') {
+      honestyRm = (await loadRewardRole(flags['honesty-rm'], undefined, policy, cfg, log)).role;
+      loaded.push(honestyRm.model);
+    }
+    const ppo = createPpoRun(policy, rm, cfg, { perception, ...(honestyRm ? { honestyRm } : {}) });
+    loaded.push({ dispose: () => ppo.dispose() });
+    log(`ppo: preset ${presetName} (${cfg.advantageEstimator.toUpperCase()}, reward ${cfg.reward}) from ${start}; ${steps} steps of ${cfg.batchSize} responses`);
+    mkdirSync(out, { recursive: true });
+    const lines: string[] = [];
+    let gold0: PpoPoint['gold'];
+    const started = performance.now();
+    const result = await runPpoSteps(ppo, steps, {
+      onPoint: (p) => {
+        const line = JSON.stringify({ step: p.step, ...Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [k, round(v as number)])), ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) });
+        lines.push(line);
+        if (flags.json) console.log(line);
+        if (p.step === 0 && p.gold) gold0 = p.gold;
+        const m = p.metrics;
+        if (p.nonFinite) log(`  step ${p.step + 1}: not applied, ${p.nonFinite} was not finite; the run stops with the last good weights`);
+        else if (p.samples.length || m['objective/scores'] !== undefined) {
+          log(`  step ${p.step}: score ${m['objective/scores']?.toFixed(3)}, kl ${m['objective/kl']?.toFixed(3)}, length ${m['tokens/response_len_mean']?.toFixed(1)}, ${((m['time/ppo/total'] ?? 0) * 1000).toFixed(0)} ms${p.gold ? `; gold hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}` : ''}`);
+        } else if (p.gold) log(`  start: gold hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}`);
+      },
+    });
+    writeFileSync(join(out, 'metrics.jsonl'), lines.map((l) => `${l}\n`).join(''));
+    const seconds = Math.round((performance.now() - started) / 1000);
+    const summary = {
+      out, preset: presetName, steps: result.steps, policyVersion: policy.version, startVersion: start,
+      ...(result.halted ? { halted: result.halted } : {}),
+      last: result.last ? Object.fromEntries(Object.entries(result.last).filter(([k]) => !k.startsWith('time/')).map(([k, v]) => [k, round(v as number)])) : null,
+      goldStart: gold0 ?? null, gold: result.gold ?? null, seconds,
+    };
+    await saveModelDir(policy, out, {
+      recipe: `ppo-${presetName}`,
+      role: 'policy',
+      ppo: { preset: presetName, config: cfg, rm: flags.rm ?? null, norm: rm?.norm ?? null, steps: result.steps },
+      policyVersion: start,
+      command: `npm run cli -- ppo --policy ${policyDir}${flags.rm ? ` --rm ${String(flags.rm)}` : ''} --preset ${presetName} --steps ${steps} --out ${out}`,
+      result: summary,
+    });
+    console.log(JSON.stringify(summary));
+    return result.halted ? 1 : 0;
+  } finally {
+    for (const m of loaded.reverse()) m.dispose();
+    policy.dispose();
+  }
+}

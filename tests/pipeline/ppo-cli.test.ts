@@ -1,0 +1,122 @@
+// `ppo` and `perf ppo` run as a user runs them, on a tiny policy and a tiny Fact-RM made here:
+// a short run writes a checkpoint that loads and one metrics line per step (gold figures at the
+// start and every N steps); the gold reward needs no RM; the RM's labels normalise its scores,
+// or the policy's own samples do when there are none; bad settings are usage errors naming the flag.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/engine/backend';
+import { makeConfig } from '../../src/engine/model/config';
+import { createModel } from '../../src/engine/model/model';
+import { VOCAB } from '../../src/engine/language/vocab';
+import { Rng } from '../../src/engine/world/rng';
+import { sampleScene, trainSeed } from '../../src/engine/world/sampler';
+import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
+import { ANNOTATOR_PRESETS } from '../../src/engine/prefs/annotator';
+import { annotatePairs, simulatedLabeller } from '../../src/engine/prefs/label';
+import { exportNative } from '../../src/engine/prefs/native';
+import { createRewardModel } from '../../src/engine/reward/train-run';
+import { saveModelDir, loadModelDir } from '../../src/cli/model-files';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const dir = mkdtempSync(join(tmpdir(), 'rlhf-ppo-cli-'));
+const POLICY = join(dir, 'policy');
+const RM = join(dir, 'fact-rm');
+const PREFS = join(dir, 'prefs.jsonl');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+const lastJson = (text: string) => JSON.parse(lines(text).at(-1)!) as Record<string, unknown>;
+const TINY = ['--batch-size', '4', '--mini-batch-size', '2', '--response-length', '6', '--gold-probe-size', '8'];
+
+beforeAll(async () => {
+  await initBackend({ preferred: 'wasm', wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
+  const policy = createModel(makeConfig('tiny', VOCAB.length), { seed: 4 });
+  await saveModelDir(policy, POLICY, { recipe: 'tiny-test' });
+  const rng = new Rng(2);
+  const pairs = Array.from({ length: 12 }, () => {
+    const scene = sampleScene(trainSeed(rng));
+    return { scene, image: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: rng.int(2 ** 31) }, question: 'is it day or night ?', responseA: `it is ${scene.background} .`, responseB: 'there is a red circle .', source: 'policy' as const };
+  });
+  writeFileSync(PREFS, exportNative(annotatePairs(pairs, simulatedLabeller('careful', ANNOTATOR_PRESETS.careful, 1), 'tiny-test@0', '2025-01-01T00:00:00.000Z')));
+  const rm = createRewardModel(policy);
+  await saveModelDir(rm, RM, { role: 'reward-model', rewardModel: { fact: true, readout: 'last' }, prefs: PREFS });
+  rm.dispose();
+  policy.dispose();
+});
+
+describe('ppo', () => {
+  it('runs a preset, writes a checkpoint that loads and one metrics line per step, and ends with a summary', () => {
+    const out = join(dir, 'run');
+    const r = cli('ppo', '--policy', POLICY, '--rm', RM, '--preset', 'fact-rlhf', '--steps', '3', '--gold-every', '2', ...TINY, '--kl-coef', '0.2', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`on 12 training pairs (${PREFS})`);
+    const s = lastJson(r.stdout);
+    expect(s).toMatchObject({ out, preset: 'fact-rlhf', steps: 3 });
+    expect((s.last as Record<string, number>)['objective/kl_coef']).toBe(0.2);
+    expect(s.goldStart).toHaveProperty('gold/hallucination_rate');
+    const metrics = lines(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number>);
+    expect(metrics.map((m) => m.step)).toEqual([0, 1, 2, 3]);
+    expect(metrics.filter((m) => m['gold/score'] !== undefined).map((m) => m.step)).toEqual([0, 2]);
+    for (const m of metrics.slice(1)) for (const k of ['objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'loss/value_avg', 'tokens/response_len_mean']) expect(Number.isFinite(m[k]), k).toBe(true);
+    const { model, manifest } = loadModelDir(out);
+    expect(model.version).toMatch(/^ppo-fact-rlhf@[0-9a-f]{8}$/);
+    expect(manifest.metadata).toMatchObject({ role: 'policy', ppo: { preset: 'fact-rlhf', steps: 3 } });
+    model.dispose();
+  });
+
+  it('runs GRPO on the gold reward without a reward model', () => {
+    const out = join(dir, 'gold');
+    const r = cli('ppo', '--policy', POLICY, '--preset', 'gold-reward', '--advantage-estimator', 'grpo', '--num-generations', '2', '--steps', '2', '--gold-every', '0', ...TINY, '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out1 = lines(r.stdout);
+    expect(out1).toHaveLength(3); // two steps, then the summary
+    expect(JSON.parse(out1[0]!)).toMatchObject({ step: 1 });
+    expect(JSON.parse(out1[0]!)['loss/value_avg']).toBeUndefined(); // no value model
+    expect(existsSync(join(out, 'model.json'))).toBe(true);
+  });
+
+  it('normalises on the policy\'s own samples when the RM\'s labels are not at hand', () => {
+    const r = cli('ppo', '--policy', POLICY, '--rm', RM, '--prefs', join(dir, 'missing.jsonl'), '--steps', '1', '--gold-every', '0', ...TINY, '--out', join(dir, 'nolabels'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('scores normalised on 64 policy samples instead');
+  });
+
+  it('makes bad settings usage errors that name the flag', () => {
+    const noRm = cli('ppo', '--policy', POLICY, '--preset', 'fact-rlhf', '--out', join(dir, 'never'));
+    expect(noRm.code).toBe(2);
+    expect(noRm.stderr).toContain('--rm is required for the fact reward');
+    const wrongRm = cli('ppo', '--policy', POLICY, '--rm', RM, '--preset', 'plain-rlhf', '--out', join(dir, 'never'));
+    expect(wrongRm.code).toBe(2);
+    expect(wrongRm.stderr).toContain('needs a plain reward model');
+    const bad = cli('ppo', '--policy', POLICY, '--rm', RM, '--cliprange', '0', '--out', join(dir, 'never'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cliprange must be');
+    const sizes = cli('ppo', '--policy', POLICY, '--rm', RM, '--preset', 'rloo', '--batch-size', '6', '--out', join(dir, 'never'));
+    expect(sizes.code).toBe(2);
+    expect(sizes.stderr).toContain('ppo: --batch-size must be a multiple of numGenerations (4)');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+});
+
+describe('perf ppo', () => {
+  it('prints one JSON object with msPerStep, phases and the shape in the PyTorch reference\'s terms', () => {
+    const r = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as { msPerStep: number; phases: Record<string, number>; config: Record<string, number>; tokensPerSec: number };
+    expect(s.msPerStep).toBeGreaterThan(0);
+    expect(Object.keys(s.phases).sort()).toEqual(['advantages', 'forward', 'rewards', 'rollout', 'update']);
+    expect(s.config).toMatchObject({ dModel: 32, nLayers: 2, nHeads: 2, dFF: 64, vocabSize: VOCAB.length, batch: 32, newTokens: 32, ppoEpochs: 2, minibatch: 16 });
+    expect(s.config.promptLen).toBeGreaterThan(3);
+    expect(s.config.factsLen).toBeGreaterThan(5);
+    expect(s.tokensPerSec).toBeGreaterThan(0);
+  });
+});
