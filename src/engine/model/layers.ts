@@ -64,9 +64,17 @@ export function gelu(x: tf.Tensor): tf.Tensor {
  */
 export function embed(ids: tf.Tensor, table: tf.Tensor): tf.Tensor {
   const [n, d] = table.shape as [number, number];
-  const flat = ids.reshape([-1]).toInt() as tf.Tensor1D;
-  const rows = matMul2d(tf.oneHot(flat, n), table); // [N_ids, D]
-  return rows.reshape([...ids.shape, d]);
+  const hot = tf.oneHot(ids.reshape([-1]).toInt() as tf.Tensor1D, n); // [N_ids, N]
+  // Only the table has a gradient, oneHotᵀ @ dy: the ids' would be a matMul thrown away.
+  const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([hot]);
+    return {
+      value: tf.matMul(hot, t), // [N_ids, D]
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+    };
+  }) as (t: tf.Tensor) => tf.Tensor2D;
+  return lookup(table).reshape([...ids.shape, d]);
 }
 
 /** Applies dropout only while training and only when the rate is positive. */
