@@ -9,8 +9,9 @@ import { createModel } from '../../src/engine/model/model';
 import { createSftTrainer, sftStep } from '../../src/engine/sft/loss';
 import { createVisionEncoder } from '../../src/engine/model/vision';
 import {
-  cellAccuracy, cellLabelsFromScenes, createVisionTrainer, pretrainVisionStep, visionLoss, type CellLabels,
+  cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createPlaceHead, createVisionTrainer, disposePlaceHead, predictCells, pretrainVisionStep, visionLoss, type CellLabels, type PlaceHead,
 } from '../../src/engine/vision/loss';
+import { encodeImages, toImageTensor, type VisionEncoder } from '../../src/engine/model/vision';
 import { Rng } from '../../src/engine/world/rng';
 import type { Scene } from '../../src/engine/world/scene';
 
@@ -85,6 +86,48 @@ describe('vision encoder', () => {
     expect(acc.color).toBeGreaterThan(Math.max(0.8, accStart.color));
     expect(acc.size).toBeGreaterThan(Math.max(0.8, accStart.size));
     trainer.dispose();
+    enc.dispose();
+  });
+
+  it('with a place head, learns which cell each token comes from (what the decoder needs to say where)', async () => {
+    const placeAccuracy = (enc: VisionEncoder, head: PlaceHead, images: Float32Array) =>
+      tf.tidy(() => {
+        const tokens = encodeImages(enc, toImageTensor(cfg, images)); // [B, 9, Dv]
+        const [b, cells] = tokens.shape;
+        const guess = tf.argMax(tf.add(tf.matMul(tokens.reshape([b * cells, -1]), head.w), head.b), -1).dataSync();
+        return Array.from(guess).filter((g, i) => g === i % cells).length / (b * cells);
+      });
+    const enc = createVisionEncoder(cfg, 4);
+    const head = createPlaceHead(enc, 4);
+    const train = synthetic(16, 5);
+    const held = synthetic(16, 6);
+    const before = placeAccuracy(enc, head, held.images);
+    const trainer = createVisionTrainer(enc, { lr: 3e-3, warmupSteps: 5, totalSteps: 60 }, head);
+    expect(trainer.variables).toContain(head.w);
+    await pretrainVisionStep(enc, trainer, train.images, train.labels, head); // Adam makes its moments here
+    const tensors = tf.memory().numTensors;
+    for (let i = 1; i < 60; i++) await pretrainVisionStep(enc, trainer, train.images, train.labels, head);
+    expect(tf.memory().numTensors).toBe(tensors);
+    const after = placeAccuracy(enc, head, held.images);
+    expect(before).toBeLessThan(0.4); // nine cells: chance is 1/9
+    expect(after).toBeGreaterThan(0.95);
+    trainer.dispose();
+    disposePlaceHead(head);
+    enc.dispose();
+  });
+
+  it('splits the cell accuracy by what a cell holds: small objects, large ones, nothing', async () => {
+    const enc = createVisionEncoder(cfg, 7);
+    const data = synthetic(12, 8);
+    const pred = await predictCells(enc, data.images);
+    const split = await cellAccuracyBySize(enc, data.images, data.labels);
+    for (const [name, size] of [['empty', 0], ['small', 1], ['large', 2]] as const) {
+      const cells = [...data.labels.size.keys()].filter((i) => data.labels.size[i] === size);
+      const right = cells.filter((i) => pred.shape[i] === data.labels.shape[i]).length;
+      expect(split[name].cells, name).toBe(cells.length);
+      expect(split[name].shape, name).toBeCloseTo(right / cells.length, 10);
+    }
+    expect(split.small.cells + split.large.cells + split.empty.cells).toBe(12 * 9);
     enc.dispose();
   });
 

@@ -1,10 +1,11 @@
 // Pretrains the vision encoder on its own (as CLIP is trained before LLaVA): fresh training
-// scenes each step, seen through the perception knobs, each cell classified by shape, colour, size.
+// scenes each step, seen through the perception knobs, each cell classified by shape, colour, size
+// and by where it sits; then its held-out accuracy, overall and split by object size.
 
 import { Rng, subSeed } from '../world/rng';
 import { sampleScene, trainSeed } from '../world/sampler';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
-import { cellAccuracy, cellLabelsFromScenes, createVisionTrainer, pretrainVisionStep } from './loss';
+import { cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createPlaceHead, createVisionTrainer, disposePlaceHead, pretrainVisionStep, type AccuracyBySize, type HeadAccuracy } from './loss';
 import type { VisionEncoder } from '../model/vision';
 import type { OptimConfig } from '../train/trainer';
 import { sceneImage } from '../data/encode';
@@ -17,14 +18,19 @@ export interface VisionRunConfig {
   optim: Partial<OptimConfig>;
   /** Held-out scenes for the accuracy report. */
   heldOut: number;
+  /** Also teach each token which cell it comes from (a head used only here), so the decoder can read places. */
+  place: boolean;
 }
 
-export const VISION_RUN_DEFAULTS: VisionRunConfig = { steps: 600, batchSize: 64, seed: 1, perception: DEFAULT_PERCEPTION, optim: { lr: 3e-3, warmupSteps: 20 }, heldOut: 256 };
+export const VISION_RUN_DEFAULTS: VisionRunConfig = { steps: 600, batchSize: 64, seed: 1, perception: DEFAULT_PERCEPTION, optim: { lr: 3e-3, warmupSteps: 20 }, heldOut: 512, place: true };
 
 export interface VisionPoint {
   step: number;
   loss: number;
 }
+
+/** The encoder's held-out per-cell accuracy: every cell, and split by what the cell holds. */
+export type VisionAccuracy = HeadAccuracy & { bySize: AccuracyBySize };
 
 function batchOf(rng: Rng, n: number, perception: Partial<Perception>) {
   const scenes = Array.from({ length: n }, () => sampleScene(trainSeed(rng)));
@@ -33,21 +39,28 @@ function batchOf(rng: Rng, n: number, perception: Partial<Perception>) {
 
 /**
  * Trains the encoder in place (it must not be frozen) and returns its held-out per-cell accuracy
- * per head. `onPoint` gets the loss of each step.
+ * per head, overall and by size. `onPoint` gets the loss of each step.
  */
-export async function pretrainVision(enc: VisionEncoder, config: Partial<VisionRunConfig> = {}, onPoint?: (p: VisionPoint) => void): Promise<Record<string, number>> {
+export async function pretrainVision(enc: VisionEncoder, config: Partial<VisionRunConfig> = {}, onPoint?: (p: VisionPoint) => void): Promise<VisionAccuracy> {
   const cfg = { ...VISION_RUN_DEFAULTS, ...config };
-  const trainer = createVisionTrainer(enc, { totalSteps: cfg.steps, ...cfg.optim });
+  const place = cfg.place ? createPlaceHead(enc, subSeed(cfg.seed, 33)) : undefined;
+  const trainer = createVisionTrainer(enc, { totalSteps: cfg.steps, ...cfg.optim }, place);
   const rng = new Rng(subSeed(cfg.seed, 31));
   try {
     for (let s = 0; s < cfg.steps; s++) {
       const b = batchOf(rng, cfg.batchSize, cfg.perception);
-      const r = await pretrainVisionStep(enc, trainer, b.images, b.labels);
+      const r = await pretrainVisionStep(enc, trainer, b.images, b.labels, place);
       onPoint?.({ step: r.step, loss: r.loss });
     }
   } finally {
     trainer.dispose();
+    if (place) disposePlaceHead(place);
   }
-  const held = batchOf(new Rng(subSeed(cfg.seed, 32)), cfg.heldOut, cfg.perception);
-  return cellAccuracy(enc, held.images, held.labels);
+  return visionAccuracy(enc, cfg.heldOut, cfg.seed, cfg.perception);
+}
+
+/** The encoder's accuracy on `n` held-out training scenes (a stream of its own per seed), seen through `perception`. */
+export async function visionAccuracy(enc: VisionEncoder, n: number, seed: number, perception: Partial<Perception> = DEFAULT_PERCEPTION): Promise<VisionAccuracy> {
+  const held = batchOf(new Rng(subSeed(seed, 32)), n, perception);
+  return { ...(await cellAccuracy(enc, held.images, held.labels)), bySize: await cellAccuracyBySize(enc, held.images, held.labels) };
 }
