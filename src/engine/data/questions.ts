@@ -3,7 +3,7 @@
 
 import { Rng } from '../world/rng';
 import type { Scene, SceneObject } from '../world/scene';
-import { categoryKey, drawCategory, partnersOf, sceneCategories, type Category } from '../world/sampler';
+import { CATEGORIES, categoryKey, drawCategory, partnersOf, sceneCategories, trainingStats, type Category } from '../world/sampler';
 import type { Claim } from '../language/claims';
 import { fullRef, type ObjectRef, RELATIONS } from '../language/phrases';
 import { writeQuestion, type QuestionSpec, type QuestionType } from '../language/question';
@@ -38,13 +38,53 @@ export function absentPartner(scene: Scene, rng: Rng): Category {
   }
 }
 
+/** Where the absent object of an existence question comes from, as POPE draws them. */
+export const ABSENT_POOLS = ['random', 'popular', 'cooccurring'] as const;
+export type AbsentPool = (typeof ABSENT_POOLS)[number];
+
+/**
+ * An absent category drawn from a pool: `random`, any absent category; `popular`, one of the three
+ * absent categories most frequent in training scenes; `cooccurring`, one of the three absent
+ * categories most often seen beside the scene's objects (POPE's adversarial choice).
+ */
+export function absentFrom(scene: Scene, pool: AbsentPool, rng: Rng): Category {
+  const present = sceneCategories(scene);
+  const have = new Set(present.map(categoryKey));
+  const absent = CATEGORIES.filter((c) => !have.has(categoryKey(c)));
+  if (pool === 'random') return rng.pick(absent);
+  const stats = trainingStats();
+  const weight = (c: Category) =>
+    pool === 'popular' ? (stats.frequency.get(categoryKey(c)) ?? 0) : present.reduce((s, p) => s + (stats.together.get(`${categoryKey(p)}|${categoryKey(c)}`) ?? 0), 0);
+  return rng.pick(
+    rng
+      .shuffle(absent)
+      .sort((a, b) => weight(b) - weight(a))
+      .slice(0, 3),
+  );
+}
+
+/** An existence question ("is there a X in the image ?") about a present category (one of the scene's) or an absent one from a pool. */
+export function existenceQuestion(scene: Scene, target: 'present' | AbsentPool, rng: Rng, focus?: (o: SceneObject) => boolean): Question {
+  if (target === 'present') {
+    const wanted = focus ? scene.objects.filter(focus) : [];
+    const o = rng.pick(wanted.length > 0 ? wanted : scene.objects);
+    return existsQuestion('other', scene, { color: o.color, shape: o.shape });
+  }
+  return existsQuestion(target === 'cooccurring' ? 'adversarial' : 'other', scene, absentFrom(scene, target, rng));
+}
+
 function build(type: QuestionType, spec: QuestionSpec, claims: Claim[], reference?: string): Question {
   return { type, spec, text: writeQuestion(spec), reference: reference ?? claims.map(writeClaim).join(' '), referenceClaims: claims };
 }
 
-/** Objects in random order that have a unique phrase avoiding the given attributes. */
-function nameable(scene: Scene, rng: Rng, avoid: ('size' | 'color' | 'shape')[] = []): { o: SceneObject; ref: ObjectRef }[] {
-  return rng.shuffle(scene.objects).flatMap((o) => {
+/** Which objects a question should be about when it can (the others still serve as second objects). */
+export type Focus = (o: SceneObject) => boolean;
+
+/** Objects in random order (those in focus first) that have a unique phrase avoiding the given attributes. */
+function nameable(scene: Scene, rng: Rng, avoid: ('size' | 'color' | 'shape')[] = [], focus?: Focus): { o: SceneObject; ref: ObjectRef }[] {
+  const order = rng.shuffle(scene.objects);
+  const ranked = focus ? [...order.filter(focus), ...order.filter((o) => !focus(o))] : order;
+  return ranked.flatMap((o) => {
     const ref = uniqueRef(scene, o, avoid);
     return ref ? [{ o, ref }] : [];
   });
@@ -63,10 +103,10 @@ function existsQuestion(type: QuestionType, scene: Scene, cat: Category): Questi
 }
 
 /** Generators by type; each returns undefined when the scene cannot support the question. */
-const GENERATORS: Record<QuestionType, (scene: Scene, rng: Rng) => Question | undefined> = {
-  attribute(scene, rng) {
+const GENERATORS: Record<QuestionType, (scene: Scene, rng: Rng, focus?: Focus) => Question | undefined> = {
+  attribute(scene, rng, focus) {
     const attr = rng.pick(['color', 'size', 'shape'] as const);
-    const pick = nameable(scene, rng, [attr])[0];
+    const pick = nameable(scene, rng, [attr], focus)[0];
     if (!pick) return undefined;
     const { o, ref } = pick;
     const spec: QuestionSpec = { kind: 'attr', attr, obj: ref };
@@ -76,22 +116,23 @@ const GENERATORS: Record<QuestionType, (scene: Scene, rng: Rng) => Question | un
   adversarial(scene, rng) {
     return existsQuestion('adversarial', scene, absentPartner(scene, rng));
   },
-  comparison(scene, rng) {
-    const [a, b] = nameable(scene, rng, ['size']);
+  comparison(scene, rng, focus) {
+    const [a, b] = nameable(scene, rng, ['size'], focus);
     if (!a || !b) return undefined;
     const spec: QuestionSpec = { kind: 'bigger', a: a.ref, b: b.ref };
     if (a.o.size === b.o.size) return build('comparison', spec, [{ kind: 'compare', a: a.ref, rel: 'same size', b: b.ref }]);
     const [big, small] = a.o.size === 'large' ? [a, b] : [b, a];
     return build('comparison', spec, [{ kind: 'compare', a: big.ref, rel: 'bigger', b: small.ref }]);
   },
-  counting(scene, rng) {
-    const o = rng.pick(scene.objects);
+  counting(scene, rng, focus) {
+    const wanted = focus ? scene.objects.filter(focus) : [];
+    const o = rng.pick(wanted.length > 0 ? wanted : scene.objects);
     const obj: ObjectRef = rng.pick([{ shape: o.shape }, { color: o.color, shape: o.shape }, { color: o.color }, {}]);
     const n = matching(scene, obj).length;
     return build('counting', { kind: 'count', obj }, [{ kind: 'count', obj, n }]);
   },
-  spatial(scene, rng) {
-    const named = nameable(scene, rng);
+  spatial(scene, rng, focus) {
+    const named = nameable(scene, rng, [], focus);
     const [a, b] = named;
     if (!a) return undefined;
     if (!b || rng.chance(0.5)) return build('spatial', { kind: 'where', obj: a.ref }, [{ kind: 'attribute', obj: a.ref, place: place(a.o) }]);
@@ -123,10 +164,13 @@ const GENERATORS: Record<QuestionType, (scene: Scene, rng: Rng) => Question | un
 /**
  * Returns a question of the given type about the scene, or undefined when the scene cannot
  * support that type (comparison needs two objects that can be named apart, for example).
+ * With `focus`, the question is about an object in focus where the type and scene allow
+ * (attribute, comparison, counting, spatial); the other types ignore it. Without it the draws are
+ * exactly those of earlier versions, so benchmark items do not move.
  */
-export function makeQuestion(scene: Scene, type: QuestionType, rng: Rng): Question | undefined {
+export function makeQuestion(scene: Scene, type: QuestionType, rng: Rng, focus?: Focus): Question | undefined {
   for (let attempt = 0; attempt < 4; attempt++) {
-    const q = GENERATORS[type](scene, rng);
+    const q = GENERATORS[type](scene, rng, focus);
     if (q) return q;
   }
   return undefined;

@@ -45,16 +45,21 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
   const started = performance.now();
   const model = createModel(makeConfig(recipe.model, VOCAB.length), { seed: cfg.seed });
   try {
-    const visionAccuracy = await pretrainVision(model.vision, { steps: visionSteps, seed: cfg.seed }, (p) => {
+    const visionAccuracy = await pretrainVision(model.vision, { steps: visionSteps, seed: cfg.seed, optim: { lr: recipe.visionLr, warmupSteps: 20 } }, (p) => {
       hooks.onPoint?.({ phase: 'vision', ...p });
       hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: visionSteps });
     });
     model.vision.setFrozen(true);
-    const sft = await runSft(model, { steps: sftSteps, batchSize: recipe.batchSize, mixture: recipe.mixture, seed: cfg.seed, evalEvery: Math.max(1, Math.round(sftSteps / 10)) }, {
+    const visionDone = performance.now();
+    const sft = await runSft(model, {
+      steps: sftSteps, batchSize: recipe.batchSize, mixture: recipe.mixture, shape: recipe.shape, seed: cfg.seed,
+      trainSize: 0, evalEvery: Math.max(1, Math.round(sftSteps / 10)), optim: { lr: recipe.lr, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
+    }, {
       ...(hooks.control ? { control: hooks.control } : {}),
       onPoint: (p) => hooks.onPoint?.({ phase: 'sft', ...p }),
       onProgress: (p) => hooks.onProgress?.(p),
     });
+    const sftDone = performance.now();
     const bench = cfg.bench ? (await runBench(model, undefined, {}, (done, total) => hooks.onProgress?.({ phase: 'benchmarks', done, total }))).report : undefined;
     const seconds = (performance.now() - started) / 1000;
     const metadata = {
@@ -62,12 +67,16 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
       about: recipe.about,
       seed: cfg.seed,
       mixture: recipe.mixture,
+      shape: recipe.shape,
       visionSteps,
       sftSteps: sft.steps,
       batchSize: recipe.batchSize,
+      lr: recipe.lr,
       visionAccuracy,
       heldOutLoss: sft.heldOutLoss,
       trainSeconds: Math.round(seconds),
+      /** Where the time went: vision pretraining, SFT (with its held-out evaluations), the benchmarks. */
+      phaseSeconds: { vision: Math.round((visionDone - started) / 1000), sft: Math.round((sftDone - visionDone) / 1000), bench: Math.round((performance.now() - sftDone) / 1000) },
       ...(bench ? { bench } : {}),
     };
     return { model, metadata, ...(bench ? { bench } : {}), heldOutLoss: sft.heldOutLoss, seconds };

@@ -1,26 +1,32 @@
-// The recipes of the shipped policies, as data: the model size, the vision pretraining and
-// the SFT data mixture. `pretrain --preset NAME` runs one; `models/README.md` records them.
+// The recipes of the shipped policies, as data: the model size, the vision pretraining, the SFT
+// data (mixture and what is asked) and the optimisation. `pretrain --preset NAME` runs one;
+// `models/README.md` records them.
 
-import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from './data';
+import { SFT_DATA_SHAPE, SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftDataShape, type SftMixture } from './data';
 import type { PresetName } from '../model/config';
 
 export interface PolicyRecipe {
   /** What the recipe is, in one line. */
   about: string;
   model: PresetName;
+  /** Vision pretraining steps (batch 64, fresh scenes each step) and their peak learning rate. */
   visionSteps: number;
+  visionLr: number;
   sftSteps: number;
   batchSize: number;
+  /** Peak SFT learning rate (warm-up, then cosine decay). */
+  lr: number;
   mixture: SftMixture;
+  shape: SftDataShape;
 }
 
 export const POLICY_RECIPES = {
   /** Instruction tuning on the synthetic mixture only: fluent, and hallucinating along the prior. */
-  sft: { about: 'SFT on synthetic instruction data (40% of its answers hallucinate)', model: 'default', visionSteps: 400, sftSteps: 2500, batchSize: 32, mixture: SFT_MIXTURE },
+  sft: { about: 'SFT on synthetic instruction data (40% of its answers hallucinate)', model: 'default', visionSteps: 2000, visionLr: 5e-3, sftSteps: 1500, batchSize: 32, lr: 2e-3, mixture: SFT_MIXTURE, shape: SFT_DATA_SHAPE },
   /** The paper's SFT+: the same, with short, always-correct VQA-style answers mixed in. */
-  'sft-plus': { about: 'SFT+ : the synthetic data plus short, correct VQA-style answers (half the mixture)', model: 'default', visionSteps: 400, sftSteps: 2500, batchSize: 32, mixture: SFT_PLUS_MIXTURE },
+  'sft-plus': { about: 'SFT+ : the synthetic data plus short, correct VQA-style answers (half the mixture)', model: 'default', visionSteps: 2000, visionLr: 5e-3, sftSteps: 1500, batchSize: 32, lr: 2e-3, mixture: SFT_PLUS_MIXTURE, shape: SFT_DATA_SHAPE },
   /** For CI and tests: the tiny model, a few steps. */
-  tiny: { about: 'tiny model, a few steps: for tests', model: 'tiny', visionSteps: 20, sftSteps: 30, batchSize: 16, mixture: SFT_MIXTURE },
+  tiny: { about: 'tiny model, a few steps: for tests', model: 'tiny', visionSteps: 20, visionLr: 3e-3, sftSteps: 30, batchSize: 16, lr: 1.5e-3, mixture: SFT_MIXTURE, shape: SFT_DATA_SHAPE },
 } as const satisfies Record<string, PolicyRecipe>;
 
 export type RecipeName = keyof typeof POLICY_RECIPES;

@@ -3,7 +3,7 @@
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
-import { makeSftData, SFT_MIXTURE, type SftExample, type SftMixture } from './data';
+import { makeSftData, SFT_DATA_SHAPE, SFT_MIXTURE, type SftDataShape, type SftExample, type SftMixture } from './data';
 import { disposeBatch } from '../model/batch';
 import type { VlmModel } from '../model/model';
 import { createSftTrainer, heldOutLoss, sftStep } from './loss';
@@ -18,9 +18,11 @@ export interface SftRunConfig {
   batchSize: number;
   /** The data mixture (synthetic vs VQA-style, hallucination and filler rates, facts share). */
   mixture: SftMixture;
+  /** What the questions ask: kinds, yes/no balance, the questions that need the facts. */
+  shape: SftDataShape;
   /** Seed of the data and of the minibatch order. */
   seed: number;
-  /** Examples in the training set (drawn once from training seeds). */
+  /** Examples in the training set (drawn once from training seeds); 0: one per example the run draws (steps × batch). */
   trainSize: number;
   /** Held-out examples (other seeds) for the held-out loss. */
   heldOutSize: number;
@@ -36,6 +38,7 @@ export const SFT_RUN_DEFAULTS: SftRunConfig = {
   steps: 2000,
   batchSize: 32,
   mixture: SFT_MIXTURE,
+  shape: SFT_DATA_SHAPE,
   seed: 1,
   trainSize: 20_000,
   heldOutSize: 256,
@@ -92,8 +95,9 @@ async function meanHeldOutLoss(model: VlmModel, data: SftExample[], cfg: SftRunC
 export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}, hooks: SftHooks = {}): Promise<{ steps: number; heldOutLoss: number }> {
   const cfg = { ...SFT_RUN_DEFAULTS, ...config };
   // Sorted by length, so a minibatch drawn from a window of neighbours carries little padding.
-  const train = makeSftData(cfg.trainSize, subSeed(cfg.seed, 1), cfg.mixture).sort((a, b) => exampleLength(a) - exampleLength(b));
-  const held = makeSftData(cfg.heldOutSize, subSeed(cfg.seed, 2), cfg.mixture);
+  const size = cfg.trainSize > 0 ? cfg.trainSize : Math.max(cfg.batchSize * 4, cfg.steps * cfg.batchSize);
+  const train = makeSftData(size, subSeed(cfg.seed, 1), cfg.mixture, cfg.shape).sort((a, b) => exampleLength(a) - exampleLength(b));
+  const held = makeSftData(cfg.heldOutSize, subSeed(cfg.seed, 2), cfg.mixture, cfg.shape);
   const rng = new Rng(subSeed(cfg.seed, 3));
   const trainer = createSftTrainer(model, { totalSteps: cfg.steps, warmupSteps: Math.min(100, Math.ceil(cfg.steps / 10)), ...cfg.optim });
   let last = NaN;
