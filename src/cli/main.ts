@@ -12,6 +12,7 @@ import * as trainRm from './commands/train-rm';
 import * as probe from './commands/probe';
 import * as rmBench from './commands/rm-bench';
 import * as prefs from './commands/prefs';
+import * as cooccur from './commands/cooccur';
 import * as ppo from './commands/ppo';
 
 interface Command {
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   'train-rm': trainRm,
   probe,
   'rm-bench': rmBench,
+  cooccur,
   prefs,
   ppo,
   perf: { ...perf, positional: 1 },
