@@ -28,6 +28,11 @@ export default defineConfig(
     },
   },
   {
+    // Browser benchmarks: their page.evaluate callbacks run in the page.
+    files: ['scripts/perf-*.mjs'],
+    languageOptions: { globals: { document: 'readonly', performance: 'readonly', PerformanceObserver: 'readonly' } },
+  },
+  {
     files: ['src/engine/**/*.{ts,mts,js,mjs}'],
     rules: {
       'no-restricted-imports': [

@@ -9,14 +9,14 @@
 import type { BackendAttempt, BackendName } from '../engine/backend';
 import type { BenchReport } from '../engine/bench/report';
 import type { BenchSize } from '../engine/bench/shapes-hal';
-import type { SftMixture } from '../engine/sft/data';
+import type { SftJobConfig } from '../engine/sft/config';
 import type { Perception } from '../engine/world/render';
 import type { Scene } from '../engine/world/scene';
 import type { SftPoint } from '../engine/sft/run';
 import type { PerfReport } from '../engine/perf/model';
 import type { PresetName } from '../engine/model/config';
-import type { AnnotatorSettings } from '../engine/prefs/annotator';
-import type { UnlabelledPair } from '../engine/prefs/collect';
+import type { LabelJobConfig } from '../engine/prefs/label-config';
+import type { VersionedPair } from '../engine/prefs/label-job';
 import type { PreferenceRecord } from '../engine/prefs/record';
 import type { RewardPoint, RewardRunResult } from '../engine/reward/train-run';
 import type { ProbeReport } from '../engine/reward/probes';
@@ -24,7 +24,7 @@ import type { RewardJobConfig, RewardKind } from '../engine/reward/config';
 import type { RewardModelInfo } from '../engine/reward/job';
 import type { JobProgress, JobState } from '../engine/train/job';
 
-export type { RewardKind, RewardModelInfo };
+export type { RewardKind, RewardModelInfo, VersionedPair };
 
 /** Where a policy comes from. */
 export type PolicySource =
@@ -47,36 +47,8 @@ export interface PolicyInfo {
   version: string;
 }
 
-export interface SftRequestConfig {
-  steps: number;
-  batchSize: number;
-  mixture: SftMixture;
-  seed: number;
-  lr: number;
-  /** Start from a fresh decoder (keeping the loaded policy's pretrained, frozen vision encoder), or continue. */
-  fresh: boolean;
-}
-
-/** How to sample pairs to label from the loaded policy (the rest are samplePairs' defaults). */
-export interface PairRequest {
-  n: number;
-  /** Seed of the scenes, questions, pixel noise and sampling. */
-  seed: number;
-  /** Sampling temperature (> 0: a pair needs two different samples). */
-  temperature?: number;
-  /** Share of pairs made as (a sample, the same with one hallucinated object). */
-  mix?: number;
-}
-
-/** A pair to label and the policy version that wrote it (a policy trained meanwhile writes later pairs). */
-export type VersionedPair = UnlabelledPair & { policyVersion: string };
-
-/** A simulated annotator, as a record's labeller names it. */
-export interface AnnotatorRequest {
-  name: string;
-  settings: AnnotatorSettings;
-  seed: number;
-}
+/** How to sample pairs from the loaded policy: the labelling job's config (n and seed at least). */
+export type PairRequest = Pick<LabelJobConfig, 'n' | 'seed'> & Partial<Omit<LabelJobConfig, 'annotator'>>;
 
 /** What can be asked of a running job. */
 export type JobAction = 'stop' | 'pause' | 'resume' | 'step';
@@ -85,7 +57,7 @@ export type JobAction = 'stop' | 'pause' | 'resume' | 'step';
 export interface Calls {
   init: { req: { backend?: BackendName }; res: { backend: BackendName; tried: BackendAttempt[] } };
   'load-policy': { req: { source: PolicySource }; res: PolicyInfo };
-  'train-sft': { req: { config: SftRequestConfig }; res: { steps: number; heldOutLoss: number; policy: PolicyInfo } };
+  'train-sft': { req: { config: SftJobConfig }; res: { steps: number; heldOutLoss: number; policy: PolicyInfo } };
   /** Steers the job with id `target`: stop (after its current step), pause, resume, or one step while paused. */
   control: { req: { target: number; action: JobAction }; res: { state: JobState | 'ended' } };
   sample: { req: { scene: Scene; question: string; n: number; temperature: number; seed: number; perception?: Partial<Perception> }; res: { responses: string[] } };
@@ -97,7 +69,7 @@ export interface Calls {
   /** Samples pairs of distinct answers from the loaded policy, to label, each with the version of the weights that wrote it. */
   'sample-pairs': { req: PairRequest; res: { pairs: VersionedPair[]; dropped: number } };
   /** Samples pairs and labels them with a simulated annotator; returns the new records (each with its policy version). */
-  'auto-label': { req: PairRequest & { annotator: AnnotatorRequest }; res: { records: PreferenceRecord[]; dropped: number } };
+  'auto-label': { req: PairRequest & { annotator: NonNullable<LabelJobConfig['annotator']> }; res: { records: PreferenceRecord[]; dropped: number } };
   /**
    * Trains a reward model of `config.kind` from the loaded policy on the records (split into
    * training and held-out pairs by prompt), scores the probes, and keeps it in the worker under its

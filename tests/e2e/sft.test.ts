@@ -5,10 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { join } from 'node:path';
 import { openPage, type PageSession } from './browser';
+import { judge } from '../../src/engine/judge/judge';
+import { sampleScene } from '../../src/engine/world/sampler';
 import { SLOW, attr } from './drive';
 
 const BACKENDS = /^(webgpu|webgl|wasm|cpu)$/;
+const ROOT = join(import.meta.dirname, '..', '..');
 /** Sets a range input as a drag would (fill() does not take ranges). */
 async function setRange(input: Locator, value: number): Promise<void> {
   await input.evaluate((el, v) => {
@@ -88,26 +92,30 @@ describe('SFT stage', () => {
     await page.getByTestId('sample-qtype').selectOption('holistic');
     await expect.poll(() => page.getByTestId('sample-question').textContent()).toContain('describe');
     const texts = await sampleAnswers(page, 2, 1);
+    const question = (await page.getByTestId('sample-question').locator('code').textContent())!.trim();
     const responses = page.getByTestId('sample-response');
     expect(await responses.count()).toBe(2);
-    for (const r of await responses.all()) {
-      expect(await r.getAttribute('data-hallucination')).toMatch(/^(true|false)$/);
-      expect(await r.getByTestId('sample-verdict').textContent()).toMatch(/\d \/ 6/);
+    for (const [i, r] of (await responses.all()).entries()) {
+      // The page's verdict is the judge's on the scene of seed 11.
+      const verdict = judge(sampleScene(11), question, texts[i]!);
+      expect(await r.getAttribute('data-hallucination')).toBe(String(verdict.hallucination));
+      expect(await r.getByTestId('sample-verdict').textContent()).toContain(`${verdict.score} / 6`);
       // A hallucinating answer shows at least one sentence in red, and only then.
       const red = await r.locator('[data-truth="false"]').count();
       expect(red > 0).toBe((await r.getAttribute('data-hallucination')) === 'true');
     }
-    expect(texts.every((t) => typeof t === 'string')).toBe(true);
   });
 
   it('benchmarks the policy: ShapesHal-Bench by type, POPE per split and CHAIR', async () => {
     const { page } = s;
     await page.getByTestId('bench-run').click();
     await expect.poll(() => page.getByTestId('bench-report').isVisible(), SLOW).toBe(true);
+    // Greedy decoding on WASM, as `pretrain` measured it: the page shows the figures in the manifest.
+    const shipped = (JSON.parse(readFileSync(join(ROOT, 'models/sft/model.json'), 'utf8')) as { userDefinedMetadata: { rlhfPlayground: { metadata: { bench: { shapesHal: { score: number; hallucinationRate: number } } } } } }).userDefinedMetadata.rlhfPlayground.metadata.bench.shapesHal;
     const score = Number(await page.getByTestId('bench-score').getAttribute('data-value'));
-    expect(score).toBeGreaterThanOrEqual(0);
-    expect(score).toBeLessThanOrEqual(6);
+    expect(score).toBeCloseTo(shipped.score, 9);
     const rate = Number(await page.getByTestId('bench-hallucination').getAttribute('data-value'));
+    expect(rate).toBeCloseTo(shipped.hallucinationRate, 9);
     expect(await page.getByTestId('bench-hallucination').textContent()).toContain(`${Math.round(rate * 100)}%`);
     expect(await page.getByTestId('bench-types').locator('tbody tr').count()).toBe(8);
     expect((await page.getByTestId('bench-pope').locator('tbody th').allTextContents()).map((t) => t.trim())).toEqual(['random', 'popular', 'adversarial']);

@@ -12,12 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one CLI command to completion and returns its exit code and output. */
-export function cli(args: string[], timeoutMs = 120_000): CliResult {
-  const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
+/** Runs one CLI command (`cli('label', '--n', '6')`) to completion and returns its exit code and output. */
+export function cli(...args: string[]): CliResult {
+  const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The non-empty lines of a text. */
 export const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
+
+/** The last line of a command's output, parsed as JSON (the summary line most commands end with). */
+export const lastJson = (text: string): Record<string, unknown> => JSON.parse(lines(text).at(-1) as string) as Record<string, unknown>;

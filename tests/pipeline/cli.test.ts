@@ -1,35 +1,22 @@
 // The command line, run as a user runs it (`tsx src/cli/main.ts ...` in a child process):
 // the world, judge and bench commands, their help, their errors and their exit codes.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, lines, type CliResult } from '../helpers/cli';
 import { validateScene, type Scene } from '../../src/engine/world/scene';
 import { sampleScene } from '../../src/engine/world/sampler';
 import { factSentences } from '../../src/engine/world/facts';
 import { QUESTION_TYPES } from '../../src/engine/language/question';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'rlhf-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Result {
-  const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
 describe('world', () => {
   it('--seed 5 --json prints a valid scene and its facts', () => {
@@ -184,7 +171,7 @@ describe('bench', () => {
     present?: boolean;
   }
   // The item list, as `bench --items` prints it; the later tests answer these items.
-  let listing: Result;
+  let listing: CliResult;
   let items: ItemLine[] = [];
   beforeAll(() => {
     listing = cli('bench', '--items');

@@ -14,7 +14,7 @@ const policy = join(dir, 'tiny');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(() => {
-  const r = cli(['pretrain', '--preset', 'tiny', '--seed', '3', '--steps', '12', '--vision-steps', '4', '--out', policy, '--quiet', '--no-bench']);
+  const r = cli('pretrain', '--preset', 'tiny', '--seed', '3', '--steps', '12', '--vision-steps', '4', '--out', policy, '--quiet', '--no-bench');
   expect(r.code, r.stderr).toBe(0);
 }, 180_000);
 
@@ -33,7 +33,7 @@ describe('pretrain', () => {
   });
 
   it('rejects an unknown preset with a message naming the flag', () => {
-    const r = cli(['pretrain', '--preset', 'huge']);
+    const r = cli('pretrain', '--preset', 'huge');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--preset must be one of');
   });
@@ -41,7 +41,7 @@ describe('pretrain', () => {
 
 describe('sample', () => {
   it('prints K judged answers as JSONL, the same for the same seed', () => {
-    const a = cli(['sample', '--policy', policy, '--n', '3', '--seed', '5']);
+    const a = cli('sample', '--policy', policy, '--n', '3', '--seed', '5');
     expect(a.code, a.stderr).toBe(0);
     const rows = lines(a.stdout).map((l) => JSON.parse(l) as { scene: unknown; question: string; response: string; score: number; hallucination: boolean });
     expect(rows).toHaveLength(3);
@@ -51,28 +51,69 @@ describe('sample', () => {
       expect(r.score).toBeGreaterThanOrEqual(0);
       expect(r.score).toBeLessThanOrEqual(6);
     }
-    const b = cli(['sample', '--policy', policy, '--n', '3', '--seed', '5']);
+    const b = cli('sample', '--policy', policy, '--n', '3', '--seed', '5');
     expect(b.stdout).toBe(a.stdout);
   });
 
-  it('says which flag is missing', () => {
-    const r = cli(['sample', '--n', '2']);
+  it('names a bad --type and the types there are', () => {
+    const r = cli('sample', '--policy', policy, '--type', 'colour');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--policy');
+    expect(r.stderr).toContain('--type must be one of attribute, adversarial');
+  });
+});
+
+describe('answer', () => {
+  const scene = { background: 'night', objects: [{ shape: 'circle', color: 'red', size: 'large', row: 0, col: 2 }, { shape: 'cross', color: 'blue', size: 'small', row: 2, col: 0 }] };
+  const input = join(dir, 'prompts.jsonl');
+
+  beforeAll(() => {
+    writeFileSync(input, [
+      JSON.stringify({ id: 'first', scene, question: 'describe the image .' }),
+      JSON.stringify({ id: 'second', scene: { ...scene, background: 'dusk' }, question: 'is it day ?' }),
+      '',
+      JSON.stringify({ id: 'third', scene, question: 'how many objects are there ?', note: { kept: true } }),
+      JSON.stringify({ id: 'fourth', scene }),
+    ].join('\n'));
+  });
+
+  it('answers each good line in input order, keeping its keys, and names the bad lines by line and field', () => {
+    const r = cli('answer', '--policy', policy, '--in', input);
+    expect(r.code).toBe(1);
+    const out = lines(r.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out).toHaveLength(4);
+    expect(out[0]).toMatchObject({ id: 'first', scene, question: 'describe the image .' });
+    expect(typeof out[0]!.response).toBe('string');
+    expect(out[1]).toMatchObject({ line: 2 });
+    expect(String(out[1]!.error)).toContain('background');
+    expect(out[2]).toMatchObject({ id: 'third', note: { kept: true } });
+    expect(typeof out[2]!.response).toBe('string');
+    expect(out[3]).toEqual({ line: 5, error: 'field "question" must be a string' });
+    expect(r.stderr).toContain(`${input}:2: scene.background: must be "day" or "night", got "dusk"`);
+    expect(r.stderr).toContain(`${input}:5: field "question" must be a string`);
+    // Greedy by default: the same answers again.
+    expect(cli('answer', '--policy', policy, '--in', input).stdout).toBe(r.stdout);
+  });
+
+  it('reads the facts with --facts, samples with --temperature, and needs --in', () => {
+    const facts = cli('answer', '--policy', policy, '--in', input, '--facts', '--temperature', '1', '--seed', '4');
+    expect(lines(facts.stdout)).toHaveLength(4);
+    const missing = cli('answer', '--policy', policy);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('answer: --in is required');
   });
 });
 
 describe('bench --policy', () => {
   it('answers every item and prints the report with the contract keys', () => {
     const out = join(dir, 'responses.jsonl');
-    const r = cli(['bench', '--policy', policy, '--json', '--out', out]);
+    const r = cli('bench', '--policy', policy, '--json', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout) as { shapesHal: { n: number; hallucinationRate: number }; pope: Record<string, { accuracy: number }>; chair: { chairI: number } };
     expect(rep.shapesHal.n).toBe(96);
     expect(Object.keys(rep.pope).sort()).toEqual(['adversarial', 'popular', 'random']);
     expect(lines(readFileSync(out, 'utf8')).length).toBe(96 + 3 * 30 * 6 + 50);
     // The saved responses score the same through `bench --responses`.
-    const again = cli(['bench', '--responses', out, '--json']);
+    const again = cli('bench', '--responses', out, '--json');
     expect(JSON.parse(again.stdout)).toEqual(rep);
   });
 });
@@ -86,14 +127,14 @@ describe('a checkpoint that does not fit this build', () => {
     json.userDefinedMetadata.rlhfPlayground.config.vocabSize += 5;
     json.userDefinedMetadata.rlhfPlayground.tokenizerVersion = 'other-words-v9';
     writeFileSync(join(bad, 'model.json'), JSON.stringify(json));
-    const r = cli(['sample', '--policy', bad, '--n', '1']);
+    const r = cli('sample', '--policy', bad, '--n', '1');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`checkpoint vocabSize ${VOCAB.length + 5} does not match this build's ${VOCAB.length}`);
     expect(r.stderr).toContain("checkpoint tokenizerVersion 'other-words-v9'");
   });
 
   it('is refused when the folder holds no checkpoint', () => {
-    const r = cli(['bench', '--policy', join(dir, 'nothing-here')]);
+    const r = cli('bench', '--policy', join(dir, 'nothing-here'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot read a checkpoint in');
   });

@@ -1,11 +1,11 @@
 // The preference and reward-model commands, run as a user runs them, on a tiny policy made here:
 // label (with a TRL set), prefs (a TRL set back into its store), train-rm (its last line),
 // probe, a small rm-bench, help and a usage error.
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, lines, lastJson } from '../helpers/cli';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';
 import { createModel } from '../../src/engine/model/model';
@@ -18,19 +18,10 @@ import { annotatePairs, simulatedLabeller } from '../../src/engine/prefs/label';
 import { exportNative, importNative } from '../../src/engine/prefs/native';
 import { saveModelDir } from '../../src/cli/model-files';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'rlhf-rm-cli-'));
 const POLICY = join(dir, 'policy');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
-const lastJson = (text: string) => JSON.parse(lines(text).at(-1)!) as Record<string, unknown>;
 
 /** Careful labels on environment pairs ("it is day ." vs "it is night ."), which even an untrained encoder can tell apart. */
 function envPrefs(n: number, seed: number): string {
@@ -154,7 +145,7 @@ describe('rm-bench and help', () => {
     const row = (s.rows as { size: number; kind: string; probe: Record<string, number> }[]).find((r) => r.size === 4 && r.kind === 'plain')!;
     expect(first.probes).toEqual(row.probe); // one seed: the mean is that seed's value
     expect(s.perception).toEqual({ ...DEFAULT_PERCEPTION, noise: 30 });
-    expect(b.stderr).toContain('images at noise 30, blur 1, resolution 48, small 0.42');
+    expect(b.stderr).toContain('images at noise 30, blur 1, resolution 48, small 0.4');
   });
 
   it('refuses an unknown --readout, naming the flag and the choices', () => {

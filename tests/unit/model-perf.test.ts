@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';
+import { createModel } from '../../src/engine/model/model';
 import { measureModelPerf } from '../../src/engine/perf/model';
 
 beforeAll(async () => {
@@ -17,8 +18,14 @@ describe('measureModelPerf', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(r.backend).toBe('wasm');
     for (const k of ['tokensPerSecCached', 'tokensPerSecRecompute', 'forwardMs', 'forwardBackwardMs', 'sftStepsPerSec'] as const) {
-      expect(Number.isFinite(r[k]) && r[k] > 0).toBe(true);
+      expect(r[k], k).toBeGreaterThan(0);
+      expect(r[k], k).toBeLessThan(Infinity);
     }
+    // The figures describe the setting asked for, and agree with one another.
+    expect(r).toMatchObject({ batch: 4, newTokens: 3, promptLen: 5, sftBatch: 2 });
+    const fresh = createModel(cfg, { seed: 1 });
+    expect(r.params).toBe(fresh.paramCount());
+    fresh.dispose();
     expect(r.cacheSpeedup).toBeCloseTo(r.tokensPerSecCached / r.tokensPerSecRecompute, 10);
   });
 });

@@ -117,13 +117,23 @@ describe('probes, the ceiling and the split', () => {
 
   it('scores every variant of every probe item, and a Fact-RM input carries the facts', async () => {
     const items = probeItems(4, 0);
+    const reports = [];
     for (const fact of [false, true]) {
       const rep = await runProbes(rm, items, fact);
       expect(rep.scores).toHaveLength(4);
       expect(Object.keys(rep.pairAccuracy)).toEqual(PROBE_PAIRS.map((p) => p.name));
-      expect(rep.pairAccuracy[HEADLINE_PROBE]).toBeGreaterThanOrEqual(0);
       for (const s of rep.scores) for (const v of Object.values(s)) expect(Number.isFinite(v)).toBe(true);
+      // Each comparison is the share of items whose better answer scores higher (equal scores count half).
+      for (const p of PROBE_PAIRS) {
+        const wins = rep.scores.map((s) => (s[p.better] > s[p.worse] ? 1 : s[p.better] === s[p.worse] ? 0.5 : 0) as number);
+        expect(rep.pairAccuracy[p.name]).toBeCloseTo(wins.reduce((a, x) => a + x, 0) / wins.length, 12);
+      }
+      reports.push(rep);
     }
+    // The facts in front of the question change what the model reads, so the scores differ.
+    const [plain, fact] = reports;
+    expect(plain!.scores.some((s, i) => s[PROBE_PAIRS[0].better] !== fact!.scores[i]![PROBE_PAIRS[0].better])).toBe(true);
+    expect(HEADLINE_PROBE).toBe(PROBE_PAIRS[0].name);
   });
 
   it('measures the careful annotator: it agrees with itself on clear pairs, less on equal ones', () => {

@@ -4,11 +4,18 @@
 
 import { ANNOTATOR_PRESETS, type AnnotatorName, type AnnotatorSettings } from '../../engine/prefs/annotator';
 import { labelCounts } from '../../engine/prefs/label';
+import { checkLabelJob, LABEL_JOB_DEFAULTS } from '../../engine/prefs/label-config';
 import type { ProgressEvent } from '../../worker/protocol';
 import type { Session } from '../session.svelte';
 import type { PrefsStore } from './prefs.svelte';
 
 export const MAX_AUTO = 2000;
+
+/** The knobs' names on the card, for the engine's problems. */
+const FIELD_NAMES: Record<string, string> = {
+  n: 'N', mix: 'the perturbed share', 'annotator.noise': 'noise', 'annotator.tieMargin': 'the tie margin',
+  'annotator.hallucinationWeight': 'the hallucination weight', 'annotator.informativenessWeight': 'the informativeness weight', 'annotator.lengthBias': 'the length bias',
+};
 
 /** The numeric settings, in the order the card shows them. */
 export const NUMERIC_SETTINGS = ['hallucinationWeight', 'informativenessWeight', 'lengthBias', 'noise', 'tieMargin'] as const satisfies readonly (keyof AnnotatorSettings)[];
@@ -35,13 +42,10 @@ export class AutoLabelState {
   /** The labeller's name in the records: the preset's, or "custom" once a setting is changed. */
   readonly name: string = $derived(sameSettings(this.settings, ANNOTATOR_PRESETS[this.preset]) ? this.preset : 'custom');
 
+  /** What is wrong with the knobs, in words: the engine's checks of the labelling job, with the page's names. */
   readonly problems: string[] = $derived.by(() => {
-    const out: string[] = [];
-    if (!Number.isInteger(this.n) || this.n < 1 || this.n > MAX_AUTO) out.push(`N must be a whole number from 1 to ${MAX_AUTO}`);
-    if (!(this.mix >= 0 && this.mix <= 1)) out.push('the perturbed share must be from 0 to 1');
-    for (const k of NUMERIC_SETTINGS) if (typeof this.settings[k] !== 'number' || !Number.isFinite(this.settings[k])) out.push(`${k} must be a number`);
-    if (!(this.settings.noise >= 0)) out.push('noise must be 0 or more');
-    if (!(this.settings.tieMargin >= 0)) out.push('the tie margin must be 0 or more');
+    const out = checkLabelJob({ ...LABEL_JOB_DEFAULTS, n: this.n, mix: this.mix, annotator: { name: this.name, settings: this.settings, seed: 0 } }).map((p) => `${FIELD_NAMES[p.field] ?? p.field} ${p.message}`);
+    if (this.n > MAX_AUTO) out.push(`N must be at most ${MAX_AUTO} here (the command line's \`label\` takes more)`);
     return out;
   });
 

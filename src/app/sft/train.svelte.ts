@@ -4,6 +4,7 @@
 
 import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from '../../engine/sft/data';
 import type { SftPoint } from '../../engine/sft/run';
+import { checkSftJob, SFT_JOB_DEFAULTS, type SftJobConfig } from '../../engine/sft/config';
 import type { ProgressEvent } from '../../worker/protocol';
 import { LineFeed } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';
@@ -19,15 +20,18 @@ export interface TrainResult {
   stopped: boolean;
 }
 
+/** The knobs' names on the card, for the engine's problems. */
+const FIELD_NAMES: Record<string, string> = { steps: 'steps', batchSize: 'batch size', lr: 'learning rate', seed: 'seed' };
+
 const sameMixture = (a: SftMixture, b: SftMixture) => (Object.keys(b) as (keyof SftMixture)[]).every((k) => Math.abs(a[k] - b[k]) < 1e-9);
 
 export class TrainState {
   readonly engine: EngineState;
   private readonly run: RunInfo;
 
-  steps = $state(200);
-  batchSize = $state(16);
-  lr = $state(0.001);
+  steps = $state(SFT_JOB_DEFAULTS.steps);
+  batchSize = $state(SFT_JOB_DEFAULTS.batchSize);
+  lr = $state(SFT_JOB_DEFAULTS.lr);
   /** A seed typed by the user; null follows the run's seed. */
   private seedOverride = $state<number | null>(null);
   /** Fresh decoder on the loaded policy's vision encoder, or continue from the loaded policy. */
@@ -56,14 +60,10 @@ export class TrainState {
   );
 
   /** What is wrong with the knobs, if anything (Start stays off until it is fixed). */
-  readonly problems: string[] = $derived.by(() => {
-    const out: string[] = [];
-    if (!Number.isInteger(this.steps) || this.steps < 1 || this.steps > 100_000) out.push('steps must be a whole number from 1 to 100000');
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 256) out.push('batch size must be a whole number from 1 to 256');
-    if (!(this.lr > 0 && this.lr <= 0.1)) out.push('learning rate must be above 0 and at most 0.1');
-    if (!Number.isInteger(this.seed) || this.seed < 0 || this.seed > 2 ** 32 - 1) out.push('seed must be a whole number from 0 to 4294967295');
-    return out;
-  });
+  readonly problems: string[] = $derived.by(() => checkSftJob(this.config).map((p) => `${FIELD_NAMES[p.field] ?? p.field} ${p.message}`));
+
+  /** The knobs as the engine's SFT job config. */
+  readonly config: SftJobConfig = $derived.by(() => ({ steps: this.steps, batchSize: this.batchSize, mixture: { ...this.mixture }, seed: this.seed, lr: this.lr, fresh: this.fresh }));
 
   constructor(engine: EngineState, run: RunInfo) {
     this.engine = engine;
@@ -94,7 +94,7 @@ export class TrainState {
     this.feed.clear();
     this.running = true;
     const total = this.steps;
-    const config = { steps: total, batchSize: this.batchSize, mixture: { ...this.mixture }, seed: this.seed, lr: this.lr, fresh: this.fresh };
+    const config = $state.snapshot(this.config);
     try {
       const res = await this.engine.run('training (SFT)', 'train-sft', { config }, (e) => this.onProgress(e));
       this.result = { steps: res.steps, total, heldOutLoss: res.heldOutLoss, stopped: res.steps < total };

@@ -3,35 +3,29 @@
 
 import { writeFileSync } from 'node:fs';
 import { asRecord, readJsonl } from '../jsonl';
-import { UsageError, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, UsageError, type CommandSpec, type Flags } from '../args';
 import { benchSuite, scoreBench, type BenchReport, type BenchSuite } from '../../engine/bench/report';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
-import { runBench } from '../../engine/bench/run';
+import { runBenchJob } from '../../engine/bench/run';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 
 export const spec: CommandSpec = {
   name: 'bench',
   summary: 'Score responses on ShapesHal-Bench, POPE and CHAIR, or list the benchmark items.',
-  usage: 'bench (--items | --responses FILE.jsonl | --policy DIR [--temperature T]) [--json] [--size standard|large]',
+  usage: 'bench (--items | --in FILE.jsonl | --policy DIR [--temperature T]) [--json] [--size standard|large]',
   flags: {
     items: { type: 'boolean', help: 'print every item as JSONL: id, benchmark, scene, question, and its answer key' },
-    responses: { type: 'string', help: 'JSONL, one {"id": ..., "response": "..."} per line' },
+    in: { type: 'string', aliases: ['responses'], help: 'JSONL, one {"id": ..., "response": "..."} per line, to score' },
     policy: { type: 'string', help: 'run this checkpoint (e.g. models/sft) on every item and score its answers' },
-    temperature: { type: 'number', help: 'with --policy: sampling temperature (default 0, greedy)', default: 0 },
-    seed: { type: 'number', help: 'with --policy and a temperature above 0: sampling seed', default: 0 },
+    temperature: { type: 'number', help: 'with --policy: sampling temperature (0 is greedy)', default: 0, bound: { min: 0, max: 10 } },
+    seed: { type: 'number', help: 'with --policy and a temperature above 0: sampling seed', default: 0, bound: { integer: true, min: 0 } },
     out: { type: 'string', help: 'with --policy: also write the responses as JSONL {"id", "response"} to this file' },
-    backend: { type: 'string', help: 'with --policy: wasm or cpu', default: 'wasm' },
-    json: { type: 'boolean', help: 'print the report as one JSON object' },
-    size: { type: 'string', help: 'benchmark size: standard (96 ShapesHal items) or large', default: 'standard' },
+    backend: COMMON_FLAGS.backend,
+    json: { ...COMMON_FLAGS.json, help: 'print the report as one JSON object' },
+    size: { type: 'string', help: 'benchmark size: 96 ShapesHal items, or the large set', default: 'standard', choices: Object.keys(SHAPES_HAL_SIZES) },
   },
 };
-
-function sizeFlag(flags: Flags): BenchSize {
-  const s = flags.size;
-  if (typeof s === 'string' && Object.hasOwn(SHAPES_HAL_SIZES, s)) return s as BenchSize;
-  throw new UsageError(`bench: --size must be standard or large, got "${String(s)}"`);
-}
 
 function printItems(s: BenchSuite): void {
   for (const it of s.shapesHal) console.log(JSON.stringify({ id: it.id, benchmark: 'shapesHal', type: it.type, scene: it.scene, question: it.question, reference: it.reference }));
@@ -69,15 +63,15 @@ export function printReport(rep: BenchReport): void {
 }
 
 export async function run(flags: Flags): Promise<number> {
-  const suite = benchSuite(sizeFlag(flags));
+  const suite = benchSuite(String(flags.size) as BenchSize);
   if (flags.items) {
     printItems(suite);
     return 0;
   }
-  if (typeof flags.policy === 'string') return benchPolicy(flags, flags.policy, suite);
-  if (typeof flags.responses !== 'string') throw new UsageError('bench: give --items, --responses FILE.jsonl or --policy DIR');
+  if (typeof flags.policy === 'string') return benchPolicy(flags, flags.policy);
+  if (typeof flags.in !== 'string') throw new UsageError('bench: give --items, --in FILE.jsonl (responses to score) or --policy DIR');
   const known = new Set([...suite.shapesHal, ...suite.pope, ...suite.chair].map((i) => i.id));
-  const { responses, bad } = readResponses(flags.responses, known);
+  const { responses, bad } = readResponses(flags.in, known);
   const missing = known.size - responses.size;
   if (missing > 0) console.error(`bench: ${missing} of ${known.size} items have no response and are left out of the report`);
   const report = scoreBench(suite, responses);
@@ -86,13 +80,11 @@ export async function run(flags: Flags): Promise<number> {
   return bad > 0 ? 1 : 0;
 }
 
-async function benchPolicy(flags: Flags, dir: string, suite: BenchSuite): Promise<number> {
-  const temperature = Number(flags.temperature);
-  if (!(temperature >= 0)) throw new UsageError('bench: --temperature must be ≥ 0');
+async function benchPolicy(flags: Flags, dir: string): Promise<number> {
   await initNodeBackend(String(flags.backend));
   const { model } = loadModelDir(dir);
   try {
-    const { report, responses } = await runBench(model, suite, { temperature, seed: Number(flags.seed) });
+    const { report, responses } = await runBenchJob(model, { size: String(flags.size) as BenchSize, temperature: Number(flags.temperature), seed: Number(flags.seed) });
     if (typeof flags.out === 'string') writeFileSync(flags.out, [...responses].map(([id, response]) => JSON.stringify({ id, response })).join('\n') + '\n');
     if (flags.json) console.log(JSON.stringify(report));
     else printReport(report);

@@ -2,7 +2,7 @@
 // writing one JSON line per input line; bad lines are named and the rest still judged.
 
 import { asRecord, readJsonl } from '../jsonl';
-import { UsageError, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, type CommandSpec, type Flags } from '../args';
 import { validateScene } from '../../engine/world/scene';
 import { judge } from '../../engine/judge/judge';
 
@@ -11,7 +11,8 @@ export const spec: CommandSpec = {
   summary: 'Judge responses against their scenes: hallucination, score 0-6, informativeness, claims.',
   usage: 'judge --in FILE.jsonl',
   flags: {
-    in: { type: 'string', help: 'JSONL, one {"scene": <scene JSON>, "question": "...", "response": "..."} per line' },
+    in: { type: 'string', required: true, help: 'JSONL, one {"scene": <scene JSON>, "question": "...", "response": "..."} per line' },
+    json: { ...COMMON_FLAGS.json, help: 'the output is JSONL, one verdict per input line, with or without this flag' },
   },
 };
 
@@ -39,14 +40,14 @@ export function judgeRecord(value: unknown): { out: Record<string, unknown> } | 
 }
 
 export async function run(flags: Flags): Promise<number> {
-  if (typeof flags.in !== 'string') throw new UsageError('judge: --in FILE.jsonl is required');
   let bad = 0;
-  const lines = readJsonl(flags.in);
+  const file = String(flags.in);
+  const lines = readJsonl(file);
   for (const l of lines) {
     const res = l.error ? { error: l.error } : judgeRecord(l.value);
     if ('error' in res) {
       bad++;
-      console.error(`${flags.in}:${l.line}: ${res.error}`);
+      console.error(`${file}:${l.line}: ${res.error}`);
       console.log(JSON.stringify({ line: l.line, error: res.error }));
     } else console.log(JSON.stringify({ line: l.line, ...res.out }));
   }

@@ -8,8 +8,8 @@ import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { ANNOTATOR_NAMES, ANNOTATOR_PRESETS, type AnnotatorName } from '../../engine/prefs/annotator';
 import { PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
-import { samplePairs } from '../../engine/prefs/collect';
-import { annotatePairs, labelCounts, simulatedLabeller } from '../../engine/prefs/label';
+import { runLabelJob } from '../../engine/prefs/label-job';
+import { labelCounts } from '../../engine/prefs/label';
 import { exportNative, formatProblems, importNative, type ImportResult } from '../../engine/prefs/native';
 import { exportTrl, type ExportFile } from '../../engine/prefs/trl';
 import type { PreferenceRecord } from '../../engine/prefs/record';
@@ -77,13 +77,14 @@ export async function run(flags: Flags): Promise<number> {
   const policyVersion = model.version;
   const settings = ANNOTATOR_PRESETS[name as AnnotatorName];
   log(`label: ${n} pairs from ${policyVersion}, annotator ${name} ${JSON.stringify(settings)}`);
-  let t0 = performance.now();
-  const sampled = await samplePairs(model, { n, seed, temperature, maxTries, mix, perception }, (done, total) => log(`  sampled ${done}/${total}`));
+  const sampled = await runLabelJob(model, { n, seed, temperature, maxTries, mix, perception, round: 32, annotator: { name, settings, seed } }, {
+    onProgress: (p) => {
+      if (p.done > 0) log(`  sampled ${p.done}/${p.total}`);
+    },
+  });
   model.dispose();
-  const sampleSeconds = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  const records = annotatePairs(sampled.pairs, simulatedLabeller(name, settings, seed), policyVersion);
-  const labelSeconds = (performance.now() - t0) / 1000;
+  const records = sampled.records ?? [];
+  const { sampleSeconds, labelSeconds } = sampled;
 
   const stored = existsSync(out) ? readPrefsFile(out).records : [];
   const merged = importNative(exportNative(records), stored);

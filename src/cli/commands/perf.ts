@@ -2,7 +2,7 @@
 // sampling (with and without the KV cache), forward and backward passes and SFT steps; `perf ppo`
 // times a PPO step of the default config by phase (perf-ppo.ts).
 
-import { UsageError, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, UsageError, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
 import { renderScene, DEFAULT_PERCEPTION } from '../../engine/world/render';
 import { makeSftData } from '../../engine/sft/data';
@@ -18,11 +18,11 @@ export const spec: CommandSpec = {
   summary: 'Measure speed: `perf world` (renderer, judge), `perf model` (sampling, training) or `perf ppo` (one PPO step by phase).',
   usage: 'perf world|model|ppo [--seconds S] [--model default|tiny] [--repeats N] [--backend wasm|cpu] [--json]',
   flags: {
-    model: { type: 'string', help: 'model preset for `perf model`', default: 'default' },
-    backend: { type: 'string', help: 'backend for `perf model`', default: 'wasm' },
-    repeats: { type: 'number', help: 'timed repetitions for `perf model`', default: 3 },
-    seconds: { type: 'number', help: 'time to spend on each measurement', default: 2 },
-    json: { type: 'boolean', help: 'print the figures as one JSON object' },
+    model: { type: 'string', help: 'model preset for `perf model`', default: 'default', choices: Object.keys(MODEL_PRESETS) },
+    backend: COMMON_FLAGS.backend,
+    repeats: { type: 'number', help: 'timed repetitions for `perf model`', default: 3, bound: { integer: true, min: 1 } },
+    seconds: { type: 'number', help: 'time to spend on each measurement', default: 2, bound: { above: 0 } },
+    json: { ...COMMON_FLAGS.json, help: 'print the figures as one JSON object' },
   },
 };
 
@@ -68,7 +68,6 @@ export async function run(flags: Flags, positional: string[]): Promise<number> {
 
 async function perfModel(flags: Flags): Promise<number> {
   const preset = String(flags.model);
-  if (!Object.hasOwn(MODEL_PRESETS, preset)) throw new UsageError(`perf: --model must be one of ${Object.keys(MODEL_PRESETS).join(', ')}`);
   const backend = await initNodeBackend(String(flags.backend));
   const r = await measureModelPerf(makeConfig(preset as PresetName, VOCAB.length), { repeats: Math.max(1, Number(flags.repeats)) });
   if (flags.json) {

@@ -3,7 +3,7 @@
 
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, UsageError, type CommandSpec, type Flags } from '../args';
 import { exportNative, formatProblems, type ImportResult } from '../../engine/prefs/native';
 import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
 import { labelCounts } from '../../engine/prefs/label';
@@ -20,6 +20,7 @@ export const spec: CommandSpec = {
     into: { type: 'string', help: 'store (a preference file) to add the pairs to; created if missing' },
     'to-trl': { type: 'string', help: 'write the decided pairs of --in as a TRL-style set (train.jsonl, images/, README.md) in this folder' },
     'from-trl': { type: 'string', help: 'a folder written by --to-trl, to import into --into' },
+    json: { ...COMMON_FLAGS.json, help: 'the summary is one JSON line, with or without this flag' },
   },
 };
 

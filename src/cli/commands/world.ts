@@ -1,7 +1,7 @@
 // `world`: a scene for a seed, as the contract JSON with its facts, and optionally its image.
 
 import { writeFileSync } from 'node:fs';
-import { intFlag, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
 import { factSentences } from '../../engine/world/facts';
 import { renderScene, CLEAN_PERCEPTION, DEFAULT_PERCEPTION } from '../../engine/world/render';
@@ -13,11 +13,11 @@ export const spec: CommandSpec = {
   summary: 'Print the scene of a seed (DESIGN.md scene JSON) and its facts; optionally write its image.',
   usage: 'world --seed N [--json] [--png FILE] [--clean] [--scale K]',
   flags: {
-    seed: { type: 'number', help: 'scene seed', default: 0 },
-    json: { type: 'boolean', help: 'print {"scene", "facts"} as one JSON object' },
+    seed: { type: 'number', help: 'scene seed', default: 0, bound: { integer: true, min: 0 } },
+    json: { ...COMMON_FLAGS.json, help: 'print {"scene", "facts"} as one JSON object' },
     png: { type: 'string', help: 'write the rendered image to this PNG file' },
     clean: { type: 'boolean', help: 'render without noise or blur (default: the perception defaults)' },
-    scale: { type: 'number', help: 'upscale the PNG by this whole factor', default: 1 },
+    scale: { type: 'number', help: 'upscale the PNG by this whole factor', default: 1, bound: { integer: true, min: 1, max: 16 } },
   },
 };
 
@@ -35,8 +35,8 @@ function upscale(img: { width: number; height: number; data: Uint8ClampedArray }
 }
 
 export async function run(flags: Flags): Promise<number> {
-  const seed = intFlag(flags, 'seed', 'world');
-  const scale = Math.max(1, Math.min(16, intFlag(flags, 'scale', 'world')));
+  const seed = Number(flags.seed);
+  const scale = Number(flags.scale);
   const scene = sampleScene(seed);
   const facts = factSentences(scene);
   if (typeof flags.png === 'string') {

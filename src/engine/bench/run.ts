@@ -2,7 +2,8 @@
 
 import type { VlmModel } from '../model/model';
 import { allPrompts, benchSuite, scoreBench, type BenchReport, type BenchSuite } from './report';
-import { scoreShapesHal, shapesHalItems, type ShapesHalReport } from './shapes-hal';
+import { scoreShapesHal, shapesHalItems, SHAPES_HAL_SIZES, type BenchSize, type ShapesHalReport } from './shapes-hal';
+import type { JobHooks } from '../train/job';
 import { answerAll, type AnswerOptions } from '../data/answer';
 
 /** Answers every item of the suite and returns the report with the responses by id. */
@@ -18,4 +19,24 @@ export async function runShapesHal(model: VlmModel, opts: Partial<AnswerOptions>
   const items = shapesHalItems();
   const answers = await answerAll(model, items, opts);
   return scoreShapesHal(items, new Map(items.map((it, i) => [it.id, answers[i] as string])));
+}
+
+export interface BenchJobConfig {
+  size: BenchSize;
+  /** 0: greedy (the benchmarks' default); above 0 samples. */
+  temperature: number;
+  /** Sampling seed (with a temperature above 0). */
+  seed: number;
+}
+
+export const BENCH_JOB_DEFAULTS: BenchJobConfig = { size: 'standard', temperature: 0, seed: 0 };
+
+/** The benchmark run as one job for the page and the CLI: progress in answered items; throws on a bad config. */
+export async function runBenchJob(model: VlmModel, config: Partial<BenchJobConfig> = {}, hooks: JobHooks = {}): Promise<{ report: BenchReport; responses: Map<string, string> }> {
+  const cfg = { ...BENCH_JOB_DEFAULTS, ...config };
+  if (!Object.hasOwn(SHAPES_HAL_SIZES, cfg.size)) throw new Error(`benchmark: size must be ${Object.keys(SHAPES_HAL_SIZES).join(' or ')}, got "${cfg.size}"`);
+  if (!(cfg.temperature >= 0 && cfg.temperature <= 10)) throw new Error(`benchmark: temperature must be from 0 to 10, got ${cfg.temperature}`);
+  const suite = benchSuite(cfg.size);
+  hooks.onProgress?.({ phase: 'benchmark', done: 0, total: allPrompts(suite).length });
+  return runBench(model, suite, { temperature: cfg.temperature, seed: cfg.seed }, (done, total) => hooks.onProgress?.({ phase: 'benchmark', done, total }));
 }

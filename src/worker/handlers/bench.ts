@@ -1,7 +1,6 @@
 // Measuring: the benchmarks on the loaded policy (read-only), and the model's speed on this backend.
 
-import { benchSuite } from '../../engine/bench/report';
-import { runBench } from '../../engine/bench/run';
+import { runBenchJob } from '../../engine/bench/run';
 import { VOCAB } from '../../engine/language/vocab';
 import { makeConfig } from '../../engine/model/config';
 import { measureModelPerf } from '../../engine/perf/model';
@@ -10,8 +9,7 @@ import type { HandlerSet } from './types';
 
 export const benchHandlers: HandlerSet<'bench' | 'perf'> = {
   async bench(req) {
-    const model = requirePolicy();
-    const { report } = await runBench(model, benchSuite(req.size ?? 'standard'), {}, (done, total) => progress(req.id, { kind: 'progress', progress: { phase: 'benchmark', done, total } }));
+    const { report } = await runBenchJob(requirePolicy(), req.size ? { size: req.size } : {}, { onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }) });
     return { report };
   },
   async perf(req) {

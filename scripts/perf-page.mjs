@@ -1,0 +1,112 @@
+// `npm run perf:page [-- --backend B]`: the page's first minutes as a newcomer meets them, in
+// headless Chromium on a fresh profile: time from a fresh load to the first labelable pair and the
+// JavaScript transferred before it; then, with 24 auto-labelled pairs, a 25-step reward run, the
+// standard benchmark, and the longest main-thread task (PerformanceObserver "longtask") while a
+// reward model trains and a person labels 10 pairs by keyboard (reading each verdict 0.4 s). Prints a table and a JSON line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+import { CHROMIUM_HINT, findChromium } from './find-chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: flags } = parseArgs({ options: { backend: { type: 'string' }, 'no-build': { type: 'boolean' } } });
+const executablePath = findChromium();
+if (!executablePath) {
+  console.error(CHROMIUM_HINT);
+  process.exit(1);
+}
+if (!flags['no-build'] && spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, open: false } });
+const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4173/';
+const profile = mkdtempSync(join(tmpdir(), 'rlhf-perf-page-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  viewport: { width: 1280, height: 800 },
+});
+const SLOW = { timeout: 600_000 };
+const out = {};
+const log = (s) => console.error(s);
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.addInitScript(() => {
+    const longtasks = [];
+    globalThis.__longtasks = longtasks;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const query = flags.backend ? `?backend=${flags.backend}` : '';
+  const t0 = Date.now();
+  await page.goto(`${base}${query}#/label`);
+  const testid = (id) => page.getByTestId(id);
+  await testid('gate-load-sft').waitFor({ state: 'visible', ...SLOW });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="gate-load-sft"]')?.hasAttribute('disabled'), null, SLOW);
+  await testid('gate-load-sft').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="pair"]')?.getAttribute('data-revealed') === 'false' && !document.querySelector('[data-testid="choice-A"]')?.hasAttribute('disabled'), null, SLOW);
+  out.firstPairSeconds = (Date.now() - t0) / 1000;
+  const js = await page.evaluate(() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation')).filter((e) => /\.m?js(\?|$)/.test(e.name)).map((e) => ({ name: e.name, transfer: e.transferSize, decoded: e.decodedBodySize })));
+  out.jsTransferredKB = js.reduce((a, e) => a + e.transfer, 0) / 1024;
+  out.jsDecodedKB = js.reduce((a, e) => a + e.decoded, 0) / 1024;
+  out.backend = await page.evaluate(() => globalThis.rlhfPlayground.session.engine.backend);
+  log(`first labelable pair after ${out.firstPairSeconds.toFixed(1)} s on ${out.backend}; ${out.jsTransferredKB.toFixed(0)} KB of JavaScript transferred (${out.jsDecodedKB.toFixed(0)} KB decoded)`);
+
+  // 24 auto-labelled pairs, then a 25-step run of the plain RM.
+  await testid('auto-preset-length-biased').click();
+  await testid('auto-n').fill('24');
+  await testid('auto-run').click();
+  await page.waitForFunction(() => /labelled 24 pairs/.test(document.querySelector('[data-testid="auto-note"]')?.textContent ?? ''), null, SLOW);
+  await page.locator('nav a[data-stage="reward"]').click();
+  await testid('rm-choice-plain').click();
+  await testid('rm-minSteps').fill('25');
+  await testid('rm-epochs').fill('1');
+  let t = Date.now();
+  await testid('rm-start').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="rm-run-plain"]') !== null, null, SLOW);
+  out.rewardRun25Seconds = (Date.now() - t) / 1000;
+  log(`25-step reward run: ${out.rewardRun25Seconds.toFixed(1)} s`);
+
+  // The longest main-thread task while a reward model trains and a person labels 10 pairs.
+  await testid('rm-minSteps').fill('400');
+  await testid('rm-start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="rm-step"]')?.textContent ?? 0) > 0, null, SLOW);
+  await page.locator('nav a[data-stage="label"]').click();
+  const windowStart = await page.evaluate(() => performance.now());
+  for (let i = 0; i < 10; i++) {
+    await page.waitForFunction(() => document.querySelector('[data-testid="pair"]')?.getAttribute('data-revealed') === 'false' && !document.querySelector('[data-testid="choice-A"]')?.hasAttribute('disabled'), null, SLOW);
+    await page.evaluate(() => document.activeElement?.blur?.());
+    await page.keyboard.press(String(1 + (i % 2)));
+    await page.waitForFunction(() => document.querySelector('[data-testid="pair"]')?.getAttribute('data-revealed') === 'true', null, SLOW);
+    await page.waitForTimeout(400); // a person reads the verdict
+    await page.keyboard.press('Enter');
+  }
+  const windowEnd = await page.evaluate(() => performance.now());
+  const tasks = await page.evaluate(([a, b]) => globalThis.__longtasks.filter((x) => x.start >= a && x.start <= b), [windowStart, windowEnd]);
+  out.labelWhileTrainingSeconds = (windowEnd - windowStart) / 1000;
+  out.longTasks = tasks.length;
+  out.longestTaskMs = tasks.reduce((m, x) => Math.max(m, x.duration), 0);
+  out.rmStepsMeanwhile = Number(await page.evaluate(() => globalThis.rlhfPlayground.session.reward.progress?.step ?? 0));
+  log(`labelled 10 pairs in ${out.labelWhileTrainingSeconds.toFixed(1)} s while the RM trained (step ${out.rmStepsMeanwhile}); long tasks: ${out.longTasks}, longest ${out.longestTaskMs.toFixed(0)} ms`);
+  await page.evaluate(() => globalThis.rlhfPlayground.session.engine.stopJobs('train-rm'));
+  await page.waitForFunction(() => globalThis.rlhfPlayground.session.engine.training === null, null, SLOW);
+
+  // The standard benchmark.
+  await page.locator('nav a[data-stage="sft"]').click();
+  t = Date.now();
+  await testid('bench-run').click();
+  await testid('bench-report').waitFor({ state: 'visible', ...SLOW });
+  out.benchmarkSeconds = (Date.now() - t) / 1000;
+  log(`standard benchmark: ${out.benchmarkSeconds.toFixed(1)} s`);
+} finally {
+  await context.close().catch(() => {});
+  rmSync(profile, { recursive: true, force: true });
+  await server.close();
+}
+console.log(`backend ${out.backend}: first pair ${out.firstPairSeconds?.toFixed(1)} s, JS ${out.jsTransferredKB?.toFixed(0)} KB transferred; 25-step RM ${out.rewardRun25Seconds?.toFixed(1)} s; benchmark ${out.benchmarkSeconds?.toFixed(1)} s; longest main-thread task while training and labelling ${out.longestTaskMs?.toFixed(0)} ms (${out.longTasks} long tasks)`);
+console.log(JSON.stringify(out));
