@@ -15,6 +15,7 @@ const nodeGlobals = {
   clearTimeout: 'readonly',
 };
 
+const TFJS_PARTS = 'import @tensorflow/tfjs-core (and a backend package where one is started) instead of the union package.';
 const ENGINE_BOUNDARY = 'src/engine runs in Node and in a worker: it must not depend on the page (DESIGN.md section 6).';
 
 export default defineConfig(
@@ -25,6 +26,27 @@ export default defineConfig(
     languageOptions: { globals: nodeGlobals },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // TensorFlow.js by its parts: the core and, where a backend is tried, that backend alone (the
+    // union package would bring layers, converters and data loaders no one uses).
+    files: ['src/**/*.{ts,mts,js,mjs}', 'tests/**/*.{ts,mts,js,mjs}'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@tensorflow/tfjs', message: TFJS_PARTS }] }],
+    },
+  },
+  {
+    // The page loads no TensorFlow.js: the engine worker does (DESIGN.md section 6). State the
+    // page needs comes from tf-free engine modules (configs, bounds, plans, probes, the judge).
+    files: ['src/app/**/*.{ts,mts,js,mjs}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^@tensorflow/', message: 'the page loads no TensorFlow.js; the worker does. Import a tf-free engine module instead.' }],
+        },
+      ],
     },
   },
   {
@@ -43,6 +65,7 @@ export default defineConfig(
             { name: 'idb-keyval', message: ENGINE_BOUNDARY },
             { name: 'fake-indexeddb', message: ENGINE_BOUNDARY },
             { name: 'chart.js', message: ENGINE_BOUNDARY },
+            { name: '@tensorflow/tfjs', message: TFJS_PARTS },
           ],
           patterns: [
             { regex: '^(svelte|idb-keyval|fake-indexeddb|chart\\.js)/', message: ENGINE_BOUNDARY },

@@ -9,7 +9,7 @@ export default defineConfig({
   base: './',
   worker: { format: 'es' },
   optimizeDeps: {
-    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'chart.js', 'idb-keyval'],
+    include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'chart.js', 'idb-keyval'],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   test: {
@@ -18,5 +18,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: ['tests/setup-tfjs.ts'],
   },
 });

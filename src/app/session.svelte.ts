@@ -13,12 +13,31 @@ export class Session {
   readonly sft: SftState;
   readonly label: LabelState;
   readonly reward: RewardState;
-  /** The backend shown in the header is the engine's, once it has started. */
-  readonly backend = $derived(this.engine.backend);
+
+  /** What was brought back from this browser after a reload, in words, or null. */
+  restored = $state<string | null>(null);
 
   constructor() {
     this.sft = new SftState(this);
     this.label = new LabelState(this);
     this.reward = new RewardState(this);
+  }
+
+  /**
+   * Brings back what this page had before a reload (the labels come back by themselves): the
+   * policy as it was, and the reward models with their figures; says what it restored.
+   */
+  async restore(): Promise<void> {
+    const parts: string[] = [];
+    try {
+      const policy = await this.sft.policy.restore();
+      if (policy) parts.push(`the policy ${policy.name}${policy.version !== policy.origin ? ` as trained here (${policy.version})` : ''}`);
+      const kinds = await this.reward.restore();
+      if (kinds.length) parts.push(kinds.length === 2 ? 'the plain RM and the Fact-RM' : kinds[0] === 'fact' ? 'the Fact-RM' : 'the plain RM');
+    } catch (e) {
+      this.restored = `Could not bring everything back from this browser: ${(e as Error).message}`;
+      return;
+    }
+    this.restored = parts.length ? `Restored from this browser: ${parts.join(' and ')}, as they were before the reload.` : null;
   }
 }

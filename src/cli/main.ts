@@ -1,5 +1,7 @@
 // The command line: one engine, run from Node. `npm run cli -- <command> --help`.
 
+import './tfjs-node';
+
 import { helpText, parseFlags, UsageError, type CommandSpec, type Flags } from './args';
 import * as world from './commands/world';
 import * as judge from './commands/judge';
@@ -14,6 +16,7 @@ import * as rmBench from './commands/rm-bench';
 import * as prefs from './commands/prefs';
 import * as cooccur from './commands/cooccur';
 import * as ppo from './commands/ppo';
+import * as answer from './commands/answer';
 
 interface Command {
   spec: CommandSpec;
@@ -28,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   bench,
   pretrain,
   sample,
+  answer,
   label,
   'train-rm': trainRm,
   probe,

@@ -3,7 +3,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { fromArtifacts, fromModelJson, readManifest, toArtifacts, toModelJson, type CheckpointManifest, type ManifestInput } from '../engine/model/checkpoint';
 import type { VlmModel } from '../engine/model/model';
 import { TOKENIZER_VERSION, VOCAB } from '../engine/language/vocab';

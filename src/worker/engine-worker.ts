@@ -2,6 +2,7 @@
 // the page asks for (one handler file per domain in handlers/) so the page never freezes. Jobs
 // are held by request id (registry.ts): one in the training slot, read-only calls beside it.
 
+import '../engine/tfjs-setup';
 import type { JobControl } from '../engine/train/job';
 import type { CallType, Calls, Request, RequestOf } from './protocol';
 import { begin, controlOf, end, stateOf } from './registry';

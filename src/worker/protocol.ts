@@ -6,7 +6,7 @@
 // The worker runs one job at a time in its training slot (SLOT_CALLS) and, beside it, any number
 // of short read-only calls (sample, label, benchmark, save), so a person labels while a model trains.
 
-import type { BackendAttempt, BackendName } from '../engine/backend';
+import type { BackendAttempt, BackendName, BackendPreference } from '../engine/backend-names';
 import type { BenchReport } from '../engine/bench/report';
 import type { BenchSize } from '../engine/bench/shapes-hal';
 import type { SftJobConfig } from '../engine/sft/config';
@@ -33,7 +33,9 @@ export type PolicySource =
   /** A checkpoint saved earlier in this browser (IndexedDB). */
   | { kind: 'stored'; key: string }
   /** A single-file checkpoint the user imported. */
-  | { kind: 'file'; name: string; bytes: ArrayBuffer };
+  | { kind: 'file'; name: string; bytes: ArrayBuffer }
+  /** The policy this page had loaded before a reload, as it was (kept in this browser automatically). */
+  | { kind: 'session' };
 
 /** What the page shows about the loaded policy. */
 export interface PolicyInfo {
@@ -55,8 +57,10 @@ export type JobAction = 'stop' | 'pause' | 'resume' | 'step';
 
 /** Every request, each with the result type its answer carries. */
 export interface Calls {
-  init: { req: { backend?: BackendName }; res: { backend: BackendName; tried: BackendAttempt[] } };
-  'load-policy': { req: { source: PolicySource }; res: PolicyInfo };
+  /** Starts the backend: a named one, or `auto` (the default): the fastest that works here. */
+  init: { req: { backend?: BackendPreference }; res: { backend: BackendName; tried: BackendAttempt[]; reason: string } };
+  /** Loads a policy and keeps a copy in this browser for the next load; a session source with nothing stored gives null. */
+  'load-policy': { req: { source: PolicySource }; res: PolicyInfo | null };
   'train-sft': { req: { config: SftJobConfig }; res: { steps: number; heldOutLoss: number; policy: PolicyInfo } };
   /** Steers the job with id `target`: stop (after its current step), pause, resume, or one step while paused. */
   control: { req: { target: number; action: JobAction }; res: { state: JobState | 'ended' } };
@@ -79,12 +83,14 @@ export interface Calls {
     req: { records: PreferenceRecord[]; config: RewardJobConfig };
     res: { model: RewardModelInfo; total: number; stopped: boolean; trainPairs: number; heldOutPairs: number; run: RewardRunResult; probes: Omit<ProbeReport, 'scores'>; seconds: number };
   };
+  /** Loads the reward models of these kinds kept in this browser (after a reload); returns those found. */
+  'restore-rms': { req: { kinds: RewardKind[] }; res: { models: RewardModelInfo[] } };
 }
 
 export type CallType = keyof Calls;
 
 /** The calls that take the worker's one training slot: they change or replace weights, or train. */
-export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm'] as const satisfies readonly CallType[];
+export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'restore-rms'] as const satisfies readonly CallType[];
 
 export type Request = { [K in CallType]: { type: K; id: number } & Calls[K]['req'] }[CallType];
 export type RequestOf<K extends CallType> = Extract<Request, { type: K }>;
@@ -102,7 +108,9 @@ export type WorkerEvent =
   /** The loaded policy, or its weights, changed (load, every few training steps, the end of a run). */
   | { kind: 'policy'; info: PolicyInfo }
   /** A job's state changed (paused by the engine itself, for example). */
-  | { kind: 'job'; id: number; state: JobState; note?: string };
+  | { kind: 'job'; id: number; state: JobState; note?: string }
+  /** Something the page should tell the person (a copy that could not be kept in this browser). */
+  | { kind: 'notice'; text: string };
 
 export type Response =
   | { type: 'result'; id: number; call: CallType; result: unknown }

@@ -5,6 +5,7 @@ import type { VlmModel } from '../engine/model/model';
 import type { RewardKind } from '../engine/reward/config';
 import type { RewardModelInfo } from '../engine/reward/job';
 import type { PolicyInfo, ProgressEvent, Response, WorkerEvent } from './protocol';
+import { savePolicy, saveRewardModel } from './persist';
 
 const scope = self as unknown as { postMessage(msg: Response, transfer?: Transferable[]): void };
 
@@ -41,11 +42,24 @@ export function policyMetadata(): Record<string, unknown> {
   return policy?.metadata ?? {};
 }
 
-/** Makes `model` the loaded policy (disposing the one before unless it is the same) and tells the page. */
-export function setPolicy(model: VlmModel, name: string, metadata: Record<string, unknown>): PolicyInfo {
+/**
+ * Makes `model` the loaded policy (disposing the one before unless it is the same), tells the page,
+ * and keeps a copy in this browser (unless `keep` is false), so a reload brings it back.
+ */
+export async function setPolicy(model: VlmModel, name: string, metadata: Record<string, unknown>, keep = true): Promise<PolicyInfo> {
   if (policy && policy.model !== model) policy.model.dispose();
   policy = { model, name, metadata };
+  if (keep) await keepCopy('the policy', () => savePolicy(model, name, metadata));
   return announcePolicy();
+}
+
+/** Saves something in this browser; a failure (no IndexedDB, a full disk) is told to the page, not thrown. */
+export async function keepCopy(what: string, save: () => Promise<void>): Promise<void> {
+  try {
+    await save();
+  } catch (e) {
+    announce({ kind: 'notice', text: `Could not keep ${what} in this browser, so a reload will lose it: ${(e as Error).message}` });
+  }
 }
 
 /** Tells the page the loaded policy's info (after its weights changed); returns it. */
@@ -58,11 +72,12 @@ export function announcePolicy(): PolicyInfo {
 /** The reward models trained in the page, by kind, kept for PPO. */
 export const rewardModels = new Map<RewardKind, { model: VlmModel; info: RewardModelInfo }>();
 
-/** Keeps a trained reward model under its kind, replacing (and disposing) the one before. */
-export function keepRewardModel(model: VlmModel, info: RewardModelInfo): void {
+/** Keeps a trained reward model under its kind, replacing (and disposing) the one before; `save` also stores it in this browser. */
+export async function keepRewardModel(model: VlmModel, info: RewardModelInfo, save = true): Promise<void> {
   const before = rewardModels.get(info.kind);
   if (before && before.model !== model) before.model.dispose();
   rewardModels.set(info.kind, { model, info });
+  if (save) await keepCopy(`the ${info.kind === 'fact' ? 'Fact-RM' : 'reward model'}`, () => saveRewardModel(model, info));
 }
 
 /**

@@ -137,6 +137,9 @@ describe('Label stage', () => {
     await expect.poll(() => attr(page, 'counts', 'data-total'), SLOW).toBe('10');
     expect(await counts(page)).toEqual(before);
     expect(await byLabeller(page)).toEqual({ you: 4, careful: 6 });
+    // The policy comes back too, and pairs come from it again.
+    await expect.poll(() => page.getByTestId('gate-policy').textContent().catch(() => ''), SLOW).toBe('sft');
+    expect(await page.getByTestId('restored').textContent()).toContain('the policy sft');
   });
 
   it('exports JSONL; importing it back changes nothing; a broken line is reported and the rest kept', async () => {
@@ -197,7 +200,6 @@ describe('Label stage', () => {
     expect((await counts(page)).total).toBe(11);
 
     // Show a labelled pair with its verdict in the screenshot.
-    await page.getByTestId('gate-load-sft').click();
     await pairOnShow(page);
     await press(page, '1');
     await expect.poll(() => page.getByTestId('verdict').isVisible()).toBe(true);

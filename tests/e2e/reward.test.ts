@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
+import { PROBE_PAIRS, PROBE_VARIANTS } from '../../src/engine/reward/probes';
 import { SLOW, attr, shortRewardRun } from './drive';
 
 const points = async (page: Page, chart: string) => Number(await attr(page, chart, 'data-points'));
@@ -54,10 +55,10 @@ describe('Reward stage', () => {
     expect(await page.getByTestId('rm-ceiling').textContent()).toMatch(/\d+%.*self-agreement \d+%/s);
 
     const variants = page.getByTestId('probe-variant');
-    expect(await variants.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-variant')))).toEqual(['shortCorrect', 'longCorrect', 'longHallucinated', 'unsure', 'ungrammatical']);
+    expect(await variants.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-variant')))).toEqual([...PROBE_VARIANTS]);
     for (const row of await variants.all()) expect(await row.locator('td[data-kind="plain"]').textContent()).toMatch(/^-?\d+\.\d\d$/);
     const pairs = page.getByTestId('probe-pair');
-    expect(await pairs.count()).toBe(5);
+    expect(await pairs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pair')))).toEqual(PROBE_PAIRS.map((p) => p.name));
     for (const row of await pairs.all()) {
       const a = Number(await row.locator('td[data-kind="plain"]').getAttribute('data-value'));
       expect(a).toBeGreaterThanOrEqual(0);

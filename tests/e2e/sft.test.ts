@@ -194,9 +194,14 @@ describe('SFT stage', () => {
     const { page } = s;
     await page.getByTestId('save-browser').click();
     await expect.poll(() => page.getByTestId('policy-note').textContent().catch(() => ''), SLOW).toBe('Saved sft in this browser.');
+    // Another policy meanwhile: then a reload brings back that one, as the page had it.
+    await page.getByTestId('load-sft-plus').click();
+    await expect.poll(() => page.getByTestId('policy-name').textContent().catch(() => ''), SLOW).toBe('sft-plus');
     await page.reload({ waitUntil: 'load' });
     await backendName(page);
-    await expect.poll(() => page.getByTestId('policy-empty').isVisible(), SLOW).toBe(true);
+    await expect.poll(() => page.getByTestId('policy-name').textContent().catch(() => ''), SLOW).toBe('sft-plus');
+    expect(await page.getByTestId('loaded-sft-plus').isVisible()).toBe(true);
+    // The copy saved by hand loads back under its name.
     await page.getByTestId('load-browser').click();
     await expect.poll(() => page.getByTestId('policy-name').textContent().catch(() => ''), SLOW).toBe('sft');
     expect(await page.getByTestId('policy-recipe').textContent()).toBe('trained in the page');

@@ -1,6 +1,6 @@
 // Model test fixtures: seeded random images, and weights made rough so logits are far from zero.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { VlmModel } from '../../src/engine/model/model';
 import { Rng } from '../../src/engine/world/rng';
 

@@ -1,6 +1,7 @@
 // Backend selection in Node: WebGPU and WebGL are not available, so WASM is chosen (from a file-path
-// prefix to its binaries); a preferred backend is tried first; every attempt is reported.
-import * as tf from '@tensorflow/tfjs';
+// prefix to its binaries); a preferred backend is tried first; every attempt is reported; `auto`
+// times the model on each backend that starts and keeps the fastest.
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 
@@ -13,8 +14,10 @@ describe('initBackend', () => {
     expect(auto.tried.map((t) => [t.name, t.ok])).toEqual([['webgpu', false], ['webgl', false], ['wasm', true]]);
     expect(auto.tried[0]!.error).toMatch(/webgpu/);
 
+    expect(auto.reason).toBe('the first that works');
+
     const cpu = await initBackend({ preferred: 'cpu' });
-    expect(cpu).toEqual({ name: 'cpu', tried: [{ name: 'cpu', ok: true }] });
+    expect(cpu).toEqual({ name: 'cpu', tried: [{ name: 'cpu', ok: true }], reason: 'asked for' });
     expect(tf.getBackend()).toBe('cpu');
 
     const back = await initBackend({ preferred: 'wasm' });
@@ -22,5 +25,17 @@ describe('initBackend', () => {
     const x = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));
     expect(Array.from(await x.data())).toEqual([11]);
     x.dispose();
+  });
+
+  it('auto: times the model on every backend that starts (WASM alone in Node) and keeps the fastest', async () => {
+    const calls: string[] = [];
+    const choice = await initBackend({ preferred: 'auto', measure: async () => void calls.push(tf.getBackend()) });
+    expect(choice.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    // A warm-up and a timed pass on each backend that started.
+    expect(calls).toEqual(['wasm', 'wasm']);
+    expect(choice.tried.map((t) => [t.name, t.ok])).toEqual([['wasm', true], ['webgpu', false], ['webgl', false]]);
+    expect(choice.tried[0]!.ms).toBeGreaterThanOrEqual(0);
+    expect(choice.reason).toBe('the only fast backend here');
   });
 });

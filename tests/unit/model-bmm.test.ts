@@ -1,6 +1,6 @@
 // Attention's batched products through a depthwise convolution (the WASM path) give tf.matMul's
 // values and gradients.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { attentionMix, attentionScores } from '../../src/engine/model/bmm';

@@ -1,6 +1,6 @@
 // Checkpoints: save → load gives identical outputs through artifacts, a tf.io handler, the model.json
 // layout and the single-file format; a mismatched config or tokenizer gives an error naming the field.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../src/engine/model/checkpoint-file';

@@ -1,6 +1,6 @@
 // The dense layer's fused forward and its own gradient (the bias's as ones @ dy), and the embedding's
 // table-only gradient, agree with the plain formulations under tf's own gradients.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { dense, embed } from '../../src/engine/model/layers';

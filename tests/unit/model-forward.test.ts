@@ -1,6 +1,6 @@
 // The decoder's forward pass against known answers: causality, padding invariance, hand-computed
 // log-probs, scores read at the last real token, and WASM against CPU.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { disposeBatch, packBatch, type PackedBatch } from '../../src/engine/model/batch';

@@ -1,6 +1,6 @@
 // Batched generation: the KV-cache path against full recomputation (padded prompts of different
 // lengths), seeded reproducibility, greedy decoding, stopping at EOS, and no leaked tensors.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { disposeBatch, packBatch } from '../../src/engine/model/batch';

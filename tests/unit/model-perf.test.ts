@@ -1,5 +1,5 @@
 // The perf probe on a very small setting: it returns finite, consistent figures and frees what it made.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';

@@ -1,6 +1,6 @@
 // SFT and the shared training step: the schedule and clipping against hand-worked numbers, the loss
 // at initialisation, loss on response tokens only, loss falling on a fixed set, and no leaks.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { disposeBatch, packBatch, type PackedBatch } from '../../src/engine/model/batch';

@@ -1,6 +1,6 @@
 // The clipped policy and value losses, the KL loss term, the per-token KL estimators and the
 // adaptive KL controller, against values and gradients worked by hand.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { clippedPolicyLoss, clippedValueLoss, klLoss } from '../../src/engine/ppo/losses';

@@ -1,6 +1,6 @@
 // The rollout's own log-probs and entropy, read off the sampler's logits, agree with a full forward
 // pass over the finished sequences at the same temperature; the mask and EOS bookkeeping are right.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';

@@ -2,7 +2,7 @@
 // behaviour (answer with even token ids); the reference stays frozen; log-probs follow the
 // temperature; the safety net (a NaN score, a NaN weight, an infinite loss in a later minibatch)
 // leaves the weights as they were and pauses the job; the tensor count stays flat over 50 steps.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';

@@ -2,7 +2,7 @@
 // loss can use and the run's length counted from those alone (ties and both-bad pairs with a
 // weight of 0 add no steps), the bounds of its knobs, and one short run end to end.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';
 import { createModel, type VlmModel } from '../../src/engine/model/model';

@@ -1,6 +1,6 @@
 // The reward-model loss against numbers worked out by hand: Bradley-Terry, the centring term,
 // ties (pulled together) and both-bad pairs (pushed below the margin), values and gradients.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { preferenceLoss } from '../../src/engine/reward/loss';

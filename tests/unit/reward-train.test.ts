@@ -4,7 +4,7 @@
 //
 // The tiny model's vision encoder is untrained, so the hallucination here is one it can see
 // without training: the environment ("it is night ." by day). Filler makes length uninformative.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';

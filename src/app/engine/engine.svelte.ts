@@ -2,17 +2,40 @@
 // worker's events), and the jobs running in it, by id: at most one in the training slot, and
 // read-only calls beside it. One instance per page, shared by every stage through the session.
 
-import type { BackendAttempt, BackendName } from '../../engine/backend';
+import { BACKEND_PREFERENCES, type BackendAttempt, type BackendName, type BackendPreference } from '../../engine/backend-names';
 import type { JobProgress, JobState } from '../../engine/train/job';
 import { SLOT_CALLS, type CallType, type Calls, type JobAction, type PolicyInfo, type ProgressEvent, type WorkerEvent } from '../../worker/protocol';
 import { EngineClient } from './client';
 
-const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** localStorage: the backend chosen in the header. */
+const BACKEND_KEY = 'rlhf-playground/backend';
+
+const isPreference = (b: unknown): b is BackendPreference => (BACKEND_PREFERENCES as readonly unknown[]).includes(b);
 
 /** The backend asked for in the URL (`?backend=wasm`), if any. */
-export function backendFromUrl(search: string): BackendName | undefined {
+export function backendFromUrl(search: string): BackendPreference | undefined {
   const b = new URLSearchParams(search).get('backend');
-  return (BACKENDS as readonly (string | null)[]).includes(b) ? (b as BackendName) : undefined;
+  return isPreference(b) ? b : undefined;
+}
+
+/** The backend to start: the URL's (`?backend=`), else the one chosen in this browser, else auto. */
+export function backendPreference(search: string): BackendPreference {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(BACKEND_KEY);
+  } catch {
+    // No storage: auto.
+  }
+  return backendFromUrl(search) ?? (isPreference(stored) ? stored : 'auto');
+}
+
+/** Keeps the header's choice of backend for the next loads. */
+export function storeBackendChoice(p: BackendPreference): void {
+  try {
+    localStorage.setItem(BACKEND_KEY, p);
+  } catch {
+    // Without storage the choice applies only through ?backend=.
+  }
 }
 
 /** A job running in the worker, as the page tracks it. */
@@ -32,11 +55,17 @@ const takesSlot = (type: CallType) => (SLOT_CALLS as readonly CallType[]).includ
 
 export class EngineState {
   backend = $state<BackendName | null>(null);
+  /** What the engine was asked to start: a backend by name, or auto. */
+  preference = $state<BackendPreference>('auto');
+  /** Why the engine runs on its backend, in words. */
+  reason = $state('');
   tried = $state.raw<BackendAttempt[]>([]);
   policy = $state.raw<PolicyInfo | null>(null);
   /** Every job running now, by id. */
   jobs = $state.raw<ReadonlyMap<number, PageJob>>(new Map());
   error = $state<string | null>(null);
+  /** What the worker asked to tell the person (a copy it could not keep), oldest first. */
+  notices = $state.raw<string[]>([]);
 
   /** The job in the training slot (load, SFT, reward model, PPO), or null. */
   readonly training: PageJob | null = $derived([...this.jobs.values()].find((j) => takesSlot(j.type)) ?? null);
@@ -58,12 +87,14 @@ export class EngineState {
   private ready: Promise<void> | undefined;
 
   /** Starts the worker and its backend once; later calls wait for the same start. */
-  start(preferred?: BackendName): Promise<void> {
+  start(preferred: BackendPreference = 'auto'): Promise<void> {
     this.ready ??= (async () => {
+      this.preference = preferred;
       this.client = new EngineClient((e) => this.onEvent(e));
-      const r = await this.client.call('init', preferred ? { backend: preferred } : {}).result;
+      const r = await this.client.call('init', { backend: preferred }).result;
       this.backend = r.backend;
       this.tried = r.tried;
+      this.reason = r.reason;
     })().catch((e: unknown) => {
       this.error = `the engine could not start: ${(e as Error).message}`;
       throw e;
@@ -131,6 +162,9 @@ export class EngineState {
         return;
       case 'job':
         this.update(e.id, { state: e.state, ...(e.note ? { note: e.note } : {}) });
+        return;
+      case 'notice':
+        this.notices = [...this.notices, e.text];
         return;
       default: {
         const never: never = e;

@@ -1,7 +1,7 @@
 // What the Reward stage says about itself: the two kinds of reward model, the run's knobs, the
 // metrics and the probes, as data for the panels.
 
-import type { ProbeVariant } from '../../engine/reward/probes';
+import { PROBE_VARIANTS, type ProbeVariant } from '../../engine/reward/probes';
 import type { RewardKind } from '../../worker/protocol';
 
 export const KIND_INFO: Readonly<Record<RewardKind, { name: string; color: string; tip: string }>> = {
@@ -35,7 +35,7 @@ export const KNOB_INFO = {
   readout: 'Where the score head reads the answer. Last token (the paper’s): one score from the final position, which must gather the whole answer through attention. Sum over the answer: the head scores every answer token and adds them up, so each sentence adds its own share and a false claim anywhere can cost on its own. Both start from the same trunk.',
   tieWeight: 'Weight of a tie against a decided pair: the loss pulls its two scores together. 0 leaves ties out.',
   bothBadWeight: 'Weight of a both-bad pair against a decided pair: the loss pushes both scores below 0. 0 leaves them out.',
-  probeItems: 'Probe scenes scored after training (question types in turn), each with the five answer variants.',
+  probeItems: 'Probe scenes scored after training (question types in turn), each with every answer variant of the table below.',
 } as const;
 
 export const CHART_INFO = {
@@ -57,14 +57,19 @@ export const RESULT_INFO = {
     'The annotator ceiling on the held-out pairs: how often a second, independent draw by the same simulated annotator gives the same label (self-agreement), and the best accuracy any model can expect on its decided pairs. Person labels are left out: their noise is unknown.',
 } as const;
 
+/** Each probe variant's name and what it tests (every variant must have one). */
+const VARIANTS: Record<ProbeVariant, { name: string; tip: string }> = {
+  shortCorrect: { name: 'short correct', tip: 'The reference answer: short and true.' },
+  longCorrect: { name: 'long correct + filler', tip: 'The reference, two more true details and a filler sentence.' },
+  longHallucinated: { name: 'long hallucinated', tip: 'The long answer with one true detail swapped for an object that is not there: same length, one false claim.' },
+  unsure: { name: '“i am not sure .”', tip: 'Honest but uninformative.' },
+  ungrammatical: { name: 'ungrammatical', tip: 'The reference’s words reversed: out of the grammar.' },
+  smallTrue: { name: 'true small detail', tip: 'A small object described right: its true shape and colour, which the pixels barely show.' },
+  smallFalse: { name: 'false small detail', tip: 'The same sentence with the small object’s shape or colour swapped for a lookalike: same length, one false word; the facts tell them apart, the pixels hardly.' },
+};
+
 /** The probe variants in the order of the table, with names and what each tests. */
-export const VARIANT_INFO: readonly { variant: ProbeVariant; name: string; tip: string }[] = [
-  { variant: 'shortCorrect', name: 'short correct', tip: 'The reference answer: short and true.' },
-  { variant: 'longCorrect', name: 'long correct + filler', tip: 'The reference, two more true details and a filler sentence.' },
-  { variant: 'longHallucinated', name: 'long hallucinated', tip: 'The long answer with one true detail swapped for an object that is not there: same length, one false claim.' },
-  { variant: 'unsure', name: '“i am not sure .”', tip: 'Honest but uninformative.' },
-  { variant: 'ungrammatical', name: 'ungrammatical', tip: 'The reference’s words reversed: out of the grammar.' },
-];
+export const VARIANT_INFO: readonly { variant: ProbeVariant; name: string; tip: string }[] = PROBE_VARIANTS.map((variant) => ({ variant, ...VARIANTS[variant] }));
 
 export const PROBE_INFO =
   'Probes: fixed answer variants on scenes the labels never used, scored by each reward model. A reward model that likes length more than truth scores the long hallucinated answer above the short correct one: that is what PPO will exploit (reward hacking).';

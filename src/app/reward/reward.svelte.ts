@@ -8,6 +8,7 @@ import { annotatorCeiling, type AnnotatorCeiling } from '../../engine/reward/cei
 import { PROBE_VARIANTS, probeItems, type ProbeItem, type ProbeVariant } from '../../engine/reward/probes';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import type { ScoreReadout } from '../../engine/model/config';
+import { get, set } from 'idb-keyval';
 import type { Calls, ProgressEvent, RewardKind } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { PrefsStore } from '../label/prefs.svelte';
@@ -18,6 +19,16 @@ import { KIND_INFO } from './explain';
 
 export type RmChoice = RewardKind | 'both';
 export type RmResult = Calls['train-rm']['res'];
+
+/** IndexedDB (idb-keyval): each trained model's figures and curves, by kind. */
+const RM_STORE_KEY = 'rlhf-playground/reward-models';
+interface StoredRewardModel {
+  result: RmResult;
+  loss: XY[];
+  acc: XY[];
+  savedAt: string;
+}
+type StoredRewardModels = Partial<Record<RewardKind, StoredRewardModel>>;
 
 const KINDS: readonly RewardKind[] = ['plain', 'fact'];
 
@@ -133,11 +144,7 @@ export class RewardState {
     const next = { ...this.results };
     for (const k of kinds) delete next[k];
     this.results = next;
-    this.lossFeed.clear();
-    this.accFeed.clear();
-    const ceiling = this.ceiling?.accuracyCeiling ?? null;
-    this.ceilingLine = ceiling === null ? null : { y: ceiling, to: -1 };
-    for (const k of KINDS) this.draw(k, this.history[k].loss, this.history[k].acc, false);
+    this.redraw();
     const config = this.config;
     const records = this.prefs.records;
     try {
@@ -153,6 +160,7 @@ export class RewardState {
         const h = this.history[kind].acc;
         if (acc !== null && h.at(-1)?.x !== res.run.steps) this.draw(kind, [], [{ x: res.run.steps, y: acc }]);
         this.results = { ...this.results, [kind]: res };
+        void this.persist(kind);
       }
     } catch (e) {
       this.error = `Training failed: ${(e as Error).message}`;
@@ -160,6 +168,48 @@ export class RewardState {
       this.running = null;
       this.stopRequested = false;
     }
+  }
+
+  /** Clears both charts and draws each model's remembered curves again, with the ceiling of the labels now. */
+  private redraw(): void {
+    this.lossFeed.clear();
+    this.accFeed.clear();
+    const ceiling = this.ceiling?.accuracyCeiling ?? null;
+    this.ceilingLine = ceiling === null ? null : { y: ceiling, to: -1 };
+    for (const k of KINDS) this.draw(k, this.history[k].loss, this.history[k].acc, false);
+  }
+
+  /** Keeps a model's figures and curves in this browser (the worker keeps its weights). */
+  private async persist(kind: RewardKind): Promise<void> {
+    const result = this.results[kind];
+    if (!result) return;
+    try {
+      const stored = (await get<StoredRewardModels>(RM_STORE_KEY)) ?? {};
+      await set(RM_STORE_KEY, { ...stored, [kind]: { result, loss: this.history[kind].loss, acc: this.history[kind].acc, savedAt: new Date().toISOString() } });
+    } catch (e) {
+      this.error = `Could not keep the ${KIND_INFO[kind].name}'s figures in this browser: ${(e as Error).message}`;
+    }
+  }
+
+  /**
+   * Brings back the reward models trained before a reload: their weights into the worker (for PPO)
+   * and their figures, probes and curves here. Returns the kinds restored.
+   */
+  async restore(): Promise<RewardKind[]> {
+    const stored = (await get<StoredRewardModels>(RM_STORE_KEY).catch(() => undefined)) ?? {};
+    const kinds = KINDS.filter((k) => stored[k] !== undefined);
+    if (kinds.length === 0) return [];
+    const { models } = await this.session.engine.run('restoring the reward models', 'restore-rms', { kinds: [...kinds] });
+    const found = models.map((m) => m.kind);
+    const results = { ...this.results };
+    for (const k of found) {
+      const s = stored[k] as StoredRewardModel;
+      results[k] = s.result;
+      this.history[k] = { loss: s.loss, acc: s.acc };
+    }
+    this.results = results;
+    this.redraw();
+    return found;
   }
 
   /** Asks the run to stop after its current step; the model keeps what it learnt. */

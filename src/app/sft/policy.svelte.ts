@@ -108,7 +108,7 @@ export class PolicyState {
       const source = SHIPPED[folder];
       if (!source) throw new Error('no such shipped policy');
       const info = await this.engine.run(`loading ${shippedLabel(folder)}`, 'load-policy', { source });
-      this.shippedLoad = { folder, version: info.version };
+      if (info) this.shippedLoad = { folder, version: info.version };
       return null;
     });
   }
@@ -154,10 +154,21 @@ export class PolicyState {
     });
   }
 
+  /**
+   * Brings back the policy this page had before a reload (the worker keeps a copy of every policy
+   * it loads or trains); returns its info, or null when none was kept.
+   */
+  async restore(): Promise<PolicyInfo | null> {
+    const info = await this.engine.run('restoring the policy', 'load-policy', { source: { kind: 'session' } });
+    // A shipped policy not trained since still shows as the shipped one.
+    if (info && info.version === info.origin && Object.hasOwn(SHIPPED, info.name)) this.shippedLoad = { folder: info.name, version: info.version };
+    return info;
+  }
+
   /** Loads the policy saved in this browser. */
   loadStored(): Promise<boolean> {
     return this.act('Could not load from this browser', async () => {
-      this.storedOrigin = (await this.engine.run('loading the saved policy', 'load-policy', { source: { kind: 'stored', key: STORED_KEY } })).origin;
+      this.storedOrigin = (await this.engine.run('loading the saved policy', 'load-policy', { source: { kind: 'stored', key: STORED_KEY } }))?.origin ?? null;
       return null;
     });
   }

@@ -1,6 +1,6 @@
 // Causal multi-head self-attention with a padding mask and an optional KV cache: keys and values of
 // earlier positions are passed in (`past`) and the new ones returned, so decoding reads each token once.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attentionMix, attentionScores } from './bmm';
 import { dense } from './layers';
 import type { Params } from './params';

@@ -4,7 +4,7 @@
 //
 //   columns:  [9 image tokens][pad pad p0 p1 p2][r0 r1 eos pad]
 //   position:                  0   0   0  1  2   3  4  5   0
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { imageTokenCount, type ModelConfig } from './config';
 import { toImageTensor, type ImageInput } from './vision';
 

@@ -7,7 +7,7 @@
 // The trick: a depthwise conv sums input × filter over the kernel window, separately per channel.
 // With the N matrices as channels, the inner dimension as the (VALID, full-width) kernel window and
 // the output columns as the channel multiplier, out[n, m, p] = Σ_k a[n, m, k] · b[n, k, p].
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** a [N, M, K] × b [N, K, P] → [N, M, P] by one depthwise conv (b arrives as f [K, N, P]). */
 function convProduct(a: tf.Tensor3D, f: tf.Tensor3D): tf.Tensor3D {

@@ -7,7 +7,7 @@
 //         16  weightBytes          u32 LE
 //         20  JSON (UTF-8)          padded with spaces so the weights start 4-byte aligned
 //   20+json   weights              float32 little-endian, in weightSpecs order
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 const MAGIC = 'RLHFCKPT';
 const FILE_VERSION = 1;

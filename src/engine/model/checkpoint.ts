@@ -1,7 +1,7 @@
 // Checkpoints as tf.io.ModelArtifacts: a manifest (config, tokenizer version, free-form metadata) plus
 // weightSpecs and one weightData buffer. Any tf.io handler stores them (files in the CLI, IndexedDB
 // in the page); this file touches neither the file system nor IndexedDB.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { canonicalConfig, configDifferences, validateConfig, type ModelConfig } from './config';
 import { modelParamSpecs, VlmModel } from './model';
 import { Params } from './params';

@@ -1,6 +1,6 @@
 // The decoder's forward pass: [image tokens][text tokens] → pre-LayerNorm causal transformer →
 // final hidden states, and the three heads that read them (LM logits, scalar score, per-token value).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias, selfAttention, type LayerKV } from './attention';
 import { dense, embed, gelu, layerNorm, matMul2d, maybeDropout } from './layers';
 import type { VlmModel } from './model';

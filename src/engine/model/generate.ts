@@ -1,6 +1,6 @@
 // Batched, seeded sampling of responses: with a KV cache (the fast path) or by recomputing the
 // whole sequence at every step (the reference path). Temperature 0 is greedy; each row stops at EOS.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../world/rng';
 import { layoutPrompts, type PromptLayout } from './batch';
 import { imageTokenCount } from './config';

@@ -1,6 +1,6 @@
 // The KV cache for decoding: after one pass over [image][prompt] ("prefill"), each new token runs
 // through the blocks alone, attending to the keys and values kept from every earlier position.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LayerKV } from './attention';
 import { imageTokenCount } from './config';
 import { imageTokens, lmLogits, runBlocks, textEmbeddings } from './decoder';

@@ -1,6 +1,6 @@
 // The building blocks every part of the model shares: a matMul and a dense layer with WASM-friendly gradients,
 // layer norm, GELU, and an embedding lookup done as one-hot × table (WASM has no gather gradient).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * a @ b for 2-D tensors, [M, K] × [K, N] → [M, N], whose gradient uses explicit transposes.

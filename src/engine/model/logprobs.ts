@@ -1,6 +1,6 @@
 // What the model says about given responses: per-token log-probs (and entropy, values) over a padded
 // batch, and the scalar score of each whole sequence. Tensor versions for losses, async ones for reading.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { PackedBatch } from './batch';
 import { imageTokenCount } from './config';
 import { decoderForward, lmLogits, scoreHead, valueHead } from './decoder';

@@ -1,6 +1,6 @@
 // The multimodal model: vision encoder → projector → pre-LayerNorm causal decoder, with three heads
 // on one trunk (LM, scalar score, per-token value). Cloned four times in PPO (policy, reference, RM, value).
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { subSeed } from '../world/rng';
 import { validateConfig, type ModelConfig } from './config';
 import { Params, type ParamSpec } from './params';

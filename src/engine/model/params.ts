@@ -1,6 +1,6 @@
 // A model's named parameters: seeded, backend-independent initialisation, cloning, freezing
 // and disposal. Names ("block0/attn/wqkv") are what checkpoints store.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../world/rng';
 
 /** How to initialise one parameter: normal(0, std), all zeros or all ones. */

@@ -1,6 +1,6 @@
 // The vision encoder: a 48×48 RGB image becomes one token per grid cell (a 16×16×3 patch through a
 // small MLP, plus a learned cell-position embedding), with per-cell classification heads for pretraining.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { COLORS, SHAPES, SIZES } from '../world/scene';
 import type { ModelConfig } from './config';
 import { imageTokenCount } from './config';

@@ -1,6 +1,6 @@
 // Speed of the model on the active backend: sampling with and without the KV cache, one forward,
 // one forward+backward, and SFT steps per second. The CLI's `perf model` prints what this returns.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../world/rng';
 import { disposeBatch, packBatch } from '../model/batch';
 import type { ModelConfig } from '../model/config';
@@ -98,4 +98,30 @@ export async function measureModelPerf(config: ModelConfig, opts: PerfOptions = 
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * A forward pass of a fresh model of `config` on the active backend (a batch of `batch` prompts of
+ * about 20 tokens with 16 response tokens), returned as a function to call: how `auto` times each
+ * backend. Each call builds and frees its own model and tensors.
+ */
+export function forwardPass(config: ModelConfig, batch = 8): () => Promise<void> {
+  const rng = new Rng(0);
+  const pixels = config.imageSize * config.imageSize * 3;
+  const tokens = (n: number) => Array.from({ length: n }, () => 4 + rng.int(config.vocabSize - 4));
+  const images = Float32Array.from({ length: batch * pixels }, () => rng.next());
+  const prompts = Array.from({ length: batch }, () => tokens(20));
+  const responses = Array.from({ length: batch }, () => tokens(16));
+  return async () => {
+    const model = createModel(config, { seed: 0 });
+    const packed = packBatch(config, images, prompts, responses);
+    try {
+      const loss = tf.tidy(() => sftLoss(model, packed, false));
+      await loss.data();
+      loss.dispose();
+    } finally {
+      disposeBatch(packed);
+      model.dispose();
+    }
+  };
 }

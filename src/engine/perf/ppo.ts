@@ -1,7 +1,7 @@
 // Speed of one PPO step on the active backend: the default PPO config on freshly initialised
 // models of a model config (policy, reference, Fact-RM, value model), with responses of a fixed
 // length (EOS ignored) so every step does the same work. The CLI's `perf ppo` prints what this returns.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../model/config';
 import { createModel } from '../model/model';
 import { promptIds } from '../data/encode';

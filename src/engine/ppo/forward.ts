@@ -1,7 +1,7 @@
 // What the models say about a rollout, read back to the host: per-token log-probs under the frozen
 // reference, at the run's temperature, and the value model's values.
 // Also the differentiable per-token values the value loss needs (no LM head: values only).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { PackedBatch } from '../model/batch';
 import { imageTokenCount } from '../model/config';
 import { decoderForward, valueHead } from '../model/decoder';

@@ -1,7 +1,7 @@
 // The PPO losses as tensors, each a masked mean over the minibatch's real response tokens (as
 // TRL's): the clipped policy loss, the clipped value loss, and the KL term GRPO adds to the loss.
 // Every input is [N, R] with pads where mask is 0; every output is a scalar.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { KlEstimator } from './config';
 
 /** Σ x·mask / max(Σ mask, 1): a scalar. */

@@ -1,7 +1,7 @@
 // The paper's four roles: the policy (trained), a frozen reference copy of it (for the KL), the
 // reward model, and the value model, initialised from the reward model with its value head set to
 // the score head in normalised units, so its first values are the RM's normalised score of the prefix.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { VlmModel } from '../model/model';
 import type { RewardRole } from './reward-model';
 

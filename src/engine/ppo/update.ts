@@ -1,7 +1,7 @@
 // The optimisation phase of a step: ppoEpochs passes over the rollout in shuffled minibatches,
 // each one Adam step on the clipped policy loss plus vfCoef × the clipped value loss (GAE) or
 // plus klCoef × the KL term (KL in the loss), with gradient clipping and the non-finite guard.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../world/rng';
 import { disposeBatch } from '../model/batch';
 import { responseOutputs } from '../model/logprobs';

@@ -11,7 +11,7 @@
 // fixes the one freedom Bradley-Terry leaves, a constant added to every score, at zero, which
 // is also what gives the both-bad margin m its meaning: 0 is "acceptable".
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { REWARD_LOSS_DEFAULTS, type PairKind, type RewardLossConfig } from './config';
 
 /**

@@ -2,7 +2,7 @@
 // head reads the last token or the sum over the answer (config.scoreReadout), and the loss of loss.ts is minimised over minibatches of pairs
 // (fresh pixel noise and facts order each time a pair is seen); accuracy on held-out pairs.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, subSeed } from '../world/rng';
 import { disposeBatch } from '../model/batch';
 import { sequenceScores } from '../model/logprobs';

@@ -1,6 +1,6 @@
 // Supervised fine-tuning: next-token cross-entropy on the response tokens only (image, prompt and
 // pads carry no loss), one Adam step at a time, and the same loss on held-out data without an update.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { PackedBatch } from '../model/batch';
 import { responseOutputs } from '../model/logprobs';
 import type { VlmModel } from '../model/model';

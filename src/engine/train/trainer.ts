@@ -1,6 +1,6 @@
 // One optimisation step, shared by SFT, vision pretraining, the reward model and PPO:
 // Adam with linear warm-up then cosine or linear decay, and gradient clipping by global norm.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface OptimConfig {
   /** Peak learning rate, reached at the end of warm-up. */

@@ -1,16 +1,19 @@
 // The backend and the policy: start the backend, load a policy (shipped, stored in this browser,
 // or an imported file), save it in IndexedDB, export it as one file.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { initBackend } from '../../engine/backend';
+import { makeConfig } from '../../engine/model/config';
+import { forwardPass } from '../../engine/perf/model';
 import { TOKENIZER_VERSION, VOCAB } from '../../engine/language/vocab';
 import { fromArtifacts, fromModelJson, readManifest, toArtifacts } from '../../engine/model/checkpoint';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../engine/model/checkpoint-file';
 import type { PolicySource } from '../protocol';
 import { policyMetadata, requirePolicy, setPolicy } from '../state';
+import { loadPolicy } from '../persist';
 import type { HandlerSet } from './types';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
@@ -32,15 +35,26 @@ async function artifactsOf(source: PolicySource): Promise<tf.io.ModelArtifacts> 
     }
     case 'file':
       return decodeCheckpointFile(new Uint8Array(source.bytes));
+    case 'session':
+      throw new Error('the session policy is loaded by loadPolicy');
   }
 }
 
 export const policyHandlers: HandlerSet<'init' | 'load-policy' | 'save-policy' | 'export-policy'> = {
   async init(req) {
-    const choice = await initBackend({ ...(req.backend ? { preferred: req.backend } : {}), wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded } });
-    return { backend: choice.name, tried: choice.tried };
+    const choice = await initBackend({
+      preferred: req.backend ?? 'auto',
+      wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
+      measure: forwardPass(makeConfig('default', VOCAB.length)),
+    });
+    return { backend: choice.name, tried: choice.tried, reason: choice.reason };
   },
   async 'load-policy'(req) {
+    if (req.source.kind === 'session') {
+      const got = await loadPolicy();
+      if (!got) return null;
+      return setPolicy(got.model, got.name, got.metadata, false);
+    }
     const artifacts = await artifactsOf(req.source);
     const manifest = readManifest(artifacts);
     const name = req.source.kind === 'stored' ? req.source.key : req.source.name;

@@ -4,9 +4,21 @@
 import { runRewardJob } from '../../engine/reward/job';
 import type { RewardPoint } from '../../engine/reward/train-run';
 import { keepRewardModel, pointSender, progress, requirePolicy } from '../state';
+import { loadRewardModel } from '../persist';
+import type { RewardModelInfo } from '../../engine/reward/job';
 import type { HandlerSet } from './types';
 
-export const rewardHandlers: HandlerSet<'train-rm'> = {
+export const rewardHandlers: HandlerSet<'train-rm' | 'restore-rms'> = {
+  async 'restore-rms'(req) {
+    const models: RewardModelInfo[] = [];
+    for (const kind of req.kinds) {
+      const got = await loadRewardModel(kind);
+      if (!got) continue;
+      await keepRewardModel(got.model, got.info, false);
+      models.push(got.info);
+    }
+    return { models };
+  },
   async 'train-rm'(req, control) {
     const kind = req.config.kind;
     let sender: ReturnType<typeof pointSender<RewardPoint>> | undefined;
@@ -24,7 +36,7 @@ export const rewardHandlers: HandlerSet<'train-rm'> = {
         onPoint: (p) => sender?.push(p),
       });
       const { scores: _scores, ...probes } = res.probes; // per-item scores stay here: the page shows the means
-      keepRewardModel(res.rm, res.info);
+      await keepRewardModel(res.rm, res.info);
       return { model: res.info, total: res.total, stopped: res.stopped, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, run: res.run, probes, seconds: res.seconds };
     } finally {
       sender?.flush();

@@ -20,7 +20,7 @@ export const sftHandlers: HandlerSet<'train-sft'> = {
     sender.flush();
     const kept = res.model === base;
     const metadata = { ...(kept ? before.metadata : {}), recipe: 'trained in the page', ...res.metadata, from: before.name };
-    const policy = setPolicy(res.model, kept ? before.name : `sft (page, seed ${c.seed})`, metadata);
+    const policy = await setPolicy(res.model, kept ? before.name : `sft (page, seed ${c.seed})`, metadata);
     return { steps: res.steps, heldOutLoss: res.heldOutLoss, policy };
   },
 };
