@@ -1,7 +1,7 @@
 // Which stage the page shows, kept in the URL hash (`#/ppo`) so that links, reloads and
-// the back button land on the same stage. A hash naming an unknown stage, or one that is
-// still to come, falls back to the first stage.
-import { DEFAULT_STAGE, STAGES, isEnabled, stageById, type StageId, type StageInfo } from './stages';
+// the back button land on the same stage (one still to come shows its preview). A hash naming
+// no stage falls back to the first stage.
+import { DEFAULT_STAGE, STAGES, stageById, type StageId, type StageInfo } from './stages';
 
 /** Returns the stage id a hash such as `#/ppo` or `#/ppo?seed=7` names, or null if none. */
 export function stageFromHash(hash: string): StageId | null {
@@ -25,13 +25,12 @@ export class StageRouter {
   }
 
   /**
-   * Reads the stage from `location.hash` into `current`. If the hash names no stage that
-   * can be opened, shows the first stage and rewrites the hash (no new history entry).
-   * Call it on `hashchange`.
+   * Reads the stage from `location.hash` into `current`. If the hash names no stage, shows the
+   * first stage and rewrites the hash (no new history entry). Call it on `hashchange`.
    */
   sync(): void {
     const id = stageFromHash(location.hash);
-    if (id !== null && isEnabled(stageById(id))) {
+    if (id !== null) {
       this.current = id;
       return;
     }

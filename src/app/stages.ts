@@ -1,5 +1,5 @@
-// The pipeline's stages, left to right, as the header's nav shows them. A stage is
-// enabled once it has a view; the others show as "coming in a later stage".
+// The pipeline's stages, left to right, as the header's nav shows them. A stage still to come has
+// no view yet: it opens on a preview of what it will hold.
 import type { Component } from 'svelte';
 import LabelStage from './stages/LabelStage.svelte';
 import RewardStage from './stages/RewardStage.svelte';
@@ -16,6 +16,8 @@ export interface StageInfo {
   readonly blurb: string;
   /** The stage's panel; absent while the stage is still to come. */
   readonly view?: Component<{ session: Session }>;
+  /** While it is to come: what it will hold, a line each. */
+  readonly preview?: readonly string[];
 }
 
 export const STAGES = [
@@ -23,8 +25,27 @@ export const STAGES = [
   { id: 'sft', label: 'SFT', blurb: 'Supervised fine-tuning: load or train the policy', view: SftStage },
   { id: 'label', label: 'Label', blurb: 'Label which of two answers is better', view: LabelStage },
   { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels', view: RewardStage },
-  { id: 'ppo', label: 'PPO', blurb: 'Tune the policy against the reward model with PPO' },
-  { id: 'evaluate', label: 'Evaluate', blurb: 'ShapesHal-Bench, POPE and CHAIR, runs side by side' },
+  {
+    id: 'ppo',
+    label: 'PPO',
+    blurb: 'Tune the policy against the reward model with PPO',
+    preview: [
+      'Start, pause and single-step PPO (with GRPO and RLOO beside it) against the plain RM, the Fact-RM, or the judge itself.',
+      'Every knob of the paper explained: the KL coefficient, the length penalty, the correctness bonus, honesty-first rewards.',
+      'Live charts of the reward, the true (gold) hallucination rate, KL, entropy, clip fraction and answer length.',
+      'A feed of sampled answers with false claims marked, and labelling while PPO runs (online RLHF).',
+    ],
+  },
+  {
+    id: 'evaluate',
+    label: 'Evaluate',
+    blurb: 'ShapesHal-Bench, POPE and CHAIR, runs side by side',
+    preview: [
+      'ShapesHal-Bench, POPE and CHAIR on any saved policy, with bars per question type.',
+      'Runs side by side, and the experiment’s table drawn as the paper’s, with the gold truth beside it.',
+      'Best-of-n and the over-optimisation curve: gold and reward-model score against √KL, plain RM against Fact-RM.',
+    ],
+  },
 ] as const satisfies readonly StageInfo[];
 
 export type StageId = (typeof STAGES)[number]['id'];
@@ -38,7 +59,7 @@ export function stageById(id: StageId): StageInfo {
   return STAGES.find((s) => s.id === id) as StageInfo;
 }
 
-/** Returns true if the stage has a view and can be opened. */
+/** Returns true if the stage has its panel (a stage to come opens on its preview). */
 export function isEnabled(stage: StageInfo): boolean {
   return stage.view !== undefined;
 }

@@ -81,13 +81,17 @@ export async function keepRewardModel(model: VlmModel, info: RewardModelInfo, sa
 }
 
 /**
- * Batches points and sends them at most every `ms` milliseconds, as `wrap(points)`; `onFlush` runs
- * after each send (the SFT run announces the policy's new version there).
+ * Batches points and sends them at most every `ms` milliseconds, as `wrap(points)`; points held
+ * back are sent `ms` later at the latest (a paused run shows its last step). `onFlush` runs after
+ * each send (the SFT run announces the policy's new version there).
  */
 export function pointSender<P>(id: number, wrap: (points: P[]) => ProgressEvent, ms = 150, onFlush?: () => void): { push(p: P): void; flush(): void } {
   let pending: P[] = [];
   let last = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     progress(id, wrap(pending));
     pending = [];
     last = performance.now();
@@ -96,7 +100,9 @@ export function pointSender<P>(id: number, wrap: (points: P[]) => ProgressEvent,
   return {
     push(p) {
       pending.push(p);
-      if (performance.now() - last >= ms) flush();
+      const wait = ms - (performance.now() - last);
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
     },
     flush,
   };

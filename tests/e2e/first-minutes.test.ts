@@ -4,7 +4,7 @@
 // a screenshot of every stage at 1280×800 and at 1024×768 (a projector).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, autoLabel, loadSftFromGate, shortRewardRun } from './drive';
+import { SLOW, attr, autoLabel, loadSftFromGate, pairOnShow, shortRewardRun } from './drive';
 
 describe('the first minutes', () => {
   let s: PageSession;
@@ -58,15 +58,26 @@ describe('the first minutes', () => {
     expect(await attr(page, 'backend', 'data-reason')).toBe('asked for');
   });
 
-  it('shows every stage at 1280×800 and 1024×768', async () => {
+  it('shows every stage at 1280×800, 1024×768 (the header in one row, the A/B choice on screen) and 390 px (nothing overflows)', async () => {
     const { page } = s;
-    for (const [w, h] of [[1280, 800], [1024, 768]] as const) {
+    for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]] as const) {
       await page.setViewportSize({ width: w, height: h });
       for (const stage of ['world', 'sft', 'label', 'reward', 'ppo', 'evaluate']) {
         await page.goto(s.url(`?backend=wasm#/${stage}`));
         await expect.poll(() => attr(page, 'backend', 'data-backend'), SLOW).toBe('wasm');
+        if (stage === 'label') await pairOnShow(page);
         await page.waitForTimeout(300);
         await page.screenshot({ path: `test-results/stage-${stage}-${w}x${h}.png` });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${stage} at ${w} px`).toBeLessThanOrEqual(w);
+        if (w >= 1024) {
+          // One row: every part of the header sits on the brand's line.
+          const centres = await page.evaluate(() => [...document.querySelectorAll('header.app-header > *')].map((el) => { const r = el.getBoundingClientRect(); return r.top + r.height / 2; }));
+          expect(Math.max(...centres) - Math.min(...centres), `${stage}: the header's parts are on one row at ${w} px`).toBeLessThan(16);
+        }
+        if (stage === 'label' && w >= 1024) {
+          const box = await page.getByTestId('choice-A').boundingBox();
+          expect(box && box.y + box.height <= h, 'the A/B choice is on screen without scrolling').toBe(true);
+        }
       }
     }
   });

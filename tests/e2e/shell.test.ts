@@ -33,30 +33,25 @@ describe('app shell', () => {
     await s.screenshot('shell');
   });
 
-  it('shows the stages still to come as disabled, with a tooltip, and ignores clicks on them', async () => {
+  it('shows the stages still to come as such, and a link to one opens a preview of what it will hold', async () => {
     const { page } = s;
-    const disabled = page.locator('nav .stage[aria-disabled="true"]');
-    const enabled = page.locator('nav a.stage[href]');
-    expect((await enabled.count()) + (await disabled.count())).toBe(STAGE_LABELS.length);
-    expect(await enabled.first().textContent()).toContain('World');
-    for (const el of await disabled.all()) {
-      expect(await el.getAttribute('data-tooltip')).toBe('coming in a later stage');
-      expect(await el.getAttribute('href')).toBeNull();
-    }
+    const coming = page.locator('nav a.stage.coming');
+    expect(await page.locator('nav a.stage[href]').count()).toBe(STAGE_LABELS.length);
     // The stages still to come, by name: the test changes when one of them arrives.
-    expect((await disabled.allTextContents()).map((t) => t.replace(/^\d+/, '').trim())).toEqual(['PPO', 'Evaluate']);
-    const first = disabled.first();
+    expect((await coming.allTextContents()).map((t) => t.replace(/^\d+/, '').trim())).toEqual(['PPO', 'Evaluate']);
+    const first = coming.first();
+    expect(await first.getAttribute('data-tooltip')).toMatch(/: coming in a later stage$/);
     await first.hover();
-    // The CSS tooltip fades in on hover.
-    await expect
-      .poll(() => first.evaluate((el) => getComputedStyle(el, '::after').opacity))
-      .toBe('1');
-    expect(await first.evaluate((el) => getComputedStyle(el, '::after').content)).toBe('"coming in a later stage"');
+    await expect.poll(() => first.evaluate((el) => getComputedStyle(el, '::after').opacity)).toBe('1');
     await s.screenshot('shell-tooltip');
-    const before = page.url();
-    await first.click({ force: true }); // Playwright will not click an aria-disabled element unless forced.
-    expect(page.url()).toBe(before);
-    expect(await page.locator('.stage[aria-current="page"]').textContent()).toContain('World');
+    await first.click();
+    await expect.poll(() => page.url()).toMatch(/#\/ppo$/);
+    expect(await page.getByTestId('coming-stage').getAttribute('data-stage')).toBe('ppo');
+    expect(await page.getByTestId('coming-list').locator('li').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('.stage-view h2').textContent()).toBe('PPO');
+    await page.goto(s.url('#/evaluate'));
+    await expect.poll(() => page.getByTestId('coming-stage').getAttribute('data-stage')).toBe('evaluate');
+    await page.goto(s.url('#/world'));
   });
 
   it('updates the hash on a click, and keeps the stage over a reload', async () => {
@@ -79,12 +74,9 @@ describe('app shell', () => {
     }
   });
 
-  it('sends a link to a stage still to come, or to no stage, to World', async () => {
+  it('sends a link to no stage to World', async () => {
     const { page } = s;
-    const toCome = await page.locator('nav .stage[aria-disabled="true"]').evaluateAll((els) =>
-      els.map((el) => `#/${el.getAttribute('data-stage')}`),
-    );
-    for (const hash of [...toCome.slice(0, 1), '#/no-such-stage']) {
+    for (const hash of ['#/no-such-stage', '#/']) {
       await page.goto('about:blank');
       await page.goto(s.url(hash), { waitUntil: 'load' });
       await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/world');

@@ -89,7 +89,7 @@ describe('World stage', () => {
     // Typed the way a person would: capitals, no space before the full stop.
     const typed = first.replace(/ \.$/, '.').replace(/^there/, 'There');
     await typeAnswer(page, typed);
-    await expect.poll(() => page.getByTestId('judged-text').locator('code').textContent()).toBe(first);
+    await expect.poll(() => page.getByTestId('judged-text').textContent()).toBe(first);
     await expect.poll(() => page.getByTestId('hallucination').getAttribute('data-hallucination')).toBe('false');
     const claims = page.getByTestId('claim');
     expect(await claims.count()).toBe(1);
@@ -110,7 +110,7 @@ describe('World stage', () => {
     expect(await claim.textContent()).toContain(sentence);
     expect(await claim.textContent()).toContain('✗');
     expect(Number(await page.getByTestId('score').getAttribute('data-score'))).toBeLessThan(3);
-    expect(await page.getByTestId('hallucination').textContent()).toMatch(/hallucination:\s*yes/);
+    expect(await page.getByTestId('hallucination').textContent()).toBe('hallucinates');
   });
 
   it('reports gibberish as not understood by the grammar', async () => {
@@ -120,6 +120,15 @@ describe('World stage', () => {
     expect(await page.getByTestId('unparsed').textContent()).toContain('not understood by the grammar');
     expect(await page.getByTestId('claim').count()).toBe(0);
     expect(await page.getByTestId('informativeness').textContent()).toContain('0%');
+    // Not a green "no hallucination": the judge cannot say.
+    expect(await page.getByTestId('verdict-pill').getAttribute('data-tone')).toBe('unknown');
+    expect(await page.getByTestId('verdict-pill').textContent()).toBe('not understood');
+  });
+
+  it('reads what was typed in the judge\'s spelling, and shows it so', async () => {
+    const { page } = s;
+    await typeAnswer(page, '  It is   NIGHT.  Is there a red Circle?yes');
+    await expect.poll(() => page.getByTestId('judged-text').textContent()).toBe('it is night . is there a red circle ? yes .');
   });
 
   it('scores the reference answer as true, and an added hallucination as false', async () => {

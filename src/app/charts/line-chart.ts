@@ -23,6 +23,16 @@ export interface FeedListener {
   /** New points per series, aligned with the feed's series. */
   append(added: readonly (readonly XY[])[]): void;
   clear(): void;
+  /** The step axis now ends at `max` (a run's last step), or fits the points (null). */
+  setXMax(max: number | null): void;
+}
+
+/** How a feed's value axis reads: a fixed range (accuracy from 0 to 100%) and percent ticks. */
+export interface AxisSpec {
+  min?: number;
+  max?: number;
+  /** Values are shares, shown as percentages. */
+  percent?: boolean;
 }
 
 /** The points of a chart's series, kept outside any component so a chart can be remounted. */
@@ -30,8 +40,20 @@ export class LineFeed {
   readonly data: XY[][];
   private listeners = new Set<FeedListener>();
 
-  constructor(readonly series: readonly SeriesSpec[]) {
+  /** Where the step axis ends: the run's last step once known, so a run fills its chart as it goes. */
+  xMax: number | null = null;
+
+  constructor(
+    readonly series: readonly SeriesSpec[],
+    readonly y: AxisSpec = {},
+  ) {
     this.data = series.map(() => []);
+  }
+
+  /** Ends the step axis at `max` (the run's last step), or lets it fit the points (null); tells every chart. */
+  setXMax(max: number | null): void {
+    this.xMax = max;
+    for (const l of this.listeners) l.setXMax(max);
   }
 
   /** Appends new points (one array per series, empty where a series has none) and tells every chart. */
@@ -40,9 +62,10 @@ export class LineFeed {
     for (const l of this.listeners) l.append(added);
   }
 
-  /** Drops every point and tells every chart. */
+  /** Drops every point (and the step axis's end) and tells every chart. */
   clear(): void {
     for (const d of this.data) d.length = 0;
+    this.xMax = null;
     for (const l of this.listeners) l.clear();
   }
 
@@ -92,13 +115,19 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: o.xLabel }, ticks: { precision: 0 } },
-        y: { type: 'linear', title: { display: true, text: o.yLabel } },
+        x: { type: 'linear', min: 0, ...(feed.xMax !== null ? { max: feed.xMax } : {}), title: { display: true, text: o.xLabel }, ticks: { precision: 0 } },
+        y: {
+          type: 'linear',
+          ...(feed.y.min !== undefined ? { min: feed.y.min } : {}),
+          ...(feed.y.max !== undefined ? { max: feed.y.max } : {}),
+          title: { display: true, text: o.yLabel },
+          ...(feed.y.percent ? { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } } : {}),
+        },
       },
       plugins: {
         title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' }, color: '#1b2230' },
         legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${(c.parsed.y ?? 0).toFixed(3)}` } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${feed.y.percent ? `${((c.parsed.y ?? 0) * 100).toFixed(1)}%` : (c.parsed.y ?? 0).toFixed(3)}` } },
       },
     },
   });
@@ -113,5 +142,12 @@ export function appendToChart(chart: Chart<'line', XY[]>, added: readonly (reado
 /** Empties the chart's datasets and redraws. */
 export function clearChart(chart: Chart<'line', XY[]>): void {
   for (const d of chart.data.datasets) d.data.length = 0;
+  setChartXMax(chart, null);
+}
+
+/** Ends the step axis at `max`, or lets it fit the points (null), and redraws. */
+export function setChartXMax(chart: Chart<'line', XY[]>, max: number | null): void {
+  const x = chart.options.scales?.x;
+  if (x) x.max = max ?? undefined;
   chart.update('none');
 }

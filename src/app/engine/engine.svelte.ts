@@ -49,6 +49,19 @@ export interface PageJob {
   progress: JobProgress | null;
   /** Why the engine paused it, when it did (a NaN, for example). */
   note?: string;
+  /** The first report of progress past 0 in this phase (time and count): the rate the estimate uses, after compiling. */
+  rateFrom?: { t: number; done: number; phase: string };
+}
+
+/**
+ * Seconds left for a job at its rate since its first progress past 0 in this phase (so the first
+ * step, which compiles, does not count), or null before there is a rate.
+ */
+export function secondsLeft(job: PageJob, now = performance.now()): number | null {
+  const p = job.progress;
+  const r = job.rateFrom;
+  if (!p || !r || r.phase !== p.phase || p.done <= r.done || now <= r.t) return null;
+  return ((now - r.t) / 1000 / (p.done - r.done)) * Math.max(0, p.total - p.done);
 }
 
 const takesSlot = (type: CallType) => (SLOT_CALLS as readonly CallType[]).includes(type);
@@ -112,7 +125,7 @@ export class EngineState {
     this.error = null;
     let id = -1;
     const call = client.call(type, req, (e) => {
-      if (e.kind === 'progress') this.update(id, { progress: e.progress });
+      if (e.kind === 'progress') this.onJobProgress(id, e.progress);
       onProgress?.(e);
     }, transfer);
     id = call.id;
@@ -153,6 +166,14 @@ export class EngineState {
   /** Sends a message outside the typed protocol; resolves with the worker's answer (for tests). */
   raw(message: unknown): Promise<unknown> {
     return this.start().then(() => (this.client as EngineClient).sendRaw(message));
+  }
+
+  private onJobProgress(id: number, progress: JobProgress): void {
+    const j = this.jobs.get(id);
+    if (!j) return;
+    const r = j.rateFrom;
+    const fresh = progress.done > 0 && (!r || r.phase !== progress.phase);
+    this.setJob({ ...j, progress, ...(fresh ? { rateFrom: { t: performance.now(), done: progress.done, phase: progress.phase } } : {}) });
   }
 
   private onEvent(e: WorkerEvent): void {

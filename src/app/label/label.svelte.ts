@@ -11,18 +11,21 @@ import { renderScene, type RgbImage } from '../../engine/world/render';
 import { Rng, subSeed } from '../../engine/world/rng';
 import { get, set } from 'idb-keyval';
 import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
 import { AutoLabelState } from './auto.svelte';
 import { PrefsStore } from './prefs.svelte';
 
 /** Pairs sampled per request while labelling by hand (one per question type). */
 export const PAIRS_PER_FETCH = 8;
+/** The next batch is sampled once this few pairs wait, so labelling never stalls at a batch's end. */
+const SAMPLE_AHEAD_AT = 3;
 /** The IndexedDB key of the count of sampling draws, so pairs after a reload are new ones. */
 const DRAWS_KEY = 'rlhf-playground/label-draws';
 
 /** A pair waiting to be labelled, with the policy that wrote it. */
 export interface QueuedPair {
-  /** Counts the pairs shown, so the page (and a test) can tell a new pair from the last. */
+  /** Counts the pairs shown (the first is 1), so the page (and a test) can tell a new pair from the last. */
   no: number;
   pair: UnlabelledPair;
   image: RgbImage;
@@ -56,6 +59,8 @@ export class LabelState {
   skipped = $state(0);
   error = $state<string | null>(null);
   private queue: QueuedPair[] = [];
+  private advancing: Promise<void> | null = null;
+  private sampling: Promise<void> | null = null;
   private shown = 0;
   private draws: Promise<number>;
 
@@ -72,6 +77,11 @@ export class LabelState {
 
   /** Labelling by hand is possible now: a fresh pair on show, not yet labelled, records read. */
   readonly canLabel: boolean = $derived(this.current !== null && !this.stale && this.revealed === null && this.prefs.loaded);
+
+  /** The engine the pairs come from (the card shows its sampling progress). */
+  get engine(): EngineState {
+    return this.session.engine;
+  }
 
   constructor(session: Session) {
     this.session = session;
@@ -98,8 +108,16 @@ export class LabelState {
     await this.next();
   }
 
-  /** Moves to the next pair; samples a new batch from the loaded policy when the queue is empty. */
-  async next(): Promise<void> {
+  /**
+   * Moves to the next pair, sampling a batch from the loaded policy when none is waiting, and the
+   * next batch ahead while the person labels this one. Calls made meanwhile share the one move.
+   */
+  next(): Promise<void> {
+    this.advancing ??= this.advance().finally(() => (this.advancing = null));
+    return this.advancing;
+  }
+
+  private async advance(): Promise<void> {
     this.revealed = null;
     const origin = this.session.engine.policy?.origin;
     this.queue = this.queue.filter((q) => q.origin === origin);
@@ -107,26 +125,37 @@ export class LabelState {
       this.current = null;
       await this.fetch();
     }
-    this.current = this.queue.shift() ?? null;
+    const next = this.queue.shift() ?? null;
+    if (next) next.no = ++this.shown;
+    this.current = next;
+    if (this.queue.length <= SAMPLE_AHEAD_AT) void this.fetch();
   }
 
-  private async fetch(): Promise<void> {
+  /** Samples a batch of pairs onto the queue; a call while one is under way waits for that one. */
+  private fetch(): Promise<void> {
+    this.sampling ??= this.sample().finally(() => (this.sampling = null));
+    return this.sampling;
+  }
+
+  private async sample(): Promise<void> {
     const engine = this.session.engine;
-    if (this.fetching || engine.policy === null || this.engineNote !== null) return;
+    if (engine.policy === null || this.engineNote !== null) return;
     this.fetching = true;
     this.error = null;
     try {
       const seed = await this.nextSeed();
       const origin = engine.policy.origin;
       const res = await engine.run('sampling pairs to label', 'sample-pairs', { n: PAIRS_PER_FETCH, seed });
-      // Question types come in turn; shuffle them so the next type is not predictable.
-      this.queue = new Rng(seed).shuffle(res.pairs).map(({ policyVersion, ...pair }) => ({
-        no: ++this.shown,
+      // Question types come in turn; shuffle them so the next type is not predictable. Pairs of a
+      // policy loaded meanwhile are dropped by the next move.
+      const batch = new Rng(seed).shuffle(res.pairs).map(({ policyVersion, ...pair }) => ({
+        no: 0,
         pair,
         image: renderScene(pair.scene, pair.image.perception, { noiseSeed: pair.image.noiseSeed }),
         policyVersion,
         origin,
       }));
+      this.queue = [...this.queue, ...batch];
     } catch (e) {
       this.error = `Could not sample pairs: ${(e as Error).message}`;
     } finally {

@@ -72,7 +72,7 @@ export class RewardState {
   readonly accFeed = new LineFeed([
     ...KINDS.map((k) => ({ label: `${KIND_INFO[k].name} (held-out)`, color: KIND_INFO[k].color, dots: true })),
     { label: 'annotator ceiling', color: '#868e96', dashed: true },
-  ]);
+  ], { min: 0, max: 1, percent: true });
   /** Each model's points, to redraw one model's curves when only the other is retrained. */
   private history: Record<RewardKind, { loss: XY[]; acc: XY[] }> = { plain: { loss: [], acc: [] }, fact: { loss: [], acc: [] } };
   /** The ceiling line's value and how far right it is drawn (it follows the runs' steps). */
@@ -152,6 +152,7 @@ export class RewardState {
         if (this.stopRequested) break;
         this.running = kind;
         this.progress = null;
+        if (this.steps > (this.lossFeed.xMax ?? 0)) for (const f of [this.lossFeed, this.accFeed]) f.setXMax(this.steps);
         const res = await this.session.engine.run(`training the ${KIND_INFO[kind].name}`, 'train-rm', { records, config: { ...config, kind } }, (e) => {
           if (e.kind === 'rm') this.onProgress(e);
         });
@@ -177,6 +178,9 @@ export class RewardState {
     const ceiling = this.ceiling?.accuracyCeiling ?? null;
     this.ceilingLine = ceiling === null ? null : { y: ceiling, to: -1 };
     for (const k of KINDS) this.draw(k, this.history[k].loss, this.history[k].acc, false);
+    // The step axis ends at the longest run drawn (or planned).
+    const last = Math.max(0, ...KINDS.map((k) => this.results[k]?.total ?? 0), this.running ? this.steps : 0);
+    for (const f of [this.lossFeed, this.accFeed]) f.setXMax(last > 0 ? last : null);
   }
 
   /** Keeps a model's figures and curves in this browser (the worker keeps its weights). */

@@ -3,6 +3,7 @@
 // points) while the user visits another stage.
 
 import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
 import { BenchState } from './bench.svelte';
 import { PolicyState } from './policy.svelte';
 import { SampleState } from './sample.svelte';
@@ -26,6 +27,11 @@ export class SftState {
   readonly readNote: string | null = $derived.by(() => this.session.engine.readNote ?? this.noPolicy);
 
 
+
+  /** The engine every card's jobs run on (their progress lines read it). */
+  get engine(): EngineState {
+    return this.session.engine;
+  }
 
   constructor(private readonly session: Session) {
     this.policy = new PolicyState(session.engine);

@@ -92,6 +92,7 @@ export class TrainState {
     this.stepsPerSecond = null;
     this.recent = [];
     this.feed.clear();
+    this.feed.setXMax(this.steps);
     this.running = true;
     const total = this.steps;
     const config = $state.snapshot(this.config);

@@ -30,10 +30,17 @@ export interface Thumb {
 
 /** Returns the seed as an integer in [0, MAX_SEED], or null if the text is not one. */
 export function parseSeed(text: string): number | null {
+  return seedProblem(text) === null ? Number(text.trim()) : null;
+}
+
+/** Why the text is not a scene seed, in words, or null when it is one. */
+export function seedProblem(text: string): string | null {
   const t = text.trim();
-  if (!/^\d+$/.test(t)) return null;
+  if (t === '') return 'type a seed: a whole number from 0';
+  if (/^-/.test(t)) return 'a seed is never negative';
+  if (!/^\d+$/.test(t)) return `a seed is a whole number (digits only), not “${t.length > 16 ? `${t.slice(0, 16)}…` : t}”`;
   const n = Number(t);
-  return Number.isSafeInteger(n) && n <= MAX_SEED ? n : null;
+  return Number.isSafeInteger(n) && n <= MAX_SEED ? null : `the largest seed is ${MAX_SEED.toLocaleString('en')}`;
 }
 
 /** Returns the scene as JSON, one object per line (the contract of DESIGN.md, section 2). */

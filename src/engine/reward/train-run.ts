@@ -165,6 +165,8 @@ export async function trainRewardModel(
     }
     return out;
   };
+  const phase = cfg.fact ? 'training the Fact-RM' : 'training the reward model';
+  hooks.onProgress?.({ phase, done: 0, total: steps });
   try {
     for (let s = 0; s < steps; s++) {
       if (!(await nextStep(hooks.control))) break;
@@ -175,7 +177,7 @@ export async function trainRewardModel(
       const point: RewardPoint = { step: r.step, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm };
       if (cfg.evalEvery > 0 && r.step % cfg.evalEvery === 0 && r.step < steps && heldOut.length) point.heldOut = await evaluateRewardModel(rm, heldOut, cfg.fact, cfg.loss);
       hooks.onPoint?.(point);
-      hooks.onProgress?.({ phase: cfg.fact ? 'training the Fact-RM' : 'training the reward model', done: r.step, total: steps });
+      hooks.onProgress?.({ phase, done: r.step, total: steps });
     }
   } finally {
     trainer.dispose();

@@ -24,7 +24,7 @@ export const POLICY_RECIPES = {
   /** Instruction tuning on the synthetic mixture only: fluent, and hallucinating along the prior. */
   sft: { about: 'SFT on synthetic instruction data (40% of its answers hallucinate)', model: 'default', visionSteps: 2000, visionLr: 5e-3, sftSteps: 1500, batchSize: 32, lr: 2e-3, mixture: SFT_MIXTURE, shape: SFT_DATA_SHAPE },
   /** The paper's SFT+: the same, with short, always-correct VQA-style answers mixed in. */
-  'sft-plus': { about: 'SFT+ : the synthetic data plus short, correct VQA-style answers (half the mixture)', model: 'default', visionSteps: 2000, visionLr: 5e-3, sftSteps: 1500, batchSize: 32, lr: 2e-3, mixture: SFT_PLUS_MIXTURE, shape: SFT_DATA_SHAPE },
+  'sft-plus': { about: 'SFT+: the synthetic data plus short, correct VQA-style answers (half the mixture)', model: 'default', visionSteps: 2000, visionLr: 5e-3, sftSteps: 1500, batchSize: 32, lr: 2e-3, mixture: SFT_PLUS_MIXTURE, shape: SFT_DATA_SHAPE },
   /** For CI and tests: the tiny model, a few steps. */
   tiny: { about: 'tiny model, a few steps: for tests', model: 'tiny', visionSteps: 20, visionLr: 3e-3, sftSteps: 30, batchSize: 16, lr: 1.5e-3, mixture: SFT_MIXTURE, shape: SFT_DATA_SHAPE },
 } as const satisfies Record<string, PolicyRecipe>;

@@ -102,6 +102,7 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
   const trainer = createSftTrainer(model, { totalSteps: cfg.steps, warmupSteps: Math.min(100, Math.ceil(cfg.steps / 10)), ...cfg.optim });
   let last = NaN;
   let step = 0;
+  hooks.onProgress?.({ phase: 'SFT', done: 0, total: cfg.steps });
   try {
     for (; step < cfg.steps; ) {
       if (!(await nextStep(hooks.control))) break;
