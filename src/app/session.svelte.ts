@@ -6,6 +6,7 @@ import { EngineState } from './engine/engine.svelte';
 import { LabelState } from './label/label.svelte';
 import { RewardState } from './reward/reward.svelte';
 import { SftState } from './sft/sft.svelte';
+import { PpoState } from './ppo/ppo.svelte';
 
 export class Session {
   readonly run = new RunInfo();
@@ -13,6 +14,7 @@ export class Session {
   readonly sft: SftState;
   readonly label: LabelState;
   readonly reward: RewardState;
+  readonly ppo: PpoState;
 
   /** What was brought back from this browser after a reload, in words, or null. */
   restored = $state<string | null>(null);
@@ -21,6 +23,7 @@ export class Session {
     this.sft = new SftState(this);
     this.label = new LabelState(this);
     this.reward = new RewardState(this);
+    this.ppo = new PpoState(this);
   }
 
   /**

@@ -5,6 +5,7 @@ import LabelStage from './stages/LabelStage.svelte';
 import RewardStage from './stages/RewardStage.svelte';
 import SftStage from './stages/SftStage.svelte';
 import WorldStage from './stages/WorldStage.svelte';
+import PpoStage from './stages/PpoStage.svelte';
 import type { Session } from './session.svelte';
 
 export interface StageInfo {
@@ -25,17 +26,7 @@ export const STAGES = [
   { id: 'sft', label: 'SFT', blurb: 'Supervised fine-tuning: load or train the policy', view: SftStage },
   { id: 'label', label: 'Label', blurb: 'Label which of two answers is better', view: LabelStage },
   { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels', view: RewardStage },
-  {
-    id: 'ppo',
-    label: 'PPO',
-    blurb: 'Tune the policy against the reward model with PPO',
-    preview: [
-      'Start, pause and single-step PPO (with GRPO and RLOO beside it) against the plain RM, the Fact-RM, or the judge itself.',
-      'Every knob of the paper explained: the KL coefficient, the length penalty, the correctness bonus, honesty-first rewards.',
-      'Live charts of the reward, the true (gold) hallucination rate, KL, entropy, clip fraction and answer length.',
-      'A feed of sampled answers with false claims marked, and labelling while PPO runs (online RLHF).',
-    ],
-  },
+  { id: 'ppo', label: 'PPO', blurb: 'Tune the policy against the reward model with PPO, GRPO or RLOO, and label while it runs', view: PpoStage },
   {
     id: 'evaluate',
     label: 'Evaluate',

@@ -12,6 +12,7 @@ import { labelHandlers } from './handlers/label';
 import { policyHandlers } from './handlers/policy';
 import { rewardHandlers } from './handlers/reward';
 import { sftHandlers } from './handlers/sft';
+import { ppoHandlers } from './handlers/ppo';
 
 type Handlers = { [K in CallType]: (req: RequestOf<K>, control: JobControl) => Promise<Calls[K]['res']> };
 
@@ -21,6 +22,7 @@ const handlers: Handlers = {
   ...labelHandlers,
   ...rewardHandlers,
   ...benchHandlers,
+  ...ppoHandlers,
   async control(req) {
     const c = controlOf(req.target);
     if (c) {

@@ -23,6 +23,9 @@ import type { ProbeReport } from '../engine/reward/probes';
 import type { RewardJobConfig, RewardKind } from '../engine/reward/config';
 import type { RewardModelInfo } from '../engine/reward/job';
 import type { JobProgress, JobState } from '../engine/train/job';
+import type { PpoConfig } from '../engine/ppo/config';
+import type { GoldFigures } from '../engine/ppo/gold';
+import type { PpoPoint } from '../engine/ppo/run';
 
 export type { RewardKind, RewardModelInfo, VersionedPair };
 
@@ -83,6 +86,18 @@ export interface Calls {
     req: { records: PreferenceRecord[]; config: RewardJobConfig };
     res: { model: RewardModelInfo; total: number; stopped: boolean; trainPairs: number; heldOutPairs: number; run: RewardRunResult; probes: Omit<ProbeReport, 'scores'>; seconds: number };
   };
+  /**
+   * Tunes the loaded policy with PPO (GRPO, RLOO) against the reward model its config names (one
+   * trained here) for `steps` steps (0: until stopped), streaming a point per step. `records` are
+   * the labels (they normalise the RM's scores); with `refreshEvery` above 0, every that many labels
+   * sent by ppo-labels retrain the RM and it is swapped in (online RLHF).
+   */
+  ppo: {
+    req: { config: Partial<PpoConfig>; steps: number; records: PreferenceRecord[]; refreshEvery: number; rmConfig: RewardJobConfig };
+    res: { steps: number; stopped: boolean; halted?: { step: number; quantity: string }; gold?: GoldFigures; policy: PolicyInfo; refreshes: number };
+  };
+  /** New labels for the running PPO job `target` (online RLHF); returns how many it had not seen and how many wait for the next refresh. */
+  'ppo-labels': { req: { target: number; records: PreferenceRecord[] }; res: { added: number; pending: number; every: number } };
   /** Loads the reward models of these kinds kept in this browser (after a reload); returns those found. */
   'restore-rms': { req: { kinds: RewardKind[] }; res: { models: RewardModelInfo[] } };
 }
@@ -90,7 +105,7 @@ export interface Calls {
 export type CallType = keyof Calls;
 
 /** The calls that take the worker's one training slot: they change or replace weights, or train. */
-export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'restore-rms'] as const satisfies readonly CallType[];
+export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'restore-rms', 'ppo'] as const satisfies readonly CallType[];
 
 export type Request = { [K in CallType]: { type: K; id: number } & Calls[K]['req'] }[CallType];
 export type RequestOf<K extends CallType> = Extract<Request, { type: K }>;
@@ -101,12 +116,18 @@ export type ProgressEvent =
   | { kind: 'progress'; progress: JobProgress }
   | { kind: 'sft'; points: SftPoint[] }
   /** New points of a reward-model run; `total` is the run's length in steps. */
-  | { kind: 'rm'; model: RewardKind; total: number; points: RewardPoint[] };
+  | { kind: 'rm'; model: RewardKind; total: number; points: RewardPoint[] }
+  /** New points of a PPO run, one per step (metrics, sample responses, gold figures every N steps). */
+  | { kind: 'ppo'; points: PpoPoint[] }
+  /** The reward model was retrained on the labels given meanwhile and swapped in (online RLHF). */
+  | { kind: 'rm-refresh'; labels: number; heldOutAccuracy: number | null; refreshes: number };
 
 /** Sent by the worker on its own, to every listener. */
 export type WorkerEvent =
-  /** The loaded policy, or its weights, changed (load, every few training steps, the end of a run). */
+  /** Another policy was loaded, or a run ended (the whole info). */
   | { kind: 'policy'; info: PolicyInfo }
+  /** The loaded policy's weights changed during a run: its new version only (its info is otherwise the same). */
+  | { kind: 'policy-version'; origin: string; version: string }
   /** A job's state changed (paused by the engine itself, for example). */
   | { kind: 'job'; id: number; state: JobState; note?: string }
   /** Something the page should tell the person (a copy that could not be kept in this browser). */

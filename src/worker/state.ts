@@ -62,11 +62,22 @@ export async function keepCopy(what: string, save: () => Promise<void>): Promise
   }
 }
 
-/** Tells the page the loaded policy's info (after its weights changed); returns it. */
+/** Tells the page the loaded policy's info (after a load or a run); returns it. */
 export function announcePolicy(): PolicyInfo {
   const info = policyInfo();
   announce({ kind: 'policy', info });
   return info;
+}
+
+let announcedVersion = '';
+
+/** Tells the page the loaded policy's new version during a run (a small message), if it changed. */
+export function announceVersion(): void {
+  if (!policy) return;
+  const { origin, version } = policy.model;
+  if (version === announcedVersion) return;
+  announcedVersion = version;
+  announce({ kind: 'policy-version', origin, version });
 }
 
 /** The reward models trained in the page, by kind, kept for PPO. */

@@ -38,19 +38,17 @@ describe('app shell', () => {
     const coming = page.locator('nav a.stage.coming');
     expect(await page.locator('nav a.stage[href]').count()).toBe(STAGE_LABELS.length);
     // The stages still to come, by name: the test changes when one of them arrives.
-    expect((await coming.allTextContents()).map((t) => t.replace(/^\d+/, '').trim())).toEqual(['PPO', 'Evaluate']);
+    expect((await coming.allTextContents()).map((t) => t.replace(/^\d+/, '').trim())).toEqual(['Evaluate']);
     const first = coming.first();
     expect(await first.getAttribute('data-tooltip')).toMatch(/: coming in a later stage$/);
     await first.hover();
     await expect.poll(() => first.evaluate((el) => getComputedStyle(el, '::after').opacity)).toBe('1');
     await s.screenshot('shell-tooltip');
     await first.click();
-    await expect.poll(() => page.url()).toMatch(/#\/ppo$/);
-    expect(await page.getByTestId('coming-stage').getAttribute('data-stage')).toBe('ppo');
+    await expect.poll(() => page.url()).toMatch(/#\/evaluate$/);
+    expect(await page.getByTestId('coming-stage').getAttribute('data-stage')).toBe('evaluate');
     expect(await page.getByTestId('coming-list').locator('li').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.locator('.stage-view h2').textContent()).toBe('PPO');
-    await page.goto(s.url('#/evaluate'));
-    await expect.poll(() => page.getByTestId('coming-stage').getAttribute('data-stage')).toBe('evaluate');
+    expect(await page.locator('.stage-view h2').textContent()).toBe('Evaluate');
     await page.goto(s.url('#/world'));
   });
 

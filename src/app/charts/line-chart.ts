@@ -133,10 +133,26 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
   });
 }
 
-/** Pushes new points into the chart's datasets and redraws without animation. */
+const pending = new WeakSet<Chart>();
+
+/**
+ * Redraws the chart without animation soon, in a task of its own: several calls before it draw
+ * once, and a page of charts streaming points redraws them one task each, not all in one long task.
+ */
+export function redrawSoon(chart: Chart<'line', XY[]>): void {
+  if (pending.has(chart)) return;
+  pending.add(chart);
+  setTimeout(() => {
+    pending.delete(chart);
+    // A chart destroyed meanwhile has no canvas context left to draw on.
+    if (chart.ctx) chart.update('none');
+  }, 16);
+}
+
+/** Pushes new points into the chart's datasets and redraws at the next frame. */
 export function appendToChart(chart: Chart<'line', XY[]>, added: readonly (readonly XY[])[]): void {
   added.forEach((pts, i) => chart.data.datasets[i]?.data.push(...pts));
-  chart.update('none');
+  redrawSoon(chart);
 }
 
 /** Empties the chart's datasets and redraws. */

@@ -121,7 +121,16 @@ export class EngineState {
    */
   async run<K extends CallType>(label: string, type: K, req: Calls[K]['req'], onProgress?: (e: ProgressEvent) => void, transfer?: Transferable[]): Promise<Calls[K]['res']> {
     await this.start();
-    const client = this.client as EngineClient;
+    return this.launch(label, type, req, onProgress, transfer).result;
+  }
+
+  /**
+   * Like run, once the engine has started, but returns the job's id at once (to send it more, as
+   * online RLHF sends labels to a running PPO job) beside the promise of its result.
+   */
+  launch<K extends CallType>(label: string, type: K, req: Calls[K]['req'], onProgress?: (e: ProgressEvent) => void, transfer?: Transferable[]): { id: number; result: Promise<Calls[K]['res']> } {
+    const client = this.client;
+    if (!client) throw new Error('the engine has not started yet');
     this.error = null;
     let id = -1;
     const call = client.call(type, req, (e) => {
@@ -130,14 +139,18 @@ export class EngineState {
     }, transfer);
     id = call.id;
     this.setJob({ id, type, label, state: 'running', progress: null });
-    try {
-      return await call.result;
-    } catch (e) {
-      this.error = (e as Error).message;
-      throw e;
-    } finally {
-      this.dropJob(id);
-    }
+    const result = call.result.then(
+      (r) => {
+        this.dropJob(id);
+        return r;
+      },
+      (e: unknown) => {
+        this.dropJob(id);
+        this.error = (e as Error).message;
+        throw e;
+      },
+    );
+    return { id, result };
   }
 
   /** Steers a running job: stop (after its current step), pause, resume, or one step while paused. */
@@ -180,6 +193,9 @@ export class EngineState {
     switch (e.kind) {
       case 'policy':
         this.policy = e.info;
+        return;
+      case 'policy-version':
+        if (this.policy && this.policy.origin === e.origin) this.policy = { ...this.policy, version: e.version };
         return;
       case 'job':
         this.update(e.id, { state: e.state, ...(e.note ? { note: e.note } : {}) });

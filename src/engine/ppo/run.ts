@@ -155,9 +155,10 @@ export interface PpoJobResult {
  * Runs `steps` steps (Infinity: until stopped) of `run`, consulting hooks.control before each,
  * reporting progress and a point per step, and the gold figures at the start and every goldEvery
  * steps. A step that goes non-finite is reported and pauses the control (the weights stay the
- * last good ones); without a control the job ends there.
+ * last good ones); without a control the job ends there. `betweenSteps` runs before each step
+ * (online RLHF refreshes the reward model there).
  */
-export async function runPpoSteps(run: PpoRun, steps: number, hooks: JobHooks<PpoPoint> = {}): Promise<PpoJobResult> {
+export async function runPpoSteps(run: PpoRun, steps: number, hooks: JobHooks<PpoPoint> = {}, betweenSteps?: () => Promise<void>): Promise<PpoJobResult> {
   const every = run.cfg.goldEvery;
   const out: PpoJobResult = { steps: 0, stopped: false };
   const total = Number.isFinite(steps) ? steps : 0;
@@ -172,6 +173,7 @@ export async function runPpoSteps(run: PpoRun, steps: number, hooks: JobHooks<Pp
       out.stopped = true;
       break;
     }
+    await betweenSteps?.();
     const r = await run.step();
     const point: PpoPoint = { step: r.step, metrics: r.metrics, samples: r.samples };
     if (!r.applied) {

@@ -3,7 +3,7 @@
 
 import { runSftJob } from '../../engine/sft/job';
 import type { SftPoint } from '../../engine/sft/run';
-import { announcePolicy, pointSender, policyInfo, progress, requirePolicy, setPolicy } from '../state';
+import { announceVersion, pointSender, policyInfo, progress, requirePolicy, setPolicy } from '../state';
 import type { HandlerSet } from './types';
 
 export const sftHandlers: HandlerSet<'train-sft'> = {
@@ -11,7 +11,7 @@ export const sftHandlers: HandlerSet<'train-sft'> = {
     const base = requirePolicy();
     const before = policyInfo();
     const c = req.config;
-    const sender = pointSender<SftPoint>(req.id, (points) => ({ kind: 'sft', points }), 150, c.fresh ? undefined : announcePolicy);
+    const sender = pointSender<SftPoint>(req.id, (points) => ({ kind: 'sft', points }), 150, c.fresh ? undefined : announceVersion);
     const res = await runSftJob(base, c, {
       control,
       onPoint: (p) => sender.push(p),

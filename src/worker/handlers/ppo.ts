@@ -1,0 +1,67 @@
+// PPO in the page: the loaded policy trained in place against a reward model trained here (or the
+// judge, for the gold reward), a point per step for the charts and the feed, the policy's new
+// version as it goes, and online RLHF: labels given meanwhile retrain the RM every N labels.
+
+import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
+import { resolvePpoConfig } from '../../engine/ppo/config';
+import { rmKindsFor } from '../../engine/ppo/presets';
+import { rewardNorm, type RewardRole } from '../../engine/ppo/reward-model';
+import { OnlineRewardModel } from '../../engine/ppo/online';
+import type { RewardKind } from '../../engine/reward/config';
+import { announceVersion, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
+import type { HandlerSet } from './types';
+
+/** The online reward model of each running PPO job, by job id (ppo-labels adds to it). */
+const online = new Map<number, OnlineRewardModel>();
+
+const NAMES: Record<RewardKind, string> = { plain: 'plain RM', fact: 'Fact-RM' };
+
+export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
+  async ppo(req, control) {
+    const policy = requirePolicy();
+    const before = policyInfo();
+    const cfg = resolvePpoConfig(req.config);
+    // The kinds this reward can run with (any one of them; the Fact-RM first), or none for the gold reward.
+    const kinds = rmKindsFor(cfg).filter((k): k is RewardKind => k !== 'none').sort((a) => (a === 'fact' ? -1 : 1));
+    const kind = kinds.find((k) => rewardModels.has(k));
+    if (kinds.length && !kind) throw new Error(`the ${cfg.reward} reward needs a ${kinds.map((k) => NAMES[k]).join(' or a ')}: train it in the Reward stage first`);
+    progress(req.id, { kind: 'progress', progress: { phase: 'preparing the four roles', done: 0, total: req.steps } });
+    let main: RewardRole | undefined;
+    if (kind) {
+      const m = rewardModels.get(kind)!.model;
+      main = { model: m, fact: kind === 'fact', norm: await rewardNorm(m, kind === 'fact', req.records) };
+    }
+    const run = createPpoRun(policy, main, cfg);
+    const rmKind: RewardKind = main?.fact ? 'fact' : 'plain';
+    const learner = new OnlineRewardModel(run.roles.reference, req.records, { ...req.rmConfig, kind: rmKind }, main ? req.refreshEvery : 0);
+    online.set(req.id, learner);
+    const sender = pointSender<PpoPoint>(req.id, (points) => ({ kind: 'ppo', points }), 150, announceVersion);
+    try {
+      const res = await runPpoSteps(run, req.steps > 0 ? req.steps : Infinity, {
+        control,
+        onPoint: (p) => sender.push(p),
+        onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }),
+      }, async () => {
+        if (learner.every <= 0 || learner.pending < learner.every) return;
+        progress(req.id, { kind: 'progress', progress: { phase: `retraining the ${NAMES[rmKind]} on ${learner.pending} new labels`, done: run.steps, total: req.steps } });
+        const r = await learner.maybeRefresh(run);
+        if (!r) return;
+        // The new reward model is the one kept (and stored) from now on; the one it replaced is freed.
+        await keepRewardModel(r.model, r.info);
+        progress(req.id, { kind: 'rm-refresh', labels: r.labels, heldOutAccuracy: r.heldOutAccuracy, refreshes: learner.refreshes });
+      });
+      sender.flush();
+      const info = await setPolicy(policy, before.name, { ...before.metadata, ppo: { steps: res.steps, config: cfg } });
+      return { steps: res.steps, stopped: res.stopped, ...(res.halted ? { halted: res.halted } : {}), ...(res.gold ? { gold: res.gold } : {}), policy: info, refreshes: learner.refreshes };
+    } finally {
+      online.delete(req.id);
+      run.dispose();
+    }
+  },
+  async 'ppo-labels'(req) {
+    const l = online.get(req.target);
+    if (!l) throw new Error(`no PPO run ${req.target} is going`);
+    const added = l.add(req.records);
+    return { added, pending: l.pending, every: l.every };
+  },
+};

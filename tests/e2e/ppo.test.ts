@@ -1,0 +1,115 @@
+// The PPO stage in Chromium: with the shipped SFT policy and a Fact-RM trained on auto-labelled
+// pairs, a short run fills the charts (reward, gold hallucination rate, KL, …) and the sample feed;
+// a run is paused, stepped once and resumed; labels given while PPO runs refresh the reward model
+// (online RLHF); and a reward that needs a reward model not trained yet says so.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, type PageSession } from './browser';
+import { SLOW, attr, autoLabel, loadSftFromGate, pairOnShow, press, shortRewardRun } from './drive';
+import { PPO_PRESET_NAMES } from '../../src/engine/ppo/presets';
+
+const LONG = { timeout: 180_000, interval: 200 };
+const step = async (page: Page) => Number(await attr(page, 'ppo-status', 'data-step'));
+
+/** Small, fast settings for a test run. */
+async function smallRun(page: Page, steps: number): Promise<void> {
+  await page.getByTestId('ppo-steps').fill(String(steps));
+  await page.locator('details.every summary').click();
+  for (const [k, v] of [['batchSize', '8'], ['miniBatchSize', '4'], ['responseLength', '24'], ['goldEvery', '1'], ['goldProbeSize', '8'], ['samplesPerPoint', '2']] as const) await page.getByTestId(`ppo-${k}`).fill(v);
+}
+
+describe('PPO stage', () => {
+  let s: PageSession;
+
+  beforeAll(async () => {
+    s = await openPage('?backend=wasm#/label');
+  });
+
+  it('starts from the shipped SFT policy and a Fact-RM trained on auto-labelled pairs', async () => {
+    const { page } = s;
+    await loadSftFromGate(page);
+    await autoLabel(page, 16, 'careful');
+    await page.locator('nav a[data-stage="reward"]').click();
+    await page.getByTestId('rm-choice-fact').click();
+    await shortRewardRun(page, 3);
+    await page.getByTestId('rm-start').click();
+    await expect.poll(() => attr(page, 'rm-run-fact', 'data-steps'), SLOW).toBe('3');
+  });
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('offers every preset, and says which reward model a reward needs', async () => {
+    const { page } = s;
+    await page.locator('nav a[data-stage="ppo"]').click();
+    expect(await page.locator('[data-testid^="ppo-preset-"]:not([data-testid="ppo-preset-info"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('ppo-preset-'.length)))).toEqual([...PPO_PRESET_NAMES]);
+    await page.getByTestId('ppo-preset-plain-rlhf').click();
+    await expect.poll(() => page.getByTestId('ppo-blocked').textContent()).toContain('Train a plain RM first');
+    expect(await page.getByTestId('ppo-start').isDisabled()).toBe(true);
+    await page.getByTestId('ppo-preset-fact-rlhf').click();
+    await expect.poll(() => page.getByTestId('ppo-start').isEnabled()).toBe(true);
+  });
+
+  it('runs 3 steps against the Fact-RM: the charts and the sample feed fill, the policy is a new version', async () => {
+    const { page } = s;
+    await smallRun(page, 3);
+    await page.getByTestId('ppo-start').click();
+    await expect.poll(() => attr(page, 'ppo-result', 'data-steps'), LONG).toBe('3');
+    expect(await attr(page, 'ppo-result', 'data-stopped')).toBe('false');
+    // Three steps of the reward; the gold rate at the start and after each step.
+    expect(Number(await attr(page, 'ppo-chart-reward', 'data-points'))).toBe(6);
+    expect(Number(await attr(page, 'ppo-chart-gold-rate', 'data-points'))).toBe(4);
+    expect(Number(await attr(page, 'ppo-chart-kl', 'data-points'))).toBe(3);
+    const rate = Number(await attr(page, 'ppo-gold-rate', 'data-value'));
+    expect(rate).toBeGreaterThanOrEqual(0);
+    expect(rate).toBeLessThanOrEqual(1);
+    expect(await page.getByTestId('ppo-sample').count()).toBe(6);
+    // A false claim in the feed is marked, and only where the judge says so.
+    for (const li of await page.getByTestId('ppo-sample').all()) {
+      expect((await li.locator('[data-truth="false"]').count()) > 0).toBe((await li.getAttribute('data-hallucination')) === 'true');
+    }
+    expect(await page.getByTestId('gate-policy').textContent()).toBe('sft');
+    expect(await page.getByTestId('ppo-result').textContent()).toMatch(/sft@[0-9a-f]{8}\+\d+/);
+  });
+
+  it('pauses, steps once and resumes a run, and stops it', async () => {
+    const { page } = s;
+    await page.getByTestId('ppo-steps').fill('0');
+    await page.getByTestId('ppo-start').click();
+    await expect.poll(() => step(page), LONG).toBeGreaterThan(0);
+    await page.getByTestId('ppo-pause').click();
+    await expect.poll(() => page.getByTestId('ppo-resume').isVisible(), SLOW).toBe(true);
+    await page.waitForTimeout(3000);
+    const held = await step(page);
+    await page.waitForTimeout(2000);
+    expect(await step(page)).toBe(held);
+    await page.getByTestId('ppo-one-step').click();
+    await expect.poll(() => step(page), LONG).toBe(held + 1);
+    await page.getByTestId('ppo-resume').click();
+    await expect.poll(() => step(page), LONG).toBeGreaterThan(held + 1);
+    await page.getByTestId('ppo-stop').click();
+    await expect.poll(() => attr(page, 'ppo-result', 'data-stopped'), LONG).toBe('true');
+  });
+
+  it('labels while PPO runs; every 2 labels retrain the reward model and swap it in', async () => {
+    const { page } = s;
+    await page.getByTestId('ppo-refreshEvery').fill('2');
+    await page.getByTestId('ppo-start').click();
+    await expect.poll(() => step(page), LONG).toBeGreaterThan(0);
+    await page.getByTestId('ppo-label-open').click();
+    for (let i = 0; i < 2; i++) {
+      const no = await pairOnShow(page);
+      await press(page, '1');
+      await expect.poll(() => attr(page, 'pair', 'data-revealed'), SLOW).toBe('true');
+      await press(page, 'Enter');
+      await expect.poll(() => attr(page, 'pair', 'data-pair'), SLOW).not.toBe(no);
+    }
+    await expect.poll(() => attr(page, 'ppo-refresh', 'data-refreshes'), LONG).toBe('1');
+    await page.getByTestId('ppo-stop').click();
+    await expect.poll(() => attr(page, 'ppo-result', 'data-stopped'), LONG).toBe('true');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await s.screenshot('ppo');
+    expect(s.errors).toEqual([]);
+  });
+});
