@@ -1,6 +1,6 @@
 // The vision encoder: labels from scenes, pretraining on synthetic coloured shapes lowers the cell
 // loss and raises accuracy, and a frozen encoder gets no update from SFT while the rest does.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { disposeBatch, packBatch } from '../../src/engine/model/batch';
@@ -9,9 +9,8 @@ import { createModel } from '../../src/engine/model/model';
 import { createSftTrainer, sftStep } from '../../src/engine/sft/loss';
 import { createVisionEncoder } from '../../src/engine/model/vision';
 import {
-  cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createPlaceHead, createVisionTrainer, disposePlaceHead, predictCells, pretrainVisionStep, visionLoss, type CellLabels, type PlaceHead,
+  auxAccuracy, cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createAuxHead, createVisionTrainer, disposeAuxHead, predictCells, pretrainVisionStep, visionLoss, type CellLabels,
 } from '../../src/engine/vision/loss';
-import { encodeImages, toImageTensor, type VisionEncoder } from '../../src/engine/model/vision';
 import { Rng } from '../../src/engine/world/rng';
 import type { Scene } from '../../src/engine/world/scene';
 
@@ -89,30 +88,25 @@ describe('vision encoder', () => {
     enc.dispose();
   });
 
-  it('with a place head, learns which cell each token comes from (what the decoder needs to say where)', async () => {
-    const placeAccuracy = (enc: VisionEncoder, head: PlaceHead, images: Float32Array) =>
-      tf.tidy(() => {
-        const tokens = encodeImages(enc, toImageTensor(cfg, images)); // [B, 9, Dv]
-        const [b, cells] = tokens.shape;
-        const guess = tf.argMax(tf.add(tf.matMul(tokens.reshape([b * cells, -1]), head.w), head.b), -1).dataSync();
-        return Array.from(guess).filter((g, i) => g === i % cells).length / (b * cells);
-      });
+  it('with the auxiliary heads, learns which cell each token comes from and what it holds as one category', async () => {
     const enc = createVisionEncoder(cfg, 4);
-    const head = createPlaceHead(enc, 4);
+    const aux = [createAuxHead(enc, 'place', 4), createAuxHead(enc, 'category', 5)];
     const train = synthetic(16, 5);
     const held = synthetic(16, 6);
-    const before = placeAccuracy(enc, head, held.images);
-    const trainer = createVisionTrainer(enc, { lr: 3e-3, warmupSteps: 5, totalSteps: 60 }, head);
-    expect(trainer.variables).toContain(head.w);
-    await pretrainVisionStep(enc, trainer, train.images, train.labels, head); // Adam makes its moments here
+    const before = await Promise.all(aux.map((h) => auxAccuracy(enc, held.images, held.labels, h)));
+    const trainer = createVisionTrainer(enc, { lr: 3e-3, warmupSteps: 5, totalSteps: 60 }, aux);
+    for (const h of aux) expect(trainer.variables).toContain(h.w);
+    await pretrainVisionStep(enc, trainer, train.images, train.labels, aux); // Adam makes its moments here
     const tensors = tf.memory().numTensors;
-    for (let i = 1; i < 60; i++) await pretrainVisionStep(enc, trainer, train.images, train.labels, head);
+    for (let i = 1; i < 60; i++) await pretrainVisionStep(enc, trainer, train.images, train.labels, aux);
     expect(tf.memory().numTensors).toBe(tensors);
-    const after = placeAccuracy(enc, head, held.images);
-    expect(before).toBeLessThan(0.4); // nine cells: chance is 1/9
-    expect(after).toBeGreaterThan(0.95);
+    const after = await Promise.all(aux.map((h) => auxAccuracy(enc, held.images, held.labels, h)));
+    expect(before[0]).toBeLessThan(0.4); // nine cells: chance is 1/9
+    expect(after[0]).toBeGreaterThan(0.85);
+    // Two shapes × six colours and empty cells: the category head reads them together.
+    expect(after[1]).toBeGreaterThan(Math.max(0.8, before[1]! + 0.2));
     trainer.dispose();
-    disposePlaceHead(head);
+    aux.forEach(disposeAuxHead);
     enc.dispose();
   });
 

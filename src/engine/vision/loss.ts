@@ -1,7 +1,8 @@
 // Pretraining the vision encoder on its own (as CLIP is pretrained before LLaVA): classify each grid
-// cell's shape, colour and size (class 0 = empty) from the pixels, and say which cell each token
-// comes from (so the decoder can tell where an object is); then the encoder can be frozen.
-import * as tf from '@tensorflow/tfjs';
+// cell's shape, colour and size (class 0 = empty) from the pixels, and, through heads used only
+// here, which cell each token comes from and what the cell holds as one category; then the encoder
+// can be frozen.
+import * as tf from '@tensorflow/tfjs-core';
 import { COLORS, SHAPES, SIZES, type Scene } from '../world/scene';
 import { Rng } from '../world/rng';
 import { Trainer, type OptimConfig, type StepResult } from '../train/trainer';
@@ -26,68 +27,96 @@ export function cellLabelsFromScenes(scenes: readonly Scene[], grid = 3): CellLa
 }
 
 /**
- * A linear classifier of the cell a token comes from, used only while pretraining (it is not part of
- * the model). The per-cell heads are the same for every cell, so nothing else makes the encoder's
- * position embedding say where a token sits; without it the decoder, which gives image tokens no
- * positions of its own, cannot tell "at the top right" from "in the center".
+ * A linear classifier used only while pretraining (not part of the model), read off each cell token:
+ * `place`, the cell the token comes from; `category`, the cell's colour and shape together (31
+ * classes, 0 empty). The model's own heads are the same for every cell and read shape and colour
+ * apart, so nothing else makes the tokens say where they sit (the decoder gives image tokens no
+ * positions of its own) or name an object as one thing the decoder can match a question against.
  */
-export interface PlaceHead {
-  /** [Dv, cells] */
+export interface AuxHead {
+  kind: 'place' | 'category';
+  /** [Dv, classes] */
   w: tf.Variable;
-  /** [cells] */
+  /** [classes] */
   b: tf.Variable;
+  /** Weight of its cross-entropy in the pretraining loss. */
+  weight: number;
 }
 
-/** A fresh place head for the encoder (seeded); free it with disposePlaceHead. */
-export function createPlaceHead(enc: VisionEncoder, seed: number): PlaceHead {
-  const { visionDim: d, grid } = enc.config;
-  const cells = grid * grid;
+const AUX_CLASSES = { place: 9, category: 1 + SHAPES.length * COLORS.length } as const;
+
+/** A fresh auxiliary head for the encoder (seeded); free it with disposeAuxHead. */
+export function createAuxHead(enc: VisionEncoder, kind: AuxHead['kind'], seed: number, weight = 1): AuxHead {
+  const d = enc.config.visionDim;
+  const classes = kind === 'place' ? enc.config.grid * enc.config.grid : AUX_CLASSES.category;
   const rng = new Rng(seed);
-  const w = Float32Array.from({ length: d * cells }, () => rng.normal() / Math.sqrt(d));
-  return { w: tf.variable(tf.tensor2d(w, [d, cells]), true), b: tf.variable(tf.zeros([cells]), true) };
+  const w = Float32Array.from({ length: d * classes }, () => rng.normal() / Math.sqrt(d));
+  return { kind, w: tf.variable(tf.tensor2d(w, [d, classes]), true), b: tf.variable(tf.zeros([classes]), true), weight };
 }
 
-export function disposePlaceHead(h: PlaceHead): void {
+export function disposeAuxHead(h: AuxHead): void {
   h.w.dispose();
   h.b.dispose();
 }
 
+/** The class of each cell for an auxiliary head, flattened [B·cells]. */
+function auxLabels(kind: AuxHead['kind'], labels: CellLabels, cells: number): Int32Array {
+  if (kind === 'place') return Int32Array.from({ length: labels.shape.length }, (_, i) => i % cells);
+  // 0 for an empty cell, else 1 + (shape − 1) · colours + (colour − 1).
+  return Int32Array.from(labels.shape, (sh, i) => (sh === 0 ? 0 : 1 + (sh - 1) * COLORS.length + ((labels.color[i] as number) - 1)));
+}
+
 /**
- * Sum over the three heads of the mean per-cell cross-entropy, plus (with a place head) the
- * cross-entropy of each token's cell index; a scalar tensor (use inside tidy/grads).
+ * Sum over the three heads of the mean per-cell cross-entropy, plus each auxiliary head's weighted
+ * cross-entropy; a scalar tensor (use inside tidy/grads).
  */
-export function cellLoss(enc: VisionEncoder, images: tf.Tensor4D, labels: CellLabels, place?: PlaceHead): tf.Scalar {
+export function cellLoss(enc: VisionEncoder, images: tf.Tensor4D, labels: CellLabels, aux: readonly AuxHead[] = []): tf.Scalar {
   const tokens = encodeImages(enc, images); // [B, 9, Dv]
   const [b, cells] = tokens.shape;
+  const ce = (logits: tf.Tensor, y: Int32Array, classes: number) => {
+    const logp = tf.logSoftmax(logits); // [..., C]
+    const target = tf.oneHot(tf.tensor(y, logits.shape.slice(0, -1), 'int32'), classes); // [..., C]
+    return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
+  };
   const losses = CELL_HEADS.map((head) => {
     const y = labels[head];
     if (y.length !== b * cells) throw new Error(`cell labels '${head}' have ${y.length} entries, expected ${b * cells}`);
-    const logp = tf.logSoftmax(cellLogits(enc, tokens, head)); // [B, 9, C]
-    const target = tf.oneHot(tf.tensor2d(y, [b, cells], 'int32'), CELL_CLASSES[head]); // [B, 9, C]
-    return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
+    return ce(cellLogits(enc, tokens, head), y, CELL_CLASSES[head]); // [B, 9, C]
   });
-  if (place) {
-    const logp = tf.logSoftmax(tf.add(tf.matMul(tokens.reshape([b * cells, -1]), place.w), place.b)); // [B·9, 9]
-    const target = tf.oneHot(tf.tensor1d(Int32Array.from({ length: b * cells }, (_, i) => i % cells), 'int32'), cells); // [B·9, 9]
-    losses.push(tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))));
+  for (const h of aux) {
+    const logits = tf.add(tf.matMul(tokens.reshape([b * cells, -1]), h.w), h.b); // [B·9, C]
+    losses.push(tf.mul(ce(logits, auxLabels(h.kind, labels, cells), h.w.shape[1] as number), h.weight));
   }
   return tf.addN(losses) as tf.Scalar;
 }
 
-/** A trainer over every encoder variable, heads included, and the place head's (the encoder must not be frozen). */
-export function createVisionTrainer(enc: VisionEncoder, optim: Partial<OptimConfig> = {}, place?: PlaceHead): Trainer {
+/** A trainer over every encoder variable, heads included, and the auxiliary heads' (the encoder must not be frozen). */
+export function createVisionTrainer(enc: VisionEncoder, optim: Partial<OptimConfig> = {}, aux: readonly AuxHead[] = []): Trainer {
   if (enc.frozen) throw new Error('the vision encoder is frozen; unfreeze it before pretraining');
-  return new Trainer([...enc.allVariables(), ...(place ? [place.w, place.b] : [])], optim);
+  return new Trainer([...enc.allVariables(), ...aux.flatMap((h) => [h.w, h.b])], optim);
 }
 
-/** One pretraining step; updates the encoder (and place head) in place and returns the loss before the update. */
-export async function pretrainVisionStep(enc: VisionEncoder, trainer: Trainer, images: ImageInput, labels: CellLabels, place?: PlaceHead): Promise<StepResult> {
+/** One pretraining step; updates the encoder (and auxiliary heads) in place and returns the loss before the update. */
+export async function pretrainVisionStep(enc: VisionEncoder, trainer: Trainer, images: ImageInput, labels: CellLabels, aux: readonly AuxHead[] = []): Promise<StepResult> {
   const x = toImageTensor(enc.config, images);
   try {
-    return await trainer.step(() => cellLoss(enc, x, labels, place));
+    return await trainer.step(() => cellLoss(enc, x, labels, aux));
   } finally {
     x.dispose();
   }
+}
+
+/** Share of cells an auxiliary head gets right. */
+export async function auxAccuracy(enc: VisionEncoder, images: ImageInput, labels: CellLabels, h: AuxHead): Promise<number> {
+  const guess = tf.tidy(() => {
+    const tokens = encodeImages(enc, toImageTensor(enc.config, images)); // [B, 9, Dv]
+    const [b, cells] = tokens.shape;
+    return tf.argMax(tf.add(tf.matMul(tokens.reshape([b * cells, -1]), h.w), h.b), -1);
+  });
+  const got = await guess.data();
+  guess.dispose();
+  const want = auxLabels(h.kind, labels, enc.config.grid * enc.config.grid);
+  return Array.from(got).filter((g, i) => g === want[i]).length / want.length;
 }
 
 /** The cell-classification loss without an update (held-out evaluation). */

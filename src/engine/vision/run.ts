@@ -1,11 +1,11 @@
 // Pretrains the vision encoder on its own (as CLIP is trained before LLaVA): fresh training
-// scenes each step, seen through the perception knobs, each cell classified by shape, colour, size
-// and by where it sits; then its held-out accuracy, overall and split by object size.
+// scenes each step, seen through the perception knobs, each cell classified by shape, colour, size,
+// where it sits and what it holds; then its held-out accuracy, overall and split by object size.
 
 import { Rng, subSeed } from '../world/rng';
 import { sampleScene, trainSeed } from '../world/sampler';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
-import { cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createPlaceHead, createVisionTrainer, disposePlaceHead, pretrainVisionStep, type AccuracyBySize, type HeadAccuracy } from './loss';
+import { cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createAuxHead, createVisionTrainer, disposeAuxHead, pretrainVisionStep, type AccuracyBySize, type AuxHead, type HeadAccuracy } from './loss';
 import type { VisionEncoder } from '../model/vision';
 import type { OptimConfig } from '../train/trainer';
 import { sceneImage } from '../data/encode';
@@ -18,11 +18,15 @@ export interface VisionRunConfig {
   optim: Partial<OptimConfig>;
   /** Held-out scenes for the accuracy report. */
   heldOut: number;
-  /** Also teach each token which cell it comes from (a head used only here), so the decoder can read places. */
-  place: boolean;
+  /**
+   * Weights of the heads used only here (0 leaves one out): `place` teaches each token which cell it
+   * comes from, so the decoder can read places; `category` names the cell's colour and shape as one
+   * class, so the decoder can match a question's object against a token.
+   */
+  aux: { place: number; category: number };
 }
 
-export const VISION_RUN_DEFAULTS: VisionRunConfig = { steps: 600, batchSize: 64, seed: 1, perception: DEFAULT_PERCEPTION, optim: { lr: 3e-3, warmupSteps: 20 }, heldOut: 512, place: true };
+export const VISION_RUN_DEFAULTS: VisionRunConfig = { steps: 600, batchSize: 64, seed: 1, perception: DEFAULT_PERCEPTION, optim: { lr: 3e-3, warmupSteps: 20 }, heldOut: 512, aux: { place: 1, category: 1 } };
 
 export interface VisionPoint {
   step: number;
@@ -43,18 +47,18 @@ function batchOf(rng: Rng, n: number, perception: Partial<Perception>) {
  */
 export async function pretrainVision(enc: VisionEncoder, config: Partial<VisionRunConfig> = {}, onPoint?: (p: VisionPoint) => void): Promise<VisionAccuracy> {
   const cfg = { ...VISION_RUN_DEFAULTS, ...config };
-  const place = cfg.place ? createPlaceHead(enc, subSeed(cfg.seed, 33)) : undefined;
-  const trainer = createVisionTrainer(enc, { totalSteps: cfg.steps, ...cfg.optim }, place);
+  const aux: AuxHead[] = (['place', 'category'] as const).flatMap((k, i) => (cfg.aux[k] > 0 ? [createAuxHead(enc, k, subSeed(cfg.seed, 33 + i), cfg.aux[k])] : []));
+  const trainer = createVisionTrainer(enc, { totalSteps: cfg.steps, ...cfg.optim }, aux);
   const rng = new Rng(subSeed(cfg.seed, 31));
   try {
     for (let s = 0; s < cfg.steps; s++) {
       const b = batchOf(rng, cfg.batchSize, cfg.perception);
-      const r = await pretrainVisionStep(enc, trainer, b.images, b.labels, place);
+      const r = await pretrainVisionStep(enc, trainer, b.images, b.labels, aux);
       onPoint?.({ step: r.step, loss: r.loss });
     }
   } finally {
     trainer.dispose();
-    if (place) disposePlaceHead(place);
+    for (const h of aux) disposeAuxHead(h);
   }
   return visionAccuracy(enc, cfg.heldOut, cfg.seed, cfg.perception);
 }
