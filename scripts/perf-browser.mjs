@@ -1,6 +1,6 @@
 // `npm run perf:browser`: the model's speed in the browser on each backend (WebGPU, WebGL,
-// WASM, CPU), measured in the page's engine worker; the same figures `perf model` prints in
-// Node. Builds the page, serves it, opens it once per backend in Chromium, prints a table.
+// WASM, CPU), measured in the page's engine worker; the same figures `perf model` and `perf ppo`
+// print in Node. Builds the page, serves it, opens it once per backend in Chromium, prints a table.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,11 @@ const port = 4300 + Math.floor(Math.random() * 500);
 const server = spawn(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 2500));
 const rows = [];
+/** A measurement, or a failure once it has run for LIMIT_S seconds (a software GPU can take hours). */
+const LIMIT_S = Number(process.env.PERF_LIMIT_S ?? 300);
+function within(p) {
+  return Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error(`did not finish within ${LIMIT_S} s`)), LIMIT_S * 1000))]);
+}
 /** Opens the page on one backend in a fresh browser and returns its perf figures. */
 async function measure(backend) {
   const profile = mkdtempSync(join(tmpdir(), 'rlhf-perf-'));
@@ -36,8 +41,9 @@ async function measure(backend) {
     await page.waitForFunction(() => globalThis.rlhfPlayground?.session.engine.backend != null, null, { timeout: 120_000 });
     const got = await page.evaluate(() => globalThis.rlhfPlayground.session.engine.backend);
     if (got !== backend) return { backend, note: `did not start (the page fell back to ${got})` };
-    const r = await page.evaluate((p) => globalThis.rlhfPlayground.session.engine.run('perf', 'perf', { preset: p, repeats: 2 }), preset);
-    return { backend, ...r };
+    const r = await within(page.evaluate((p) => globalThis.rlhfPlayground.session.engine.run('perf', 'perf', { preset: p, repeats: 2 }), preset));
+    const ppo = await within(page.evaluate((p) => globalThis.rlhfPlayground.session.engine.run('perf', 'perf-ppo', { preset: p, steps: 2 }), preset));
+    return { backend, ...r, ppo };
   } catch (e) {
     return { backend, note: `failed: ${String(e.message ?? e).split('\n')[0]}` };
   } finally {
@@ -55,8 +61,9 @@ try {
 }
 const gpu = spawnSync(executablePath, ['--version'], { encoding: 'utf8' }).stdout.trim();
 console.log(`model ${preset} in ${gpu}, headless; batch 64 × 24 new tokens for sampling, batch 32 for training`);
-console.log('backend  tokens/s cached  tokens/s recompute  speed-up  forward ms  fwd+bwd ms  SFT steps/s');
+console.log('backend  tokens/s cached  tokens/s recompute  speed-up  forward ms  fwd+bwd ms  SFT steps/s  PPO ms/step (rollout, update)');
 for (const r of rows) {
   if (r.note) console.log(`${r.backend.padEnd(8)} ${r.note}`);
-  else console.log(`${r.backend.padEnd(8)} ${r.tokensPerSecCached.toFixed(0).padStart(15)} ${r.tokensPerSecRecompute.toFixed(0).padStart(19)} ${r.cacheSpeedup.toFixed(1).padStart(9)} ${r.forwardMs.toFixed(0).padStart(11)} ${r.forwardBackwardMs.toFixed(0).padStart(11)} ${r.sftStepsPerSec.toFixed(2).padStart(12)}`);
+  else console.log(`${r.backend.padEnd(8)} ${r.tokensPerSecCached.toFixed(0).padStart(15)} ${r.tokensPerSecRecompute.toFixed(0).padStart(19)} ${r.cacheSpeedup.toFixed(1).padStart(9)} ${r.forwardMs.toFixed(0).padStart(11)} ${r.forwardBackwardMs.toFixed(0).padStart(11)} ${r.sftStepsPerSec.toFixed(2).padStart(12)}  ${r.ppo.msPerStep.toFixed(0).padStart(11)} (${r.ppo.phases.rollout.toFixed(0)}, ${r.ppo.phases.update.toFixed(0)})`);
 }
+console.log(JSON.stringify(rows));

@@ -1,5 +1,5 @@
 // Which stage the page shows, kept in the URL hash (`#/ppo`) so that links, reloads and
-// the back button land on the same stage (one still to come shows its preview). A hash naming
+// the back button land on the same stage. A hash naming
 // no stage falls back to the first stage.
 import { DEFAULT_STAGE, STAGES, stageById, type StageId, type StageInfo } from './stages';
 

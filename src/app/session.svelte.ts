@@ -7,6 +7,7 @@ import { LabelState } from './label/label.svelte';
 import { RewardState } from './reward/reward.svelte';
 import { SftState } from './sft/sft.svelte';
 import { PpoState } from './ppo/ppo.svelte';
+import { EvaluateState } from './evaluate/evaluate.svelte';
 
 export class Session {
   readonly run = new RunInfo();
@@ -15,6 +16,7 @@ export class Session {
   readonly label: LabelState;
   readonly reward: RewardState;
   readonly ppo: PpoState;
+  readonly evaluate: EvaluateState;
 
   /** What was brought back from this browser after a reload, in words, or null. */
   restored = $state<string | null>(null);
@@ -24,6 +26,7 @@ export class Session {
     this.label = new LabelState(this);
     this.reward = new RewardState(this);
     this.ppo = new PpoState(this);
+    this.evaluate = new EvaluateState(this.engine);
   }
 
   /**

@@ -1,11 +1,11 @@
-// The pipeline's stages, left to right, as the header's nav shows them. A stage still to come has
-// no view yet: it opens on a preview of what it will hold.
+// The pipeline's stages, left to right, as the header's nav shows them, each with its panel.
 import type { Component } from 'svelte';
 import LabelStage from './stages/LabelStage.svelte';
 import RewardStage from './stages/RewardStage.svelte';
 import SftStage from './stages/SftStage.svelte';
 import WorldStage from './stages/WorldStage.svelte';
 import PpoStage from './stages/PpoStage.svelte';
+import EvaluateStage from './stages/EvaluateStage.svelte';
 import type { Session } from './session.svelte';
 
 export interface StageInfo {
@@ -15,10 +15,8 @@ export interface StageInfo {
   readonly label: string;
   /** One line on what the stage is for (the nav's tooltip). */
   readonly blurb: string;
-  /** The stage's panel; absent while the stage is still to come. */
-  readonly view?: Component<{ session: Session }>;
-  /** While it is to come: what it will hold, a line each. */
-  readonly preview?: readonly string[];
+  /** The stage's panel. */
+  readonly view: Component<{ session: Session }>;
 }
 
 export const STAGES = [
@@ -27,30 +25,15 @@ export const STAGES = [
   { id: 'label', label: 'Label', blurb: 'Label which of two answers is better', view: LabelStage },
   { id: 'reward', label: 'Reward', blurb: 'Train the reward model (plain or Fact-RM) on the labels', view: RewardStage },
   { id: 'ppo', label: 'PPO', blurb: 'Tune the policy against the reward model with PPO, GRPO or RLOO, and label while it runs', view: PpoStage },
-  {
-    id: 'evaluate',
-    label: 'Evaluate',
-    blurb: 'ShapesHal-Bench, POPE and CHAIR, runs side by side',
-    preview: [
-      'ShapesHal-Bench, POPE and CHAIR on any saved policy, with bars per question type.',
-      'Runs side by side, and the experiment’s table drawn as the paper’s, with the gold truth beside it.',
-      'Best-of-n and the over-optimisation curve: gold and reward-model score against √KL, plain RM against Fact-RM.',
-    ],
-  },
+  { id: 'evaluate', label: 'Evaluate', blurb: 'ShapesHal-Bench, POPE and CHAIR on any policy, runs side by side, the experiment\'s table', view: EvaluateStage },
 ] as const satisfies readonly StageInfo[];
 
 export type StageId = (typeof STAGES)[number]['id'];
 
 export const DEFAULT_STAGE: StageId = 'world';
 
-export const COMING_SOON = 'coming in a later stage';
-
 /** Returns the stage with this id. */
 export function stageById(id: StageId): StageInfo {
   return STAGES.find((s) => s.id === id) as StageInfo;
 }
 
-/** Returns true if the stage has its panel (a stage to come opens on its preview). */
-export function isEnabled(stage: StageInfo): boolean {
-  return stage.view !== undefined;
-}

@@ -14,6 +14,7 @@ import type { Perception } from '../engine/world/render';
 import type { Scene } from '../engine/world/scene';
 import type { SftPoint } from '../engine/sft/run';
 import type { PerfReport } from '../engine/perf/model';
+import type { PpoPerfReport } from '../engine/perf/ppo';
 import type { PresetName } from '../engine/model/config';
 import type { LabelJobConfig } from '../engine/prefs/label-config';
 import type { VersionedPair } from '../engine/prefs/label-job';
@@ -68,11 +69,14 @@ export interface Calls {
   /** Steers the job with id `target`: stop (after its current step), pause, resume, or one step while paused. */
   control: { req: { target: number; action: JobAction }; res: { state: JobState | 'ended' } };
   sample: { req: { scene: Scene; question: string; n: number; temperature: number; seed: number; perception?: Partial<Perception> }; res: { responses: string[] } };
-  bench: { req: { size?: BenchSize }; res: { report: BenchReport } };
+  /** Benchmarks the loaded policy, or one loaded just for this from `source` (the loaded one stays as it is); greedy. */
+  bench: { req: { size?: BenchSize; source?: Exclude<PolicySource, { kind: 'session' }> }; res: { report: BenchReport; policy: { name: string; version: string } } };
   'save-policy': { req: { key: string }; res: { key: string } };
   'export-policy': { req: Record<string, never>; res: { bytes: ArrayBuffer } };
   /** Times a fresh model of a preset on the worker's backend (what `perf model` prints in Node). */
   perf: { req: { preset: PresetName; repeats?: number }; res: PerfReport };
+  /** Times one PPO step of the default config on a fresh model of a preset on the worker's backend (what `perf ppo` prints in Node). */
+  'perf-ppo': { req: { preset: PresetName; steps?: number }; res: PpoPerfReport };
   /** Samples pairs of distinct answers from the loaded policy, to label, each with the version of the weights that wrote it. */
   'sample-pairs': { req: PairRequest; res: { pairs: VersionedPair[]; dropped: number } };
   /** Samples pairs and labels them with a simulated annotator; returns the new records (each with its policy version). */

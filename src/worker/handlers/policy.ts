@@ -12,6 +12,7 @@ import { TOKENIZER_VERSION, VOCAB } from '../../engine/language/vocab';
 import { fromArtifacts, fromModelJson, readManifest, toArtifacts } from '../../engine/model/checkpoint';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../engine/model/checkpoint-file';
 import type { PolicySource } from '../protocol';
+import type { VlmModel } from '../../engine/model/model';
 import { policyMetadata, requirePolicy, setPolicy } from '../state';
 import { loadPolicy } from '../persist';
 import type { HandlerSet } from './types';
@@ -20,6 +21,14 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`could not fetch ${url}: HTTP ${r.status}`);
   return r.arrayBuffer();
+}
+
+/** Loads a policy from a source as a new model (the loaded policy is untouched); the caller owns it. */
+export async function modelFrom(source: Exclude<PolicySource, { kind: 'session' }>): Promise<{ model: VlmModel; name: string; metadata: Record<string, unknown> }> {
+  const artifacts = await artifactsOf(source);
+  const { metadata } = readManifest(artifacts);
+  const name = source.kind === 'stored' ? source.key : source.name;
+  return { model: fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION, name }), name, metadata };
 }
 
 async function artifactsOf(source: PolicySource): Promise<tf.io.ModelArtifacts> {
@@ -55,11 +64,8 @@ export const policyHandlers: HandlerSet<'init' | 'load-policy' | 'save-policy' |
       if (!got) return null;
       return setPolicy(got.model, got.name, got.metadata, false);
     }
-    const artifacts = await artifactsOf(req.source);
-    const manifest = readManifest(artifacts);
-    const name = req.source.kind === 'stored' ? req.source.key : req.source.name;
-    const model = fromArtifacts(artifacts, { config: { vocabSize: VOCAB.length }, tokenizerVersion: TOKENIZER_VERSION, name });
-    return setPolicy(model, name, manifest.metadata);
+    const { model, name, metadata } = await modelFrom(req.source);
+    return setPolicy(model, name, metadata);
   },
   async 'save-policy'(req) {
     const model = requirePolicy();

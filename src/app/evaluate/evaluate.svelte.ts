@@ -1,0 +1,160 @@
+// The Evaluate stage's state: benchmark runs on any policy (the loaded one, a shipped one, the one
+// saved in this browser, an imported file), kept in this browser and compared side by side, and an
+// experiment's table (a `table.json` the `experiment` command wrote) imported and drawn.
+
+import { get, set } from 'idb-keyval';
+import type { BenchReport } from '../../engine/bench/report';
+import type { BenchSize } from '../../engine/bench/shapes-hal';
+import type { PolicySource } from '../../worker/protocol';
+import type { EngineState } from '../engine/engine.svelte';
+import { SHIPPED } from '../engine/shipped';
+import { shippedLabel } from '../sft/explain';
+import { STORED_KEY } from '../sft/policy.svelte';
+
+/** IndexedDB (idb-keyval): the benchmark runs of this browser. */
+const RUNS_KEY = 'rlhf-playground/eval-runs';
+
+export interface EvalRun {
+  id: string;
+  /** The policy's name and the version of its weights. */
+  name: string;
+  version: string;
+  size: BenchSize;
+  report: BenchReport;
+  at: string;
+  seconds: number;
+}
+
+/** What to benchmark. */
+export type EvalTarget = { kind: 'loaded' } | { kind: 'shipped'; folder: string } | { kind: 'stored' } | { kind: 'file'; file: File };
+
+/** A row of an experiment's table: a pipeline stage's policy, its mean report over seeds and each seed's. */
+export interface ExperimentRow {
+  name: string;
+  mean: BenchReport;
+  perSeed: BenchReport[];
+  meanResponseLength?: number;
+}
+
+/** Why an imported table is not one, naming where, or null when it is. */
+export function tableProblem(v: unknown): string | null {
+  const rows = (v as { rows?: unknown } | null)?.rows;
+  if (!Array.isArray(rows) || rows.length === 0) return 'it has no "rows" list (is it the table.json the experiment command writes?)';
+  for (const [i, r] of rows.entries()) {
+    const row = r as Partial<ExperimentRow> | null;
+    if (typeof row?.name !== 'string') return `rows[${i}].name must be a string`;
+    const h = row.mean?.shapesHal;
+    if (typeof h?.score !== 'number' || typeof h.hallucinationRate !== 'number' || typeof h.informativeness !== 'number') return `rows[${i}].mean.shapesHal must hold score, hallucinationRate and informativeness (a bench report)`;
+    if (!Array.isArray(row.perSeed)) return `rows[${i}].perSeed must be a list of bench reports`;
+  }
+  return null;
+}
+
+export class EvaluateState {
+  size = $state<BenchSize>('standard');
+  runs = $state.raw<EvalRun[]>([]);
+  /** The runs drawn side by side, by id. */
+  compare = $state.raw<string[]>([]);
+  running = $state(false);
+  error = $state<string | null>(null);
+  table = $state.raw<{ file: string; rows: ExperimentRow[] } | null>(null);
+  tableError = $state<string | null>(null);
+  private saving: Promise<void> = Promise.resolve();
+
+  /** The runs to compare: those picked, else the two newest. */
+  readonly compared: EvalRun[] = $derived.by(() => {
+    const picked = this.runs.filter((r) => this.compare.includes(r.id));
+    return picked.length ? picked : this.runs.slice(-2);
+  });
+
+  constructor(private readonly engine: EngineState) {
+    void get<EvalRun[]>(RUNS_KEY).then(
+      (stored) => {
+        if (Array.isArray(stored)) this.runs = [...stored.filter((r) => r && typeof r.id === 'string' && r.report?.shapesHal), ...this.runs];
+      },
+      () => {},
+    );
+  }
+
+  get engineState(): EngineState {
+    return this.engine;
+  }
+
+  /** The shipped policies, by folder, with their names. */
+  readonly shipped = Object.keys(SHIPPED)
+    .sort()
+    .map((folder) => ({ folder, label: shippedLabel(folder) }));
+
+  /** Benchmarks a policy (greedy) and adds the run; the loaded policy is never replaced. */
+  async run(target: EvalTarget): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.error = null;
+    const t0 = performance.now();
+    try {
+      const source = await sourceOf(target);
+      const res = await this.engine.run('benchmarking', 'bench', { size: this.size, ...(source ? { source } : {}) }, undefined, source?.kind === 'file' ? [source.bytes] : undefined);
+      const run: EvalRun = { id: `${Date.now().toString(36)}-${this.runs.length}`, name: res.policy.name, version: res.policy.version, size: this.size, report: res.report, at: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 };
+      this.runs = [...this.runs, run];
+      this.persist();
+    } catch (e) {
+      this.error = `The benchmark failed: ${(e as Error).message}`;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Picks a run for the side-by-side view, or drops it from it. */
+  toggle(id: string): void {
+    this.compare = this.compare.includes(id) ? this.compare.filter((x) => x !== id) : [...this.compare, id];
+  }
+
+  remove(id: string): void {
+    this.runs = this.runs.filter((r) => r.id !== id);
+    this.compare = this.compare.filter((x) => x !== id);
+    this.persist();
+  }
+
+  /** Reads an experiment's table.json; a file that is not one is named and nothing shown changes. */
+  async importTable(file: File): Promise<void> {
+    this.tableError = null;
+    let v: unknown;
+    try {
+      v = JSON.parse(await file.text());
+    } catch (e) {
+      this.tableError = `${file.name} is not JSON: ${(e as Error).message}`;
+      return;
+    }
+    const problem = tableProblem(v);
+    if (problem) {
+      this.tableError = `${file.name} is not an experiment table: ${problem}.`;
+      return;
+    }
+    this.table = { file: file.name, rows: (v as { rows: ExperimentRow[] }).rows };
+  }
+
+  private persist(): void {
+    const snapshot = this.runs;
+    this.saving = this.saving.then(() =>
+      set(RUNS_KEY, snapshot).catch((e: unknown) => {
+        this.error = `Could not keep the runs in this browser: ${(e as Error).message}`;
+      }),
+    );
+  }
+}
+
+async function sourceOf(t: EvalTarget): Promise<Exclude<PolicySource, { kind: 'session' }> | undefined> {
+  switch (t.kind) {
+    case 'loaded':
+      return undefined;
+    case 'shipped': {
+      const s = SHIPPED[t.folder];
+      if (!s) throw new Error(`no shipped policy ${t.folder}`);
+      return s;
+    }
+    case 'stored':
+      return { kind: 'stored', key: STORED_KEY };
+    case 'file':
+      return { kind: 'file', name: t.file.name.replace(/\.ckpt$/i, ''), bytes: await t.file.arrayBuffer() };
+  }
+}
