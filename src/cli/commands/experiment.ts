@@ -1,0 +1,159 @@
+// `experiment`: the whole pipeline on several seeds (labels from a simulated annotator, plain RM
+// and Fact-RM, PPO rows, benchmarks) from the shipped SFT and SFT+ checkpoints, as the engine's
+// experiment job runs it; writes DIR/table.md, DIR/table.json, DIR/runs.svg and each row's policy
+// at DIR/seed-S/ROW/ (with metrics.jsonl for PPO rows).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type FlagSpec, type Flags } from '../args';
+import { initNodeBackend } from '../backend-node';
+import { loadModelDir, saveModelDir } from '../model-files';
+import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
+import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
+import { PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
+import { checkExperimentConfig, EXPERIMENT_BOUNDS, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
+import { runExperiment, type KeptRow } from '../../engine/experiment/job';
+import { formatTableMd } from '../../engine/experiment/table';
+import { runsChartSvg } from '../../engine/experiment/chart-svg';
+import type { StartPolicy } from '../../engine/experiment/rows';
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Every PpoConfig knob but the seed as a flag (--kl-coef ...), put on every PPO row; unset unless given. */
+const PPO_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
+  (Object.keys(PPO_DEFAULTS) as (keyof PpoConfig)[]).filter((k) => k !== 'seed').map((k) => {
+    const d = PPO_DEFAULTS[k];
+    const help = `every PPO row: ${PPO_TOOLTIPS[k]} (default: the row's preset)`;
+    const spec: FlagSpec =
+      typeof d === 'number' ? { type: 'number', help, ...(PPO_BOUNDS[k] ? { bound: PPO_BOUNDS[k] } : {}) }
+        : typeof d === 'boolean' ? { type: 'string', help, choices: ['true', 'false'] }
+          : { type: 'string', help, choices: PPO_CHOICES[k] as readonly string[] };
+    return [kebab(k), spec];
+  }),
+);
+
+export const spec: CommandSpec = {
+  name: 'experiment',
+  summary: 'Run the whole pipeline on several seeds (labels, plain RM and Fact-RM, PPO rows, benchmarks); write table.md and table.json.',
+  usage: `experiment --preset ${EXPERIMENT_PRESET_NAMES.join('|')} --seeds 1,2,3 --out DIR [--rows NAME,...] [--retrain-sft] [--pairs N] [--steps N] [--kl-coef X ...]`,
+  flags: {
+    preset: { type: 'string', help: 'experiment preset: its rows and targets (data in src/engine/experiment/presets)', default: 'default', choices: EXPERIMENT_PRESET_NAMES },
+    seeds: { type: 'string', help: 'comma-separated seeds; each labels, trains its reward models and runs every row afresh', default: EXPERIMENT_DEFAULTS.seeds.join(',') },
+    out: { type: 'string', required: true, help: 'folder for table.md, table.json, runs.svg and seed-S/ROW/ checkpoints' },
+    rows: { type: 'string', help: "only these rows, comma-separated by name (default: all of the preset's)" },
+    sft: { type: 'string', help: 'the shipped SFT policy', default: 'models/sft' },
+    'sft-plus': { type: 'string', help: 'the shipped SFT+ policy', default: 'models/sft-plus' },
+    'retrain-sft': { type: 'boolean', help: 'make SFT and SFT+ per seed by their recipes (pretrain --preset sft|sft-plus --seed S) instead of reading --sft and --sft-plus' },
+    'sft-steps': { type: 'number', help: "with --retrain-sft: SFT steps (default: the recipe's)", bound: { integer: true, min: 0 } },
+    'vision-steps': { type: 'number', help: "with --retrain-sft: vision pretraining steps (default: the recipe's)", bound: { integer: true, min: 0 } },
+    pairs: { type: 'number', help: 'pairs sampled from each start policy and labelled, per seed (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.pairs },
+    steps: { type: 'number', help: 'PPO steps per PPO row (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.ppoSteps },
+    'bench-size': { type: 'string', help: "benchmark size (default: the preset's)", choices: Object.keys(SHAPES_HAL_SIZES) },
+    'rm-epochs': { type: 'number', help: 'reward models: passes over the training pairs', bound: { above: 0, max: 1000 } },
+    'rm-min-steps': { type: 'number', help: 'reward models: at least this many steps', bound: { integer: true, min: 0 } },
+    readout: { type: 'string', help: 'reward models: where the score is read (the last token, as the paper, or summed over the answer)', choices: SCORE_READOUTS },
+    ...PPO_FLAGS,
+    backend: COMMON_FLAGS.backend,
+    quiet: COMMON_FLAGS.quiet,
+    json: { ...COMMON_FLAGS.json, help: 'print the table (table.json) as one JSON object on stdout' },
+  },
+};
+
+/** The seeds of --seeds, or a UsageError. */
+function parseSeeds(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const seeds = parts.map(Number);
+  if (parts.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new UsageError(`experiment: --seeds must be whole numbers ≥ 0 separated by commas, got "${text}"`);
+  return seeds;
+}
+
+/** The experiment config of the flags: the preset, then the flags given; a UsageError names the first bad one. */
+export function configFromFlags(flags: Flags): ExperimentConfig {
+  const preset = String(flags.preset);
+  const ppo: Record<string, unknown> = {};
+  for (const k of Object.keys(PPO_DEFAULTS)) {
+    const v = flags[kebab(k)];
+    if (k === 'seed' || v === undefined) continue;
+    ppo[k] = typeof PPO_DEFAULTS[k as keyof PpoConfig] === 'boolean' ? v === 'true' : v;
+  }
+  const base = EXPERIMENT_PRESETS[preset]!;
+  const overrides: Partial<ExperimentConfig> = {
+    seeds: parseSeeds(String(flags.seeds)),
+    ppo: ppo as Partial<PpoConfig>,
+    rm: {
+      ...EXPERIMENT_DEFAULTS.rm, ...base.settings.rm,
+      ...(flags['rm-epochs'] !== undefined ? { epochs: Number(flags['rm-epochs']) } : {}),
+      ...(flags['rm-min-steps'] !== undefined ? { minSteps: Number(flags['rm-min-steps']) } : {}),
+      ...(flags.readout !== undefined ? { readout: String(flags.readout) as ScoreReadout } : {}),
+    },
+    ...(flags.pairs !== undefined ? { pairs: Number(flags.pairs) } : {}),
+    ...(flags.steps !== undefined ? { ppoSteps: Number(flags.steps) } : {}),
+    ...(flags['bench-size'] !== undefined ? { benchSize: String(flags['bench-size']) as BenchSize } : {}),
+    ...(flags['retrain-sft'] ? { retrainSft: true } : {}),
+    ...(flags['sft-steps'] !== undefined ? { sftSteps: Number(flags['sft-steps']) } : {}),
+    ...(flags['vision-steps'] !== undefined ? { visionSteps: Number(flags['vision-steps']) } : {}),
+  };
+  const only = typeof flags.rows === 'string' ? flags.rows.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  let cfg: ExperimentConfig;
+  try {
+    cfg = experimentConfig(preset, overrides, only);
+  } catch (e) {
+    throw new UsageError(`experiment: --rows: ${(e as Error).message}`);
+  }
+  const problems = checkExperimentConfig(cfg);
+  if (problems.length) {
+    const p = problems[0]!;
+    // A PPO knob is named by its flag, wherever the check found it (a row's config or the overrides).
+    const knob = /(?:^ppo|\.config)\.(\w+)$/.exec(p.field)?.[1];
+    const row = /^rows\[\d+\] \((.*)\)\.config\./.exec(p.field)?.[1];
+    throw new UsageError(`experiment: ${knob ? `--${kebab(knob)}${row ? ` (row ${row})` : ''}` : p.field} ${p.message}`);
+  }
+  return cfg;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export async function run(flags: Flags): Promise<number> {
+  const cfg = configFromFlags(flags);
+  const out = String(flags.out);
+  const log = notes(flags);
+  const dirs: Record<StartPolicy, string> = { sft: String(flags.sft), 'sft-plus': String(flags['sft-plus']) };
+  await initNodeBackend(String(flags.backend));
+  mkdirSync(out, { recursive: true });
+  log(`experiment ${cfg.preset}: rows ${cfg.rows.map((r) => r.name).join(', ')}; seeds ${cfg.seeds.join(', ')}; ${cfg.pairs} pairs, ${cfg.ppoSteps} PPO steps, benchmarks ${cfg.benchSize}${cfg.retrainSft ? '; SFT and SFT+ remade per seed' : `; from ${dirs.sft} and ${dirs['sft-plus']}`}`);
+  const started = performance.now();
+  let phase = '';
+  const result = await runExperiment(cfg, {
+    loadPolicy: (start) => loadModelDir(dirs[start]).model,
+    keepPolicy: async (k: KeptRow) => {
+      const dir = join(out, k.result.checkpoint);
+      await saveModelDir(k.model, dir, {
+        recipe: `experiment-${k.slug}`, role: 'policy',
+        experiment: { preset: cfg.preset, seed: k.seed, row: k.spec, startVersion: k.result.ppo ? undefined : k.result.policyVersion },
+        ...(k.result.ppo ? { ppo: { preset: k.result.ppo.preset, config: k.result.ppo.config, rm: k.result.ppo.rm, steps: k.result.ppo.steps } } : {}),
+        bench: k.result.report,
+      });
+      if (k.points) writeFileSync(join(dir, 'metrics.jsonl'), k.points.map((p) => `${JSON.stringify({ step: p.step, ...p.metrics, ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) })}\n`).join(''));
+      const h = k.result.report.shapesHal;
+      log(`  seed ${k.seed} · ${k.spec.name}: hallucination ${pct(h.hallucinationRate)}, informativeness ${pct(h.informativeness)}, score ${h.score.toFixed(2)}, length ${k.result.meanResponseLength.toFixed(1)} (${Math.round((performance.now() - started) / 1000)} s) → ${dir}`);
+    },
+  }, {
+    onProgress: (p) => {
+      const head = p.phase.replace(/ \d+\/\d+$/, '');
+      if (head !== phase) log(`[${p.done}/${p.total}] ${(phase = head)}`);
+    },
+    onPoint: ({ point }) => {
+      if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold hallucination ${pct(point.gold['gold/hallucination_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/response_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
+      if (point.nonFinite) log(`    step ${point.step + 1}: not applied, ${point.nonFinite} was not finite; the row keeps its last good weights`);
+    },
+  });
+  const table = result.table;
+  const md = formatTableMd(table);
+  writeFileSync(join(out, 'table.json'), `${JSON.stringify(table, null, 1)}\n`);
+  writeFileSync(join(out, 'table.md'), md);
+  if (table.rows.some((r) => r.curve?.length)) writeFileSync(join(out, 'runs.svg'), runsChartSvg(table.rows, `experiment ${cfg.preset}: seeds ${table.seeds.join(', ')}`));
+  if (flags.json) console.log(JSON.stringify(table));
+  else if (!flags.quiet) console.log(md);
+  log(`experiment: ${Math.round((performance.now() - started) / 60000)} minutes; wrote ${join(out, 'table.md')} and table.json${result.stopped ? ' (stopped early)' : ''}`);
+  return 0;
+}

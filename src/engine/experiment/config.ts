@@ -1,0 +1,155 @@
+// The experiment's one typed config, documented field by field, its defaults (sized so the
+// default experiment on 3 seeds fits 90 minutes on a 2-core machine, docs/experiment.md), bounds
+// and the one check; and the experiment presets, data in presets/*.json (rows, targets, settings).
+// No TensorFlow.js: the page reads it for its knobs and checks exactly as the engine does.
+
+import { SHAPES_HAL_SIZES, type BenchSize } from '../bench/shapes-hal';
+import { PPO_DEFAULTS, type PpoConfig } from '../ppo/config';
+import { checkRewardJob, REWARD_JOB_DEFAULTS, type RewardJobConfig } from '../reward/config';
+import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
+import { checkRows, type RowSpec } from './rows';
+import { checkTargets, type TargetSpec } from './targets';
+import defaultPreset from './presets/default.json';
+import rewardHacking from './presets/reward-hacking.json';
+
+/** The reward-model job's settings an experiment sets (each RM's kind comes from its rows, its seed from the experiment's). */
+export type ExperimentRmSettings = Omit<RewardJobConfig, 'kind' | 'seed'>;
+
+export interface ExperimentConfig {
+  /** The experiment preset's name: the table's title. */
+  preset: string;
+  /** What the experiment shows, in a sentence or two. */
+  description: string;
+  /** The table's rows, in order (rows.ts): a start policy as it is, or a PPO preset run from one. */
+  rows: RowSpec[];
+  /** What the table must show (targets.ts); checked and reported with the table. */
+  targets: TargetSpec[];
+  /** Seeds; each labels its own pairs, trains its own reward models and runs every row afresh from its start policy. */
+  seeds: number[];
+  /** Pairs sampled (temperature labelTemperature, two answers per prompt) from each start policy a reward model needs, per seed; each annotator the rows name labels the same pairs. */
+  pairs: number;
+  /** Sampling temperature of the pairs to label (above 0: a pair needs two different answers). */
+  labelTemperature: number;
+  /** PPO steps of every PPO row. */
+  ppoSteps: number;
+  /** PPO settings put on every PPO row after its preset's and its own (the seed is the experiment's). */
+  ppo: Partial<PpoConfig>;
+  /** The reward-model job: epochs, batch, learning rate, held-out share, readout, probes. */
+  rm: ExperimentRmSettings;
+  /** Benchmark size for every row: `standard` (96 ShapesHal items) or `large` (800, lower variance). */
+  benchSize: BenchSize;
+  /** Make the start policies per seed by their recipes (`pretrain --preset sft|sft-plus --seed S`) instead of reading the shipped ones. */
+  retrainSft: boolean;
+  /** With retrainSft: SFT steps of each recipe (absent: the recipe's). */
+  sftSteps?: number;
+  /** With retrainSft: vision pretraining steps (absent: the recipe's). */
+  visionSteps?: number;
+}
+
+/**
+ * The defaults. 800 pairs per seed, 120 PPO steps of 32 responses, the large benchmarks and gold
+ * figures on 96 probes every 10 steps: the default experiment takes about 25 minutes a seed here
+ * (docs/experiment.md has the timing behind these and what fewer pairs or steps cost in figures).
+ */
+export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description' | 'rows' | 'targets'> = {
+  seeds: [1, 2, 3],
+  pairs: 800,
+  labelTemperature: 1,
+  ppoSteps: 120,
+  ppo: { goldEvery: 10, goldProbeSize: 96 },
+  rm: { ...withoutKindAndSeed(REWARD_JOB_DEFAULTS), evalEvery: 0 },
+  benchSize: 'large',
+  retrainSft: false,
+};
+
+function withoutKindAndSeed(c: RewardJobConfig): ExperimentRmSettings {
+  const { kind: _kind, seed: _seed, ...rest } = c;
+  return rest;
+}
+
+export const EXPERIMENT_BOUNDS: Bounds<ExperimentConfig> = {
+  pairs: { integer: true, min: 2, max: 100_000 },
+  labelTemperature: { above: 0, max: 10 },
+  ppoSteps: { integer: true, min: 0, max: 1_000_000 },
+};
+
+/** Every problem with a config, each naming its field; [] when it can run. */
+export function checkExperimentConfig(cfg: ExperimentConfig): ConfigProblem[] {
+  const out = checkBounds(cfg, EXPERIMENT_BOUNDS);
+  if (!Array.isArray(cfg.seeds) || cfg.seeds.length === 0) out.push({ field: 'seeds', message: 'must list at least one seed' });
+  else if (cfg.seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) out.push({ field: 'seeds', message: 'must be whole numbers from 0 to 4294967295' });
+  else if (new Set(cfg.seeds).size !== cfg.seeds.length) out.push({ field: 'seeds', message: 'must not repeat a seed' });
+  if (!Object.hasOwn(SHAPES_HAL_SIZES, cfg.benchSize)) out.push({ field: 'benchSize', message: `must be ${Object.keys(SHAPES_HAL_SIZES).join(' or ')}` });
+  if (typeof cfg.retrainSft !== 'boolean') out.push({ field: 'retrainSft', message: 'must be true or false' });
+  for (const f of ['sftSteps', 'visionSteps'] as const) {
+    const v = cfg[f];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 1_000_000)) out.push({ field: f, message: 'must be a whole number from 0 to 1000000' });
+  }
+  const unknownPpo = Object.keys(cfg.ppo ?? {}).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
+  if (unknownPpo.length) out.push({ field: 'ppo', message: `has unknown fields ${unknownPpo.join(', ')}` });
+  if ((cfg.ppo as Record<string, unknown>)?.seed !== undefined) out.push({ field: 'ppo.seed', message: 'is the experiment seed; give seeds instead' });
+  out.push(...checkRewardJob({ ...cfg.rm, kind: 'plain', seed: 1 }).map((p) => ({ field: `rm.${p.field}`, message: p.message })));
+  const rows = Array.isArray(cfg.rows) ? cfg.rows : [];
+  // Each row with the experiment's PPO overrides on top, so a bad override is named where it bites.
+  const rowsWithPpo = rows.map((r) => (r?.kind === 'ppo' ? { ...r, config: { ...r.config, ...cfg.ppo } } : r));
+  for (const m of checkRows(unknownPpo.length ? rows : rowsWithPpo)) out.push({ field: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) });
+  const names = rows.map((r) => r?.name);
+  const ppoNames = rows.filter((r) => r?.kind === 'ppo').map((r) => r.name);
+  for (const m of checkTargets(Array.isArray(cfg.targets) ? cfg.targets : [], names, ppoNames)) out.push({ field: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) });
+  return out;
+}
+
+/** An experiment preset: rows, targets, and the settings that differ from EXPERIMENT_DEFAULTS. */
+export interface ExperimentPreset {
+  name: string;
+  description: string;
+  rows: RowSpec[];
+  targets: TargetSpec[];
+  settings: Partial<Omit<ExperimentConfig, 'preset' | 'description' | 'rows' | 'targets'>>;
+}
+
+const RAW: readonly unknown[] = [defaultPreset, rewardHacking];
+
+/** Checks one parsed preset (rows, targets and settings as a whole config); returns it typed, or throws naming the preset and the field. */
+export function parseExperimentPreset(raw: unknown): ExperimentPreset {
+  const r = raw as Record<string, unknown>;
+  const name = typeof r?.name === 'string' ? r.name : '(unnamed)';
+  if (typeof r !== 'object' || r === null || typeof r.description !== 'string' || !Array.isArray(r.rows) || !Array.isArray(r.targets) || typeof r.settings !== 'object' || r.settings === null) {
+    throw new Error(`experiment preset ${name}: needs a description, rows, targets and settings`);
+  }
+  const preset = r as unknown as ExperimentPreset;
+  const problems = checkExperimentConfig(configOf(preset));
+  if (problems.length) throw new Error(`experiment preset ${name}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  return preset;
+}
+
+function configOf(p: ExperimentPreset, overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
+  const s = p.settings;
+  return {
+    ...EXPERIMENT_DEFAULTS, ...s, preset: p.name, description: p.description, rows: p.rows, targets: p.targets, ...overrides,
+    ppo: { ...EXPERIMENT_DEFAULTS.ppo, ...s.ppo, ...overrides.ppo },
+    rm: { ...EXPERIMENT_DEFAULTS.rm, ...s.rm, ...overrides.rm },
+  };
+}
+
+/** Every experiment preset by name. */
+export const EXPERIMENT_PRESETS: Readonly<Record<string, ExperimentPreset>> = Object.fromEntries(RAW.map(parseExperimentPreset).map((p) => [p.name, p]));
+export const EXPERIMENT_PRESET_NAMES: readonly string[] = Object.keys(EXPERIMENT_PRESETS);
+
+/**
+ * The full config of a preset: the defaults, the preset's settings, then `overrides` (`ppo` and
+ * `rm` merged field by field). With `onlyRows`, only those rows (by name, in the preset's order)
+ * and the targets that concern only them. Throws naming an unknown preset or row; the result is
+ * not checked (checkExperimentConfig).
+ */
+export function experimentConfig(name: string, overrides: Partial<ExperimentConfig> = {}, onlyRows?: readonly string[]): ExperimentConfig {
+  const p = EXPERIMENT_PRESETS[name];
+  if (!p) throw new Error(`no experiment preset "${name}"; the presets are ${EXPERIMENT_PRESET_NAMES.join(', ')}`);
+  const cfg = configOf(p, overrides);
+  if (!onlyRows) return cfg;
+  const unknown = onlyRows.filter((n) => !p.rows.some((r) => r.name === n));
+  if (unknown.length) throw new Error(`experiment preset ${name} has no row ${unknown.map((n) => `"${n}"`).join(', ')}; its rows are ${p.rows.map((r) => r.name).join(', ')}`);
+  const keep = new Set(onlyRows);
+  const concerns = (t: TargetSpec) => [t.row, 'base' in t ? t.base : undefined, 'other' in t ? t.other : undefined].every((n) => n === undefined || keep.has(n));
+  return { ...cfg, rows: cfg.rows.filter((r) => keep.has(r.name)), targets: cfg.targets.filter(concerns) };
+}

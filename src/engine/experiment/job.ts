@@ -1,0 +1,271 @@
+// The experiment job, written once for the command line and (one day) the page: for each seed,
+// the start policies (shipped, or remade by their recipes), pairs sampled from them and labelled
+// by each annotator the rows name, the reward models the rows need, then every row (a start
+// policy as it is, or a PPO preset run from a fresh copy of one), benchmarked; and the table.
+// Checkpoints come and go through the caller's ExperimentIO, so the engine touches no files.
+
+import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
+import { runLabelJob, type VersionedPair } from '../prefs/label-job';
+import { annotatePair, labelCounts, simulatedLabeller } from '../prefs/label';
+import type { PreferenceRecord } from '../prefs/record';
+import { runRewardJob } from '../reward/job';
+import { runBenchJob } from '../bench/run';
+import type { BenchReport } from '../bench/report';
+import { shapesHalItems } from '../bench/shapes-hal';
+import { runPretrainJob } from '../sft/pretrain';
+import { encode } from '../language/vocab';
+import { DEFAULT_PERCEPTION } from '../world/render';
+import type { VlmModel } from '../model/model';
+import { rewardNorm, type RewardRole } from '../ppo/reward-model';
+import { createPpoRun, runPpoSteps, type PpoPoint } from '../ppo/run';
+import { nextStep, type JobHooks, type JobProgress } from '../train/job';
+import { checkExperimentConfig, type ExperimentConfig } from './config';
+import { labelSetId, planRows, rmId, rowPpoConfig, rowRm, rowSlug, type PpoRowSpec, type RowSpec, type StartPolicy } from './rows';
+import { buildTable, type CurvePoint, type ExperimentTable, type PhaseSeconds, type RmFigures, type SeedResult, type SeedRow } from './table';
+
+/** Where the job gets its start policies and leaves each row's policy: files for the CLI, IndexedDB for the page. */
+export interface ExperimentIO {
+  /** A fresh copy of a shipped start policy; the job owns it (and frees it). Not called with retrainSft. */
+  loadPolicy(start: StartPolicy): VlmModel | Promise<VlmModel>;
+  /** Keeps a row's policy after it is benchmarked (its seed-S/ROW checkpoint); the model is only read. */
+  keepPolicy(kept: KeptRow): void | Promise<void>;
+}
+
+/** A row's policy and its record, handed to ExperimentIO.keepPolicy. */
+export interface KeptRow {
+  seed: number;
+  spec: RowSpec;
+  slug: string;
+  model: VlmModel;
+  result: SeedRow;
+  /** PPO rows: every step's point (metrics and samples), for a metrics file. */
+  points?: PpoPoint[];
+}
+
+/** A PPO row's step, live: which seed and row it belongs to. */
+export interface ExperimentPoint {
+  seed: number;
+  row: string;
+  point: PpoPoint;
+}
+
+export interface ExperimentResult {
+  table: ExperimentTable;
+  seeds: SeedResult[];
+  stopped: boolean;
+}
+
+/** The folder of a row's checkpoint, relative to the experiment's: seed-S/ROW. */
+export function rowCheckpoint(seed: number, name: string): string {
+  return `seed-${seed}/${rowSlug(name)}`;
+}
+
+/** Mean length in tokens (EOS not counted) of the answers to these items. */
+function meanLength(responses: ReadonlyMap<string, string>, ids: readonly string[]): number {
+  const xs = ids.map((id) => encode(responses.get(id) ?? '').length);
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
+
+/** One step's point as a curve point. */
+function curvePoint(p: PpoPoint): CurvePoint {
+  const m = p.metrics;
+  const out: CurvePoint = { step: p.step };
+  if (m['objective/base_score'] !== undefined) out.rmScore = m['objective/base_score'];
+  if (m['objective/kl'] !== undefined) out.kl = m['objective/kl'];
+  if (m['tokens/response_len_mean'] !== undefined) out.length = m['tokens/response_len_mean'];
+  if (p.gold) {
+    out.goldScore = p.gold['gold/score'];
+    out.goldHallucination = p.gold['gold/hallucination_rate'];
+  }
+  return out;
+}
+
+class Clock {
+  readonly seconds: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, bench: 0 };
+  async time<T>(phase: keyof PhaseSeconds, f: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      this.seconds[phase] += (performance.now() - t0) / 1000;
+    }
+  }
+}
+
+/**
+ * Runs the experiment: every seed in turn, every row on each, and the table over them. Throws,
+ * naming the field, on a bad config. hooks.control stops (the table has what finished) or pauses
+ * it between steps of any phase; progress counts units (a start policy, a label set, a reward
+ * model, a row) over all seeds; points are the PPO rows' steps.
+ */
+export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hooks: JobHooks<ExperimentPoint> = {}): Promise<ExperimentResult> {
+  const problems = checkExperimentConfig(cfg);
+  if (problems.length) throw new Error(`experiment: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  const plan = planRows(cfg.rows);
+  const labelStarts = [...new Set(plan.labelSets.map((k) => k.start))];
+  const perSeed = (cfg.retrainSft ? plan.starts.length : 0) + labelStarts.length + plan.rms.length + cfg.rows.length;
+  const total = perSeed * cfg.seeds.length;
+  let done = 0;
+  const progress = (phase: string, extra?: Pick<JobProgress, 'done' | 'total'>) => hooks.onProgress?.({ phase: extra ? `${phase} ${extra.done}/${extra.total}` : phase, done, total });
+  // A shipped start policy's benchmarks: greedy answers, so the same on every seed.
+  const shippedBench = new Map<StartPolicy, { report: BenchReport; meanResponseLength: number }>();
+  const shapesHalIds = shapesHalItems(cfg.benchSize).map((it) => it.id);
+  const seeds: SeedResult[] = [];
+  let stopped = false;
+
+  const bench = async (clock: Clock, model: VlmModel, tag: string) => {
+    const res = await clock.time('bench', () => runBenchJob(model, { size: cfg.benchSize }, { onProgress: (p) => progress(`${tag}: benchmarks`, p) }));
+    return { report: res.report, meanResponseLength: meanLength(res.responses, shapesHalIds) };
+  };
+
+  for (const seed of cfg.seeds) {
+    const clock = new Clock();
+    const starts = new Map<StartPolicy, VlmModel>();
+    const rms = new Map<string, RewardRole>();
+    const result: SeedResult = { seed, starts: {}, rows: [], rms: [], seconds: clock.seconds };
+    const tag = `seed ${seed}`;
+    try {
+      // Start policies.
+      for (const start of plan.starts) {
+        if (!(await nextStep(hooks.control))) throw STOP;
+        if (cfg.retrainSft) {
+          progress(`${tag}: making ${start}`);
+          const made = await clock.time('sft', () => runPretrainJob({ recipe: start, seed, bench: false, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) }, {
+            ...(hooks.control ? { control: hooks.control } : {}),
+            onProgress: (p) => progress(`${tag}: making ${start}, ${p.phase}`, p),
+          }));
+          starts.set(start, made.model);
+          done += 1;
+        } else starts.set(start, await io.loadPolicy(start));
+        result.starts[start] = { version: starts.get(start)!.version, source: cfg.retrainSft ? 'retrained' : 'shipped' };
+      }
+
+      // Pairs from each start policy a reward model needs, labelled by each annotator that names them.
+      const labels = new Map<string, PreferenceRecord[]>();
+      for (const start of labelStarts) {
+        if (!(await nextStep(hooks.control))) throw STOP;
+        const policy = starts.get(start)!;
+        const sampled = await clock.time('label', () => runLabelJob(policy, { n: cfg.pairs, seed, temperature: cfg.labelTemperature, perception: { ...DEFAULT_PERCEPTION }, round: 32 }, {
+          ...(hooks.control ? { control: hooks.control } : {}),
+          onProgress: (p) => progress(`${tag}: sampling pairs from ${start}`, p),
+        }));
+        if (sampled.pairs.length < cfg.pairs) throw STOP;
+        const at = new Date().toISOString();
+        for (const key of plan.labelSets.filter((k) => k.start === start)) labels.set(labelSetId(key), labelWith(sampled.pairs, key.annotator, seed, at));
+        done += 1;
+      }
+
+      // Reward models, each from its start policy's trunk, normalised on its own labels.
+      for (const key of plan.rms) {
+        if (!(await nextStep(hooks.control))) throw STOP;
+        const id = rmId(key);
+        const records = labels.get(labelSetId(key))!;
+        const policy = starts.get(key.start)!;
+        const res = await clock.time('rm', () => runRewardJob(policy, records, { ...cfg.rm, kind: key.kind, seed }, {
+          ...(hooks.control ? { control: hooks.control } : {}),
+          onProgress: (p) => progress(`${tag}: reward model ${id}`, p),
+        }));
+        const fact = key.kind === 'fact';
+        const norm = await clock.time('rm', () => rewardNorm(res.rm, fact, records));
+        rms.set(id, { model: res.rm, fact, norm });
+        result.rms.push(rmFigures(seed, id, res, records));
+        if (res.stopped) throw STOP;
+        done += 1;
+      }
+
+      // The rows.
+      for (const spec of cfg.rows) {
+        if (!(await nextStep(hooks.control))) throw STOP;
+        const slug = rowSlug(spec.name);
+        const startModel = starts.get(spec.start)!;
+        if (spec.kind === 'start') {
+          const b = shippedBench.get(spec.start) ?? (await bench(clock, startModel, `${tag} · ${spec.name}`));
+          if (!cfg.retrainSft) shippedBench.set(spec.start, b);
+          const row: SeedRow = { seed, ...b, policyVersion: startModel.version, checkpoint: rowCheckpoint(seed, spec.name) };
+          await io.keepPolicy({ seed, spec, slug, model: startModel, result: row });
+          result.rows.push({ name: spec.name, ...row });
+        } else {
+          const ran = await runPpoRow(spec, seed, startModel, rms, cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
+          try {
+            if (ran.run.stopped) throw STOP;
+            const b = await bench(clock, ran.policy, `${tag} · ${spec.name}`);
+            const row: SeedRow = { seed, ...b, policyVersion: ran.policy.version, checkpoint: rowCheckpoint(seed, spec.name), ppo: ran.run };
+            await io.keepPolicy({ seed, spec, slug, model: ran.policy, result: row, points: ran.points });
+            result.rows.push({ name: spec.name, ...row });
+          } finally {
+            ran.policy.dispose();
+          }
+        }
+        done += 1;
+      }
+    } catch (e) {
+      if (e !== STOP) throw e;
+      stopped = true;
+    } finally {
+      for (const rm of rms.values()) rm.model.dispose();
+      for (const m of starts.values()) m.dispose();
+    }
+    seeds.push(result);
+    if (stopped) break;
+  }
+  progress('done');
+  const table = buildTable({
+    preset: cfg.preset, description: cfg.description, seeds: cfg.seeds, benchSize: cfg.benchSize, rows: cfg.rows, targets: cfg.targets,
+    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) },
+  }, seeds, stopped, rowSlug);
+  return { table, seeds, stopped };
+}
+
+/** Thrown inside the job when the control stops it; caught at the seed. */
+const STOP = Symbol('stopped');
+
+/** The pairs labelled by a simulated annotator (its seed the experiment's). */
+function labelWith(pairs: readonly VersionedPair[], annotator: AnnotatorName, seed: number, at: string): PreferenceRecord[] {
+  const labeller = simulatedLabeller(annotator, ANNOTATOR_PRESETS[annotator], seed);
+  return pairs.map(({ policyVersion, ...pair }) => annotatePair(pair, labeller, policyVersion, at));
+}
+
+function rmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runRewardJob>>, records: readonly PreferenceRecord[]): RmFigures {
+  return {
+    seed, id, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, labels: labelCounts(records),
+    heldOutAccuracy: res.run.heldOut.accuracy, accuracyCeiling: res.ceiling?.accuracyCeiling ?? null,
+    probes: { ...res.probes.pairAccuracy }, steps: res.run.steps, seconds: res.seconds,
+  };
+}
+
+/** Runs one PPO row from a fresh copy of its start policy; the caller frees the returned policy. */
+async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+  const key = rowRm(spec);
+  const rm = key ? rms.get(rmId(key)) : undefined;
+  const config = rowPpoConfig(spec, cfg.ppo, seed);
+  const policy = start.clone();
+  const points: PpoPoint[] = [];
+  try {
+    const t0 = performance.now();
+    const run = createPpoRun(policy, rm, config, { perception: { ...DEFAULT_PERCEPTION } });
+    let res;
+    try {
+      res = await clock.time('ppo', () => runPpoSteps(run, cfg.ppoSteps, {
+        ...(hooks.control ? { control: hooks.control } : {}),
+        onPoint: (p) => {
+          points.push(p);
+          hooks.onPoint?.({ seed, row: spec.name, point: p });
+        },
+        onProgress: (p) => progress(p.phase, p),
+      }));
+    } finally {
+      run.dispose();
+    }
+    return {
+      policy, points,
+      run: {
+        preset: spec.preset, config, rm: key ? rmId(key) : null, steps: res.steps, stopped: res.stopped,
+        ...(res.halted ? { halted: res.halted } : {}),
+        curve: points.filter((p) => !p.nonFinite).map(curvePoint), seconds: (performance.now() - t0) / 1000,
+      },
+    };
+  } catch (e) {
+    policy.dispose();
+    throw e;
+  }
+}

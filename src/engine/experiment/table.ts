@@ -1,0 +1,258 @@
+// The experiment's table: what each row scored on the benchmarks on each seed, the mean over
+// seeds (the bench JSON report with every figure averaged), the PPO rows' curves, the reward
+// models' figures, and the targets' verdicts; as JSON (table.json) and as Markdown (table.md).
+// No TensorFlow.js: the page builds and shows the same table from a finished job.
+
+import type { BenchReport } from '../bench/report';
+import type { BenchSize } from '../bench/shapes-hal';
+import type { PpoConfig } from '../ppo/config';
+import type { Label } from '../prefs/record';
+import type { RowSpec, StartPolicy } from './rows';
+import { evaluateTargets, type TargetResult, type TargetSpec } from './targets';
+
+/** One step of a PPO row's run: the step's batch figures, and the gold figures where measured. */
+export interface CurvePoint {
+  step: number;
+  /** The reward option's score of the batch, before the symbolic terms (the normalised RM score; the gold score for the gold reward). */
+  rmScore?: number;
+  /** Nats per response against the reference. */
+  kl?: number;
+  /** Mean response length in tokens (EOS included). */
+  length?: number;
+  /** The judge on the fixed gold probes (greedy answers): mean score 0-6, and the share below 3. */
+  goldScore?: number;
+  goldHallucination?: number;
+}
+
+/** A PPO row's run on one seed. */
+export interface PpoRowRun {
+  preset: string;
+  config: PpoConfig;
+  /** The reward model it ran against (its label set and kind), or null for the gold reward. */
+  rm: string | null;
+  steps: number;
+  stopped: boolean;
+  /** The step that went non-finite and the quantity, when one did (the run kept the last good weights). */
+  halted?: { step: number; quantity: string };
+  curve: CurvePoint[];
+  seconds: number;
+}
+
+/** A row on one seed. */
+export interface SeedRow {
+  seed: number;
+  /** The bench JSON report (ShapesHal-Bench, POPE, CHAIR). */
+  report: BenchReport;
+  /** Mean length in tokens of the row's ShapesHal-Bench answers (EOS not counted). */
+  meanResponseLength: number;
+  policyVersion: string;
+  /** The row's checkpoint, relative to the experiment's folder: seed-S/ROW. */
+  checkpoint: string;
+  ppo?: PpoRowRun;
+}
+
+/** A trained reward model's figures on one seed. */
+export interface RmFigures {
+  seed: number;
+  /** Label set and kind: "sft-plus/careful/fact". */
+  id: string;
+  trainPairs: number;
+  heldOutPairs: number;
+  labels: Record<Label, number>;
+  heldOutAccuracy: number | null;
+  /** The annotator's own ceiling on the held-out pairs. */
+  accuracyCeiling: number | null;
+  /** Probe comparisons (share of probe scenes where the better answer scores higher). */
+  probes: Record<string, number>;
+  steps: number;
+  seconds: number;
+}
+
+/** Where a seed's time went, in seconds. */
+export interface PhaseSeconds {
+  sft: number;
+  label: number;
+  rm: number;
+  ppo: number;
+  bench: number;
+}
+
+/** What the job hands back for one seed. */
+export interface SeedResult {
+  seed: number;
+  /** The start policies' versions and where they came from. */
+  starts: Partial<Record<StartPolicy, { version: string; source: 'shipped' | 'retrained' }>>;
+  rows: ({ name: string } & SeedRow)[];
+  rms: RmFigures[];
+  seconds: PhaseSeconds;
+}
+
+export interface TableRow {
+  name: string;
+  /** Its checkpoint folder's name. */
+  slug: string;
+  spec: RowSpec;
+  /** Every figure of the bench report, averaged over the seeds. */
+  mean: BenchReport;
+  /** Spread (population sd) over seeds of the ShapesHal-Bench headline figures. */
+  sd: { score: number; hallucinationRate: number; informativeness: number };
+  perSeed: SeedRow[];
+  meanResponseLength: number;
+  /** PPO rows: the run's figures averaged step by step over the seeds. */
+  curve?: CurvePoint[];
+}
+
+export interface ExperimentTable {
+  preset: string;
+  description: string;
+  seeds: number[];
+  benchSize: BenchSize;
+  /** The settings shared by every seed (pairs, steps, the PPO overrides, the reward-model job). */
+  settings: Record<string, unknown>;
+  starts: SeedResult['starts'][];
+  rows: TableRow[];
+  rms: RmFigures[];
+  targets: TargetResult[];
+  /** Seconds by phase over all seeds, and in all. */
+  seconds: PhaseSeconds & { total: number };
+  /** The job was stopped before the end: some rows or seeds are missing. */
+  stopped: boolean;
+}
+
+/**
+ * The element-wise mean of objects of one shape (numbers averaged, nested objects in turn;
+ * anything else taken from the first). Returns a new object.
+ */
+export function meanOf<T>(xs: readonly T[]): T {
+  const first = xs[0];
+  if (typeof first === 'number') return (xs as readonly number[]).reduce((a, b) => a + b, 0) / xs.length as T;
+  if (typeof first !== 'object' || first === null || Array.isArray(first)) return first as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(first)) out[k] = meanOf(xs.map((x) => (x as Record<string, unknown>)[k]));
+  return out as T;
+}
+
+function sdOf(xs: readonly number[]): number {
+  const m = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length));
+}
+
+/** The curves of several seeds averaged step by step (a figure averaged over the seeds that have it at that step). */
+export function meanCurve(curves: readonly (readonly CurvePoint[])[]): CurvePoint[] {
+  const bySteps = new Map<number, CurvePoint[]>();
+  for (const c of curves) for (const p of c) bySteps.set(p.step, [...(bySteps.get(p.step) ?? []), p]);
+  const keys = ['rmScore', 'kl', 'length', 'goldScore', 'goldHallucination'] as const;
+  return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([step, ps]) => {
+    const out: CurvePoint = { step };
+    for (const k of keys) {
+      const xs = ps.map((p) => p[k]).filter((x): x is number => x !== undefined);
+      if (xs.length) out[k] = xs.reduce((a, b) => a + b, 0) / xs.length;
+    }
+    return out;
+  });
+}
+
+/** The table of a finished (or stopped) job: rows in the spec's order, each with the seeds it ran on. */
+export function buildTable(head: { preset: string; description: string; seeds: number[]; benchSize: BenchSize; settings: Record<string, unknown>; rows: readonly RowSpec[]; targets: readonly TargetSpec[] }, seeds: readonly SeedResult[], stopped = false, slugOf: (name: string) => string = (n) => n): ExperimentTable {
+  const rows: TableRow[] = head.rows.flatMap((spec): TableRow[] => {
+    const perSeed = seeds.flatMap((s) => s.rows.filter((r) => r.name === spec.name).map(({ name: _name, ...r }) => r));
+    if (perSeed.length === 0) return [];
+    const hal = perSeed.map((r) => r.report.shapesHal);
+    const row: TableRow = {
+      name: spec.name, slug: slugOf(spec.name), spec,
+      mean: meanOf(perSeed.map((r) => r.report)),
+      sd: { score: sdOf(hal.map((h) => h.score)), hallucinationRate: sdOf(hal.map((h) => h.hallucinationRate)), informativeness: sdOf(hal.map((h) => h.informativeness)) },
+      perSeed,
+      meanResponseLength: perSeed.reduce((a, r) => a + r.meanResponseLength, 0) / perSeed.length,
+    };
+    if (spec.kind === 'ppo') row.curve = meanCurve(perSeed.map((r) => r.ppo?.curve ?? []));
+    return [row];
+  });
+  const phases: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, bench: 0 };
+  for (const s of seeds) for (const k of Object.keys(phases) as (keyof PhaseSeconds)[]) phases[k] += s.seconds[k];
+  const table: ExperimentTable = {
+    preset: head.preset, description: head.description, seeds: seeds.map((s) => s.seed), benchSize: head.benchSize, settings: head.settings,
+    starts: seeds.map((s) => s.starts), rows, rms: seeds.flatMap((s) => s.rms), targets: [],
+    seconds: { ...phases, total: Object.values(phases).reduce((a, b) => a + b, 0) }, stopped,
+  };
+  table.targets = evaluateTargets(table, head.targets);
+  return table;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pm = (x: number, sd: number, f: (x: number) => string, show: boolean) => (show ? `${f(x)} ± ${f(sd).replace('%', '')}` : f(x));
+
+/** The table in Markdown: the headline table, per seed, the targets, the reward models, the runs and the time. */
+export function formatTableMd(t: ExperimentTable): string {
+  const many = t.seeds.length > 1;
+  const out: string[] = [];
+  out.push(`# Experiment \`${t.preset}\`, seeds ${t.seeds.join(', ')}`, '', t.description, '');
+  out.push(`Benchmarks at size \`${t.benchSize}\`, greedy answers; figures are the mean over seeds${many ? ' (± the spread over seeds)' : ''}. POPE: the mean of its random, popular and adversarial splits. Length: tokens per ShapesHal-Bench answer.`, '');
+  out.push('| row | from | ShapesHal score (0-6) | hallucination rate | informativeness | POPE accuracy | POPE F1 | POPE yes-ratio | CHAIR_i | CHAIR_s | length |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of t.rows) {
+    const h = r.mean.shapesHal;
+    const splits = Object.values(r.mean.pope);
+    const pope = (k: 'accuracy' | 'f1' | 'yesRatio') => pct(splits.reduce((a, m) => a + m[k], 0) / Math.max(1, splits.length));
+    const spread = many && r.perSeed.length > 1;
+    const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : `\`${r.spec.start}\`, ${r.spec.preset}`;
+    out.push(`| ${r.name} | ${from} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
+  }
+  if (many) {
+    out.push('', 'ShapesHal-Bench per seed (hallucination rate / informativeness / score):', '');
+    out.push(`| row | ${t.seeds.map((s) => `seed ${s}`).join(' | ')} |`, `| --- | ${t.seeds.map(() => '---').join(' | ')} |`);
+    for (const r of t.rows) {
+      const cells = t.seeds.map((s) => {
+        const x = r.perSeed.find((p) => p.seed === s)?.report.shapesHal;
+        return x ? `${pct(x.hallucinationRate)} / ${pct(x.informativeness)} / ${x.score.toFixed(2)}` : '-';
+      });
+      out.push(`| ${r.name} | ${cells.join(' | ')} |`);
+    }
+  }
+  if (t.targets.length) {
+    out.push('', '## Targets', '');
+    for (const x of t.targets) {
+      out.push(`- ${x.met ? '**met**' : '**not met**'}: ${x.what}.`);
+      for (const d of x.detail) out.push(`  - ${d}`);
+    }
+  }
+  if (t.rms.length) {
+    out.push('', '## Reward models', '', 'Held-out accuracy on decided held-out pairs (the annotator\'s own ceiling beside it); probes: share of probe scenes where the better answer scores higher.', '');
+    const probeNames = Object.keys(t.rms[0]!.probes);
+    out.push(`| seed | reward model | train / held-out pairs | held-out accuracy | ${probeNames.join(' | ')} |`, `| --- | --- | --- | --- | ${probeNames.map(() => '---').join(' | ')} |`);
+    for (const m of t.rms) out.push(`| ${m.seed} | ${m.id} | ${m.trainPairs} / ${m.heldOutPairs} | ${m.heldOutAccuracy === null ? '-' : pct(m.heldOutAccuracy)} (${m.accuracyCeiling === null ? '-' : pct(m.accuracyCeiling)}) | ${probeNames.map((p) => pct(m.probes[p] ?? NaN)).join(' | ')} |`);
+  }
+  const runs = t.rows.filter((r) => r.curve && r.curve.length);
+  if (runs.length) {
+    out.push('', '## Along the runs', '', `Mean over seeds. RM score: the reward option's score before the symbolic terms (normalised; for the gold reward, the gold score), averaged over the steps since the last line; gold: the judge on the run's fixed probes, greedy.`);
+    for (const r of runs) {
+      out.push('', `### ${r.name}`, '', '| step | RM score | gold score | gold hallucination | length | KL |', '| --- | --- | --- | --- | --- | --- |');
+      for (const line of curveLines(r.curve as CurvePoint[])) out.push(line);
+      const halted = r.perSeed.filter((s) => s.ppo?.halted);
+      if (halted.length) out.push('', `Halted (a non-finite quantity): ${halted.map((s) => `seed ${s.seed} at step ${s.ppo!.halted!.step} (${s.ppo!.halted!.quantity})`).join('; ')}.`);
+    }
+  }
+  const s = t.seconds;
+  out.push('', '## Time', '', `${Math.round(s.total / 60)} minutes in all: start policies ${Math.round(s.sft)} s, labelling ${Math.round(s.label)} s, reward models ${Math.round(s.rm)} s, PPO ${Math.round(s.ppo)} s, benchmarks ${Math.round(s.bench)} s.`);
+  if (t.stopped) out.push('', 'The job was stopped before the end: some rows or seeds are missing.');
+  return `${out.join('\n')}\n`;
+}
+
+/** A curve's lines at its gold steps, each step figure averaged over the steps since the previous line. */
+function curveLines(curve: readonly CurvePoint[]): string[] {
+  const out: string[] = [];
+  let window: CurvePoint[] = [];
+  const avg = (k: 'rmScore' | 'kl' | 'length') => {
+    const xs = window.map((p) => p[k]).filter((x): x is number => x !== undefined);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+  };
+  const fmt = (x: number | undefined, f: (x: number) => string) => (x === undefined ? '-' : f(x));
+  const last = curve.at(-1)?.step;
+  for (const p of curve) {
+    if (p.step > 0) window.push(p);
+    if (p.goldScore === undefined && p.step !== last) continue;
+    out.push(`| ${p.step} | ${fmt(avg('rmScore'), (x) => x.toFixed(2))} | ${fmt(p.goldScore, (x) => x.toFixed(2))} | ${fmt(p.goldHallucination, pct)} | ${fmt(avg('length'), (x) => x.toFixed(1))} | ${fmt(avg('kl'), (x) => x.toFixed(2))} |`);
+    window = [];
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+// What an experiment must show, as data checked against its table: a row that cuts its base
+// row's hallucination rate by a share without losing informativeness (on every seed), a row
+// that bounds another from above, and reward hacking seen (or prevented) along a PPO run.
+// No TensorFlow.js: the page and the command line print the same verdicts.
+
+import type { CurvePoint, ExperimentTable, SeedRow, TableRow } from './table';
+
+export type TargetSpec =
+  | {
+    /** On every seed: the row's hallucination rate at least `hallucinationCut` (relative) below the base row's, informativeness at most `informativenessDrop` below, average score above. */
+    kind: 'cut'; row: string; base: string; hallucinationCut: number; informativenessDrop: number;
+  }
+  | {
+    /** On the seeds' mean: the row's hallucination rate at most, and its score at least, the other row's (an upper bound on what it can reach). */
+    kind: 'bound'; row: string; other: string;
+  }
+  | {
+    /** On every seed, along the run: the reward model's score rises while the gold score falls or the response length grows by `lengthGrowth` (relative) or more. */
+    kind: 'hacked'; row: string; lengthGrowth: number;
+  }
+  | {
+    /** On every seed, along the run: the gold score does not fall and the response length grows by less than `lengthGrowth`. */
+    kind: 'not-hacked'; row: string; lengthGrowth: number;
+  };
+
+export const TARGET_KINDS = ['cut', 'bound', 'hacked', 'not-hacked'] as const satisfies readonly TargetSpec['kind'][];
+
+export interface TargetResult {
+  target: TargetSpec;
+  /** The target in words. */
+  what: string;
+  met: boolean;
+  /** The figures behind the verdict, in words (per seed where the target is per seed). */
+  detail: string[];
+}
+
+/** Every problem with a list of targets against the rows' names; [] when they fit. */
+export function checkTargets(targets: readonly unknown[], rowNames: readonly string[], ppoRows: readonly string[]): string[] {
+  const out: string[] = [];
+  targets.forEach((raw, i) => {
+    const t = raw as Record<string, unknown>;
+    const at = `targets[${i}]`;
+    if (typeof t !== 'object' || t === null) return void out.push(`${at}: must be an object`);
+    if (!(TARGET_KINDS as readonly string[]).includes(t.kind as string)) return void out.push(`${at}.kind: must be one of ${TARGET_KINDS.join(', ')}`);
+    const rowField = (f: string, ppo = false) => {
+      if (!rowNames.includes(t[f] as string)) out.push(`${at}.${f}: no row "${String(t[f])}"`);
+      else if (ppo && !ppoRows.includes(t[f] as string)) out.push(`${at}.${f}: "${String(t[f])}" is not a PPO row (it has no run to look along)`);
+    };
+    const share = (f: string) => {
+      if (typeof t[f] !== 'number' || !((t[f] as number) >= 0 && (t[f] as number) <= 10)) out.push(`${at}.${f}: must be a number from 0 to 10`);
+    };
+    if (t.kind === 'cut') {
+      rowField('row');
+      rowField('base');
+      share('hallucinationCut');
+      share('informativenessDrop');
+    } else if (t.kind === 'bound') {
+      rowField('row');
+      rowField('other');
+    } else {
+      rowField('row', true);
+      share('lengthGrowth');
+    }
+  });
+  return out;
+}
+
+/** Describes a target in words. */
+export function describeTarget(t: TargetSpec): string {
+  const pc = (x: number) => `${Math.round(x * 100)}%`;
+  switch (t.kind) {
+    case 'cut':
+      return `${t.row} cuts ${t.base}'s hallucination rate by at least ${pc(t.hallucinationCut)} relative, informativeness at most ${Math.round(t.informativenessDrop * 100)} points lower, average score up, on every seed`;
+    case 'bound':
+      return `${t.row} bounds ${t.other} from above: hallucination rate no higher, average score no lower (mean over seeds)`;
+    case 'hacked':
+      return `${t.row} hacks its reward model: the RM score rises while the gold score falls or the response length grows by ${pc(t.lengthGrowth)} or more, on every seed`;
+    case 'not-hacked':
+      return `${t.row} does not: the gold score does not fall and the response length grows by less than ${pc(t.lengthGrowth)}, on every seed`;
+  }
+}
+
+/** The first and last part of a run: each a mean over a window of steps (a fifth of the run, 1 to 5 steps). */
+export interface RunEnds {
+  rmScore: [number, number];
+  length: [number, number];
+  /** The gold score at the start (step 0) and at the last measurement. */
+  goldScore: [number, number];
+}
+
+function meanOf(points: readonly CurvePoint[], key: 'rmScore' | 'length'): number {
+  const xs = points.map((p) => p[key]).filter((x): x is number => x !== undefined);
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+/** The ends of a seed's run (NaN where the run has no such figure). */
+export function runEnds(curve: readonly CurvePoint[]): RunEnds {
+  const steps = curve.filter((p) => p.step > 0 && p.rmScore !== undefined);
+  const w = Math.max(1, Math.min(5, Math.floor(steps.length / 5)));
+  const gold = curve.filter((p) => p.goldScore !== undefined);
+  return {
+    rmScore: [meanOf(steps.slice(0, w), 'rmScore'), meanOf(steps.slice(-w), 'rmScore')],
+    length: [meanOf(steps.slice(0, w), 'length'), meanOf(steps.slice(-w), 'length')],
+    goldScore: [gold[0]?.goldScore ?? NaN, gold.at(-1)?.goldScore ?? NaN],
+  };
+}
+
+const f2 = (x: number) => x.toFixed(2);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Checks each target against the table. */
+export function evaluateTargets(table: Pick<ExperimentTable, 'rows'>, targets: readonly TargetSpec[]): TargetResult[] {
+  const byName = new Map(table.rows.map((r) => [r.name, r]));
+  return targets.map((target) => {
+    const what = describeTarget(target);
+    const row = byName.get(target.row);
+    if (!row) return { target, what, met: false, detail: [`no row ${target.row} in this table`] };
+    switch (target.kind) {
+      case 'cut': {
+        const base = byName.get(target.base);
+        if (!base) return { target, what, met: false, detail: [`no row ${target.base} in this table`] };
+        const seeds = pairSeeds(row, base).map(([r, b]) => {
+          const h = r.report.shapesHal;
+          const hb = b.report.shapesHal;
+          const cut = hb.hallucinationRate > 0 ? (hb.hallucinationRate - h.hallucinationRate) / hb.hallucinationRate : 0;
+          const drop = hb.informativeness - h.informativeness;
+          const ok = cut >= target.hallucinationCut && drop <= target.informativenessDrop + 1e-9 && h.score > hb.score;
+          return { ok, line: `seed ${r.seed}: hallucination ${pct(hb.hallucinationRate)} → ${pct(h.hallucinationRate)} (${pct(cut)} cut), informativeness ${pct(hb.informativeness)} → ${pct(h.informativeness)} (${(drop * 100).toFixed(1)} points lower), score ${f2(hb.score)} → ${f2(h.score)}${ok ? '' : ' ✗'}` };
+        });
+        return { target, what, met: seeds.length > 0 && seeds.every((s) => s.ok), detail: seeds.map((s) => s.line) };
+      }
+      case 'bound': {
+        const other = byName.get(target.other);
+        if (!other) return { target, what, met: false, detail: [`no row ${target.other} in this table`] };
+        const a = row.mean.shapesHal;
+        const b = other.mean.shapesHal;
+        const ok = a.hallucinationRate <= b.hallucinationRate && a.score >= b.score;
+        return { target, what, met: ok, detail: [`${row.name}: hallucination ${pct(a.hallucinationRate)}, score ${f2(a.score)}; ${other.name}: hallucination ${pct(b.hallucinationRate)}, score ${f2(b.score)}`] };
+      }
+      case 'hacked':
+      case 'not-hacked': {
+        const seeds = row.perSeed.map((s) => {
+          const e = runEnds(s.ppo?.curve ?? []);
+          const rises = e.rmScore[1] > e.rmScore[0];
+          const goldFalls = e.goldScore[1] < e.goldScore[0];
+          const growth = e.length[1] / e.length[0] - 1;
+          const ok = target.kind === 'hacked' ? rises && (goldFalls || growth >= target.lengthGrowth) : !goldFalls && growth < target.lengthGrowth;
+          return { ok, line: `seed ${s.seed}: RM score ${f2(e.rmScore[0])} → ${f2(e.rmScore[1])}, gold score ${f2(e.goldScore[0])} → ${f2(e.goldScore[1])}, length ${e.length[0].toFixed(1)} → ${e.length[1].toFixed(1)} tokens (${growth >= 0 ? '+' : ''}${pct(growth)})${ok ? '' : ' ✗'}` };
+        });
+        return { target, what, met: seeds.length > 0 && seeds.every((s) => s.ok), detail: seeds.map((s) => s.line) };
+      }
+    }
+  });
+}
+
+/** The two rows' results seed by seed (seeds both have). */
+function pairSeeds(a: TableRow, b: TableRow): [SeedRow, SeedRow][] {
+  return a.perSeed.flatMap((s): [SeedRow, SeedRow][] => {
+    const o = b.perSeed.find((x) => x.seed === s.seed);
+    return o ? [[s, o]] : [];
+  });
+}

@@ -1,0 +1,112 @@
+// The experiment's rows, presets and config: row folders by name, the label sets and reward
+// models rows share, every preset valid, each bad field named, and --rows keeping only the
+// targets that concern the rows kept.
+import { describe, expect, it } from 'vitest';
+import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, parseExperimentPreset } from '../../src/engine/experiment/config';
+import { checkRows, planRows, rowPpoConfig, rowSlug, type RowSpec } from '../../src/engine/experiment/rows';
+
+describe('rows', () => {
+  it('name their folders in lower case with -, + as -plus', () => {
+    expect(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'BoN-16', 'DPO'].map(rowSlug)).toEqual(['sft', 'sft-plus', 'rlhf', 'fact-rlhf', 'gold-reward', 'bon-16', 'dpo']);
+  });
+
+  it('share one label set per start policy and annotator, one reward model per label set and kind', () => {
+    const rows: RowSpec[] = [
+      { kind: 'start', name: 'SFT', start: 'sft' },
+      { kind: 'ppo', name: 'RLHF', start: 'sft-plus', preset: 'plain-rlhf' },
+      { kind: 'ppo', name: 'Fact-RLHF', start: 'sft-plus', preset: 'fact-rlhf' },
+      { kind: 'ppo', name: 'GRPO', start: 'sft-plus', preset: 'grpo' },
+      { kind: 'ppo', name: 'Gold', start: 'sft-plus', preset: 'gold-reward' },
+      { kind: 'ppo', name: 'Hacked', start: 'sft-plus', preset: 'reward-hacking' },
+      { kind: 'ppo', name: 'Fact on the same labels', start: 'sft-plus', preset: 'fact-rlhf', annotator: 'length-biased' },
+    ];
+    const plan = planRows(rows);
+    expect(plan.starts).toEqual(['sft', 'sft-plus']);
+    expect(plan.labelSets).toEqual([{ start: 'sft-plus', annotator: 'careful' }, { start: 'sft-plus', annotator: 'length-biased' }]);
+    expect(plan.rms.map((k) => `${k.start}/${k.annotator}/${k.kind}`)).toEqual(['sft-plus/careful/plain', 'sft-plus/careful/fact', 'sft-plus/length-biased/plain', 'sft-plus/length-biased/fact']);
+  });
+
+  it('take the preset, then their own settings, then the experiment\'s, then the seed', () => {
+    const row: RowSpec = { kind: 'ppo', name: 'R', start: 'sft-plus', preset: 'grpo', config: { klCoef: 0.2, batchSize: 64 } };
+    const c = rowPpoConfig(row, { batchSize: 8 }, 7);
+    expect(c).toMatchObject({ advantageEstimator: 'grpo', numGenerations: 4, klCoef: 0.2, batchSize: 8, seed: 7 });
+  });
+
+  it('name each bad row by index, name and field', () => {
+    expect(checkRows([])).toEqual(['rows: at least one row is needed']);
+    const bad = checkRows([
+      { kind: 'start', name: 'SFT', start: 'sft' },
+      { kind: 'start', name: 'sft', start: 'sft-plus' },
+      { kind: 'ppo', name: 'X', start: 'sft-plus', preset: 'nope' },
+      { kind: 'ppo', name: 'Y', start: 'base', preset: 'fact-rlhf', annotator: 'sloppy', config: { klCoef: -1 } },
+      { kind: 'ppo', name: 'Z', start: 'sft-plus', preset: 'fact-rlhf', config: { reward: 'plain' } },
+      { kind: 'dpo', name: 'W', start: 'sft' },
+    ]);
+    expect(bad).toEqual([
+      'rows[1] (sft).name: its folder "sft" is also SFT\'s',
+      'rows[2] (X).preset: must be one of fact-rlhf, plain-rlhf, reward-hacking, honesty-first, gold-reward, grpo, rloo',
+      'rows[3] (Y).start: must be sft or sft-plus',
+      'rows[3] (Y).annotator: must be one of careful, length-biased, noisy',
+      'rows[3] (Y).config.klCoef: must be a number from 0 to 10',
+      'rows[4] (Z).config.reward: the preset trains a fact reward model, which the plain reward cannot use',
+      'rows[5] (W).kind: must be one of start, ppo',
+    ]);
+  });
+});
+
+describe('experiment presets', () => {
+  it('are default and reward-hacking, each a valid config, with the rows the issue names', () => {
+    expect([...EXPERIMENT_PRESET_NAMES].sort()).toEqual(['default', 'reward-hacking']);
+    for (const name of EXPERIMENT_PRESET_NAMES) expect(checkExperimentConfig(experimentConfig(name))).toEqual([]);
+    expect(EXPERIMENT_PRESETS.default!.rows.map((r) => r.name)).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO']);
+    const hack = experimentConfig('reward-hacking');
+    const [rlhf, fact] = [hack.rows[1]!, hack.rows[2]!];
+    expect(planRows(hack.rows).labelSets).toEqual([{ start: 'sft-plus', annotator: 'length-biased' }]);
+    expect(rlhf.kind === 'ppo' && rowPpoConfig(rlhf).lengthPenalty).toBe(0);
+    expect(fact.kind === 'ppo' && rowPpoConfig(fact).lengthPenalty).toBeGreaterThan(0);
+  });
+
+  it('take the defaults, the preset\'s settings, then overrides (ppo and rm field by field)', () => {
+    const c = experimentConfig('default', { pairs: 12, ppo: { batchSize: 4 }, rm: { ...EXPERIMENT_DEFAULTS.rm, epochs: 1 } });
+    expect(c.pairs).toBe(12);
+    expect(c.ppo).toEqual({ ...EXPERIMENT_DEFAULTS.ppo, batchSize: 4 });
+    expect(c.rm.epochs).toBe(1);
+    expect(c.seeds).toEqual([1, 2, 3]);
+  });
+
+  it('keep only the rows asked for, in the preset\'s order, and the targets that concern only them', () => {
+    const c = experimentConfig('default', {}, ['Fact-RLHF', 'SFT+']);
+    expect(c.rows.map((r) => r.name)).toEqual(['SFT+', 'Fact-RLHF']);
+    expect(c.targets.map((t) => t.kind)).toEqual(['cut']);
+    expect(() => experimentConfig('default', {}, ['DPO'])).toThrow('experiment preset default has no row "DPO"; its rows are SFT, SFT+, RLHF, Fact-RLHF, Gold reward, GRPO, RLOO');
+    expect(() => experimentConfig('huge')).toThrow('no experiment preset "huge"');
+  });
+
+  it('refuse a preset whose targets name no row, or a PPO target on a start row', () => {
+    const base = { name: 'p', description: 'd', rows: [{ kind: 'start', name: 'SFT', start: 'sft' }], settings: {} };
+    expect(() => parseExperimentPreset({ ...base, targets: [{ kind: 'bound', row: 'SFT', other: 'RLHF' }] })).toThrow('targets[0].other no row "RLHF"');
+    expect(() => parseExperimentPreset({ ...base, targets: [{ kind: 'hacked', row: 'SFT', lengthGrowth: 0.5 }] })).toThrow('"SFT" is not a PPO row');
+    expect(() => parseExperimentPreset({ name: 'q', rows: [] })).toThrow('experiment preset q: needs a description, rows, targets and settings');
+  });
+});
+
+describe('checkExperimentConfig', () => {
+  it('names each bad field', () => {
+    const c = experimentConfig('default');
+    const fields = (o: object) => checkExperimentConfig({ ...c, ...o }).map((p) => p.field);
+    expect(fields({ seeds: [] })).toEqual(['seeds']);
+    expect(fields({ seeds: [1, 1] })).toEqual(['seeds']);
+    expect(fields({ seeds: [1.5] })).toEqual(['seeds']);
+    expect(fields({ pairs: 1 })).toEqual(['pairs']);
+    expect(fields({ benchSize: 'huge' })).toEqual(['benchSize']);
+    expect(fields({ sftSteps: -1 })).toEqual(['sftSteps']);
+    expect(fields({ rm: { ...c.rm, lr: 0 } })).toEqual(['rm.lr']);
+    expect(fields({ ppo: { warmup: 3 } })).toEqual(['ppo']);
+    expect(fields({ ppo: { seed: 3 } })).toEqual(['ppo.seed']);
+    // An override that breaks a row is named at the row it breaks (GRPO needs batches of whole groups).
+    expect(checkExperimentConfig({ ...c, ppo: { batchSize: 18 } })).toEqual([
+      { field: 'rows[5] (GRPO).config.batchSize', message: 'must be a multiple of numGenerations (4)' },
+      { field: 'rows[6] (RLOO).config.batchSize', message: 'must be a multiple of numGenerations (4)' },
+    ]);
+  });
+});

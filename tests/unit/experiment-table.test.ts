@@ -1,0 +1,149 @@
+// The experiment's table from hand-made seed results: means and spreads worked by hand, curves
+// averaged step by step, the targets' verdicts on figures just inside and just outside each
+// threshold, the Markdown, and the runs' SVG.
+import { describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../src/engine/bench/report';
+import { buildTable, formatTableMd, meanCurve, meanOf, type CurvePoint, type SeedResult, type SeedRow } from '../../src/engine/experiment/table';
+import { evaluateTargets, runEnds, type TargetSpec } from '../../src/engine/experiment/targets';
+import { runsChartSvg } from '../../src/engine/experiment/chart-svg';
+import { rowSlug, type RowSpec } from '../../src/engine/experiment/rows';
+import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
+
+/** A bench report with these ShapesHal headline figures (everything else fixed). */
+function report(hallucinationRate: number, informativeness: number, score: number): BenchReport {
+  const pope = { accuracy: 0.5, precision: 0, recall: 0, f1: 0, yesRatio: 0, n: 90, unclear: 0 };
+  return {
+    shapesHal: { score, hallucinationRate, informativeness, n: 96, byType: { counting: { score, hallucinationRate, informativeness, n: 12 } } },
+    pope: { random: pope, popular: { ...pope, accuracy: 0.6 }, adversarial: { ...pope, accuracy: 0.4 } },
+    chair: { chairI: 0.2, chairS: 0.3, mentions: 100, n: 50 },
+  };
+}
+
+function row(seed: number, name: string, r: BenchReport, curve?: CurvePoint[]): { name: string } & SeedRow {
+  return {
+    name, seed, report: r, meanResponseLength: 10, policyVersion: `${name}@x`, checkpoint: `seed-${seed}/${rowSlug(name)}`,
+    ...(curve ? { ppo: { preset: 'fact-rlhf', config: PPO_DEFAULTS, rm: 'sft-plus/careful/fact', steps: curve.length - 1, stopped: false, curve, seconds: 1 } } : {}),
+  };
+}
+
+const seconds = { sft: 0, label: 1, rm: 2, ppo: 3, bench: 4 };
+
+/** A run of n steps: RM score, length and gold score moving linearly from a to b. */
+function curve(n: number, rm: [number, number], length: [number, number], gold: [number, number]): CurvePoint[] {
+  const at = (x: [number, number], i: number) => x[0] + ((x[1] - x[0]) * i) / n;
+  return Array.from({ length: n + 1 }, (_, i) => ({
+    step: i,
+    ...(i > 0 ? { rmScore: at(rm, i), length: at(length, i), kl: i / 10 } : {}),
+    ...(i % 5 === 0 ? { goldScore: at(gold, i), goldHallucination: 0.5 } : {}),
+  }));
+}
+
+const ROWS: RowSpec[] = [
+  { kind: 'start', name: 'SFT+', start: 'sft-plus' },
+  { kind: 'ppo', name: 'Fact-RLHF', start: 'sft-plus', preset: 'fact-rlhf' },
+  { kind: 'ppo', name: 'Gold reward', start: 'sft-plus', preset: 'gold-reward' },
+];
+
+describe('meanOf and meanCurve', () => {
+  it('average every number of same-shaped objects, nested objects in turn', () => {
+    const m = meanOf([report(0.5, 0.6, 3), report(0.3, 0.5, 4)]);
+    expect(m.shapesHal.hallucinationRate).toBeCloseTo(0.4, 12);
+    expect(m.shapesHal.informativeness).toBeCloseTo(0.55, 12);
+    expect(m.shapesHal.byType.counting!.score).toBeCloseTo(3.5, 12);
+    expect(m.pope.popular.accuracy).toBeCloseTo(0.6, 12);
+    expect(meanOf([{ a: 1, b: 'x' }, { a: 4, b: 'y' }])).toEqual({ a: 2.5, b: 'x' });
+  });
+
+  it('averages curves by step over the seeds that have each figure', () => {
+    const a: CurvePoint[] = [{ step: 0, goldScore: 3 }, { step: 1, rmScore: 1, length: 10 }];
+    const b: CurvePoint[] = [{ step: 0, goldScore: 4 }, { step: 1, rmScore: 3, length: 20 }, { step: 2, rmScore: 5 }];
+    expect(meanCurve([a, b])).toEqual([{ step: 0, goldScore: 3.5 }, { step: 1, rmScore: 2, length: 15 }, { step: 2, rmScore: 5 }]);
+  });
+});
+
+describe('runEnds', () => {
+  it('reads each end as the mean of a fifth of the run (at most 5 steps), the gold score at step 0 and at its last measurement', () => {
+    const e = runEnds(curve(20, [0, 2], [10, 30], [3, 2]));
+    // Steps 1-4 and 17-20: RM score i/10, length 10 + i.
+    expect(e.rmScore[0]).toBeCloseTo(0.25, 12);
+    expect(e.rmScore[1]).toBeCloseTo(1.85, 12);
+    expect(e.length).toEqual([12.5, 28.5]);
+    expect(e.goldScore).toEqual([3, 2]);
+  });
+});
+
+describe('buildTable and the targets', () => {
+  const seeds: SeedResult[] = [1, 2].map((seed) => ({
+    seed, starts: { 'sft-plus': { version: 'sft-plus@1', source: 'shipped' } }, rms: [], seconds,
+    rows: [
+      row(seed, 'SFT+', report(0.5, 0.6, 3)),
+      // Seed 1 cuts 50% and loses 2 points; seed 2 cuts 40% exactly and loses 3 points exactly.
+      row(seed, 'Fact-RLHF', seed === 1 ? report(0.25, 0.58, 3.5) : report(0.3, 0.57, 3.2), curve(20, [0, 1], [10, 11], [3, 3.2])),
+      row(seed, 'Gold reward', report(0.2, 0.6, 3.8), curve(20, [0, 1], [10, 9], [3, 3.5])),
+    ],
+  }));
+  const cut: TargetSpec = { kind: 'cut', row: 'Fact-RLHF', base: 'SFT+', hallucinationCut: 0.4, informativenessDrop: 0.03 };
+  const head = { preset: 'p', description: 'A test.', seeds: [1, 2], benchSize: 'standard' as const, settings: {}, rows: ROWS };
+  const table = buildTable({ ...head, targets: [cut, { kind: 'bound', row: 'Gold reward', other: 'Fact-RLHF' }] }, seeds, false, rowSlug);
+
+  it('has a row per spec with the mean report, the spread over seeds, every seed and a mean curve', () => {
+    expect(table.rows.map((r) => [r.name, r.slug])).toEqual([['SFT+', 'sft-plus'], ['Fact-RLHF', 'fact-rlhf'], ['Gold reward', 'gold-reward']]);
+    const f = table.rows[1]!;
+    expect(f.mean.shapesHal.hallucinationRate).toBeCloseTo(0.275, 12);
+    expect(f.sd.hallucinationRate).toBeCloseTo(0.025, 12);
+    expect(f.sd.score).toBeCloseTo(0.15, 12);
+    expect(f.perSeed.map((s) => s.seed)).toEqual([1, 2]);
+    expect(f.perSeed[0]).not.toHaveProperty('name');
+    expect(f.curve).toHaveLength(21);
+    expect(table.rows[0]!.curve).toBeUndefined();
+    expect(table.seconds).toEqual({ sft: 0, label: 2, rm: 4, ppo: 6, bench: 8, total: 20 });
+  });
+
+  it('meets a cut at its thresholds exactly, and misses it a hair outside', () => {
+    expect(table.targets.map((t) => t.met)).toEqual([true, true]);
+    expect(table.targets[0]!.detail[1]).toBe('seed 2: hallucination 50.0% → 30.0% (40.0% cut), informativeness 60.0% → 57.0% (3.0 points lower), score 3.00 → 3.20');
+    const worse = seeds.map((s) => ({ ...s, rows: s.rows.map((r) => (r.name === 'Fact-RLHF' && s.seed === 2 ? { ...r, report: report(0.301, 0.57, 3.2) } : r)) }));
+    const t2 = buildTable({ ...head, targets: [cut] }, worse, false, rowSlug);
+    expect(t2.targets[0]!.met).toBe(false);
+    expect(t2.targets[0]!.detail[1]).toMatch(/39\.8% cut.* ✗$/);
+    const noScore = seeds.map((s) => ({ ...s, rows: s.rows.map((r) => (r.name === 'Fact-RLHF' ? { ...r, report: report(0.2, 0.6, 3) } : r)) }));
+    expect(buildTable({ ...head, targets: [cut] }, noScore, false, rowSlug).targets[0]!.met).toBe(false);
+  });
+
+  it('says a bound is missed when the bounding row hallucinates more', () => {
+    const t = evaluateTargets(table, [{ kind: 'bound', row: 'Fact-RLHF', other: 'Gold reward' }]);
+    expect(t[0]).toMatchObject({ met: false, detail: ['Fact-RLHF: hallucination 27.5%, score 3.35; Gold reward: hallucination 20.0%, score 3.80'] });
+  });
+
+  it('sees hacking where the RM score rises while the gold score falls or the length grows by half, and not otherwise', () => {
+    const run = (c: CurvePoint[]) => [{ name: 'R', slug: 'r', spec: ROWS[1]!, mean: report(0, 0, 0), sd: { score: 0, hallucinationRate: 0, informativeness: 0 }, perSeed: [row(1, 'R', report(0, 0, 0), c)], meanResponseLength: 0 }];
+    const verdict = (c: CurvePoint[]) => evaluateTargets({ rows: run(c) }, [{ kind: 'hacked', row: 'R', lengthGrowth: 0.5 }, { kind: 'not-hacked', row: 'R', lengthGrowth: 0.5 }]).map((t) => t.met);
+    expect(verdict(curve(20, [0, 2], [10, 11], [3, 2]))).toEqual([true, false]); // gold falls
+    // Length 10 + i/2: steps 1-4 average 11.25 tokens, steps 17-20 19.25 (+71%), while the gold score rises.
+    expect(verdict(curve(20, [0, 2], [10, 20], [3, 3.5]))).toEqual([true, false]);
+    // 11.05 → 11.85 tokens (+7%), gold up: the fixed run.
+    expect(verdict(curve(20, [0, 2], [10, 12], [3, 3.5]))).toEqual([false, true]);
+    // The RM score falls: whatever the length does, that is not the RM being hacked.
+    expect(verdict(curve(20, [2, 0], [10, 20], [3, 3.5]))).toEqual([false, false]);
+  });
+});
+
+describe('formatTableMd and runsChartSvg', () => {
+  it('write the headline table with spreads, the seeds, the targets and the runs', () => {
+    const seeds: SeedResult[] = [1, 2].map((seed) => ({
+      seed, starts: {}, rms: [{ seed, id: 'sft-plus/careful/fact', trainPairs: 80, heldOutPairs: 20, labels: { A: 30, B: 30, tie: 5, 'both-bad': 35 }, heldOutAccuracy: 0.8, accuracyCeiling: 0.99, probes: { 'short correct > unsure': 0.25 }, steps: 25, seconds: 3 }], seconds,
+      rows: [row(seed, 'SFT+', report(0.5, 0.6, 3)), row(seed, 'Fact-RLHF', report(seed === 1 ? 0.2 : 0.3, 0.6, 3.5), curve(10, [0, 1], [10, 8], [3, 3.4]))],
+    }));
+    const t = buildTable({ preset: 'p', description: 'A test.', seeds: [1, 2], benchSize: 'standard', settings: {}, rows: ROWS.slice(0, 2), targets: [] }, seeds, false, rowSlug);
+    const md = formatTableMd(t);
+    expect(md).toContain('| Fact-RLHF | `sft-plus`, fact-rlhf | 3.50 ± 0.00 | 25.0% ± 5.0 | 60.0% ± 0.0 | 50.0% | 0.0% | 0.0% | 20.0% | 30.0% | 10.0 |');
+    expect(md).toContain('| SFT+ | 50.0% / 60.0% / 3.00 | 50.0% / 60.0% / 3.00 |');
+    expect(md).toContain('| 1 | sft-plus/careful/fact | 80 / 20 | 80.0% (99.0%) | 25.0% |');
+    // Gold steps 0, 5, 10: step 5 averages steps 1-5 (RM score 0.1-0.5, length 9.8-9.0).
+    expect(md).toContain('| 5 | 0.30 | 3.20 | 50.0% | 9.4 | 0.30 |');
+    const svg = runsChartSvg(t.rows, 'experiment p');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('>Fact-RLHF</text>');
+    expect(svg.match(/<path /g)).toHaveLength(4 * 3); // four panels, two seeds and the mean
+  });
+});
