@@ -16,6 +16,7 @@ import * as rmBench from './commands/rm-bench';
 import * as prefs from './commands/prefs';
 import * as cooccur from './commands/cooccur';
 import * as ppo from './commands/ppo';
+import * as experiment from './commands/experiment';
 import * as answer from './commands/answer';
 
 interface Command {
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   cooccur,
   prefs,
   ppo,
+  experiment,
   perf: { ...perf, positional: 1 },
 };
 
