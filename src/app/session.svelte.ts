@@ -8,6 +8,7 @@ import { RewardState } from './reward/reward.svelte';
 import { SftState } from './sft/sft.svelte';
 import { PpoState } from './ppo/ppo.svelte';
 import { EvaluateState } from './evaluate/evaluate.svelte';
+import type { AppliedSettings } from './share/link-settings';
 
 export class Session {
   readonly run = new RunInfo();
@@ -18,6 +19,8 @@ export class Session {
   readonly ppo: PpoState;
   readonly evaluate: EvaluateState;
 
+  /** What a link's settings set (and could not), until dismissed. */
+  linkSettings = $state.raw<AppliedSettings | null>(null);
   /** What was brought back from this browser after a reload, in words, or null. */
   restored = $state<string | null>(null);
 

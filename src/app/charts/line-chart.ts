@@ -3,6 +3,7 @@
 // chart.js instance (registering only the parts a line chart uses) that appends, never rebuilds.
 
 import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+import { chartColours } from '../view.svelte';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Title, Tooltip, Legend);
 
@@ -105,6 +106,9 @@ function dataset(s: SeriesSpec, points: readonly XY[]): ChartDataset<'line', XY[
 
 /** Builds a chart of the feed's series on the canvas, with animation off (it is redrawn often). */
 export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: LineChartOptions): Chart<'line', XY[]> {
+  const colours = chartColours();
+  Chart.defaults.color = colours.text;
+  Chart.defaults.borderColor = colours.grid;
   return new Chart<'line', XY[]>(canvas, {
     type: 'line',
     data: { datasets: feed.series.map((s, i) => dataset(s, feed.data[i] ?? [])) },
@@ -113,6 +117,7 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
       parsing: false,
       normalized: true,
       maintainAspectRatio: false,
+      color: colours.text,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: { type: 'linear', min: 0, ...(feed.xMax !== null ? { max: feed.xMax } : {}), title: { display: true, text: o.xLabel }, ticks: { precision: 0 } },
@@ -125,7 +130,7 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
         },
       },
       plugins: {
-        title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' }, color: '#1b2230' },
+        title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' }, color: colours.text },
         legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${feed.y.percent ? `${((c.parsed.y ?? 0) * 100).toFixed(1)}%` : (c.parsed.y ?? 0).toFixed(3)}` } },
       },

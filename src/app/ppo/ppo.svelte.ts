@@ -93,6 +93,9 @@ export class PpoState {
     return this.needs;
   });
 
+  /** The preset's values of every knob (a link carries only the knobs that differ from them). */
+  readonly presetDefaults: PpoConfig = $derived(presetConfig(this.preset));
+
   /** The preset's one-line description. */
   readonly presetInfo: string = $derived(PPO_PRESETS[this.preset]?.description ?? '');
 
