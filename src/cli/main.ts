@@ -18,6 +18,9 @@ import * as cooccur from './commands/cooccur';
 import * as ppo from './commands/ppo';
 import * as experiment from './commands/experiment';
 import * as answer from './commands/answer';
+import * as evaluate from './commands/evaluate';
+import * as bon from './commands/bon';
+import * as dpo from './commands/dpo';
 
 interface Command {
   spec: CommandSpec;
@@ -41,6 +44,9 @@ const COMMANDS: Record<string, Command> = {
   prefs,
   ppo,
   experiment,
+  evaluate,
+  bon,
+  dpo,
   perf: { ...perf, positional: 1 },
 };
 

@@ -1,0 +1,148 @@
+// `bon`: the best-of-n sweep (engine bon/job.ts): a pool of answers to the ShapesHal-Bench prompts
+// from a policy, the kept answer's RM score, gold score, hallucination rate and KL for each n, per
+// reward model, with Gao et al.'s best-of-n form fitted; and, from PPO runs' metrics.jsonl, the RL
+// curve with its own form fitted. `--json` prints one object `{"rows": [...], ...}`.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
+import { initNodeBackend } from '../backend-node';
+import { loadModelDir } from '../model-files';
+import { readPrefsFile } from './label';
+import { DEFAULT_PERCEPTION, type Perception } from '../../engine/world/render';
+import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
+import { probePerception } from '../../engine/reward/probes';
+import { rewardNorm } from '../../engine/ppo/reward-model';
+import { BON_BOUNDS as B, BON_DEFAULTS as D, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
+import { runBestOfNJob, type BonRewardModel, type BonSweep } from '../../engine/bon/job';
+import { fitOveropt } from '../../engine/overopt/fit';
+import { curvePoints, measuredPeak, parseMetricsJsonl, ppoMeasures } from '../../engine/overopt/points';
+
+export const spec: CommandSpec = {
+  name: 'bon',
+  summary: 'Best-of-n sweep: RM score, gold score, hallucination rate and KL per n, and the over-optimisation fits.',
+  usage: 'bon --policy DIR --rm DIR[,DIR] [--n 1,4,16,64] [--prefs FILE] [--ppo-metrics FILE[,FILE]] [--json]',
+  flags: {
+    policy: { ...COMMON_FLAGS.policy, help: 'the policy that samples (best-of-n starts from it)' },
+    rm: { type: 'string', help: 'reward model checkpoint(s) as train-rm writes them, comma-separated; each picks from the same pool' },
+    prefs: { type: 'string', help: "the RMs' training pairs, for the score normalisation (default: the file each checkpoint names; none: the pool's own spread)" },
+    n: { type: 'string', help: 'the n of each row, ascending, comma-separated', default: D.ns.join(',') },
+    samples: { type: 'number', help: 'answers sampled per prompt (default: the largest n)', bound: B.samples },
+    size: { type: 'string', help: 'the prompts: ShapesHal-Bench standard (96 items) or large (800)', default: D.size, choices: Object.keys(SHAPES_HAL_SIZES) },
+    temperature: { type: 'number', help: 'sampling temperature', default: D.temperature, bound: B.temperature },
+    'max-new-tokens': { type: 'number', help: 'most tokens per answer', default: D.maxNewTokens, bound: B.maxNewTokens },
+    'batch-rows': { type: 'number', help: 'rows per sampling batch', default: D.batchRows, bound: B.batchRows },
+    seed: { type: 'number', help: 'seed of the sampler and the pixel noise', default: D.seed, bound: B.seed },
+    'ppo-metrics': { type: 'string', help: "PPO runs' metrics.jsonl (comma-separated): their gold against √KL, with the RL form fitted" },
+    backend: COMMON_FLAGS.backend,
+    quiet: COMMON_FLAGS.quiet,
+    json: { ...COMMON_FLAGS.json, help: 'print one JSON object: {"rows": [{n, rmScore, goldScore, hallucinationRate, kl}], sweeps, ppo, ...}' },
+  },
+};
+
+const list = (v: unknown): string[] => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+function configFromFlags(flags: Flags): BonConfig {
+  let ns: number[];
+  try {
+    ns = parseNs(String(flags.n));
+  } catch (e) {
+    throw new UsageError(`bon: --n must be whole numbers separated by commas: ${(e as Error).message}`);
+  }
+  const cfg = bonConfig({
+    ns, ...(flags.samples !== undefined ? { samples: Number(flags.samples) } : {}),
+    size: String(flags.size) as BenchSize, temperature: Number(flags.temperature), maxNewTokens: Number(flags['max-new-tokens']),
+    batchRows: Number(flags['batch-rows']), seed: Number(flags.seed),
+  });
+  const problems = checkBonConfig(cfg);
+  const flagOf: Record<string, string> = { ns: 'n', maxNewTokens: 'max-new-tokens', batchRows: 'batch-rows' };
+  if (problems.length) throw new UsageError(`bon: --${flagOf[problems[0]!.field] ?? problems[0]!.field} ${problems[0]!.message}`);
+  return cfg;
+}
+
+/** A reward model from its checkpoint, normalised on its training pairs when they can be read. */
+async function loadRm(dir: string, prefsFlag: string | undefined, log: (l: string) => void): Promise<{ rm: BonRewardModel; perception?: Perception }> {
+  const { model, manifest } = loadModelDir(dir);
+  const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string };
+  if (!meta.rewardModel) log(`bon: note: ${dir} does not say it is a reward model; reading it as a plain one`);
+  const fact = meta.rewardModel?.fact === true;
+  const prefs = prefsFlag ?? meta.prefs;
+  if (prefs && existsSync(prefs)) {
+    const records = readPrefsFile(prefs).records;
+    const norm = await rewardNorm(model, fact, records);
+    log(`bon: ${fact ? 'Fact-RM' : 'plain RM'} ${dir}: scores normalised by mean ${norm.mean.toFixed(3)}, spread ${norm.std.toFixed(3)} on ${norm.source} (${prefs})`);
+    return { rm: { model, fact, norm, name: dir }, perception: probePerception(records) };
+  }
+  log(`bon: note: no training pairs for ${dir} (${prefs ?? 'none named'}); its scores are normalised on the pool's own answers`);
+  return { rm: { model, fact, name: dir } };
+}
+
+/** The RL curve of a PPO run's metrics.jsonl and its fit. */
+function ppoCurve(file: string) {
+  const points = curvePoints(ppoMeasures(parseMetricsJsonl(readFileSync(file, 'utf8'))));
+  return { file, points, fit: fitOveropt('rl', points), peak: measuredPeak(points) };
+}
+
+function printSweep(s: BonSweep, log: (l: string) => void): void {
+  console.log(`${s.name} (${s.fact ? 'Fact-RM' : 'plain RM'}; normalised on ${s.norm.source})`);
+  console.log('     n    KL   √KL   RM score   gold score   hallucination   informativeness');
+  for (const r of s.rows) {
+    console.log(`${String(r.n).padStart(6)} ${r.kl.toFixed(2).padStart(5)} ${Math.sqrt(r.kl).toFixed(2).padStart(5)} ${r.rmScore.toFixed(3).padStart(10)} ${r.goldScore.toFixed(3).padStart(12)} ${(100 * r.hallucinationRate).toFixed(1).padStart(14)}% ${(100 * r.informativeness).toFixed(1).padStart(16)}%`);
+  }
+  if (s.fit) console.log(`  fit d(α − βd): α ${s.fit.alpha.toFixed(3)}, β ${s.fit.beta.toFixed(3)} (rmse ${s.fit.rmse.toFixed(3)})${s.fit.peak ? `, peak ${s.fit.peak.gold.toFixed(2)} at √KL ${s.fit.peak.d.toFixed(2)}` : ''}`);
+  if (s.peak) log(`  measured peak: gold ${s.peak.gold.toFixed(3)} at √KL ${s.peak.d.toFixed(2)}, ${s.peak.fall.toFixed(3)} above the largest n's`);
+}
+
+export async function run(flags: Flags): Promise<number> {
+  const log = notes(flags);
+  const cfg = configFromFlags(flags);
+  const rmDirs = list(flags.rm);
+  const ppoFiles = list(flags['ppo-metrics']);
+  if (rmDirs.length === 0 && ppoFiles.length === 0) throw new UsageError('bon: give --rm DIR (the best-of-n sweep) and/or --ppo-metrics FILE (a PPO run\'s curve)');
+  for (const f of ppoFiles) if (!existsSync(f)) throw new UsageError(`bon: --ppo-metrics: no file ${f}`);
+  const ppo = ppoFiles.map(ppoCurve);
+  const out: Record<string, unknown> = { rows: [] };
+  if (rmDirs.length) {
+    await initNodeBackend(String(flags.backend));
+    const { model: policy } = loadModelDir(String(flags.policy));
+    const rms: BonRewardModel[] = [];
+    try {
+      let perception: Perception | undefined;
+      for (const dir of rmDirs) {
+        const r = await loadRm(dir, flags.prefs as string | undefined, log);
+        rms.push(r.rm);
+        perception ??= r.perception;
+      }
+      log(`bon: ${cfg.samples} answers to each ${cfg.size} ShapesHal-Bench prompt from ${policy.version} at temperature ${cfg.temperature}; n = ${cfg.ns.join(', ')}`);
+      let lastPhase = '';
+      const res = await runBestOfNJob(policy, rms, cfg, {
+        onProgress: (p) => {
+          if (p.phase !== lastPhase || p.done === p.total) log(`  ${p.phase}: ${p.done}/${p.total}`);
+          lastPhase = p.phase;
+        },
+      }, { perception: perception ?? { ...DEFAULT_PERCEPTION } });
+      log(`bon: ${res.prompts} prompts, ${res.distinct.toFixed(1)} distinct answers of ${cfg.samples} per prompt; sampling ${res.seconds.sampling.toFixed(1)} s, scoring ${res.seconds.scoring.toFixed(1)} s, judging ${res.seconds.judging.toFixed(1)} s`);
+      const rowJson = (s: BonSweep) => s.rows.map((r) => ({ n: r.n, rmScore: r4(r.rmScore), goldScore: r4(r.goldScore), hallucinationRate: r4(r.hallucinationRate), kl: r4(r.kl) }));
+      Object.assign(out, {
+        rows: rowJson(res.sweeps[0]!),
+        sweeps: res.sweeps.map((s) => ({ rm: s.name, fact: s.fact, norm: s.norm, rows: s.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, r4(v)]))), fit: s.fit, peak: s.peak })),
+        policy: String(flags.policy), policyVersion: res.policyVersion, config: res.config, prompts: res.prompts, distinct: r4(res.distinct), seconds: res.seconds,
+      });
+      if (!flags.json) for (const s of res.sweeps) printSweep(s, log);
+    } finally {
+      for (const r of rms) r.model.dispose();
+      policy.dispose();
+    }
+  }
+  if (ppo.length) out.ppo = ppo;
+  if (flags.json) console.log(JSON.stringify(out));
+  else {
+    for (const c of ppo) {
+      console.log(`${c.file}: ${c.points.length} gold points`);
+      console.log('  step    KL   √KL   RM score   gold score   hallucination');
+      for (const p of c.points) console.log(`${String(p.step).padStart(6)} ${p.kl.toFixed(2).padStart(5)} ${p.d.toFixed(2).padStart(5)} ${(p.rmScore ?? NaN).toFixed(3).padStart(10)} ${p.gold.toFixed(3).padStart(12)} ${(100 * (p.hallucinationRate ?? NaN)).toFixed(1).padStart(14)}%`);
+      if (c.fit) console.log(`  fit d(α − β log d): α ${c.fit.alpha.toFixed(3)}, β ${c.fit.beta.toFixed(3)} (rmse ${c.fit.rmse.toFixed(3)})${c.fit.peak ? `, peak ${c.fit.peak.gold.toFixed(2)} at √KL ${c.fit.peak.d.toFixed(2)}` : ''}`);
+    }
+  }
+  return 0;
+}

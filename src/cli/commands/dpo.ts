@@ -1,0 +1,104 @@
+// `dpo`: tunes a policy with DPO on preference labels (engine dpo/job.ts), the reference a frozen
+// copy of the starting (SFT) policy; every DpoConfig knob a flag. Writes the tuned policy and one
+// JSON line per step (metrics.jsonl, TRL's DPO names, gold figures where measured) to --out, and
+// prints a summary as its last line.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type FlagSpec, type Flags } from '../args';
+import { initNodeBackend } from '../backend-node';
+import { loadModelDir, saveModelDir } from '../model-files';
+import { readPrefsFile } from './label';
+import { labelCounts } from '../../engine/prefs/label';
+import { checkDpoConfig, DPO_BOUNDS, DPO_DEFAULTS, DPO_TOOLTIPS, planDpoJob, type DpoConfig } from '../../engine/dpo/config';
+import { runDpoJob, type DpoGold, type DpoPoint } from '../../engine/dpo/job';
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** train-rm's spellings of the knobs both commands have. */
+const ALIASES: Partial<Record<keyof DpoConfig, string[]>> = { batchPairs: ['batch'], heldOutShare: ['held-out'] };
+
+/** One flag per DpoConfig field (--beta, --batch-pairs, --both-bad-weight, ...). */
+const CONFIG_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
+  (Object.keys(DPO_DEFAULTS) as (keyof DpoConfig)[]).map((k) => [kebab(k), {
+    type: 'number', help: DPO_TOOLTIPS[k], default: DPO_DEFAULTS[k], ...(DPO_BOUNDS[k] ? { bound: DPO_BOUNDS[k] } : {}), ...(ALIASES[k] ? { aliases: ALIASES[k] } : {}),
+  } satisfies FlagSpec]),
+);
+
+export const spec: CommandSpec = {
+  name: 'dpo',
+  summary: 'Tune a policy with DPO on preference labels (no reward model, no sampling); write it and its metrics.',
+  usage: 'dpo --policy DIR --in prefs.jsonl --out DIR [--beta 0.1] [--epochs N] [--lr X] ...',
+  flags: {
+    policy: { ...COMMON_FLAGS.policy, help: 'the SFT policy to start from; a frozen copy of it is the reference' },
+    in: { type: 'string', required: true, aliases: ['prefs'], help: 'preference file (JSONL, as `label` writes it); bad lines are reported and skipped' },
+    out: { type: 'string', required: true, help: 'directory for the tuned policy and metrics.jsonl' },
+    ...CONFIG_FLAGS,
+    backend: COMMON_FLAGS.backend,
+    quiet: COMMON_FLAGS.quiet,
+    json: { ...COMMON_FLAGS.json, help: 'print every step as a JSON line on stdout, then the summary' },
+  },
+};
+
+const r4 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? x : Math.round(x * 1e4) / 1e4);
+const goldJson = (g: DpoGold) => ({ ...g.gold, ...(g.kl !== undefined ? { kl: r4(g.kl) } : {}) });
+
+function pointJson(p: DpoPoint): Record<string, unknown> {
+  const line: Record<string, unknown> = { step: p.step };
+  if (p.loss !== undefined) Object.assign(line, { loss: r4(p.loss), lr: p.lr, grad_norm: r4(p.gradNorm) });
+  for (const [k, v] of Object.entries(p.metrics ?? {})) line[k] = r4(v);
+  if (p.heldOut?.stats) Object.assign(line, { 'eval/loss': r4(p.heldOut.loss), 'eval/rewards/accuracies': r4(p.heldOut.stats['rewards/accuracies']), 'eval/rewards/margins': r4(p.heldOut.stats['rewards/margins']) });
+  if (p.gold) Object.assign(line, p.gold.gold, p.gold.kl !== undefined ? { 'objective/kl': r4(p.gold.kl) } : {});
+  if (p.nonFinite) line.nonFinite = p.nonFinite;
+  return line;
+}
+
+export async function run(flags: Flags): Promise<number> {
+  const log = notes(flags);
+  const cfg = Object.fromEntries((Object.keys(DPO_DEFAULTS) as (keyof DpoConfig)[]).map((k) => [k, Number(flags[kebab(k)])])) as unknown as DpoConfig;
+  const problems = checkDpoConfig(cfg);
+  if (problems.length) throw new UsageError(`dpo: --${kebab(problems[0]!.field)} ${problems[0]!.message}`);
+  const inFile = String(flags.in);
+  const out = String(flags.out);
+  const imported = readPrefsFile(inFile);
+  const records = imported.records;
+  if (records.length === 0) throw new Error(`no usable preference pairs in ${inFile}`);
+
+  await initNodeBackend(String(flags.backend));
+  const policyDir = String(flags.policy);
+  const { model: reference } = loadModelDir(policyDir);
+  try {
+    const plan = planDpoJob(records, cfg);
+    log(`dpo: β ${cfg.beta} from ${reference.version}; ${plan.train.length} training pairs ${JSON.stringify(labelCounts(plan.train))} (${plan.usable} usable), ${plan.heldOut.length} held out; ${plan.steps} steps of ${cfg.batchPairs} pairs`);
+    mkdirSync(out, { recursive: true });
+    const lines: string[] = [];
+    const res = await runDpoJob(reference, records, cfg, {
+      onPoint: (p) => {
+        const line = JSON.stringify(pointJson(p));
+        lines.push(line);
+        if (flags.json) console.log(line);
+        if (p.gold) log(`  step ${p.step}: gold hallucination ${(100 * p.gold.gold['gold/hallucination_rate']).toFixed(1)}%, score ${p.gold.gold['gold/score'].toFixed(2)}${p.gold.kl !== undefined ? `, KL ${p.gold.kl.toFixed(2)}` : ''}${p.loss !== undefined ? `; loss ${p.loss.toFixed(3)}, accuracy ${p.metrics?.['rewards/accuracies']?.toFixed(2) ?? '-'}` : ''}`);
+        if (p.nonFinite) log(`  step ${p.step + 1}: not applied, ${p.nonFinite} was not finite`);
+      },
+    });
+    writeFileSync(join(out, 'metrics.jsonl'), lines.map((l) => `${l}\n`).join(''));
+    const h = res.heldOut.stats;
+    const summary = {
+      out, steps: res.steps, stopped: res.stopped, policyVersion: res.policy.version, startVersion: reference.version,
+      pairs: { total: records.length, train: res.trainPairs, usable: res.usable, heldOut: res.heldOutPairs, labels: labelCounts(records) },
+      heldOut: { loss: r4(res.heldOut.loss), accuracy: r4(h?.['rewards/accuracies']), margin: r4(h?.['rewards/margins']), decided: res.heldOut.decided },
+      goldStart: goldJson(res.start), gold: goldJson(res.end), seconds: Math.round(res.seconds),
+    };
+    await saveModelDir(res.policy, out, {
+      recipe: 'dpo', role: 'policy', policyVersion: reference.version, prefs: inFile,
+      dpo: { config: cfg },
+      command: `npm run cli -- dpo --policy ${policyDir} --in ${inFile} --out ${out} --beta ${cfg.beta} --seed ${cfg.seed}`,
+      result: summary,
+    });
+    res.policy.dispose();
+    console.log(JSON.stringify(summary));
+    return 0;
+  } finally {
+    reference.dispose();
+  }
+}
