@@ -4,38 +4,17 @@
 // standard benchmark, and the longest main-thread task (PerformanceObserver "longtask") while a
 // reward model trains and a person labels 10 pairs by keyboard (reading each verdict 0.4 s); and
 // 10 PPO steps in the page, with the longest main-thread task while its charts stream. Prints a table and a JSON line.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
-import { CHROMIUM_HINT, findChromium } from './find-chromium.mjs';
+import { openBuiltPage } from './page-session.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({ options: { backend: { type: 'string' }, 'no-build': { type: 'boolean' } } });
-const executablePath = findChromium();
-if (!executablePath) {
-  console.error(CHROMIUM_HINT);
-  process.exit(1);
-}
-if (!flags['no-build'] && spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
-const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, open: false } });
-const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4173/';
-const profile = mkdtempSync(join(tmpdir(), 'rlhf-perf-page-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  viewport: { width: 1280, height: 800 },
-});
+const session = await openBuiltPage({ build: !flags['no-build'] });
+const { base } = session;
 const SLOW = { timeout: 600_000 };
 const out = {};
 const log = (s) => console.error(s);
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page } = session;
   await page.addInitScript(() => {
     const longtasks = [];
     globalThis.__longtasks = longtasks;
@@ -128,9 +107,7 @@ try {
   out.ppoLongestTaskMs = ppoTasks.reduce((m, x) => Math.max(m, x.duration), 0);
   log(`10 PPO steps: ${out.ppo10Seconds.toFixed(1)} s; long tasks during PPO: ${out.ppoLongTasks}, longest ${out.ppoLongestTaskMs.toFixed(0)} ms`);
 } finally {
-  await context.close().catch(() => {});
-  rmSync(profile, { recursive: true, force: true });
-  await server.close();
+  await session.close();
 }
 console.log(`backend ${out.backend}: first pair ${out.firstPairSeconds?.toFixed(1)} s, JS ${out.jsTransferredKB?.toFixed(0)} KB transferred; 25-step RM ${out.rewardRun25Seconds?.toFixed(1)} s; benchmark ${out.benchmarkSeconds?.toFixed(1)} s; longest main-thread task while training and labelling ${out.longestTaskMs?.toFixed(0)} ms (${out.longTasks} long tasks); 10 PPO steps ${out.ppo10Seconds?.toFixed(1)} s, longest task during PPO ${out.ppoLongestTaskMs?.toFixed(0)} ms`);
 console.log(JSON.stringify(out));

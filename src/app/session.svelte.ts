@@ -9,6 +9,7 @@ import { SftState } from './sft/sft.svelte';
 import { PpoState } from './ppo/ppo.svelte';
 import { EvaluateState } from './evaluate/evaluate.svelte';
 import type { AppliedSettings } from './share/link-settings';
+import { TourState } from './tour/tour.svelte';
 
 export class Session {
   readonly run = new RunInfo();
@@ -18,6 +19,7 @@ export class Session {
   readonly reward: RewardState;
   readonly ppo: PpoState;
   readonly evaluate: EvaluateState;
+  readonly tour: TourState;
 
   /** What a link's settings set (and could not), until dismissed. */
   linkSettings = $state.raw<AppliedSettings | null>(null);
@@ -30,6 +32,7 @@ export class Session {
     this.reward = new RewardState(this);
     this.ppo = new PpoState(this);
     this.evaluate = new EvaluateState(this.engine);
+    this.tour = new TourState(this);
   }
 
   /**
@@ -39,8 +42,11 @@ export class Session {
   async restore(): Promise<void> {
     const parts: string[] = [];
     try {
-      const policy = await this.sft.policy.restore();
+      // A person may have loaded a policy or started a job meanwhile: theirs comes first.
+      await this.engine.slotFree();
+      const policy = this.engine.policy === null ? await this.sft.policy.restore() : null;
       if (policy) parts.push(`the policy ${policy.name}${policy.version !== policy.origin ? ` as trained here (${policy.version})` : ''}`);
+      await this.engine.slotFree();
       const kinds = await this.reward.restore();
       if (kinds.length) parts.push(kinds.length === 2 ? 'the plain RM and the Fact-RM' : kinds[0] === 'fact' ? 'the Fact-RM' : 'the plain RM');
     } catch (e) {

@@ -153,6 +153,21 @@ export class EngineState {
     return { id, result };
   }
 
+  /** Resolves once no job holds the training slot (at once when it is free). */
+  slotFree(): Promise<void> {
+    if (this.training === null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const stop = $effect.root(() => {
+        $effect(() => {
+          if (this.training === null) {
+            queueMicrotask(() => stop());
+            resolve();
+          }
+        });
+      });
+    });
+  }
+
   /** Steers a running job: stop (after its current step), pause, resume, or one step while paused. */
   async control(id: number, action: JobAction): Promise<void> {
     if (!this.client || !this.jobs.has(id)) return;

@@ -1,0 +1,180 @@
+// The guided first run: the whole pipeline with the shipped model in five steps a newcomer takes
+// with one click each (see it hallucinate, label a few pairs, train the reward model, run PPO,
+// watch the true hallucination rate fall), each saying what happens and why. The step reached is
+// kept in this browser, so the tour can be left and resumed at any time.
+
+import type { Session } from '../session.svelte';
+import type { StageId } from '../stages';
+
+const STEP_KEY = 'rlhf-playground/tour-step';
+
+export interface TourStep {
+  id: string;
+  title: string;
+  /** What happens and why, for someone who has never heard of RLHF. */
+  why: string;
+  /** The stage the step happens on. */
+  stage: StageId;
+  /** The button's words. */
+  action: string;
+  /** Does the step (the page's own actions, nothing special). */
+  run(s: Session): Promise<void>;
+  /** Whether the step's result is there (it can also be done by hand). */
+  done(s: Session): boolean;
+  /** How far it has come, in words, while it runs or once done. */
+  status?(s: Session): string;
+}
+
+/** Labels the tour asks for before it trains the reward model. */
+const TOUR_LABELS = 40;
+/** PPO steps of the tour's run. */
+const TOUR_PPO_STEPS = 20;
+
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
+export const TOUR_STEPS: readonly TourStep[] = [
+  {
+    id: 'hallucinate',
+    title: 'See it hallucinate',
+    why: 'The model was fine-tuned (SFT) on answers that are fluent but partly invented, as machine-written instruction data is. Asked to describe a picture, it often names objects that are not there: the judge marks each false claim in red.',
+    stage: 'sft',
+    action: 'Load the model and ask it',
+    async run(s) {
+      if (s.engine.policy === null) await s.sft.policy.loadShipped('sft');
+      s.sft.sample.questionType = 'holistic';
+      s.sft.sample.n = 3;
+      await s.sft.sample.sample();
+    },
+    done: (s) => s.sft.sample.batch !== null,
+    status: (s) => {
+      const b = s.sft.sample.batch;
+      if (!b) return '';
+      const bad = b.answers.filter((a) => a.verdict.hallucination).length;
+      return `${bad} of ${b.answers.length} answers name something that is not there.`;
+    },
+  },
+  {
+    id: 'label',
+    title: 'Label pairs of answers',
+    why: 'RLHF starts from people saying which of two answers is better. Label a few yourself (keys 1 and 2) to see what it asks of you; then a simulated annotator with the paper’s instruction (fewer hallucinations first) labels enough for a reward model.',
+    stage: 'label',
+    action: `Let the careful annotator label ${TOUR_LABELS}`,
+    async run(s) {
+      s.label.auto.usePreset('careful');
+      s.label.auto.n = Math.max(1, TOUR_LABELS - s.label.prefs.records.length);
+      await s.label.auto.run();
+    },
+    done: (s) => s.label.prefs.records.length >= TOUR_LABELS,
+    status: (s) => `${s.label.prefs.records.length} of ${TOUR_LABELS} labels`,
+  },
+  {
+    id: 'reward',
+    title: 'Train the reward model',
+    why: 'A reward model learns to score answers so the preferred one scores higher. This one is a Fact-RM: it also reads the scene’s facts, the paper’s remedy for a reward model the policy could fool.',
+    stage: 'reward',
+    action: 'Train the Fact-RM',
+    async run(s) {
+      s.reward.choice = 'fact';
+      s.reward.minSteps = 25;
+      s.reward.epochs = 1;
+      s.reward.probeItems = 16;
+      await s.reward.start();
+    },
+    done: (s) => s.reward.results.fact !== undefined,
+    status: (s) => {
+      const r = s.reward.results.fact;
+      return r ? `held-out accuracy ${r.run.heldOut.accuracy === null ? '—' : pct(r.run.heldOut.accuracy)}` : s.reward.progress ? `step ${s.reward.progress.step} of ${s.reward.progress.total}` : '';
+    },
+  },
+  {
+    id: 'ppo',
+    title: 'Run PPO',
+    why: 'PPO samples answers, lets the reward model score them, and moves the model towards higher scores, while a KL penalty keeps it close to where it started. The charts show the reward, and, what no real system can show, the true hallucination rate.',
+    stage: 'ppo',
+    action: `Run ${TOUR_PPO_STEPS} PPO steps`,
+    async run(s) {
+      s.ppo.usePreset('fact-rlhf');
+      s.ppo.steps = TOUR_PPO_STEPS;
+      s.ppo.config = { ...s.ppo.config, goldEvery: 2 };
+      await s.ppo.start();
+    },
+    done: (s) => s.ppo.result !== null && s.ppo.result.steps > 0,
+    status: (s) => (s.ppo.last ? `step ${s.ppo.last.step}` : ''),
+  },
+  {
+    id: 'fall',
+    title: 'Watch hallucination fall',
+    why: 'The judge checks the tuned model on questions it never trained on. With a reward model that reads the facts, the share of answers with a false claim falls, and the answers stay useful. Try the reward-hacking preset next to see a reward model being fooled.',
+    stage: 'ppo',
+    action: 'Show the figures',
+    async run() {},
+    done: (s) => s.tour.fell !== null,
+    status: (s) => {
+      const f = s.tour.fell;
+      return f ? `gold hallucination rate ${pct(f.from)} → ${pct(f.to)}` : '';
+    },
+  },
+];
+
+export class TourState {
+  /** The tour is on show. */
+  open = $state(false);
+  /** The step reached (kept in this browser). */
+  index = $state(0);
+  running = $state(false);
+  error = $state<string | null>(null);
+
+  constructor(private readonly session: Session) {
+    let stored: string | null = null;
+    try {
+      stored = localStorage.getItem(STEP_KEY);
+    } catch {
+      // No storage: the tour starts at the beginning.
+    }
+    const n = Number(stored);
+    if (stored !== null && Number.isInteger(n) && n >= 0 && n < TOUR_STEPS.length) this.index = n;
+  }
+
+  /** The gold hallucination rate at the start of the tour's PPO run and now, once it has fallen. */
+  readonly fell: { from: number; to: number } | null = $derived.by(() => {
+    const rate = this.session.ppo.feeds['gold-rate'].data[0] ?? [];
+    void this.session.ppo.lastGold; // the feed is not reactive; the newest gold figures are
+    const first = rate[0]?.y;
+    const last = rate.at(-1)?.y;
+    return first !== undefined && last !== undefined && rate.length > 1 && last < first ? { from: first, to: last } : null;
+  });
+
+  readonly step: TourStep = $derived(TOUR_STEPS[this.index] as TourStep);
+
+  /** Does the step on show, on its stage; the visitor looks at the result, then goes on. */
+  async act(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.error = null;
+    const step = this.step;
+    location.hash = `#/${step.stage}`;
+    try {
+      await step.run(this.session);
+      if (!step.done(this.session)) this.error = this.whyNotDone() ?? 'That did not finish; the stage itself says why.';
+    } catch (e) {
+      this.error = (e as Error).message;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  goTo(i: number): void {
+    this.index = Math.max(0, Math.min(TOUR_STEPS.length - 1, i));
+    try {
+      localStorage.setItem(STEP_KEY, String(this.index));
+    } catch {
+      // The tour still goes on; it starts over after a reload.
+    }
+    location.hash = `#/${this.step.stage}`;
+  }
+
+  private whyNotDone(): string | null {
+    const s = this.session;
+    return s.sft.policy.error ?? s.sft.sample.error ?? s.label.auto.error ?? s.reward.error ?? s.ppo.error ?? s.ppo.blocked ?? s.reward.blocked;
+  }
+}

@@ -1,0 +1,57 @@
+// The guided first run in Chromium, as a scripted visitor takes it: open the tour from the World
+// stage, one click per step (see it hallucinate, label, train the Fact-RM, run PPO), until the
+// gold hallucination rate has fallen; leave and resume it; a screenshot of the tour.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, type PageSession } from './browser';
+import { attr } from './drive';
+
+const LONG = { timeout: 300_000, interval: 250 };
+
+/** Does a step with its button, waits for its result, and looks at it before going on. */
+async function act(page: Page, step: string): Promise<void> {
+  await expect.poll(() => attr(page, 'tour', 'data-step'), LONG).toBe(step);
+  await page.getByTestId('tour-act').click();
+  await expect.poll(() => attr(page, 'tour', 'data-done'), LONG).toBe('true');
+}
+
+describe('the guided tour', () => {
+  let s: PageSession;
+
+  beforeAll(async () => {
+    s = await openPage('?backend=wasm#/world');
+  });
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('walks a visitor from a hallucinating model to a lower gold hallucination rate, one click a step', { timeout: 600_000 }, async () => {
+    const { page } = s;
+    await page.getByTestId('tour-offer').click();
+    await act(page, 'hallucinate');
+    expect(await page.evaluate(() => location.hash)).toBe('#/sft');
+    expect(await page.getByTestId('sample-response').count()).toBe(3);
+    expect(await page.getByTestId('tour-status').textContent()).toMatch(/of 3 answers name something that is not there/);
+    await page.getByTestId('tour-next').click();
+    await act(page, 'label');
+    expect(await attr(page, 'counts', 'data-total')).toBe('40');
+    await page.getByTestId('tour-next').click();
+    await act(page, 'reward');
+    expect(await attr(page, 'rm-run-fact', 'data-steps')).not.toBeNull();
+    // Left and resumed: the tour picks up where it was.
+    await page.getByTestId('tour-close').click();
+    expect(await page.getByTestId('tour').count()).toBe(0);
+    await page.getByTestId('tour-open').click();
+    await page.getByTestId('tour-next').click();
+    await act(page, 'ppo');
+    expect(await attr(page, 'ppo-result', 'data-steps')).toBe('20');
+    await page.getByTestId('tour-next').click();
+    await expect.poll(() => attr(page, 'tour', 'data-step'), LONG).toBe('fall');
+    expect(await attr(page, 'tour', 'data-done')).toBe('true');
+    expect(await page.getByTestId('tour-status').textContent()).toMatch(/gold hallucination rate \d+% → \d+%/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await s.screenshot('tour');
+    expect(s.errors).toEqual([]);
+  });
+});
