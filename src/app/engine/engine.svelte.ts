@@ -172,6 +172,8 @@ export class EngineState {
   async control(id: number, action: JobAction): Promise<void> {
     if (!this.client || !this.jobs.has(id)) return;
     if (action === 'stop') this.update(id, { state: 'stopping' });
+    // Going on clears why the engine had paused it.
+    if (action === 'resume' || action === 'step') this.update(id, { note: undefined });
     const { state } = await this.client.call('control', { target: id, action }).result;
     if (state !== 'ended') this.update(id, { state });
   }

@@ -5,13 +5,49 @@
 
 import { get, set } from 'idb-keyval';
 import { exportNative, importNative, mergeRecords, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
-import type { Label, PreferenceRecord } from '../../engine/prefs/record';
+import { validateRecord, type Label, type PreferenceRecord } from '../../engine/prefs/record';
 import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
 import { saveFile } from './files';
 import { readZip, writeZip } from './zip';
 
 /** The IndexedDB key of the records. */
 export const PREFS_KEY = 'rlhf-playground/preferences';
+
+/** The stored form: the records with the version of this layout (1). The first layout, a bare list of records, is read too. */
+export const PREFS_STORE_VERSION = 1;
+interface StoredPrefs {
+  version: typeof PREFS_STORE_VERSION;
+  records: unknown[];
+}
+
+/**
+ * Reads what is stored, whatever its layout (a bare list from before versions, or version 1):
+ * the records that validate, and how many did not (a corrupted record is skipped, never fatal).
+ */
+export function readStoredPrefs(stored: unknown): { records: PreferenceRecord[]; skipped: number; problem: string | null } {
+  if (stored === undefined || stored === null) return { records: [], skipped: 0, problem: null };
+  const list = Array.isArray(stored) ? stored : (stored as Partial<StoredPrefs>).version === PREFS_STORE_VERSION && Array.isArray((stored as StoredPrefs).records) ? (stored as StoredPrefs).records : null;
+  if (list === null) return { records: [], skipped: 0, problem: `the stored labels are in a layout this page does not know (version ${String((stored as { version?: unknown }).version)}); they are left as they are` };
+  const records: PreferenceRecord[] = [];
+  let skipped = 0;
+  for (const item of list) {
+    const v = validateRecord(item);
+    if ('record' in v) records.push(v.record);
+    else skipped++;
+  }
+  return { records, skipped, problem: null };
+}
+
+/** A failed write, in words: a full disk says how much is used and what can be freed. */
+export async function storageFailure(what: string, e: unknown): Promise<string> {
+  const err = e as Error;
+  if (err?.name === 'QuotaExceededError') {
+    const est = await navigator.storage?.estimate?.().catch(() => undefined);
+    const used = est?.usage !== undefined && est.quota !== undefined ? ` (${(est.usage / 2 ** 20).toFixed(1)} MB of ${(est.quota / 2 ** 20).toFixed(0)} MB used)` : '';
+    return `This browser's storage is full${used}: ${what} could not be kept. Free some room by deleting benchmark runs in Evaluate or exporting and deleting labels here; what you have is kept until you leave the page.`;
+  }
+  return `Could not keep ${what} in this browser (it is kept until you leave the page): ${err?.message ?? String(e)}`;
+}
 
 /** The name a labeller is counted under: "you" for a person at the keyboard, else the annotator's name. */
 export function labellerName(r: PreferenceRecord): string {
@@ -66,6 +102,8 @@ export class PrefsStore {
   });
 
   private saving: Promise<void> = Promise.resolve();
+  /** The stored labels were in an unknown layout: they are not overwritten. */
+  private readOnly = false;
   readonly ready: Promise<void>;
 
   constructor() {
@@ -74,9 +112,12 @@ export class PrefsStore {
 
   private async load(): Promise<void> {
     try {
-      const stored = await get<PreferenceRecord[]>(PREFS_KEY);
+      const { records, skipped, problem } = readStoredPrefs(await get<unknown>(PREFS_KEY));
+      this.readOnly = problem !== null;
       // Labels made before the read finished go after the stored ones.
-      this.records = [...(Array.isArray(stored) ? stored : []), ...this.records];
+      this.records = [...records, ...this.records];
+      if (problem) this.error = `Could not read the labels stored in this browser: ${problem}.`;
+      else if (skipped) this.error = `${skipped} stored ${skipped === 1 ? 'label was' : 'labels were'} damaged and skipped; the other ${records.length} loaded.`;
     } catch (e) {
       this.error = `Could not read the labels stored in this browser: ${(e as Error).message}`;
     } finally {
@@ -87,12 +128,15 @@ export class PrefsStore {
   /** Writes the records to IndexedDB, one write after another. */
   private persist(): Promise<void> {
     const snapshot = this.records;
+    // Stored labels in a layout this page does not know are never overwritten.
+    if (this.readOnly) return this.saving;
     this.saving = this.saving.then(async () => {
       try {
-        await set(PREFS_KEY, snapshot);
+        const stored: StoredPrefs = { version: PREFS_STORE_VERSION, records: snapshot };
+        await set(PREFS_KEY, $state.snapshot(stored));
         this.error = null;
       } catch (e) {
-        this.error = `Could not store the labels in this browser (they are kept until you leave the page): ${(e as Error).message}`;
+        this.error = await storageFailure('the labels', e);
       }
     });
     return this.saving;

@@ -8,7 +8,7 @@ import { rmKindsFor } from '../../engine/ppo/presets';
 import { rewardNorm, type RewardRole } from '../../engine/ppo/reward-model';
 import { OnlineRewardModel } from '../../engine/ppo/online';
 import type { RewardKind } from '../../engine/reward/config';
-import { announceVersion, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
+import { announce, announceVersion, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
 import type { HandlerSet } from './types';
 
 /** The online reward model of each running PPO job, by job id (ppo-labels adds to it). */
@@ -39,7 +39,11 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
     try {
       const res = await runPpoSteps(run, req.steps > 0 ? req.steps : Infinity, {
         control,
-        onPoint: (p) => sender.push(p),
+        onPoint: (p) => {
+          sender.push(p);
+          // The safety net paused the run: say why, beside its pause and step buttons.
+          if (p.nonFinite) announce({ kind: 'job', id: req.id, state: control.state, note: `Step ${p.step + 1} was not applied: ${p.nonFinite} was not finite. The policy keeps the last good weights; resume to try again, or stop.` });
+        },
         onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }),
       }, async () => {
         if (learner.every <= 0 || learner.pending < learner.every) return;
