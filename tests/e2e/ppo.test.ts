@@ -2,6 +2,7 @@
 // pairs, a short run fills the charts (reward, gold hallucination rate, KL, …) and the sample feed;
 // a run is paused, stepped once and resumed; labels given while PPO runs refresh the reward model
 // (online RLHF); and a reward that needs a reward model not trained yet says so.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
@@ -71,6 +72,17 @@ describe('PPO stage', () => {
     }
     expect(await page.getByTestId('gate-policy').textContent()).toBe('sft');
     expect(await page.getByTestId('ppo-result').textContent()).toMatch(/sft@[0-9a-f]{8}\+\d+/);
+    // The metrics as CSV (a row per step, TRL's names as columns) and a chart as PNG.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ppo-csv').click()]);
+    expect(csv.suggestedFilename()).toBe('ppo-metrics.csv');
+    const lines = readFileSync((await csv.path()) as string, 'utf8').trim().split('\n');
+    const header = lines[0]!.split(',');
+    for (const k of ['step', 'objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'tokens/response_len_mean']) expect(header).toContain(k);
+    // The gold figures at the start, then one row per step.
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '1', '2', '3']);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ppo-chart-kl-png').click()]);
+    expect(png.suggestedFilename()).toBe('kl-from-the-reference.png');
+    expect(readFileSync((await png.path()) as string).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
   it('pauses, steps once and resumes a run, and stops it', async () => {

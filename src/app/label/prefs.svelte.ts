@@ -7,7 +7,7 @@ import { get, set } from 'idb-keyval';
 import { exportNative, importNative, mergeRecords, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
 import { validateRecord, type Label, type PreferenceRecord } from '../../engine/prefs/record';
 import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
-import { saveFile } from './files';
+import { saveFile } from '../files';
 import { readZip, writeZip } from './zip';
 
 /** The IndexedDB key of the records. */

@@ -12,6 +12,7 @@ import type { Calls, ProgressEvent } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';
 import type { Session } from '../session.svelte';
+import { saveFile, toCsv } from '../files';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
 
 /** The charts, each a metric (or two) under its TRL name. */
@@ -52,6 +53,10 @@ export class PpoState {
   last = $state.raw<PpoPoint | null>(null);
   lastGold = $state.raw<PpoPoint['gold'] | null>(null);
   feed = $state.raw<FeedItem[]>([]);
+  /** Every step's metrics of the last run, for the CSV. */
+  private metrics: Record<string, number>[] = [];
+  /** Steps with metrics, for the CSV button. */
+  metricRows = $state(0);
   result = $state.raw<PpoResult | null>(null);
   error = $state<string | null>(null);
   /** The last refresh of the reward model during the run, and how many labels wait for the next. */
@@ -130,6 +135,8 @@ export class PpoState {
     this.last = null;
     this.lastGold = null;
     this.feed = [];
+    this.metrics = [];
+    this.metricRows = 0;
     this.refresh = null;
     this.pendingLabels = 0;
     for (const f of Object.values(this.feeds)) {
@@ -155,6 +162,11 @@ export class PpoState {
       this.stopRequested = false;
       this.jobId = null;
     }
+  }
+
+  /** Downloads every step's metrics of the last run as CSV (TRL's names as the columns). */
+  exportCsv(): void {
+    saveFile('ppo-metrics.csv', new Blob([toCsv(this.metrics)], { type: 'text/csv' }));
   }
 
   /** Asks the run to stop after its current step; the policy keeps what it has learnt. */
@@ -190,6 +202,8 @@ export class PpoState {
       }));
       if (added.some((a) => a.length)) this.feeds[c.id].append(added);
     }
+    for (const p of e.points) this.metrics.push({ step: p.step, ...(p.metrics as Record<string, number>) });
+    this.metricRows = this.metrics.length;
     const newest = e.points.at(-1) as PpoPoint;
     this.last = newest;
     const gold = [...e.points].reverse().find((p) => p.gold)?.gold;
