@@ -3,7 +3,7 @@
 // reward model, with Gao et al.'s best-of-n form fitted; and, from PPO runs' metrics.jsonl, the RL
 // curve with its own form fitted. `--json` prints one object `{"rows": [...], ...}`.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
@@ -13,7 +13,7 @@ import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal'
 import { probePerception } from '../../engine/reward/probes';
 import { rewardNorm } from '../../engine/ppo/reward-model';
 import { BON_BOUNDS as B, BON_DEFAULTS as D, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
-import { runBestOfNJob, type BonRewardModel, type BonSweep } from '../../engine/bon/job';
+import { runBestOfNJob, type BonResult, type BonRewardModel, type BonSweep } from '../../engine/bon/job';
 import { fitOveropt } from '../../engine/overopt/fit';
 import { curvePoints, measuredPeak, parseMetricsJsonl, ppoMeasures } from '../../engine/overopt/points';
 
@@ -32,6 +32,7 @@ export const spec: CommandSpec = {
     'max-new-tokens': { type: 'number', help: 'most tokens per answer', default: D.maxNewTokens, bound: B.maxNewTokens },
     'batch-rows': { type: 'number', help: 'rows per sampling batch', default: D.batchRows, bound: B.batchRows },
     seed: { type: 'number', help: 'seed of the sampler and the pixel noise', default: D.seed, bound: B.seed },
+    answers: { type: 'string', help: "write the pool to this file as JSONL: each prompt's distinct answers with their count, the judge's score and each RM's normalised score" },
     'ppo-metrics': { type: 'string', help: "PPO runs' metrics.jsonl (comma-separated): their gold against √KL, with the RL form fitted" },
     backend: COMMON_FLAGS.backend,
     quiet: COMMON_FLAGS.quiet,
@@ -83,6 +84,23 @@ function ppoCurve(file: string) {
   return { file, points, fit: fitOveropt('rl', points), peak: measuredPeak(points) };
 }
 
+/** The pool as JSONL, one line per prompt's distinct answer. */
+function writeAnswers(file: string, res: BonResult): void {
+  const { pool, scores, gold } = res.pool!;
+  const out: string[] = [];
+  pool.answers.forEach((a, p) => {
+    const prompt = pool.prompts[p]!;
+    a.texts.forEach((text, j) => {
+      const k = a.sample.indexOf(j);
+      out.push(JSON.stringify({
+        id: prompt.id, question: prompt.question, answer: text, count: a.sample.filter((x) => x === j).length,
+        gold: gold.score[p]![k], rm: res.sweeps.map((s, i) => r4((scores[i]![p]![k]! - s.norm.mean) / s.norm.std)),
+      }));
+    });
+  });
+  writeFileSync(file, out.map((l) => `${l}\n`).join(''));
+}
+
 function printSweep(s: BonSweep, log: (l: string) => void): void {
   console.log(`${s.name} (${s.fact ? 'Fact-RM' : 'plain RM'}; normalised on ${s.norm.source})`);
   console.log('     n    KL   √KL   RM score   gold score   hallucination   informativeness');
@@ -120,7 +138,8 @@ export async function run(flags: Flags): Promise<number> {
           if (p.phase !== lastPhase || p.done === p.total) log(`  ${p.phase}: ${p.done}/${p.total}`);
           lastPhase = p.phase;
         },
-      }, { perception: perception ?? { ...DEFAULT_PERCEPTION } });
+      }, { perception: perception ?? { ...DEFAULT_PERCEPTION }, keepPool: typeof flags.answers === 'string' });
+      if (res.pool && typeof flags.answers === 'string') writeAnswers(flags.answers, res);
       log(`bon: ${res.prompts} prompts, ${res.distinct.toFixed(1)} distinct answers of ${cfg.samples} per prompt; sampling ${res.seconds.sampling.toFixed(1)} s, scoring ${res.seconds.scoring.toFixed(1)} s, judging ${res.seconds.judging.toFixed(1)} s`);
       const rowJson = (s: BonSweep) => s.rows.map((r) => ({ n: r.n, rmScore: r4(r.rmScore), goldScore: r4(r.goldScore), hallucinationRate: r4(r.hallucinationRate), kl: r4(r.kl) }));
       Object.assign(out, {

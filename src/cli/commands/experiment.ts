@@ -1,7 +1,8 @@
 // `experiment`: the whole pipeline on several seeds (labels from a simulated annotator, plain RM
 // and Fact-RM, PPO rows, benchmarks) from the shipped SFT and SFT+ checkpoints, as the engine's
-// experiment job runs it; writes DIR/table.md, DIR/table.json, DIR/runs.svg and each row's policy
-// at DIR/seed-S/ROW/ (with metrics.jsonl for PPO rows).
+// experiment job runs it; writes DIR/table.md, DIR/table.json, DIR/runs.svg, each row's policy
+// at DIR/seed-S/ROW/ (with metrics.jsonl for PPO rows) and each reward model with its labels at
+// DIR/seed-S/rm-START-ANNOTATOR-KIND/ (so `ppo --rm` can rerun a row).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal'
 import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 import { PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
 import { checkExperimentConfig, EXPERIMENT_BOUNDS, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
-import { runExperiment, type KeptRow } from '../../engine/experiment/job';
+import { runExperiment, type KeptRewardModel, type KeptRow } from '../../engine/experiment/job';
+import { exportNative } from '../../engine/prefs/native';
 import { formatTableMd } from '../../engine/experiment/table';
 import { runsChartSvg } from '../../engine/experiment/chart-svg';
 import type { StartPolicy } from '../../engine/experiment/rows';
@@ -47,6 +49,7 @@ export const spec: CommandSpec = {
     'sft-steps': { type: 'number', help: "with --retrain-sft: SFT steps (default: the recipe's)", bound: { integer: true, min: 0 } },
     'vision-steps': { type: 'number', help: "with --retrain-sft: vision pretraining steps (default: the recipe's)", bound: { integer: true, min: 0 } },
     pairs: { type: 'number', help: 'pairs sampled from each start policy and labelled, per seed (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.pairs },
+    mix: { type: 'number', help: 'share of pairs made as (a sample, the same with one likely but absent object written in) instead of two samples (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.labelMix },
     steps: { type: 'number', help: 'PPO steps per PPO row (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.ppoSteps },
     'bench-size': { type: 'string', help: "benchmark size (default: the preset's)", choices: Object.keys(SHAPES_HAL_SIZES) },
     'rm-epochs': { type: 'number', help: 'reward models: passes over the training pairs', bound: { above: 0, max: 1000 } },
@@ -88,6 +91,7 @@ export function configFromFlags(flags: Flags): ExperimentConfig {
     },
     ...(flags.pairs !== undefined ? { pairs: Number(flags.pairs) } : {}),
     ...(flags.steps !== undefined ? { ppoSteps: Number(flags.steps) } : {}),
+    ...(flags.mix !== undefined ? { labelMix: Number(flags.mix) } : {}),
     ...(flags['bench-size'] !== undefined ? { benchSize: String(flags['bench-size']) as BenchSize } : {}),
     ...(flags['retrain-sft'] ? { retrainSft: true } : {}),
     ...(flags['sft-steps'] !== undefined ? { sftSteps: Number(flags['sft-steps']) } : {}),
@@ -136,6 +140,14 @@ export async function run(flags: Flags): Promise<number> {
       if (k.points) writeFileSync(join(dir, 'metrics.jsonl'), k.points.map((p) => `${JSON.stringify({ step: p.step, ...p.metrics, ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) })}\n`).join(''));
       const h = k.result.report.shapesHal;
       log(`  seed ${k.seed} · ${k.spec.name}: hallucination ${pct(h.hallucinationRate)}, informativeness ${pct(h.informativeness)}, score ${h.score.toFixed(2)}, length ${k.result.meanResponseLength.toFixed(1)} (${Math.round((performance.now() - started) / 1000)} s) → ${dir}`);
+    },
+    keepRewardModel: async (k: KeptRewardModel) => {
+      const dir = join(out, `seed-${k.seed}`, `rm-${k.id.replace(/\//g, '-')}`);
+      const prefs = join(dir, 'prefs.jsonl');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(prefs, exportNative(k.records));
+      await saveModelDir(k.model, dir, { role: 'reward-model', rewardModel: { fact: k.fact, readout: k.model.config.scoreReadout ?? 'last' }, prefs, experiment: { preset: cfg.preset, seed: k.seed, id: k.id }, result: k.figures });
+      log(`  seed ${k.seed} · reward model ${k.id}: held-out accuracy ${k.figures.heldOutAccuracy === null ? '-' : pct(k.figures.heldOutAccuracy)} on ${k.figures.heldOutPairs} pairs → ${dir}`);
     },
   }, {
     onProgress: (p) => {

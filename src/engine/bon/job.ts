@@ -60,6 +60,8 @@ export interface BonResult {
   stopped: boolean;
   /** Seconds by phase: sampling (the KV cache), scoring (every RM), judging, and all. */
   seconds: { sampling: number; scoring: number; judging: number; total: number };
+  /** With opts.keepPool: the pool, every RM's raw score of each sample (by RM, then prompt) and the judge's figures. */
+  pool?: { pool: SamplePool; scores: Float32Array[][]; gold: PoolGold };
 }
 
 /** A point per row, as each sweep is read. */
@@ -103,10 +105,10 @@ const nameOf = (rm: BonRewardModel, i: number) => rm.name ?? `${rm.fact ? 'Fact-
  * model in `rms` (all only read). Throws naming the field on a bad config. Stopped through
  * hooks.control while sampling, it reads the rows off the prompts sampled so far (stopped: true).
  * Images are rendered with `perception` (default: the default perception; give the one the RMs'
- * labels were made with).
+ * labels were made with). With `keepPool`, the result keeps the pool and its scores.
  */
 export async function runBestOfNJob(
-  policy: VlmModel, rms: readonly BonRewardModel[], config: Partial<BonConfig> = {}, hooks: JobHooks<BonPoint> = {}, opts: { perception?: Perception } = {},
+  policy: VlmModel, rms: readonly BonRewardModel[], config: Partial<BonConfig> = {}, hooks: JobHooks<BonPoint> = {}, opts: { perception?: Perception; keepPool?: boolean } = {},
 ): Promise<BonResult> {
   const cfg = bonConfig(config);
   const problems = checkBonConfig(cfg);
@@ -137,11 +139,13 @@ export async function runBestOfNJob(
     return { name: nameOf(rm, i), fact: rm.fact, norm, rows, fit: rows.length >= 3 ? fitOveropt('bon', points) : null, peak: measuredPeak(points) };
   });
   const sec = (a: number, b: number) => (b - a) / 1000;
-  return {
+  const result: BonResult = {
     config: cfg, sweeps, prompts: pool.prompts.length, distinct: meanDistinct(pool), policyVersion: policy.version,
     stopped: pool.prompts.length < prompts.length,
     seconds: { sampling: sec(t0, t1), scoring: sec(t1, t2), judging: sec(t2, t3), total: sec(t0, performance.now()) },
   };
+  if (opts.keepPool) result.pool = { pool, scores: allScores, gold };
+  return result;
 }
 
 /** The normalisation when none is given: the RM's mean and spread over every sample of the pool (the policy's own answers). */

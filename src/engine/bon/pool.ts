@@ -111,7 +111,9 @@ export function meanDistinct(pool: SamplePool): number {
 export async function scorePool(rm: VlmModel, fact: boolean, pool: SamplePool, batchSize = 64, onBatch?: (done: number, total: number) => void): Promise<Float32Array[]> {
   const images = pool.prompts.map((p) => sceneImage(p.scene, pool.perception, p.noiseSeed));
   const rmPrompts = pool.prompts.map((p) => promptIds(p.question, fact ? evalFacts({ scene: p.scene, image: { perception: pool.perception, noiseSeed: p.noiseSeed } }) : undefined));
-  const jobs = pool.answers.flatMap((a, p) => a.distinct.map((_, j) => ({ p, j })));
+  // Batched by length, so a batch pads its rows to about the same width.
+  const width = (p: number, j: number) => (rmPrompts[p] as number[]).length + ((pool.answers[p] as PromptAnswers).distinct[j] as number[]).length;
+  const jobs = pool.answers.flatMap((a, p) => a.distinct.map((_, j) => ({ p, j, w: width(p, j) }))).sort((x, y) => x.w - y.w);
   const distinctScores = pool.answers.map((a) => new Float32Array(a.distinct.length));
   for (let start = 0; start < jobs.length; start += batchSize) {
     const chunk = jobs.slice(start, start + batchSize);

@@ -30,6 +30,8 @@ export interface ExperimentConfig {
   pairs: number;
   /** Sampling temperature of the pairs to label (above 0: a pair needs two different answers). */
   labelTemperature: number;
+  /** Share of the pairs made as (a sample, the same sample with one likely but absent object written in) instead of two samples: contrastive pairs that teach claim checking. */
+  labelMix: number;
   /** PPO steps of every PPO row. */
   ppoSteps: number;
   /** PPO settings put on every PPO row after its preset's and its own (the seed is the experiment's). */
@@ -55,6 +57,7 @@ export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description
   seeds: [1, 2, 3],
   pairs: 800,
   labelTemperature: 1,
+  labelMix: 0,
   ppoSteps: 120,
   ppo: { goldEvery: 10, goldProbeSize: 96 },
   rm: { ...withoutKindAndSeed(REWARD_JOB_DEFAULTS), evalEvery: 0 },
@@ -70,6 +73,7 @@ function withoutKindAndSeed(c: RewardJobConfig): ExperimentRmSettings {
 export const EXPERIMENT_BOUNDS: Bounds<ExperimentConfig> = {
   pairs: { integer: true, min: 2, max: 100_000 },
   labelTemperature: { above: 0, max: 10 },
+  labelMix: { min: 0, max: 1 },
   ppoSteps: { integer: true, min: 0, max: 1_000_000 },
 };
 

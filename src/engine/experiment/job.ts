@@ -29,6 +29,19 @@ export interface ExperimentIO {
   loadPolicy(start: StartPolicy): VlmModel | Promise<VlmModel>;
   /** Keeps a row's policy after it is benchmarked (its seed-S/ROW checkpoint); the model is only read. */
   keepPolicy(kept: KeptRow): void | Promise<void>;
+  /** Keeps a trained reward model and the labels it learnt from (the CLI writes seed-S/rm-ID/ and its labels); the model is only read. */
+  keepRewardModel?(kept: KeptRewardModel): void | Promise<void>;
+}
+
+/** A reward model, its labels and its figures, handed to ExperimentIO.keepRewardModel. */
+export interface KeptRewardModel {
+  seed: number;
+  /** Start policy, annotator and kind: "sft-plus/careful/fact". */
+  id: string;
+  fact: boolean;
+  model: VlmModel;
+  records: readonly PreferenceRecord[];
+  figures: RmFigures;
 }
 
 /** A row's policy and its record, handed to ExperimentIO.keepPolicy. */
@@ -145,7 +158,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
       for (const start of labelStarts) {
         if (!(await nextStep(hooks.control))) throw STOP;
         const policy = starts.get(start)!;
-        const sampled = await clock.time('label', () => runLabelJob(policy, { n: cfg.pairs, seed, temperature: cfg.labelTemperature, perception: { ...DEFAULT_PERCEPTION }, round: 32 }, {
+        const sampled = await clock.time('label', () => runLabelJob(policy, { n: cfg.pairs, seed, temperature: cfg.labelTemperature, mix: cfg.labelMix, perception: { ...DEFAULT_PERCEPTION }, round: 32 }, {
           ...(hooks.control ? { control: hooks.control } : {}),
           onProgress: (p) => progress(`${tag}: sampling pairs from ${start}`, p),
         }));
@@ -168,7 +181,9 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
         const fact = key.kind === 'fact';
         const norm = await clock.time('rm', () => rewardNorm(res.rm, fact, records));
         rms.set(id, { model: res.rm, fact, norm });
-        result.rms.push(rmFigures(seed, id, res, records));
+        const figures = rmFigures(seed, id, res, records);
+        result.rms.push(figures);
+        await io.keepRewardModel?.({ seed, id, fact, model: res.rm, records, figures });
         if (res.stopped) throw STOP;
         done += 1;
       }
@@ -211,7 +226,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
   progress('done');
   const table = buildTable({
     preset: cfg.preset, description: cfg.description, seeds: cfg.seeds, benchSize: cfg.benchSize, rows: cfg.rows, targets: cfg.targets,
-    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) },
+    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) },
   }, seeds, stopped, rowSlug);
   return { table, seeds, stopped };
 }
