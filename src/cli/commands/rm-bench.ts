@@ -50,17 +50,17 @@ const pm = (s: { mean: number; sd: number } | null) => (s ? `${pct(s.mean)} ± $
 export function printRmBench(rep: RmBenchReport): void {
   const ceilings = rep.ceilings.flatMap((c) => (c.accuracyCeiling === null ? [] : [c.accuracyCeiling]));
   const ceiling = ceilings.length ? ceilings.reduce((a, x) => a + x, 0) / ceilings.length : null;
-  console.log('mean ± sd over seeds; probe: short correct > long hallucinated; same-length probe: long correct > long hallucinated');
-  console.log('pairs  model   held-out accuracy (decided)  below ceiling   probe            same-length probe');
+  console.log('mean ± sd over seeds; probe: short correct > long hallucinated; same-length probe: long correct > long hallucinated; small-detail probe: true small detail > false small detail');
+  console.log('pairs  model   held-out accuracy (decided)  below ceiling   probe            same-length probe   small-detail probe');
   for (const s of rep.summary) {
     const gap = ceiling !== null && s.heldOut ? `${(100 * (ceiling - s.heldOut.mean)).toFixed(1).padStart(5)} points` : '     -      ';
-    console.log(`${String(s.size).padStart(5)}  ${s.kind.padEnd(6)}  ${pm(s.heldOut)} (${s.heldOutDecided.toFixed(0).padStart(4)})    ${gap}    ${pm(s.probe)}   ${pm(s.sameLengthProbe)}`);
+    console.log(`${String(s.size).padStart(5)}  ${s.kind.padEnd(6)}  ${pm(s.heldOut)} (${s.heldOutDecided.toFixed(0).padStart(4)})    ${gap}    ${pm(s.probe)}   ${pm(s.sameLengthProbe)}      ${pm(s.smallDetailProbe)}`);
   }
   const sizes = [...new Set(rep.summary.map((s) => s.size))];
   for (const size of sizes) {
     const plain = rep.summary.find((s) => s.size === size && s.kind === 'plain');
     const fact = rep.summary.find((s) => s.size === size && s.kind === 'fact');
-    if (plain && fact) console.log(`${String(size).padStart(5)}  Fact-RM − plain: held-out ${plain.heldOut && fact.heldOut ? `${(100 * (fact.heldOut.mean - plain.heldOut.mean)).toFixed(1)} points` : '-'}, probe ${(100 * (fact.probe.mean - plain.probe.mean)).toFixed(1)} points`);
+    if (plain && fact) console.log(`${String(size).padStart(5)}  Fact-RM − plain: held-out ${plain.heldOut && fact.heldOut ? `${(100 * (fact.heldOut.mean - plain.heldOut.mean)).toFixed(1)} points` : '-'}, probe ${(100 * (fact.probe.mean - plain.probe.mean)).toFixed(1)} points, small-detail probe ${(100 * (fact.smallDetailProbe.mean - plain.smallDetailProbe.mean)).toFixed(1)} points`);
   }
   console.log('every probe, share of scenes where the first answer scores higher (mean over seeds):');
   console.log(`pairs  model   ${PROBE_PAIRS.map((p) => p.name.padStart(p.name.length)).join('   ')}`);

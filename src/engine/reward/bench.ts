@@ -1,7 +1,8 @@
 // The reward-model benchmark: for each seed, sample pairs from the policy and label them with a
 // simulated annotator; train a plain RM and a Fact-RM on the first 100, 300, 1000 of them; report
-// held-out accuracy (one held-out set per seed, shared by all sizes), the probe accuracy
-// "short correct > long hallucinated", the annotator's ceiling and how fast it labels.
+// held-out accuracy (one held-out set per seed, shared by all sizes), the probe accuracies
+// ("short correct > long hallucinated", the same-length one, and the small-detail one that needs
+// the facts), the annotator's ceiling and how fast it labels.
 
 import { subSeed } from '../world/rng';
 import type { VlmModel } from '../model/model';
@@ -11,7 +12,7 @@ import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
 import { samplePairs, type PairSamplingOptions } from '../prefs/collect';
 import { annotatePairs, labelCounts, simulatedLabeller } from '../prefs/label';
 import { annotatorCeiling, type AnnotatorCeiling } from './ceiling';
-import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, type ProbeReport } from './probes';
+import { HEADLINE_PROBE, PROBE_PAIRS, probeItems, SMALL_DETAIL_PROBE, type ProbeReport } from './probes';
 import { runProbes } from './probe-run';
 import { createRewardModel, trainRewardModel } from './train-run';
 import type { RewardRunConfig } from './config';
@@ -52,6 +53,8 @@ export interface RmBenchRow {
   probeAccuracy: number;
   /** The same for two answers of one length, one true detail against one hallucinated: no length cue. */
   sameLengthProbe: number;
+  /** A small object's true shape or colour against its lookalike, one word apart: the pixels barely tell, the facts do. */
+  smallDetailProbe: number;
   probe: ProbeReport['pairAccuracy'];
   steps: number;
   seconds: number;
@@ -65,6 +68,7 @@ export interface RmBenchSummary {
   heldOutDecided: number;
   probe: { mean: number; sd: number };
   sameLengthProbe: { mean: number; sd: number };
+  smallDetailProbe: { mean: number; sd: number };
   /** Mean over seeds of every probe comparison, by name. */
   probes: ProbeReport['pairAccuracy'];
 }
@@ -136,12 +140,13 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
             trainAccuracy: res.train.accuracy,
             probeAccuracy: probe.pairAccuracy[HEADLINE_PROBE],
             sameLengthProbe: probe.pairAccuracy['long correct > long hallucinated'],
+            smallDetailProbe: probe.pairAccuracy[SMALL_DETAIL_PROBE],
             probe: probe.pairAccuracy,
             steps: res.steps,
             seconds: (performance.now() - t) / 1000,
           };
           rows.push(row);
-          log(`  ${kind.padEnd(5)} ${String(size).padStart(5)} pairs: held-out ${row.heldOutAccuracy?.toFixed(3) ?? '-'} (${row.heldOutDecided} decided pairs), train ${row.trainAccuracy?.toFixed(3) ?? '-'}, probe ${row.probeAccuracy.toFixed(3)}, same-length probe ${row.sameLengthProbe.toFixed(3)} (${row.steps} steps, ${row.seconds.toFixed(0)} s)`);
+          log(`  ${kind.padEnd(5)} ${String(size).padStart(5)} pairs: held-out ${row.heldOutAccuracy?.toFixed(3) ?? '-'} (${row.heldOutDecided} decided pairs), train ${row.trainAccuracy?.toFixed(3) ?? '-'}, probe ${row.probeAccuracy.toFixed(3)}, same-length probe ${row.sameLengthProbe.toFixed(3)}, small-detail probe ${row.smallDetailProbe.toFixed(3)} (${row.steps} steps, ${row.seconds.toFixed(0)} s)`);
         } finally {
           rm.dispose();
         }
@@ -153,7 +158,7 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
     for (const kind of cfg.kinds) {
       const rs = rows.filter((r) => r.size === size && r.kind === kind);
       const held = rs.flatMap((r) => (r.heldOutAccuracy === null ? [] : [r.heldOutAccuracy]));
-      summary.push({ size, kind, heldOut: held.length ? stats(held) : null, heldOutDecided: stats(rs.map((r) => r.heldOutDecided)).mean, probe: stats(rs.map((r) => r.probeAccuracy)), sameLengthProbe: stats(rs.map((r) => r.sameLengthProbe)),
+      summary.push({ size, kind, heldOut: held.length ? stats(held) : null, heldOutDecided: stats(rs.map((r) => r.heldOutDecided)).mean, probe: stats(rs.map((r) => r.probeAccuracy)), sameLengthProbe: stats(rs.map((r) => r.sameLengthProbe)), smallDetailProbe: stats(rs.map((r) => r.smallDetailProbe)),
         probes: Object.fromEntries(PROBE_PAIRS.map((p) => [p.name, stats(rs.map((r) => r.probe[p.name])).mean])) as ProbeReport['pairAccuracy'],
       });
     }

@@ -1,7 +1,8 @@
 // Probes: a fixed set of answer variants per scene (short correct, long correct with filler, long
-// with one hallucinated object, an honest "i am not sure", ungrammatical), scored by a reward
-// model to show what it has learned to like. Scenes come from a benchmark seed stream. Scoring
-// them is probe-run.ts; this file needs no TensorFlow.js.
+// with one hallucinated object, an honest "i am not sure", ungrammatical, and a same-length pair
+// about a small object whose shape or colour the pixels barely show), scored by a reward model to
+// show what it has learned to like. Scenes come from a benchmark seed stream, each with at least
+// one small object. Scoring them is probe-run.ts; this file needs no TensorFlow.js.
 
 import { Rng, subSeed } from '../world/rng';
 import { benchSeed, sampleScene } from '../world/sampler';
@@ -16,7 +17,7 @@ import type { PreferenceRecord } from '../prefs/record';
 export const PROBE_STREAM = 14;
 
 export type ProbeVariant = keyof AnswerVariants;
-export const PROBE_VARIANTS: readonly ProbeVariant[] = ['shortCorrect', 'longCorrect', 'longHallucinated', 'unsure', 'ungrammatical'];
+export const PROBE_VARIANTS: readonly ProbeVariant[] = ['shortCorrect', 'longCorrect', 'longHallucinated', 'unsure', 'ungrammatical', 'smallTrue', 'smallFalse'];
 
 /** Comparisons with a right answer under the paper's instruction; the first is the headline probe. */
 export const PROBE_PAIRS = [
@@ -25,6 +26,9 @@ export const PROBE_PAIRS = [
   { name: 'unsure > long hallucinated', better: 'unsure', worse: 'longHallucinated' },
   { name: 'short correct > unsure', better: 'shortCorrect', worse: 'unsure' },
   { name: 'short correct > ungrammatical', better: 'shortCorrect', worse: 'ungrammatical' },
+  // Same length, one word apart: a small object's true shape or colour against its lookalike. The
+  // image barely shows the difference; the facts state it. A plain RM cannot pass it on pixels alone.
+  { name: 'true small detail > false small detail', better: 'smallTrue', worse: 'smallFalse' },
 ] as const satisfies readonly { name: string; better: ProbeVariant; worse: ProbeVariant }[];
 
 export interface ProbeItem {
@@ -35,16 +39,23 @@ export interface ProbeItem {
   variants: AnswerVariants;
 }
 
-/** Returns n probe items (question types in turn); the same n and seed give the same items. */
+/** The probe pair that needs the facts: a small object's true detail against its lookalike. */
+export const SMALL_DETAIL_PROBE = PROBE_PAIRS[5].name;
+
+/**
+ * Returns n probe items (question types in turn) on scenes with at least one small object; the
+ * same n, seed and perception give the same items.
+ */
 export function probeItems(n = 64, seed = 0, perception: Perception = DEFAULT_PERCEPTION): ProbeItem[] {
   const rng = new Rng(subSeed(seed, 0x9e0b));
   const items: ProbeItem[] = [];
   for (let i = 0; items.length < n; i++) {
     const scene = sampleScene(benchSeed(PROBE_STREAM, subSeed(seed, i) % 1_000_000));
+    if (!scene.objects.some((o) => o.size === 'small')) continue;
     const type = QUESTION_TYPES[items.length % QUESTION_TYPES.length] as QuestionType;
     const q = makeQuestion(scene, type, rng);
     if (!q) continue;
-    items.push({ scene, image: { perception: { ...perception }, noiseSeed: rng.int(2 ** 31) }, type, question: q.text, variants: answerVariants(scene, q, rng) });
+    items.push({ scene, image: { perception: { ...perception }, noiseSeed: rng.int(2 ** 31) }, type, question: q.text, variants: answerVariants(scene, q, rng, perception) });
   }
   return items;
 }
