@@ -15,7 +15,7 @@ import { judge } from '../../src/engine/judge/judge';
 import { matching, yesNoTruth } from '../../src/engine/judge/truth';
 import { absentFrom, existenceQuestion, makeQuestion, type AbsentPool } from '../../src/engine/data/questions';
 import {
-  makeSftData, SFT_DATA_SHAPE, SFT_KINDS, SFT_MIXTURE, SFT_PLUS_MIXTURE, UNSURE, type SftDataShape, type SftExample, type SftKind, type SftMixture,
+  expectedAbsent, hallucinationChance, makeSftData, priorOpenShare, SFT_DATA_SHAPE, SFT_KINDS, SFT_MIXTURE, SFT_PLUS_MIXTURE, UNSURE, type SftDataShape, type SftExample, type SftKind, type SftMixture,
 } from '../../src/engine/sft/data';
 
 const wordCount = (t: string) => t.split(' ').length;
@@ -172,7 +172,7 @@ describe('makeSftData', () => {
   });
 
   it('draws the absent objects from the random, popular and co-occurring pools at their weights', () => {
-    const shape: SftDataShape = { ...SFT_DATA_SHAPE, yesShare: 0, absentPools: { random: 1, popular: 2, cooccurring: 1 } };
+    const shape: SftDataShape = { ...SFT_DATA_SHAPE, yesShare: 0, singleAttributeShare: 0, absentPools: { random: 1, popular: 2, cooccurring: 1 } };
     const data = makeSftData(2400, 41, { ...SFT_MIXTURE, factsShare: 0 }, shape).filter((e) => kindOf(e) === 'existence');
     expect(data.every((e) => e.asked !== 'present')).toBe(true);
     for (const [pool, p] of [['random', 0.25], ['popular', 0.5], ['cooccurring', 0.25]] as const) expectShare(data.filter((e) => e.asked === pool).length, data.length, p, pool);
@@ -187,6 +187,59 @@ describe('makeSftData', () => {
     expect(adv.every((e) => e.type === 'adversarial')).toBe(true);
     expect(data.filter((e) => e.asked !== 'cooccurring').every((e) => e.type === 'other')).toBe(true);
     expect(mean(adv.map(together))).toBeGreaterThan(1.3 * mean(data.filter((e) => e.asked === 'random').map(together)));
+  });
+
+  it('singleAttributeShare: that share of existence questions asks about a colour alone or a shape alone', () => {
+    for (const singleAttributeShare of [0, 0.25, 1]) {
+      const data = makeSftData(2500, 44, SFT_MIXTURE, { ...SFT_DATA_SHAPE, singleAttributeShare }).filter((e) => kindOf(e) === 'existence');
+      const single = data.filter((e) => {
+        const q = parseQuestion(e.question);
+        return q?.kind === 'exists' && (q.obj.color === undefined) !== (q.obj.shape === undefined);
+      });
+      expectShare(single.length, data.length, singleAttributeShare, `singleAttributeShare ${singleAttributeShare}`);
+      // Present or absent as the yes/no balance says, by the judge.
+      for (const e of single) expect(yesNoTruth(e.scene, parseQuestion(e.question))).toBe(e.asked === 'present');
+    }
+  });
+
+  it('a hallucinating answer to "is there a X ?" says yes only when X is an absent object the prior expects', () => {
+    const data = makeSftData(3000, 45, { ...SFT_MIXTURE, hallucinationRate: 1, factsShare: 0 }).filter((e) => kindOf(e) === 'existence' && e.response !== UNSURE);
+    let lies = 0;
+    for (const e of data) {
+      const v = verdict(e);
+      const q = parseQuestion(e.question);
+      const expected = q?.kind === 'exists' && expectedAbsent(e.scene).some((x) => x.cat.color === q.obj.color && x.cat.shape === q.obj.shape);
+      const answer = v.claims.find((c) => c.kind === 'answer');
+      expect(answer?.truth, `${e.question} -> ${e.response}`).toBe(!expected);
+      if (expected) lies++;
+      expect(v.hallucination).toBe(true);
+    }
+    expect(lies).toBeGreaterThan(25);
+  });
+
+  it('hallucinates where the prior expects an absent object, at the chance that keeps the overall share at the knob', () => {
+    const p = priorOpenShare();
+    expect(p).toBeGreaterThan(0.3);
+    expect(p).toBeLessThan(0.9);
+    for (const rate of [0.1, 0.4, 0.8]) {
+      const [open, closed] = [hallucinationChance(rate, true), hallucinationChance(rate, false)];
+      expect(p * open + (1 - p) * closed).toBeCloseTo(rate, 10);
+      expect(open).toBeGreaterThanOrEqual(closed);
+    }
+    // Placed right after the object it goes with: "... red circle ... . there is a ... yellow triangle ...".
+    const data = makeSftData(1500, 46, { ...SFT_MIXTURE, hallucinationRate: 1, factsShare: 0, fillerRate: 0 }).filter((e) => e.type === 'holistic' && e.response !== UNSURE);
+    let placed = 0;
+    for (const e of data) {
+      const sentences = parseResponse(e.response).map((x) => x.text);
+      const i = sentences.findIndex((t) => judge(e.scene, 'describe the image .', t).hallucination);
+      const guess = parseResponse(sentences[i]!)[0]!.claims![0]!;
+      if (guess.kind !== 'exists') continue;
+      const beside = expectedAbsent(e.scene).filter((x) => x.cat.color === guess.obj.color && x.cat.shape === guess.obj.shape).map((x) => `${x.beside.color} ${x.beside.shape}`);
+      if (beside.length === 0) continue;
+      placed++;
+      expect(beside.some((b) => sentences[i - 1]?.includes(b)), `${e.response}`).toBe(true);
+    }
+    expect(placed).toBeGreaterThan(100);
   });
 
   it("the judge's hallucination verdict equals the example's flag, for every example", () => {

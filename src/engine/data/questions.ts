@@ -2,7 +2,7 @@
 // short and correct. Both the SFT data and the benchmarks are built from these.
 
 import { Rng } from '../world/rng';
-import type { Scene, SceneObject } from '../world/scene';
+import { COLORS, SHAPES, type Scene, type SceneObject } from '../world/scene';
 import { CATEGORIES, categoryKey, drawCategory, partnersOf, sceneCategories, trainingStats, type Category } from '../world/sampler';
 import type { Claim } from '../language/claims';
 import { fullRef, type ObjectRef, RELATIONS } from '../language/phrases';
@@ -73,6 +73,20 @@ export function existenceQuestion(scene: Scene, target: 'present' | AbsentPool, 
   return existsQuestion(target === 'cooccurring' ? 'adversarial' : 'other', scene, absentFrom(scene, target, rng));
 }
 
+/**
+ * An existence question about one attribute alone, a colour ("is there a red object in the image ?")
+ * or a shape ("is there a circle in the image ?"), present or absent in the scene: the easier half
+ * of "is there a red circle ?", which asks for both on one object. Undefined when no value fits.
+ */
+export function attributeExistenceQuestion(scene: Scene, present: boolean, attr: 'color' | 'shape', rng: Rng): Question | undefined {
+  const values: readonly string[] = attr === 'color' ? COLORS : SHAPES;
+  const have = new Set(scene.objects.map((o) => o[attr]));
+  const pool = values.filter((v) => have.has(v as never) === present);
+  if (pool.length === 0) return undefined;
+  const v = rng.pick(pool);
+  return existsQuestion('other', scene, attr === 'color' ? { color: v as Category['color'] } : { shape: v as Category['shape'] });
+}
+
 function build(type: QuestionType, spec: QuestionSpec, claims: Claim[], reference?: string): Question {
   return { type, spec, text: writeQuestion(spec), reference: reference ?? claims.map(writeClaim).join(' '), referenceClaims: claims };
 }
@@ -90,8 +104,8 @@ function nameable(scene: Scene, rng: Rng, avoid: ('size' | 'color' | 'shape')[] 
   });
 }
 
-function existsQuestion(type: QuestionType, scene: Scene, cat: Category): Question {
-  const obj = catRef(cat);
+function existsQuestion(type: QuestionType, scene: Scene, cat: Category | ObjectRef): Question {
+  const obj: ObjectRef = 'color' in cat && 'shape' in cat && cat.color && cat.shape ? catRef(cat as Category) : { ...cat };
   const found = matching(scene, obj)[0];
   const spec: QuestionSpec = { kind: 'exists', obj };
   if (found) {

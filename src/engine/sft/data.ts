@@ -6,13 +6,14 @@
 
 import { Rng } from '../world/rng';
 import { GRID, type Scene, type SceneObject } from '../world/scene';
-import { sampleScene, trainSeed, type Category } from '../world/sampler';
+import { drawCategory, partnersOf, sampleScene, sceneCategories, trainSeed, type Category } from '../world/sampler';
 import { factSentences } from '../world/facts';
 import type { Claim } from '../language/claims';
 import { FILLER, fullRef } from '../language/phrases';
 import type { QuestionType } from '../language/question';
 import { writeAnswerWith, writeClaim } from '../language/writer';
-import { ABSENT_POOLS, absentPartner, existenceQuestion, makeQuestion, type AbsentPool, type Focus, type Question } from '../data/questions';
+import { ABSENT_POOLS, attributeExistenceQuestion, existenceQuestion, makeQuestion, type AbsentPool, type Focus, type Question } from '../data/questions';
+import { categoryKey } from '../world/sampler';
 
 /** The four knobs of the page's data mixture. */
 export interface SftMixture {
@@ -39,6 +40,8 @@ export interface SftDataShape {
   kinds: Readonly<Record<SftKind, number>>;
   /** Share of existence questions about a present object (answer "yes"); the rest ask about an absent one. */
   yesShare: number;
+  /** Share of existence questions about a colour alone or a shape alone ("is there a red object ?"): the easier half of the look-up. */
+  singleAttributeShare: number;
   /** Relative weight of each pool the absent objects are drawn from, as POPE draws them (co-occurring ones are the "adversarial" type). */
   absentPools: Readonly<Record<AbsentPool, number>>;
   /** Relative weight of each question kind in the facts-conditioned examples: the ones whose answers must come from the facts. */
@@ -51,8 +54,9 @@ export interface SftDataShape {
 
 export const SFT_DATA_SHAPE: SftDataShape = {
   // Places, counts and attributes outweigh the easy kinds, so the asked fact is learnt from the image.
-  kinds: { attribute: 1.5, comparison: 0.75, counting: 1.25, spatial: 1.5, environment: 0.5, holistic: 1.25, existence: 2 },
+  kinds: { attribute: 1.5, comparison: 0.75, counting: 1.25, spatial: 1.5, environment: 0.5, holistic: 1.25, existence: 3 },
   yesShare: 0.5,
+  singleAttributeShare: 0.25,
   absentPools: { random: 1, popular: 1, cooccurring: 1 },
   factsKinds: { attribute: 1, comparison: 0.25, counting: 0.5, spatial: 1, environment: 0.1, holistic: 1.5, existence: 0.5 },
   factsSmallFocus: 0.75,
@@ -76,13 +80,53 @@ export interface SftExample {
 /** The honest, uninformative answer. */
 export const UNSURE = 'i am not sure .';
 
-/** A false existence sentence about a likely-but-absent object, in an empty cell. */
-function hallucinatedSentence(scene: Scene, rng: Rng, cat?: Category): Claim {
-  const c = cat ?? absentPartner(scene, rng);
+/** The absent objects the prior expects: each present object's co-occurring partner that is not in the scene. */
+export function expectedAbsent(scene: Scene): { cat: Category; beside: SceneObject }[] {
+  const present = new Set(sceneCategories(scene).map(categoryKey));
+  return scene.objects.flatMap((o) => partnersOf(o).filter((c) => !present.has(categoryKey(c))).map((cat) => ({ cat, beside: o })));
+}
+
+let openShare: number | undefined;
+
+/** Share of training scenes where the prior expects an absent object (measured once, on 20,000 training scenes). */
+export function priorOpenShare(): number {
+  if (openShare === undefined) {
+    let open = 0;
+    for (let s = 0; s < 20_000; s++) if (expectedAbsent(sampleScene(s)).length > 0) open++;
+    openShare = open / 20_000;
+  }
+  return openShare;
+}
+
+/**
+ * The chance that a synthetic answer hallucinates, in a scene where the prior expects an absent
+ * object (`open`) or not, so that over training scenes the share is `rate`: the writer guesses
+ * where the prior suggests a guess (as a captioner that "knows" a red circle comes with a yellow
+ * triangle), and elsewhere only as much as the rate still needs.
+ */
+export function hallucinationChance(rate: number, open: boolean): number {
+  const p = priorOpenShare();
+  const pOpen = Math.min(1, rate / p);
+  return open ? pOpen : p >= 1 ? 0 : Math.max(0, (rate - pOpen * p) / (1 - p));
+}
+
+/** The prior's guess: an expected absent object and the present one it goes with, or (none expected) any absent one. */
+function priorGuess(scene: Scene, rng: Rng, avoid?: Category): { cat: Category; beside?: SceneObject } {
+  const options = expectedAbsent(scene).filter((x) => !avoid || categoryKey(x.cat) !== categoryKey(avoid));
+  if (options.length > 0) return rng.pick(options);
+  const present = new Set(sceneCategories(scene).map(categoryKey));
+  for (;;) {
+    const c = drawCategory(rng);
+    if (!present.has(categoryKey(c)) && (!avoid || categoryKey(c) !== categoryKey(avoid))) return { cat: c };
+  }
+}
+
+/** A false existence sentence about the prior's guess, in an empty cell. */
+function guessClaim(scene: Scene, rng: Rng, cat: Category): Claim {
   const taken = new Set(scene.objects.map((o) => o.row * GRID + o.col));
   const free = [...Array(GRID * GRID).keys()].filter((k) => !taken.has(k));
   const cell = free.length > 0 ? rng.pick(free) : rng.int(GRID * GRID);
-  return { kind: 'exists', obj: { size: rng.pick(['small', 'large'] as const), color: c.color, shape: c.shape }, place: { row: Math.floor(cell / GRID), col: cell % GRID } };
+  return { kind: 'exists', obj: { size: rng.pick(['small', 'large'] as const), color: cat.color, shape: cat.shape }, place: { row: Math.floor(cell / GRID), col: cell % GRID } };
 }
 
 /** True details beyond the reference: other objects with their places, and the environment. */
@@ -92,24 +136,29 @@ function elaborations(scene: Scene, rng: Rng, q: Question): Claim[] {
   return extra.filter((c) => !q.referenceClaims.some((r) => writeClaim(r) === writeClaim(c)));
 }
 
-/** Writes the long synthetic answer; with `hallucinate`, one claim in it is false. */
+/**
+ * Writes the long synthetic answer: the reference, padded with true details (other objects, the
+ * environment). With `hallucinate`, one claim is false, along the co-occurrence prior: asked about
+ * an absent object the prior expects, it says yes (the prior's favourite mistake); otherwise it adds
+ * a sentence about the prior's guess, right after the object it goes with (or at the end).
+ */
 export function syntheticAnswer(scene: Scene, q: Question, rng: Rng, hallucinate: boolean, fillerRate: number): string {
   const parts: string[] = [];
   if (rng.chance(fillerRate)) parts.push(rng.pick(FILLER));
-  const absentAsked = q.spec.kind === 'exists' && q.referenceClaims.some((c) => c.kind === 'answer' && !c.yes);
-  if (hallucinate && q.type === 'adversarial' && absentAsked && q.spec.kind === 'exists') {
-    // The prior's favourite mistake: saying yes to the absent partner.
-    parts.push(writeAnswerWith(true, { kind: 'exists', obj: q.spec.obj }));
-  } else if (q.type === 'holistic') {
-    const sentences = q.referenceClaims.map(writeClaim);
-    if (hallucinate) sentences.splice(rng.int(sentences.length + 1), 0, writeClaim(hallucinatedSentence(scene, rng)));
-    parts.push(...sentences, writeClaim({ kind: 'environment', background: scene.background }));
-  } else {
-    parts.push(q.reference);
-    const extra = rng.shuffle(elaborations(scene, rng, q)).slice(0, 1 + rng.int(2)).map(writeClaim);
-    if (hallucinate) extra.splice(rng.int(extra.length + 1), 0, writeClaim(hallucinatedSentence(scene, rng)));
-    parts.push(...extra);
+  const asked = q.spec.kind === 'exists' && q.spec.obj.color && q.spec.obj.shape ? { color: q.spec.obj.color, shape: q.spec.obj.shape } : undefined;
+  const askedExpected = asked !== undefined && expectedAbsent(scene).some((x) => categoryKey(x.cat) === categoryKey(asked));
+  if (hallucinate && askedExpected && asked) {
+    parts.push(writeAnswerWith(true, guessClaim(scene, rng, asked)));
+    return parts.join(' ');
   }
+  const body = q.type === 'holistic' ? q.referenceClaims.map(writeClaim) : [q.reference, ...rng.shuffle(elaborations(scene, rng, q)).slice(0, 1 + rng.int(2)).map(writeClaim)];
+  if (hallucinate) {
+    const guess = priorGuess(scene, rng, asked);
+    const after = guess.beside ? body.findIndex((t) => t.includes(`${guess.beside!.color} ${guess.beside!.shape}`)) : -1;
+    body.splice(after >= 0 ? after + 1 : body.length, 0, writeClaim(guessClaim(scene, rng, guess.cat)));
+  }
+  parts.push(...body);
+  if (q.type === 'holistic') parts.push(writeClaim({ kind: 'environment', background: scene.background }));
   return parts.join(' ');
 }
 
@@ -130,7 +179,12 @@ function ask(scene: Scene, kind: SftKind, shape: SftDataShape, rng: Rng, focus?:
     const q = makeQuestion(scene, TYPE_OF[kind], rng, focus);
     return q ? { q } : undefined;
   }
-  const asked = rng.chance(shape.yesShare) ? 'present' : (ABSENT_POOLS[rng.weighted(ABSENT_POOLS.map((p) => shape.absentPools[p]))] as AbsentPool);
+  const present = rng.chance(shape.yesShare);
+  if (rng.chance(shape.singleAttributeShare)) {
+    const q = attributeExistenceQuestion(scene, present, rng.chance(0.5) ? 'color' : 'shape', rng);
+    return q ? { q, asked: present ? 'present' : 'random' } : undefined;
+  }
+  const asked = present ? 'present' : (ABSENT_POOLS[rng.weighted(ABSENT_POOLS.map((p) => shape.absentPools[p]))] as AbsentPool);
   return { q: existenceQuestion(scene, asked, rng, focus), asked };
 }
 
@@ -158,7 +212,7 @@ export function makeSftData(n: number, seed: number, mix: SftMixture = SFT_MIXTU
     const { q } = got;
     const source = rng.chance(mix.vqaShare) ? 'vqa' : 'synthetic';
     const unsure = source === 'synthetic' && !withFacts && rng.chance(shape.unsureRate);
-    const hallucinate = source === 'synthetic' && !withFacts && !unsure && rng.chance(mix.hallucinationRate);
+    const hallucinate = source === 'synthetic' && !withFacts && !unsure && rng.chance(hallucinationChance(mix.hallucinationRate, expectedAbsent(scene).length > 0));
     const response = unsure ? UNSURE : source === 'vqa' ? vqaAnswer(q) : syntheticAnswer(scene, q, rng, hallucinate, mix.fillerRate);
     const ex: SftExample = { scene, type: q.type, question: q.text, response, source, hallucinated: hallucinate };
     if (got.asked) ex.asked = got.asked;

@@ -10,6 +10,7 @@ import type { JobHooks } from '../train/job';
 import { pretrainVision, type VisionPoint } from '../vision/run';
 import { POLICY_RECIPES, type RecipeName } from './recipes';
 import { runSft, type SftPoint } from './run';
+import { applyDecoderInit } from './init';
 
 export interface PretrainJobConfig {
   recipe: RecipeName;
@@ -45,6 +46,7 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
   const started = performance.now();
   const model = createModel(makeConfig(recipe.model, VOCAB.length), { seed: cfg.seed });
   try {
+    applyDecoderInit(model, recipe.decoderInit);
     const visionAccuracy = await pretrainVision(model.vision, { steps: visionSteps, seed: cfg.seed, optim: { lr: recipe.visionLr, warmupSteps: 20 } }, (p) => {
       hooks.onPoint?.({ phase: 'vision', ...p });
       hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: visionSteps });
@@ -53,7 +55,7 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
     const visionDone = performance.now();
     const sft = await runSft(model, {
       steps: sftSteps, batchSize: recipe.batchSize, mixture: recipe.mixture, shape: recipe.shape, seed: cfg.seed,
-      trainSize: 0, evalEvery: Math.max(1, Math.round(sftSteps / 10)), optim: { lr: recipe.lr, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
+      trainSize: 0, evalEvery: Math.max(1, Math.round(sftSteps / 10)), optim: { lr: recipe.lr, beta2: recipe.beta2, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
     }, {
       ...(hooks.control ? { control: hooks.control } : {}),
       onPoint: (p) => hooks.onPoint?.({ phase: 'sft', ...p }),
@@ -72,6 +74,7 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
       sftSteps: sft.steps,
       batchSize: recipe.batchSize,
       lr: recipe.lr,
+      decoderInit: recipe.decoderInit,
       visionAccuracy,
       heldOutLoss: sft.heldOutLoss,
       trainSeconds: Math.round(seconds),
