@@ -26,13 +26,14 @@ function cli(...args: string[]) {
 const TINY = [
   '--sft', POLICY, '--sft-plus', POLICY, '--pairs', '8', '--steps', '2', '--bench-size', 'standard', '--rm-epochs', '1', '--rm-min-steps', '1',
   '--batch-size', '4', '--mini-batch-size', '2', '--response-length', '6', '--gold-probe-size', '8', '--gold-every', '1',
+  '--dpo-min-steps', '3', '--dpo-epochs', '0.1', '--dpo-gold-probe-size', '8', '--dpo-kl-prompts', '4', '--dpo-batch-pairs', '2',
 ];
 
 interface Row {
   name: string;
   slug: string;
   mean: { shapesHal: { score: number; hallucinationRate: number; informativeness: number; n: number }; pope: Record<string, unknown>; chair: Record<string, unknown> };
-  perSeed: { seed: number; checkpoint: string; policyVersion: string; report: unknown; meanResponseLength: number; ppo?: { steps: number; curve: { step: number }[] } }[];
+  perSeed: { seed: number; checkpoint: string; policyVersion: string; report: unknown; meanResponseLength: number; ppo?: { steps: number; curve: { step: number }[] }; dpo?: { steps: number; labels: string; trainPairs: number; config: { beta: number; seed: number }; end: { goldScore: number; kl?: number } } }[];
   meanResponseLength: number;
 }
 
@@ -60,7 +61,7 @@ describe('experiment', () => {
     expect(table.preset).toBe('default');
     expect(table.seeds).toEqual([1, 2]);
     expect(table.rows.map((r) => [r.name, r.slug])).toEqual([
-      ['SFT', 'sft'], ['SFT+', 'sft-plus'], ['RLHF', 'rlhf'], ['Fact-RLHF', 'fact-rlhf'], ['Gold reward', 'gold-reward'], ['GRPO', 'grpo'], ['RLOO', 'rloo'],
+      ['SFT', 'sft'], ['SFT+', 'sft-plus'], ['RLHF', 'rlhf'], ['Fact-RLHF', 'fact-rlhf'], ['Gold reward', 'gold-reward'], ['GRPO', 'grpo'], ['RLOO', 'rloo'], ['DPO', 'dpo'],
     ]);
     for (const r of table.rows) {
       expect(Object.keys(r.mean).sort()).toEqual(['chair', 'pope', 'shapesHal']);
@@ -103,11 +104,26 @@ describe('experiment', () => {
     expect(existsSync(join(OUT, 'seed-1', 'sft', 'metrics.jsonl'))).toBe(false);
   });
 
+  it('runs the DPO row on the careful labels the reward models learnt from, with the --dpo-* settings and the experiment seed, and benchmarks the policy it tuned', () => {
+    const dpo = table.rows.find((r) => r.name === 'DPO')!;
+    const rmLabels = lines(readFileSync(join(OUT, 'seed-1', 'rm-sft-plus-careful-fact', 'prefs.jsonl'), 'utf8'));
+    for (const s of dpo.perSeed) {
+      expect(s.dpo!.labels).toBe('sft-plus/careful');
+      expect(s.dpo!.config).toMatchObject({ beta: 0.1, seed: s.seed, minSteps: 3, batchPairs: 2 });
+      expect(s.dpo!.steps).toBe(3);
+      expect(Number.isFinite(s.dpo!.end.kl)).toBe(true);
+    }
+    // 8 pairs, a fifth of the prompts held out: the rest are the training pairs.
+    expect(dpo.perSeed[0]!.dpo!.trainPairs).toBeLessThan(rmLabels.length);
+    expect(bench(join(OUT, 'seed-1', 'dpo'))).toEqual(dpo.perSeed[0]!.report);
+    expect(readFileSync(join(OUT, 'table.md'), 'utf8')).toContain('## DPO runs');
+  }, 120_000);
+
   it('writes table.md with the headline table and the targets, and runs.svg with the runs', () => {
     const md = readFileSync(join(OUT, 'table.md'), 'utf8');
     expect(md).toMatch(/^# Experiment `default`, seeds 1, 2\n/);
     expect(md).toContain('| row | from | ShapesHal score (0-6) | hallucination rate | informativeness |');
-    for (const name of ['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO']) expect(md).toContain(`\n| ${name} | `);
+    for (const name of ['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'DPO']) expect(md).toContain(`\n| ${name} | `);
     expect(md).toContain('## Targets');
     expect(md).toContain('### Fact-RLHF');
     expect(readFileSync(join(OUT, 'runs.svg'), 'utf8')).toContain('>RLOO</text>');
@@ -118,15 +134,18 @@ describe('experiment', () => {
     const seeds = cli('experiment', '--seeds', '1,x', '--out', never);
     expect(seeds.code).toBe(2);
     expect(seeds.stderr).toContain('--seeds must be whole numbers ≥ 0 separated by commas, got "1,x"');
-    const row = cli('experiment', '--rows', 'SFT,DPO', '--out', never);
+    const row = cli('experiment', '--rows', 'SFT,BoN-16', '--out', never);
     expect(row.code).toBe(2);
-    expect(row.stderr).toContain('has no row "DPO"');
+    expect(row.stderr).toContain('has no row "BoN-16"');
     const sizes = cli('experiment', '--batch-size', '6', '--out', never);
     expect(sizes.code).toBe(2);
     expect(sizes.stderr).toContain('experiment: --mini-batch-size (row RLHF) must be at most batchSize (6)');
     const preset = cli('experiment', '--preset', 'huge', '--out', never);
     expect(preset.code).toBe(2);
     expect(preset.stderr).toContain('--preset must be default or reward-hacking, got "huge"');
+    const beta = cli('experiment', '--dpo-beta', '0', '--out', never);
+    expect(beta.code).toBe(2);
+    expect(beta.stderr).toContain('--dpo-beta must be');
     expect(existsSync(never)).toBe(false);
   });
 });

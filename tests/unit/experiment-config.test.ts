@@ -3,7 +3,8 @@
 // targets that concern the rows kept.
 import { describe, expect, it } from 'vitest';
 import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, parseExperimentPreset } from '../../src/engine/experiment/config';
-import { checkRows, planRows, rowPpoConfig, rowSlug, type RowSpec } from '../../src/engine/experiment/rows';
+import { checkRows, planRows, rowDpoConfig, rowPpoConfig, rowSlug, type DpoRowSpec, type RowSpec } from '../../src/engine/experiment/rows';
+import { DPO_DEFAULTS } from '../../src/engine/dpo/config';
 
 describe('rows', () => {
   it('name their folders in lower case with -, + as -plus', () => {
@@ -19,10 +20,13 @@ describe('rows', () => {
       { kind: 'ppo', name: 'Gold', start: 'sft-plus', preset: 'gold-reward' },
       { kind: 'ppo', name: 'Hacked', start: 'sft-plus', preset: 'reward-hacking' },
       { kind: 'ppo', name: 'Fact on the same labels', start: 'sft-plus', preset: 'fact-rlhf', annotator: 'length-biased' },
+      { kind: 'dpo', name: 'DPO', start: 'sft-plus' },
+      { kind: 'dpo', name: 'DPO noisy', start: 'sft-plus', annotator: 'noisy' },
     ];
     const plan = planRows(rows);
     expect(plan.starts).toEqual(['sft', 'sft-plus']);
-    expect(plan.labelSets).toEqual([{ start: 'sft-plus', annotator: 'careful' }, { start: 'sft-plus', annotator: 'length-biased' }]);
+    // A DPO row learns from the careful labels the reward models share; another annotator is another label set, with no reward model.
+    expect(plan.labelSets).toEqual([{ start: 'sft-plus', annotator: 'careful' }, { start: 'sft-plus', annotator: 'length-biased' }, { start: 'sft-plus', annotator: 'noisy' }]);
     expect(plan.rms.map((k) => `${k.start}/${k.annotator}/${k.kind}`)).toEqual(['sft-plus/careful/plain', 'sft-plus/careful/fact', 'sft-plus/length-biased/plain', 'sft-plus/length-biased/fact']);
   });
 
@@ -30,6 +34,8 @@ describe('rows', () => {
     const row: RowSpec = { kind: 'ppo', name: 'R', start: 'sft-plus', preset: 'grpo', config: { klCoef: 0.2, batchSize: 64 } };
     const c = rowPpoConfig(row, { batchSize: 8 }, 7);
     expect(c).toMatchObject({ advantageEstimator: 'grpo', numGenerations: 4, klCoef: 0.2, batchSize: 8, seed: 7 });
+    const dpo: DpoRowSpec = { kind: 'dpo', name: 'D', start: 'sft-plus', config: { beta: 0.3, seed: 2 } };
+    expect(rowDpoConfig(dpo, { lr: 1e-5 }, 7)).toEqual({ ...DPO_DEFAULTS, beta: 0.3, lr: 1e-5, seed: 7 });
   });
 
   it('name each bad row by index, name and field', () => {
@@ -40,7 +46,9 @@ describe('rows', () => {
       { kind: 'ppo', name: 'X', start: 'sft-plus', preset: 'nope' },
       { kind: 'ppo', name: 'Y', start: 'base', preset: 'fact-rlhf', annotator: 'sloppy', config: { klCoef: -1 } },
       { kind: 'ppo', name: 'Z', start: 'sft-plus', preset: 'fact-rlhf', config: { reward: 'plain' } },
-      { kind: 'dpo', name: 'W', start: 'sft' },
+      { kind: 'bon', name: 'W', start: 'sft' },
+      { kind: 'dpo', name: 'V', start: 'sft', preset: 'fact-rlhf', annotator: 'sloppy', config: { beta: 0, gamma: 1 } },
+      { kind: 'dpo', name: 'U', start: 'sft', config: { beta: 0 } },
     ]);
     expect(bad).toEqual([
       'rows[1] (sft).name: its folder "sft" is also SFT\'s',
@@ -49,7 +57,11 @@ describe('rows', () => {
       'rows[3] (Y).annotator: must be one of careful, length-biased, noisy',
       'rows[3] (Y).config.klCoef: must be a number from 0 to 10',
       'rows[4] (Z).config.reward: the preset trains a fact reward model, which the plain reward cannot use',
-      'rows[5] (W).kind: must be one of start, ppo',
+      'rows[5] (W).kind: must be one of start, ppo, dpo',
+      'rows[6] (V): a DPO row has no preset',
+      'rows[6] (V).annotator: must be one of careful, length-biased, noisy',
+      'rows[6] (V).config: unknown fields gamma',
+      'rows[7] (U).config.beta: must be a number above 0 and at most 100',
     ]);
   });
 });
@@ -58,7 +70,7 @@ describe('experiment presets', () => {
   it('are default and reward-hacking, each a valid config, with the rows the issue names', () => {
     expect([...EXPERIMENT_PRESET_NAMES].sort()).toEqual(['default', 'reward-hacking']);
     for (const name of EXPERIMENT_PRESET_NAMES) expect(checkExperimentConfig(experimentConfig(name))).toEqual([]);
-    expect(EXPERIMENT_PRESETS.default!.rows.map((r) => r.name)).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO']);
+    expect(EXPERIMENT_PRESETS.default!.rows.map((r) => r.name)).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'DPO']);
     const hack = experimentConfig('reward-hacking');
     const [rlhf, fact] = [hack.rows[1]!, hack.rows[2]!];
     expect(planRows(hack.rows).labelSets).toEqual([{ start: 'sft-plus', annotator: 'length-biased' }]);
@@ -78,7 +90,7 @@ describe('experiment presets', () => {
     const c = experimentConfig('default', {}, ['Fact-RLHF', 'SFT+']);
     expect(c.rows.map((r) => r.name)).toEqual(['SFT+', 'Fact-RLHF']);
     expect(c.targets.map((t) => t.kind)).toEqual(['cut']);
-    expect(() => experimentConfig('default', {}, ['DPO'])).toThrow('experiment preset default has no row "DPO"; its rows are SFT, SFT+, RLHF, Fact-RLHF, Gold reward, GRPO, RLOO');
+    expect(() => experimentConfig('default', {}, ['BoN-16'])).toThrow('experiment preset default has no row "BoN-16"; its rows are SFT, SFT+, RLHF, Fact-RLHF, Gold reward, GRPO, RLOO, DPO');
     expect(() => experimentConfig('huge')).toThrow('no experiment preset "huge"');
   });
 

@@ -26,7 +26,7 @@ function row(seed: number, name: string, r: BenchReport, curve?: CurvePoint[]): 
   };
 }
 
-const seconds = { sft: 0, label: 1, rm: 2, ppo: 3, bench: 4 };
+const seconds = { sft: 0, label: 1, rm: 2, ppo: 3, dpo: 0, bench: 4 };
 
 /** A run of n steps: RM score, length and gold score moving linearly from a to b. */
 function curve(n: number, rm: [number, number], length: [number, number], gold: [number, number]): CurvePoint[] {
@@ -96,7 +96,7 @@ describe('buildTable and the targets', () => {
     expect(f.perSeed[0]).not.toHaveProperty('name');
     expect(f.curve).toHaveLength(21);
     expect(table.rows[0]!.curve).toBeUndefined();
-    expect(table.seconds).toEqual({ sft: 0, label: 2, rm: 4, ppo: 6, bench: 8, total: 20 });
+    expect(table.seconds).toEqual({ sft: 0, label: 2, rm: 4, ppo: 6, dpo: 0, bench: 8, total: 20 });
   });
 
   it('meets a cut at its thresholds exactly, and misses it a hair outside', () => {

@@ -12,6 +12,7 @@ import { loadModelDir, saveModelDir } from '../model-files';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
 import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 import { PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
+import { DPO_BOUNDS, DPO_DEFAULTS, DPO_TOOLTIPS, type DpoConfig } from '../../engine/dpo/config';
 import { checkExperimentConfig, EXPERIMENT_BOUNDS, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
 import { runExperiment, type KeptRewardModel, type KeptRow } from '../../engine/experiment/job';
 import { exportNative } from '../../engine/prefs/native';
@@ -32,6 +33,13 @@ const PPO_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
           : { type: 'string', help, choices: PPO_CHOICES[k] as readonly string[] };
     return [kebab(k), spec];
   }),
+);
+
+/** Every DPO knob but the seed, as --dpo-<name>, put on every DPO row. */
+const DPO_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
+  (Object.keys(DPO_DEFAULTS) as (keyof DpoConfig)[]).filter((k) => k !== 'seed').map((k) => [`dpo-${kebab(k)}`, {
+    type: 'number', help: `every DPO row: ${DPO_TOOLTIPS[k]} (default: the row's, else ${DPO_DEFAULTS[k]})`, ...(DPO_BOUNDS[k] ? { bound: DPO_BOUNDS[k] } : {}),
+  } satisfies FlagSpec]),
 );
 
 export const spec: CommandSpec = {
@@ -56,6 +64,7 @@ export const spec: CommandSpec = {
     'rm-min-steps': { type: 'number', help: 'reward models: at least this many steps', bound: { integer: true, min: 0 } },
     readout: { type: 'string', help: 'reward models: where the score is read (the last token, as the paper, or summed over the answer)', choices: SCORE_READOUTS },
     ...PPO_FLAGS,
+    ...DPO_FLAGS,
     backend: COMMON_FLAGS.backend,
     quiet: COMMON_FLAGS.quiet,
     json: { ...COMMON_FLAGS.json, help: 'print the table (table.json) as one JSON object on stdout' },
@@ -79,10 +88,13 @@ export function configFromFlags(flags: Flags): ExperimentConfig {
     if (k === 'seed' || v === undefined) continue;
     ppo[k] = typeof PPO_DEFAULTS[k as keyof PpoConfig] === 'boolean' ? v === 'true' : v;
   }
+  const dpo: Record<string, unknown> = {};
+  for (const k of Object.keys(DPO_DEFAULTS)) if (k !== 'seed' && flags[`dpo-${kebab(k)}`] !== undefined) dpo[k] = Number(flags[`dpo-${kebab(k)}`]);
   const base = EXPERIMENT_PRESETS[preset]!;
   const overrides: Partial<ExperimentConfig> = {
     seeds: parseSeeds(String(flags.seeds)),
     ppo: ppo as Partial<PpoConfig>,
+    dpo: dpo as Partial<DpoConfig>,
     rm: {
       ...EXPERIMENT_DEFAULTS.rm, ...base.settings.rm,
       ...(flags['rm-epochs'] !== undefined ? { epochs: Number(flags['rm-epochs']) } : {}),
@@ -107,10 +119,11 @@ export function configFromFlags(flags: Flags): ExperimentConfig {
   const problems = checkExperimentConfig(cfg);
   if (problems.length) {
     const p = problems[0]!;
-    // A PPO knob is named by its flag, wherever the check found it (a row's config or the overrides).
-    const knob = /(?:^ppo|\.config)\.(\w+)$/.exec(p.field)?.[1];
+    // A PPO or DPO knob is named by its flag, wherever the check found it (a row's config or the overrides).
+    const knob = /(?:^ppo|^dpo|\.config)\.(\w+)$/.exec(p.field)?.[1];
     const row = /^rows\[\d+\] \((.*)\)\.config\./.exec(p.field)?.[1];
-    throw new UsageError(`experiment: ${knob ? `--${kebab(knob)}${row ? ` (row ${row})` : ''}` : p.field} ${p.message}`);
+    const isDpo = p.field.startsWith('dpo.') || (row !== undefined && cfg.rows.find((r) => r.name === row)?.kind === 'dpo');
+    throw new UsageError(`experiment: ${knob ? `--${isDpo ? 'dpo-' : ''}${kebab(knob)}${row ? ` (row ${row})` : ''}` : p.field} ${p.message}`);
   }
   return cfg;
 }

@@ -5,6 +5,7 @@
 
 import { SHAPES_HAL_SIZES, type BenchSize } from '../bench/shapes-hal';
 import { PPO_DEFAULTS, type PpoConfig } from '../ppo/config';
+import { DPO_DEFAULTS, type DpoConfig } from '../dpo/config';
 import { checkRewardJob, REWARD_JOB_DEFAULTS, type RewardJobConfig } from '../reward/config';
 import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
 import { checkRows, type RowSpec } from './rows';
@@ -36,6 +37,8 @@ export interface ExperimentConfig {
   ppoSteps: number;
   /** PPO settings put on every PPO row after its preset's and its own (the seed is the experiment's). */
   ppo: Partial<PpoConfig>;
+  /** DPO settings put on every DPO row after its own (the seed is the experiment's). */
+  dpo: Partial<DpoConfig>;
   /** The reward-model job: epochs, batch, learning rate, held-out share, readout, probes. */
   rm: ExperimentRmSettings;
   /** Benchmark size for every row: `standard` (96 ShapesHal items) or `large` (800, lower variance). */
@@ -60,6 +63,7 @@ export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description
   labelMix: 0,
   ppoSteps: 120,
   ppo: { goldEvery: 10, goldProbeSize: 96 },
+  dpo: {},
   rm: { ...withoutKindAndSeed(REWARD_JOB_DEFAULTS), evalEvery: 0 },
   benchSize: 'large',
   retrainSft: false,
@@ -92,11 +96,14 @@ export function checkExperimentConfig(cfg: ExperimentConfig): ConfigProblem[] {
   const unknownPpo = Object.keys(cfg.ppo ?? {}).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
   if (unknownPpo.length) out.push({ field: 'ppo', message: `has unknown fields ${unknownPpo.join(', ')}` });
   if ((cfg.ppo as Record<string, unknown>)?.seed !== undefined) out.push({ field: 'ppo.seed', message: 'is the experiment seed; give seeds instead' });
+  const unknownDpo = Object.keys(cfg.dpo ?? {}).filter((k) => !Object.hasOwn(DPO_DEFAULTS, k));
+  if (unknownDpo.length) out.push({ field: 'dpo', message: `has unknown fields ${unknownDpo.join(', ')}` });
+  if ((cfg.dpo as Record<string, unknown>)?.seed !== undefined) out.push({ field: 'dpo.seed', message: 'is the experiment seed; give seeds instead' });
   out.push(...checkRewardJob({ ...cfg.rm, kind: 'plain', seed: 1 }).map((p) => ({ field: `rm.${p.field}`, message: p.message })));
   const rows = Array.isArray(cfg.rows) ? cfg.rows : [];
   // Each row with the experiment's PPO overrides on top, so a bad override is named where it bites.
-  const rowsWithPpo = rows.map((r) => (r?.kind === 'ppo' ? { ...r, config: { ...r.config, ...cfg.ppo } } : r));
-  for (const m of checkRows(unknownPpo.length ? rows : rowsWithPpo)) out.push({ field: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) });
+  const rowsWithPpo = rows.map((r) => (r?.kind === 'ppo' && !unknownPpo.length ? { ...r, config: { ...r.config, ...cfg.ppo } } : r?.kind === 'dpo' && !unknownDpo.length ? { ...r, config: { ...r.config, ...cfg.dpo } } : r));
+  for (const m of checkRows(rowsWithPpo)) out.push({ field: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) });
   const names = rows.map((r) => r?.name);
   const ppoNames = rows.filter((r) => r?.kind === 'ppo').map((r) => r.name);
   for (const m of checkTargets(Array.isArray(cfg.targets) ? cfg.targets : [], names, ppoNames)) out.push({ field: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) });
@@ -132,6 +139,7 @@ function configOf(p: ExperimentPreset, overrides: Partial<ExperimentConfig> = {}
   return {
     ...EXPERIMENT_DEFAULTS, ...s, preset: p.name, description: p.description, rows: p.rows, targets: p.targets, ...overrides,
     ppo: { ...EXPERIMENT_DEFAULTS.ppo, ...s.ppo, ...overrides.ppo },
+    dpo: { ...EXPERIMENT_DEFAULTS.dpo, ...s.dpo, ...overrides.dpo },
     rm: { ...EXPERIMENT_DEFAULTS.rm, ...s.rm, ...overrides.rm },
   };
 }

@@ -18,10 +18,11 @@ import { DEFAULT_PERCEPTION } from '../world/render';
 import type { VlmModel } from '../model/model';
 import { rewardNorm, type RewardRole } from '../ppo/reward-model';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../ppo/run';
+import { runDpoJob } from '../dpo/job';
 import { nextStep, type JobHooks, type JobProgress } from '../train/job';
 import { checkExperimentConfig, type ExperimentConfig } from './config';
-import { labelSetId, planRows, rmId, rowPpoConfig, rowRm, rowSlug, type PpoRowSpec, type RowSpec, type StartPolicy } from './rows';
-import { buildTable, type CurvePoint, type ExperimentTable, type PhaseSeconds, type RmFigures, type SeedResult, type SeedRow } from './table';
+import { dpoRowAnnotator, labelSetId, planRows, rmId, rowDpoConfig, rowPpoConfig, rowRm, rowSlug, type DpoRowSpec, type PpoRowSpec, type RowSpec, type StartPolicy } from './rows';
+import { buildTable, type CurvePoint, type DpoRowRun, type ExperimentTable, type PhaseSeconds, type RmFigures, type SeedResult, type SeedRow } from './table';
 
 /** Where the job gets its start policies and leaves each row's policy: files for the CLI, IndexedDB for the page. */
 export interface ExperimentIO {
@@ -94,7 +95,7 @@ function curvePoint(p: PpoPoint): CurvePoint {
 }
 
 class Clock {
-  readonly seconds: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, bench: 0 };
+  readonly seconds: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, dpo: 0, bench: 0 };
   async time<T>(phase: keyof PhaseSeconds, f: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
@@ -199,6 +200,18 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
           const row: SeedRow = { seed, ...b, policyVersion: startModel.version, checkpoint: rowCheckpoint(seed, spec.name) };
           await io.keepPolicy({ seed, spec, slug, model: startModel, result: row });
           result.rows.push({ name: spec.name, ...row });
+        } else if (spec.kind === 'dpo') {
+          const records = labels.get(labelSetId({ start: spec.start, annotator: dpoRowAnnotator(spec) }))!;
+          const ran = await runDpoRow(spec, seed, startModel, records, cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
+          try {
+            if (ran.stopped) throw STOP;
+            const b = await bench(clock, ran.policy, `${tag} · ${spec.name}`);
+            const row: SeedRow = { seed, ...b, policyVersion: ran.policy.version, checkpoint: rowCheckpoint(seed, spec.name), dpo: ran.run };
+            await io.keepPolicy({ seed, spec, slug, model: ran.policy, result: row });
+            result.rows.push({ name: spec.name, ...row });
+          } finally {
+            ran.policy.dispose();
+          }
         } else {
           const ran = await runPpoRow(spec, seed, startModel, rms, cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
           try {
@@ -226,7 +239,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
   progress('done');
   const table = buildTable({
     preset: cfg.preset, description: cfg.description, seeds: cfg.seeds, benchSize: cfg.benchSize, rows: cfg.rows, targets: cfg.targets,
-    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) },
+    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, dpo: cfg.dpo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) },
   }, seeds, stopped, rowSlug);
   return { table, seeds, stopped };
 }
@@ -246,6 +259,22 @@ function rmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runR
     heldOutAccuracy: res.run.heldOut.accuracy, accuracyCeiling: res.ceiling?.accuracyCeiling ?? null,
     probes: { ...res.probes.pairAccuracy }, steps: res.run.steps, seconds: res.seconds,
   };
+}
+
+/** Runs one DPO row: a copy of its start policy tuned on the row's labels, the start policy the reference; the caller frees the returned policy. */
+async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+  const config = rowDpoConfig(spec, cfg.dpo, seed);
+  const annotator = dpoRowAnnotator(spec);
+  const res = await clock.time('dpo', () => runDpoJob(start, records, config, {
+    ...(hooks.control ? { control: hooks.control } : {}),
+    onProgress: (p) => progress(p.phase, p),
+  }, { perception: { ...DEFAULT_PERCEPTION } }));
+  const gold = (g: typeof res.start) => ({ goldScore: g.gold['gold/score'], goldHallucination: g.gold['gold/hallucination_rate'], ...(g.kl !== undefined ? { kl: g.kl } : {}) });
+  const run: DpoRowRun = {
+    config, labels: labelSetId({ start: spec.start, annotator }), annotator, steps: res.steps, trainPairs: res.trainPairs,
+    heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: gold(res.start), end: gold(res.end), seconds: res.seconds,
+  };
+  return { policy: res.policy, stopped: res.stopped, run };
 }
 
 /** Runs one PPO row from a fresh copy of its start policy; the caller frees the returned policy. */

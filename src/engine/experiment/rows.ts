@@ -1,11 +1,13 @@
 // The rows of an experiment's table, as data: each row names the policy it starts from and how it
 // gets from there (kept as it is, or tuned by a PPO preset), and the job runs each kind through
-// its own runner. A new kind of row (DPO, best-of-n) is a new member of RowSpec and a runner.
+// its own runner (DPO rows learn from the same labels as the reward models, with no sampling).
+// A new kind of row (best-of-n) is a new member of RowSpec and a runner.
 // No TensorFlow.js: the page reads these to draw the table before anything has run.
 
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../prefs/annotator';
 import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from '../ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor, type PresetRmKind } from '../ppo/presets';
+import { checkDpoConfig, DPO_DEFAULTS, type DpoConfig } from '../dpo/config';
 
 /** The policies a row can start from: the shipped checkpoints in models/ (or remade per seed). */
 export const START_POLICIES = ['sft', 'sft-plus'] as const;
@@ -33,8 +35,27 @@ export interface PpoRowSpec {
   config?: Partial<PpoConfig>;
 }
 
-export type RowSpec = StartRowSpec | PpoRowSpec;
-export const ROW_KINDS = ['start', 'ppo'] as const satisfies readonly RowSpec['kind'][];
+/** A row tuned from its start policy by DPO on an annotator's labels of that policy's pairs (the same labels a reward model of that annotator learns from); the reference is the start policy. */
+export interface DpoRowSpec {
+  kind: 'dpo';
+  name: string;
+  start: StartPolicy;
+  /** Whose labels (default careful, the annotator of the Fact-RLHF and RLHF rows). */
+  annotator?: AnnotatorName;
+  /** DPO settings on top of the defaults (the seed is the experiment's). */
+  config?: Partial<DpoConfig>;
+}
+
+export type RowSpec = StartRowSpec | PpoRowSpec | DpoRowSpec;
+export const ROW_KINDS = ['start', 'ppo', 'dpo'] as const satisfies readonly RowSpec['kind'][];
+
+/** The annotator whose labels a DPO row learns from. */
+export const dpoRowAnnotator = (row: DpoRowSpec): AnnotatorName => row.annotator ?? 'careful';
+
+/** The full DPO config of a row: the defaults, its own settings, then the experiment's overrides and seed. */
+export function rowDpoConfig(row: DpoRowSpec, overrides: Partial<DpoConfig> = {}, seed?: number): DpoConfig {
+  return { ...DPO_DEFAULTS, ...row.config, ...overrides, ...(seed !== undefined ? { seed } : {}) };
+}
 
 /** A row's folder name: its name in lower case, "+" as "-plus", other runs of non-alphanumerics as "-" ("SFT+" → "sft-plus"). */
 export function rowSlug(name: string): string {
@@ -86,6 +107,11 @@ export function planRows(rows: readonly RowSpec[]): RowPlan {
   const starts = new Set<StartPolicy>();
   for (const row of rows) {
     starts.add(row.start);
+    if (row.kind === 'dpo') {
+      const key = { start: row.start, annotator: dpoRowAnnotator(row) };
+      labelSets.set(labelSetId(key), key);
+      continue;
+    }
     if (row.kind !== 'ppo') continue;
     const rm = rowRm(row);
     if (!rm) continue;
@@ -115,6 +141,17 @@ export function checkRows(rows: readonly unknown[]): string[] {
     if (r.kind === 'start') {
       const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start'].includes(k));
       if (extra.length) out.push(`${at}: a start row has no ${extra.join(', ')}`);
+      return;
+    }
+    if (r.kind === 'dpo') {
+      const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start', 'annotator', 'config'].includes(k));
+      if (extra.length) out.push(`${at}: a DPO row has no ${extra.join(', ')}`);
+      if (r.annotator !== undefined && !ANNOTATOR_NAMES.includes(r.annotator as AnnotatorName)) out.push(`${at}.annotator: must be one of ${ANNOTATOR_NAMES.join(', ')}`);
+      const config = r.config ?? {};
+      if (typeof config !== 'object' || config === null || Array.isArray(config)) return void out.push(`${at}.config: must be an object`);
+      const unknown = Object.keys(config).filter((k) => !Object.hasOwn(DPO_DEFAULTS, k));
+      if (unknown.length) return void out.push(`${at}.config: unknown fields ${unknown.join(', ')}`);
+      for (const p of checkDpoConfig(rowDpoConfig(r as unknown as DpoRowSpec))) out.push(`${at}.config.${p.field}: ${p.message}`);
       return;
     }
     if (r.kind !== 'ppo') return void out.push(`${at}.kind: must be one of ${ROW_KINDS.join(', ')}`);

@@ -6,8 +6,10 @@
 import type { BenchReport } from '../bench/report';
 import type { BenchSize } from '../bench/shapes-hal';
 import type { PpoConfig } from '../ppo/config';
+import type { DpoConfig } from '../dpo/config';
+import type { AnnotatorName } from '../prefs/annotator';
 import type { Label } from '../prefs/record';
-import type { RowSpec, StartPolicy } from './rows';
+import { rowDpoConfig, type RowSpec, type StartPolicy } from './rows';
 import { evaluateTargets, type TargetResult, type TargetSpec } from './targets';
 
 /** One step of a PPO row's run: the step's batch figures, and the gold figures where measured. */
@@ -38,6 +40,22 @@ export interface PpoRowRun {
   seconds: number;
 }
 
+/** A DPO row's run on one seed. */
+export interface DpoRowRun {
+  config: DpoConfig;
+  /** The label set it learnt from: "sft-plus/careful". */
+  labels: string;
+  annotator: AnnotatorName;
+  steps: number;
+  trainPairs: number;
+  /** Held-out share of decided pairs whose chosen answer has the higher implicit reward; null with none decided. */
+  heldOutAccuracy: number | null;
+  /** Gold figures on the run's fixed probes (greedy) and the sampled KL from the reference, before and after. */
+  start: { goldScore: number; goldHallucination: number; kl?: number };
+  end: { goldScore: number; goldHallucination: number; kl?: number };
+  seconds: number;
+}
+
 /** A row on one seed. */
 export interface SeedRow {
   seed: number;
@@ -49,6 +67,7 @@ export interface SeedRow {
   /** The row's checkpoint, relative to the experiment's folder: seed-S/ROW. */
   checkpoint: string;
   ppo?: PpoRowRun;
+  dpo?: DpoRowRun;
 }
 
 /** A trained reward model's figures on one seed. */
@@ -74,6 +93,7 @@ export interface PhaseSeconds {
   label: number;
   rm: number;
   ppo: number;
+  dpo: number;
   bench: number;
 }
 
@@ -168,8 +188,8 @@ export function buildTable(head: { preset: string; description: string; seeds: n
     if (spec.kind === 'ppo') row.curve = meanCurve(perSeed.map((r) => r.ppo?.curve ?? []));
     return [row];
   });
-  const phases: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, bench: 0 };
-  for (const s of seeds) for (const k of Object.keys(phases) as (keyof PhaseSeconds)[]) phases[k] += s.seconds[k];
+  const phases: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, dpo: 0, bench: 0 };
+  for (const s of seeds) for (const k of Object.keys(phases) as (keyof PhaseSeconds)[]) phases[k] += s.seconds[k] ?? 0;
   const table: ExperimentTable = {
     preset: head.preset, description: head.description, seeds: seeds.map((s) => s.seed), benchSize: head.benchSize, settings: head.settings,
     starts: seeds.map((s) => s.starts), rows, rms: seeds.flatMap((s) => s.rms), targets: [],
@@ -195,7 +215,7 @@ export function formatTableMd(t: ExperimentTable): string {
     const splits = Object.values(r.mean.pope);
     const pope = (k: 'accuracy' | 'f1' | 'yesRatio') => pct(splits.reduce((a, m) => a + m[k], 0) / Math.max(1, splits.length));
     const spread = many && r.perSeed.length > 1;
-    const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : `\`${r.spec.start}\`, ${r.spec.preset}`;
+    const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : r.spec.kind === 'dpo' ? `\`${r.spec.start}\`, DPO β ${rowDpoConfig(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>).beta}` : `\`${r.spec.start}\`, ${r.spec.preset}`;
     out.push(`| ${r.name} | ${from} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
   }
   if (many) {
@@ -222,6 +242,18 @@ export function formatTableMd(t: ExperimentTable): string {
     out.push(`| seed | reward model | train / held-out pairs | held-out accuracy | ${probeNames.join(' | ')} |`, `| --- | --- | --- | --- | ${probeNames.map(() => '---').join(' | ')} |`);
     for (const m of t.rms) out.push(`| ${m.seed} | ${m.id} | ${m.trainPairs} / ${m.heldOutPairs} | ${m.heldOutAccuracy === null ? '-' : pct(m.heldOutAccuracy)} (${m.accuracyCeiling === null ? '-' : pct(m.accuracyCeiling)}) | ${probeNames.map((p) => pct(m.probes[p] ?? NaN)).join(' | ')} |`);
   }
+  const dpoRows = t.rows.filter((r) => r.perSeed.some((p) => p.dpo));
+  if (dpoRows.length) {
+    out.push('', '## DPO runs', '', 'Held-out: share of decided held-out pairs whose chosen answer has the higher implicit reward. Gold: the judge on the run\'s fixed probes, greedy, before → after. KL: sampled, nats per answer, from the reference.', '');
+    out.push('| row | seed | labels | steps | train pairs | held-out | gold score | gold hallucination | KL |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of dpoRows) {
+      for (const p of r.perSeed) {
+        const d = p.dpo;
+        if (!d) continue;
+        out.push(`| ${r.name} | ${p.seed} | ${d.labels} | ${d.steps} | ${d.trainPairs} | ${d.heldOutAccuracy === null ? '-' : pct(d.heldOutAccuracy)} | ${d.start.goldScore.toFixed(2)} → ${d.end.goldScore.toFixed(2)} | ${pct(d.start.goldHallucination)} → ${pct(d.end.goldHallucination)} | ${d.end.kl === undefined ? '-' : d.end.kl.toFixed(2)} |`);
+      }
+    }
+  }
   const runs = t.rows.filter((r) => r.curve && r.curve.length);
   if (runs.length) {
     out.push('', '## Along the runs', '', `Mean over seeds. RM score: the reward option's score before the symbolic terms (normalised; for the gold reward, the gold score), averaged over the steps since the last line; gold: the judge on the run's fixed probes, greedy.`);
@@ -233,7 +265,7 @@ export function formatTableMd(t: ExperimentTable): string {
     }
   }
   const s = t.seconds;
-  out.push('', '## Time', '', `${Math.round(s.total / 60)} minutes in all: start policies ${Math.round(s.sft)} s, labelling ${Math.round(s.label)} s, reward models ${Math.round(s.rm)} s, PPO ${Math.round(s.ppo)} s, benchmarks ${Math.round(s.bench)} s.`);
+  out.push('', '## Time', '', `${Math.round(s.total / 60)} minutes in all: start policies ${Math.round(s.sft)} s, labelling ${Math.round(s.label)} s, reward models ${Math.round(s.rm)} s, PPO ${Math.round(s.ppo)} s, DPO ${Math.round(s.dpo)} s, benchmarks ${Math.round(s.bench)} s.`);
   if (t.stopped) out.push('', 'The job was stopped before the end: some rows or seeds are missing.');
   return `${out.join('\n')}\n`;
 }
