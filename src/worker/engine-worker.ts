@@ -13,6 +13,8 @@ import { policyHandlers } from './handlers/policy';
 import { rewardHandlers } from './handlers/reward';
 import { sftHandlers } from './handlers/sft';
 import { ppoHandlers } from './handlers/ppo';
+import { storageHandlers } from './handlers/storage';
+import { faultHandlers, holdLife } from './faults';
 
 type Handlers = { [K in CallType]: (req: RequestOf<K>, control: JobControl) => Promise<Calls[K]['res']> };
 
@@ -23,6 +25,8 @@ const handlers: Handlers = {
   ...rewardHandlers,
   ...benchHandlers,
   ...ppoHandlers,
+  ...storageHandlers,
+  ...faultHandlers,
   async control(req) {
     const c = controlOf(req.target);
     if (c) {
@@ -56,6 +60,9 @@ async function handle(req: Request): Promise<unknown> {
     end(req.id);
   }
 }
+
+// The page learns of this worker's end by waiting on its lock.
+void holdLife();
 
 (self as unknown as { onmessage: (e: MessageEvent<unknown>) => void }).onmessage = (e) => {
   const problem = malformed(e.data);

@@ -9,9 +9,9 @@ import type { VlmModel } from '../engine/model/model';
 import type { RewardKind } from '../engine/reward/config';
 import type { RewardModelInfo } from '../engine/reward/job';
 
-/** IndexedDB keys (tf.io's "indexeddb://KEY") of the session's policy and reward models. */
-export const SESSION_POLICY_KEY = 'rlhf-playground/session-policy';
-export const rewardModelKey = (kind: RewardKind) => `rlhf-playground/session-rm-${kind}`;
+import { SESSION_POLICY_KEY, rewardModelKey } from './protocol';
+
+export { SESSION_POLICY_KEY, rewardModelKey };
 
 async function save(key: string, model: VlmModel, metadata: Record<string, unknown>): Promise<void> {
   const handler = tf.io.getSaveHandlers(`indexeddb://${key}`)[0];

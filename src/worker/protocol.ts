@@ -30,6 +30,10 @@ import type { PpoPoint } from '../engine/ppo/run';
 
 export type { RewardKind, RewardModelInfo, VersionedPair };
 
+/** IndexedDB keys (tf.io's "indexeddb://KEY") of the session's policy and reward models, kept by the worker. */
+export const SESSION_POLICY_KEY = 'rlhf-playground/session-policy';
+export const rewardModelKey = (kind: RewardKind) => `rlhf-playground/session-rm-${kind}`;
+
 /** Where a policy comes from. */
 export type PolicySource =
   /** A checkpoint shipped with the page (models/NAME): the URLs of its model.json and weights.bin. */
@@ -104,7 +108,32 @@ export interface Calls {
   'ppo-labels': { req: { target: number; records: PreferenceRecord[] }; res: { added: number; pending: number; every: number } };
   /** Loads the reward models of these kinds kept in this browser (after a reload); returns those found. */
   'restore-rms': { req: { kinds: RewardKind[] }; res: { models: RewardModelInfo[] } };
+  /** The models kept in this browser (tf.io's IndexedDB store): each key with its size in bytes and when it was saved. */
+  'stored-models': { req: Record<string, never>; res: { models: StoredModel[] } };
+  /** A model kept in this browser, as one checkpoint file (.ckpt). */
+  'export-stored-model': { req: { key: string }; res: { bytes: ArrayBuffer } };
+  /** Deletes a model kept in this browser (one loaded stays loaded). */
+  'remove-stored-model': { req: { key: string }; res: Record<string, never> };
+  /**
+   * For tests: makes the worker fail the way it can fail for real: `throw` an uncaught error,
+   * `close` itself (as a worker killed by the browser: no answer ever comes), or act as if the
+   * WebGPU device were lost (the handler the device's `lost` promise calls).
+   */
+  fault: { req: { fault: Fault }; res: Record<string, never> };
 }
+
+/** A model kept in this browser's IndexedDB by TensorFlow.js. */
+export interface StoredModel {
+  /** The key after "indexeddb://". */
+  key: string;
+  /** Its topology, weight specs and weights, in bytes. */
+  bytes: number;
+  /** When it was saved (ISO 8601). */
+  savedAt: string;
+}
+
+/** A fault the worker can be asked to inject (for tests). */
+export type Fault = 'throw' | 'close' | 'device-lost';
 
 export type CallType = keyof Calls;
 
@@ -135,7 +164,9 @@ export type WorkerEvent =
   /** A job's state changed (paused by the engine itself, for example). */
   | { kind: 'job'; id: number; state: JobState; note?: string }
   /** Something the page should tell the person (a copy that could not be kept in this browser). */
-  | { kind: 'notice'; text: string };
+  | { kind: 'notice'; text: string }
+  /** The GPU device of the backend was lost (a driver reset, another tab's crash): the weights on it are gone. */
+  | { kind: 'device-lost'; backend: BackendName; message: string };
 
 export type Response =
   | { type: 'result'; id: number; call: CallType; result: unknown }

@@ -1,10 +1,12 @@
 // The engine as the page sees it: the worker's backend, the loaded policy (kept current by the
 // worker's events), and the jobs running in it, by id: at most one in the training slot, and
 // read-only calls beside it. One instance per page, shared by every stage through the session.
+// When the worker dies, or its GPU device is lost, the engine fails the jobs that were running,
+// starts a fresh worker (on WASM after a lost device) and tells `onRestart`, which restores into it.
 
 import { BACKEND_PREFERENCES, type BackendAttempt, type BackendName, type BackendPreference } from '../../engine/backend-names';
 import type { JobProgress, JobState } from '../../engine/train/job';
-import { SLOT_CALLS, type CallType, type Calls, type JobAction, type PolicyInfo, type ProgressEvent, type WorkerEvent } from '../../worker/protocol';
+import { SLOT_CALLS, type CallType, type Calls, type Fault, type JobAction, type PolicyInfo, type ProgressEvent, type WorkerEvent } from '../../worker/protocol';
 import { EngineClient } from './client';
 
 /** localStorage: the backend chosen in the header. */
@@ -64,6 +66,21 @@ export function secondsLeft(job: PageJob, now = performance.now()): number | nul
   return ((now - r.t) / 1000 / (p.done - r.done)) * Math.max(0, p.total - p.done);
 }
 
+/** The backend to go on with once a GPU device is lost: WASM runs on the CPU, whatever state the GPU is in. */
+export const AFTER_DEVICE_LOSS: BackendName = 'wasm';
+/** Restarts allowed in a minute: past them the worker is failing as it starts, and the page says so instead. */
+const MAX_RESTARTS = 3;
+
+/** A restart of the engine on its own: what happened, the jobs it failed, the backends before and after. */
+export interface Restart {
+  /** What happened, in words (a sentence). */
+  what: string;
+  /** What the jobs that were running were doing ("training the plain RM"); each failed. */
+  failed: string[];
+  before: BackendName | null;
+  after: BackendName | null;
+}
+
 const takesSlot = (type: CallType) => (SLOT_CALLS as readonly CallType[]).includes(type);
 
 export class EngineState {
@@ -79,12 +96,19 @@ export class EngineState {
   error = $state<string | null>(null);
   /** What the worker asked to tell the person (a copy it could not keep), oldest first. */
   notices = $state.raw<string[]>([]);
+  /** True from a worker's death until its replacement has started. */
+  restarting = $state(false);
+  /** Called once the engine has restarted on its own, to bring back what the page had. */
+  onRestart: ((r: Restart) => void) | undefined;
+  /** When the engine restarted on its own lately (ms), to stop a worker that dies as it starts. */
+  private restarts: number[] = [];
 
   /** The job in the training slot (load, SFT, reward model, PPO), or null. */
   readonly training: PageJob | null = $derived([...this.jobs.values()].find((j) => takesSlot(j.type)) ?? null);
 
   /** Why a training job (or a policy load) cannot start now, or null when the slot is free. */
   readonly note: string | null = $derived.by(() => {
+    if (this.restarting) return 'The engine is restarting after its worker stopped…';
     if (this.backend === null) return this.error ? `The engine could not start: ${this.error}` : 'The engine is starting…';
     if (this.training !== null) return `The engine is busy ${this.training.label}; wait for it to finish or stop it.`;
     return null;
@@ -92,6 +116,7 @@ export class EngineState {
 
   /** Why a read-only call (sample, label, benchmark) cannot start now: only while the engine starts. */
   readonly readNote: string | null = $derived.by(() => {
+    if (this.restarting) return 'The engine is restarting after its worker stopped…';
     if (this.backend === null) return this.error ? `The engine could not start: ${this.error}` : 'The engine is starting…';
     return null;
   });
@@ -103,8 +128,15 @@ export class EngineState {
   start(preferred: BackendPreference = 'auto'): Promise<void> {
     this.ready ??= (async () => {
       this.preference = preferred;
-      this.client = new EngineClient((e) => this.onEvent(e));
-      const r = await this.client.call('init', { backend: preferred }).result;
+      const client = new EngineClient(
+        (e) => this.onEvent(e),
+        (why) => {
+          if (this.client === client) this.recover(`The engine worker stopped: ${why}.`, this.preference);
+        },
+      );
+      this.client = client;
+      const r = await client.call('init', { backend: preferred }).result;
+      client.watch();
       this.backend = r.backend;
       this.tried = r.tried;
       this.reason = r.reason;
@@ -193,6 +225,43 @@ export class EngineState {
     return [...this.jobs.values()].filter((j) => j.type === type);
   }
 
+  /**
+   * Replaces a dead worker (or one whose GPU device was lost) with a fresh one on `backend`: the
+   * jobs that were running fail with the reason, and `onRestart` hears what happened once it runs.
+   */
+  private recover(what: string, backend: BackendPreference): void {
+    const now = Date.now();
+    this.restarts = [...this.restarts.filter((t) => now - t < 60_000), now];
+    const failed = [...this.jobs.values()].map((j) => j.label);
+    const before = this.backend;
+    this.client?.terminate(what);
+    this.client = undefined;
+    this.ready = undefined;
+    this.backend = null;
+    this.policy = null;
+    this.jobs = new Map();
+    if (this.restarts.length > MAX_RESTARTS) {
+      this.error = `${what} It stopped ${this.restarts.length} times in a minute, so it was not started again; reload the page`;
+      this.ready = Promise.reject(new Error(this.error));
+      this.ready.catch(() => {});
+      return;
+    }
+    this.restarting = true;
+    this.start(backend).then(
+      () => {
+        this.restarting = false;
+        this.error = null;
+        this.onRestart?.({ what, failed, before, after: this.backend });
+      },
+      () => (this.restarting = false),
+    );
+  }
+
+  /** Makes the worker fail on purpose (tests): throw, close itself, or lose its GPU device. */
+  injectFault(fault: Fault): Promise<void> {
+    return this.start().then(() => (this.client as EngineClient).call('fault', { fault }).result.then(() => {}));
+  }
+
   /** Sends a message outside the typed protocol; resolves with the worker's answer (for tests). */
   raw(message: unknown): Promise<unknown> {
     return this.start().then(() => (this.client as EngineClient).sendRaw(message));
@@ -219,6 +288,9 @@ export class EngineState {
         return;
       case 'notice':
         this.notices = [...this.notices, e.text];
+        return;
+      case 'device-lost':
+        this.recover(`The ${e.backend} device was lost (${e.message}), and the weights on it with it.`, AFTER_DEVICE_LOSS);
         return;
       default: {
         const never: never = e;

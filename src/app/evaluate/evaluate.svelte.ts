@@ -12,7 +12,7 @@ import { shippedLabel } from '../sft/explain';
 import { STORED_KEY } from '../sft/policy.svelte';
 
 /** IndexedDB (idb-keyval): the benchmark runs of this browser. */
-const RUNS_KEY = 'rlhf-playground/eval-runs';
+export const RUNS_KEY = 'rlhf-playground/eval-runs';
 
 export interface EvalRun {
   id: string;

@@ -21,7 +21,7 @@ export const PAIRS_PER_FETCH = 8;
 /** The next batch is sampled once this few pairs wait, so labelling never stalls at a batch's end. */
 const SAMPLE_AHEAD_AT = 3;
 /** The IndexedDB key of the count of sampling draws, so pairs after a reload are new ones. */
-const DRAWS_KEY = 'rlhf-playground/label-draws';
+export const DRAWS_KEY = 'rlhf-playground/label-draws';
 
 /** A pair waiting to be labelled, with the policy that wrote it. */
 export interface QueuedPair {

@@ -21,7 +21,7 @@ export type RmChoice = RewardKind | 'both';
 export type RmResult = Calls['train-rm']['res'];
 
 /** IndexedDB (idb-keyval): each trained model's figures and curves, by kind. */
-const RM_STORE_KEY = 'rlhf-playground/reward-models';
+export const RM_STORE_KEY = 'rlhf-playground/reward-models';
 interface StoredRewardModel {
   result: RmResult;
   loss: XY[];

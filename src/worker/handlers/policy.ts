@@ -16,6 +16,7 @@ import type { VlmModel } from '../../engine/model/model';
 import { policyMetadata, requirePolicy, setPolicy } from '../state';
 import { loadPolicy } from '../persist';
 import type { HandlerSet } from './types';
+import { holdLife, watchDevice } from '../faults';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const r = await fetch(url);
@@ -51,11 +52,14 @@ async function artifactsOf(source: PolicySource): Promise<tf.io.ModelArtifacts> 
 
 export const policyHandlers: HandlerSet<'init' | 'load-policy' | 'save-policy' | 'export-policy'> = {
   async init(req) {
+    // The page waits on the worker's lock once this answers, so it must be held by then.
+    await holdLife();
     const choice = await initBackend({
       preferred: req.backend ?? 'auto',
       wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
       measure: forwardPass(makeConfig('default', VOCAB.length)),
     });
+    watchDevice(choice.name);
     return { backend: choice.name, tried: choice.tried, reason: choice.reason };
   },
   async 'load-policy'(req) {
