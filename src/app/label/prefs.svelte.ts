@@ -142,6 +142,11 @@ export class PrefsStore {
     return this.saving;
   }
 
+  /** Resolves once every write asked for so far has finished (a failed one leaves `error` set). */
+  flush(): Promise<void> {
+    return this.saving;
+  }
+
   /** Adds records (pairs already stored are kept once); returns how many were new. */
   add(records: readonly PreferenceRecord[]): number {
     const merged = mergeRecords(this.records, records.map((record, i) => ({ line: i + 1, record })));
