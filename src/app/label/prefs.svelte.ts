@@ -4,8 +4,8 @@
 // and field, pairs already stored are kept once, and what was stored is never lost.
 
 import { get, set } from 'idb-keyval';
-import { exportNative, importNative, mergeRecords, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
-import { validateRecord, type Label, type PreferenceRecord } from '../../engine/prefs/record';
+import { exportNative, importNative, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
+import { pairKey, validateRecord, type Label, type PreferenceRecord } from '../../engine/prefs/record';
 import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
 import { saveFile } from '../files';
 import { readZip, writeZip } from './zip';
@@ -132,8 +132,9 @@ export class PrefsStore {
     if (this.readOnly) return this.saving;
     this.saving = this.saving.then(async () => {
       try {
+        // The records are plain objects ($state.raw), so they go to IndexedDB as they are, uncopied.
         const stored: StoredPrefs = { version: PREFS_STORE_VERSION, records: snapshot };
-        await set(PREFS_KEY, $state.snapshot(stored));
+        await set(PREFS_KEY, stored);
         this.error = null;
       } catch (e) {
         this.error = await storageFailure('the labels', e);
@@ -147,13 +148,30 @@ export class PrefsStore {
     return this.saving;
   }
 
-  /** Adds records (pairs already stored are kept once); returns how many were new. */
+  /** The dedupe keys and ids of `records`, kept with them so adding one label does not re-key every stored one. */
+  private index: { of: readonly PreferenceRecord[]; keys: Set<string>; ids: Set<string> } | null = null;
+
+  private indexed(): { keys: Set<string>; ids: Set<string> } {
+    if (this.index?.of !== this.records) this.index = { of: this.records, keys: new Set(this.records.map(pairKey)), ids: new Set(this.records.map((r) => r.id)) };
+    return this.index;
+  }
+
+  /** Adds records (pairs already stored are kept once, as mergeRecords keeps them); returns how many were new. */
   add(records: readonly PreferenceRecord[]): number {
-    const merged = mergeRecords(this.records, records.map((record, i) => ({ line: i + 1, record })));
-    if (merged.added.length === 0) return 0;
-    this.records = merged.records;
+    const { keys, ids } = this.indexed();
+    const added: PreferenceRecord[] = [];
+    for (const r of records) {
+      const key = pairKey(r);
+      if (keys.has(key) || ids.has(r.id)) continue;
+      keys.add(key);
+      ids.add(r.id);
+      added.push(r);
+    }
+    if (added.length === 0) return 0;
+    this.records = [...this.records, ...added];
+    this.index = { of: this.records, keys, ids };
     void this.persist();
-    return merged.added.length;
+    return added.length;
   }
 
   /** Deletes every stored record. */
