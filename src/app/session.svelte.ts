@@ -8,6 +8,8 @@ import { RewardState } from './reward/reward.svelte';
 import { SftState } from './sft/sft.svelte';
 import { PpoState } from './ppo/ppo.svelte';
 import { EvaluateState } from './evaluate/evaluate.svelte';
+import { BonState } from './evaluate/bon.svelte';
+import { DpoState } from './evaluate/dpo.svelte';
 import type { AppliedSettings } from './share/link-settings';
 import { TourState } from './tour/tour.svelte';
 import { StorageState } from './storage/storage.svelte';
@@ -20,6 +22,9 @@ export class Session {
   readonly reward: RewardState;
   readonly ppo: PpoState;
   readonly evaluate: EvaluateState;
+  /** The Evaluate stage's best-of-n sweep with the over-optimisation curve, and its DPO run. */
+  readonly bon: BonState;
+  readonly dpo: DpoState;
   readonly tour: TourState;
   /** What this browser keeps for the page (the storage panel). */
   readonly storage: StorageState;
@@ -37,6 +42,8 @@ export class Session {
     this.reward = new RewardState(this);
     this.ppo = new PpoState(this);
     this.evaluate = new EvaluateState(this.engine);
+    this.bon = new BonState(this);
+    this.dpo = new DpoState(this);
     this.tour = new TourState(this);
     this.storage = new StorageState(this);
     this.engine.onRestart = (r) => void this.resume(r);
@@ -52,12 +59,16 @@ export class Session {
     await this.engine.slotFree();
     const kinds = await this.reward.restore();
     if (kinds.length) parts.push(kinds.length === 2 ? 'the plain RM and the Fact-RM' : kinds[0] === 'fact' ? 'the Fact-RM' : 'the plain RM');
+    // The PPO run last: its note says whether the policy restored above is the one saved with it.
+    const run = await this.ppo.keep.restore();
+    if (run) parts.push(run);
     return parts;
   }
 
   /**
    * Brings back what this page had before a reload (the labels come back by themselves): the
-   * policy as it was, and the reward models with their figures; says what it restored.
+   * policy as it was, the reward models with their figures, and the PPO run as last saved; says
+   * what it restored.
    */
   async restore(): Promise<void> {
     let parts: string[];

@@ -13,6 +13,8 @@ import { policyHandlers } from './handlers/policy';
 import { rewardHandlers } from './handlers/reward';
 import { sftHandlers } from './handlers/sft';
 import { ppoHandlers } from './handlers/ppo';
+import { bonHandlers } from './handlers/bon';
+import { dpoHandlers } from './handlers/dpo';
 import { storageHandlers } from './handlers/storage';
 import { faultHandlers, holdLife } from './faults';
 
@@ -25,6 +27,8 @@ const handlers: Handlers = {
   ...rewardHandlers,
   ...benchHandlers,
   ...ppoHandlers,
+  ...bonHandlers,
+  ...dpoHandlers,
   ...storageHandlers,
   ...faultHandlers,
   async control(req) {

@@ -1,6 +1,7 @@
 // What the worker keeps in this browser so a reload loses nothing: the loaded policy (with its
 // name, origin and generation, so its version reads on where it left off) and each trained reward
-// model, as TensorFlow.js IndexedDB artifacts. The page keeps the figures that go with them.
+// model, as TensorFlow.js IndexedDB artifacts, each save answered once it is on disk. The page
+// keeps the figures that go with them.
 
 import * as tf from '@tensorflow/tfjs-core';
 import { TOKENIZER_VERSION, VOCAB } from '../engine/language/vocab';
@@ -13,10 +14,35 @@ import { SESSION_POLICY_KEY, rewardModelKey } from './protocol';
 
 export { SESSION_POLICY_KEY, rewardModelKey };
 
+/** tf.io's IndexedDB database and its two stores (tfjs-core's io/indexed_db.ts). */
+const TFJS_DB = 'tensorflowjs';
+const TFJS_STORES = ['models_store', 'model_info_store'];
+
+/**
+ * Resolves once every write to tf.io's store begun before it has been committed to disk. tf.io's
+ * save answers when its last put succeeds, before its transaction commits (megabytes of weights
+ * can take seconds more), so a tab closed meanwhile would lose a save already reported; a read
+ * over the same stores only runs once those writes have committed.
+ */
+function committed(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(TFJS_DB);
+    open.onerror = () => reject(open.error ?? new Error('could not open IndexedDB'));
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(TFJS_STORES, 'readonly');
+      tx.objectStore(TFJS_STORES[0] as string).count();
+      tx.oncomplete = () => (db.close(), resolve());
+      tx.onerror = () => (db.close(), reject(tx.error ?? new Error('IndexedDB read failed')));
+    };
+  });
+}
+
 async function save(key: string, model: VlmModel, metadata: Record<string, unknown>): Promise<void> {
   const handler = tf.io.getSaveHandlers(`indexeddb://${key}`)[0];
   if (!handler?.save) throw new Error('this browser has no IndexedDB');
   await handler.save(await toArtifacts(model, { tokenizerVersion: TOKENIZER_VERSION, metadata }));
+  await committed();
 }
 
 async function load(key: string): Promise<{ model: VlmModel; metadata: Record<string, unknown> } | null> {

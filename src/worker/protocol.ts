@@ -27,6 +27,10 @@ import type { JobProgress, JobState } from '../engine/train/job';
 import type { PpoConfig } from '../engine/ppo/config';
 import type { GoldFigures } from '../engine/ppo/gold';
 import type { PpoPoint } from '../engine/ppo/run';
+import type { BonConfig } from '../engine/bon/config';
+import type { BonResult } from '../engine/bon/job';
+import type { DpoConfig } from '../engine/dpo/config';
+import type { DpoJobResult, DpoPoint } from '../engine/dpo/job';
 
 export type { RewardKind, RewardModelInfo, VersionedPair };
 
@@ -40,8 +44,11 @@ export type PolicySource =
   | { kind: 'shipped'; name: string; modelJsonUrl: string; weightsUrl: string }
   /** A checkpoint saved earlier in this browser (IndexedDB). */
   | { kind: 'stored'; key: string }
-  /** A single-file checkpoint the user imported. */
-  | { kind: 'file'; name: string; bytes: ArrayBuffer }
+  /**
+   * A single-file checkpoint the user imported; `as` keeps the version the weights had where they
+   * were written (a run bundle records it), instead of a new origin named by their checksum.
+   */
+  | { kind: 'file'; name: string; bytes: ArrayBuffer; as?: { origin: string; generation: number } }
   /** The policy this page had loaded before a reload, as it was (kept in this browser automatically). */
   | { kind: 'session' };
 
@@ -98,16 +105,31 @@ export interface Calls {
    * Tunes the loaded policy with PPO (GRPO, RLOO) against the reward model its config names (one
    * trained here) for `steps` steps (0: until stopped), streaming a point per step. `records` are
    * the labels (they normalise the RM's scores); with `refreshEvery` above 0, every that many labels
-   * sent by ppo-labels retrain the RM and it is swapped in (online RLHF).
+   * sent by ppo-labels retrain the RM and it is swapped in (online RLHF). With `saveEvery` above 0
+   * the policy is kept in this browser (as the session policy) every that many steps and whenever
+   * the run comes to a hold, each save told by a `ppo-saved` event; it is kept at the end in any case.
    */
   ppo: {
-    req: { config: Partial<PpoConfig>; steps: number; records: PreferenceRecord[]; refreshEvery: number; rmConfig: RewardJobConfig };
+    req: { config: Partial<PpoConfig>; steps: number; records: PreferenceRecord[]; refreshEvery: number; rmConfig: RewardJobConfig; saveEvery: number };
     res: { steps: number; stopped: boolean; halted?: { step: number; quantity: string }; gold?: GoldFigures; policy: PolicyInfo; refreshes: number };
   };
   /** New labels for the running PPO job `target` (online RLHF); returns how many it had not seen and how many wait for the next refresh. */
   'ppo-labels': { req: { target: number; records: PreferenceRecord[] }; res: { added: number; pending: number; every: number } };
   /** Loads the reward models of these kinds kept in this browser (after a reload); returns those found. */
   'restore-rms': { req: { kinds: RewardKind[] }; res: { models: RewardModelInfo[] } };
+  /**
+   * The best-of-n sweep on the loaded policy: one pool of answers to the ShapesHal-Bench prompts,
+   * read by each reward model of `kinds` kept here (their scores normalised on `records`, as PPO
+   * normalises them); a row per n and Gao et al.'s best-of-n fit per model. A stop keeps the
+   * prompts sampled so far. Nothing is changed.
+   */
+  bon: { req: { config: Partial<BonConfig>; kinds: RewardKind[]; records: PreferenceRecord[] }; res: Omit<BonResult, 'pool'> };
+  /**
+   * Tunes a copy of the loaded policy (itself the frozen reference) with DPO on the records,
+   * streaming a point per step; the tuned policy then becomes the loaded one (`from`: the
+   * reference's version). A stopped run keeps what it learnt.
+   */
+  dpo: { req: { config: Partial<DpoConfig>; records: PreferenceRecord[] }; res: Omit<DpoJobResult, 'policy'> & { policy: PolicyInfo; from: string } };
   /** The models kept in this browser (tf.io's IndexedDB store): each key with its size in bytes and when it was saved. */
   'stored-models': { req: Record<string, never>; res: { models: StoredModel[] } };
   /** A model kept in this browser, as one checkpoint file (.ckpt). */
@@ -137,8 +159,11 @@ export type Fault = 'throw' | 'close' | 'device-lost';
 
 export type CallType = keyof Calls;
 
-/** The calls that take the worker's one training slot: they change or replace weights, or train. */
-export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'restore-rms', 'ppo'] as const satisfies readonly CallType[];
+/**
+ * The calls that take the worker's one training slot: they change or replace weights, or train, or
+ * (best-of-n) read the policy and reward models long enough that a change under them would spoil it.
+ */
+export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'restore-rms', 'ppo', 'bon', 'dpo'] as const satisfies readonly CallType[];
 
 export type Request = { [K in CallType]: { type: K; id: number } & Calls[K]['req'] }[CallType];
 export type RequestOf<K extends CallType> = Extract<Request, { type: K }>;
@@ -152,6 +177,13 @@ export type ProgressEvent =
   | { kind: 'rm'; model: RewardKind; total: number; points: RewardPoint[] }
   /** New points of a PPO run, one per step (metrics, sample responses, gold figures every N steps). */
   | { kind: 'ppo'; points: PpoPoint[] }
+  /** New points of a DPO run: one per step, the gold figures where measured. */
+  | { kind: 'dpo'; points: DpoPoint[] }
+  /**
+   * The policy as it is after `step` steps of a PPO run was kept in this browser (the session
+   * policy a reload restores); every point up to that step was sent before this.
+   */
+  | { kind: 'ppo-saved'; step: number; origin: string; version: string }
   /** The reward model was retrained on the labels given meanwhile and swapped in (online RLHF). */
   | { kind: 'rm-refresh'; labels: number; heldOutAccuracy: number | null; refreshes: number };
 

@@ -53,12 +53,17 @@ export async function setPolicy(model: VlmModel, name: string, metadata: Record<
   return announcePolicy();
 }
 
-/** Saves something in this browser; a failure (no IndexedDB, a full disk) is told to the page, not thrown. */
-export async function keepCopy(what: string, save: () => Promise<void>): Promise<void> {
+/**
+ * Saves something in this browser; a failure (no IndexedDB, a full disk) is told to the page, not
+ * thrown. Returns whether it was saved.
+ */
+export async function keepCopy(what: string, save: () => Promise<void>): Promise<boolean> {
   try {
     await save();
+    return true;
   } catch (e) {
     announce({ kind: 'notice', text: `Could not keep ${what} in this browser, so a reload will lose it: ${(e as Error).message}` });
+    return false;
   }
 }
 

@@ -18,6 +18,12 @@ export interface SeriesSpec {
   /** Draw a dot at every point (for sparse series such as a held-out loss). */
   dots?: boolean;
   dashed?: boolean;
+  /** Points only, no line between them (a scatter, such as measured points under a fitted curve). */
+  scatter?: boolean;
+  /** A big marker at each point (a curve's peak). */
+  marker?: boolean;
+  /** Read against the right-hand axis (the feed's y2). */
+  right?: boolean;
 }
 
 export interface FeedListener {
@@ -36,6 +42,15 @@ export interface AxisSpec {
   percent?: boolean;
 }
 
+/** A chart's other axes: a right-hand value axis (for series marked `right`), and an x axis that is not a step count. */
+export interface FeedAxes {
+  y2?: AxisSpec;
+  /** The x axis is a measure (√KL), not steps: ticks may fall between whole numbers. */
+  xDecimals?: boolean;
+  /** The legend names only the series with points (a chart whose series depend on what was run). */
+  legendHidesEmpty?: boolean;
+}
+
 /** The points of a chart's series, kept outside any component so a chart can be remounted. */
 export class LineFeed {
   readonly data: XY[][];
@@ -47,6 +62,7 @@ export class LineFeed {
   constructor(
     readonly series: readonly SeriesSpec[],
     readonly y: AxisSpec = {},
+    readonly axes: FeedAxes = {},
   ) {
     this.data = series.map(() => []);
   }
@@ -86,6 +102,8 @@ export interface LineChartOptions {
   title: string;
   xLabel: string;
   yLabel: string;
+  /** The right-hand axis's title, for a feed with series on it. */
+  y2Label?: string;
 }
 
 function dataset(s: SeriesSpec, points: readonly XY[]): ChartDataset<'line', XY[]> {
@@ -96,17 +114,38 @@ function dataset(s: SeriesSpec, points: readonly XY[]): ChartDataset<'line', XY[
     backgroundColor: s.color,
     borderWidth: 2,
     borderDash: s.dashed ? [6, 4] : [],
-    pointRadius: s.dots ? 3 : 0,
-    pointHoverRadius: 4,
+    showLine: !s.scatter,
+    pointRadius: s.marker ? 8 : s.dots || s.scatter ? 3 : 0,
+    pointStyle: s.marker ? 'star' : 'circle',
+    pointBorderWidth: s.marker ? 2 : 1,
+    pointHoverRadius: s.marker ? 9 : 4,
+    yAxisID: s.right ? 'y2' : 'y',
     tension: 0,
     // Let dots at the edges (the last held-out loss) show whole.
     clip: 6,
   };
 }
 
+/** A value axis of the chart from its spec. */
+function valueAxis(a: AxisSpec, title: string, position: 'left' | 'right', grid = true) {
+  return {
+    type: 'linear' as const,
+    position,
+    ...(a.min !== undefined ? { min: a.min } : {}),
+    ...(a.max !== undefined ? { max: a.max } : {}),
+    title: { display: true, text: title },
+    ...(a.percent ? { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } } : {}),
+    ...(grid ? {} : { grid: { drawOnChartArea: false } }),
+  };
+}
+
 /** Builds a chart of the feed's series on the canvas, with animation off (it is redrawn often). */
 export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: LineChartOptions): Chart<'line', XY[]> {
   const colours = chartColours();
+  // A series on the right needs the right-hand axis, specified or not.
+  const y2 = feed.axes.y2 ?? (feed.series.some((s) => s.right) ? {} : undefined);
+  const right = (i: number) => feed.series[i]?.right === true;
+  const pct = (i: number) => (right(i) ? y2?.percent : feed.y.percent) === true;
   Chart.defaults.color = colours.text;
   Chart.defaults.borderColor = colours.grid;
   return new Chart<'line', XY[]>(canvas, {
@@ -120,19 +159,17 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
       color: colours.text,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', min: 0, ...(feed.xMax !== null ? { max: feed.xMax } : {}), title: { display: true, text: o.xLabel }, ticks: { precision: 0 } },
-        y: {
-          type: 'linear',
-          ...(feed.y.min !== undefined ? { min: feed.y.min } : {}),
-          ...(feed.y.max !== undefined ? { max: feed.y.max } : {}),
-          title: { display: true, text: o.yLabel },
-          ...(feed.y.percent ? { ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } } : {}),
-        },
+        x: { type: 'linear', min: 0, ...(feed.xMax !== null ? { max: feed.xMax } : {}), title: { display: true, text: o.xLabel }, ...(feed.axes.xDecimals ? {} : { ticks: { precision: 0 } }) },
+        y: valueAxis(feed.y, o.yLabel, 'left'),
+        ...(y2 ? { y2: valueAxis(y2, o.y2Label ?? '', 'right', false) } : {}),
       },
       plugins: {
         title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' }, color: colours.text },
-        legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${feed.y.percent ? `${((c.parsed.y ?? 0) * 100).toFixed(1)}%` : (c.parsed.y ?? 0).toFixed(3)}` } },
+        legend: {
+          position: 'bottom',
+          labels: { boxWidth: 14, boxHeight: 2, ...(feed.axes.legendHidesEmpty ? { filter: (item, data) => (data.datasets[item.datasetIndex ?? -1]?.data.length ?? 0) > 0 } : {}) },
+        },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.datasetIndex) ? `${((c.parsed.y ?? 0) * 100).toFixed(1)}%` : (c.parsed.y ?? 0).toFixed(3)}` } },
       },
     },
   });

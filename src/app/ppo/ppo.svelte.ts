@@ -1,7 +1,8 @@
 // The PPO stage's state: a preset and every knob of the run (checked by the engine's own bounds),
 // the run in the worker (start, pause, single step, stop), its live charts (LineFeeds), the feed
 // of sampled answers, and online RLHF: labels given while it runs are sent to it, and every N of
-// them the reward model is retrained and swapped in. One per session, so a run outlives a visit.
+// them the reward model is retrained and swapped in. The run is kept as it goes (keep.svelte.ts).
+// One per session, so a run outlives a visit.
 
 import { checkPpoConfig, type PpoConfig } from '../../engine/ppo/config';
 import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig } from '../../engine/ppo/presets';
@@ -14,6 +15,8 @@ import type { EngineState } from '../engine/engine.svelte';
 import type { Session } from '../session.svelte';
 import { saveFile, toCsv } from '../files';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
+import { PpoKeeper, type RunPlan } from './keep.svelte';
+import type { MetricRow, StoredPpoRun } from './run-store';
 
 /** The charts, each a metric (or two) under its TRL name. */
 export const PPO_CHARTS = [
@@ -46,6 +49,8 @@ export class PpoState {
   steps = $state(60);
   /** Online RLHF: retrain the reward model every this many labels given during the run (0: never). */
   refreshEvery = $state(10);
+  /** Keep the policy and the run in this browser every this many steps (and at a pause and the end); 0: only at the end. */
+  saveEvery = $state(10);
 
   running = $state(false);
   stopRequested = $state(false);
@@ -53,8 +58,8 @@ export class PpoState {
   last = $state.raw<PpoPoint | null>(null);
   lastGold = $state.raw<PpoPoint['gold'] | null>(null);
   feed = $state.raw<FeedItem[]>([]);
-  /** Every step's metrics of the last run, for the CSV. */
-  private metrics: Record<string, number>[] = [];
+  /** Every step's metrics of the last run, for the CSV and the autosave. */
+  private metrics: MetricRow[] = [];
   /** Steps with metrics, for the CSV button. */
   metricRows = $state(0);
   result = $state.raw<PpoResult | null>(null);
@@ -70,12 +75,17 @@ export class PpoState {
   /** The labels the run started with: their ids, so only new ones are sent while it runs. */
   private sentIds = new Set<string>();
   private jobId: number | null = null;
+  /** What the run going on (or the last) was asked to do, as kept with it. */
+  private plan: RunPlan | null = null;
+  /** The autosave, the restore after a reload, and the run as one file. */
+  readonly keep: PpoKeeper;
 
   /** What is wrong with the knobs, in words (the engine's checks). */
   readonly problems: string[] = $derived.by(() => [
     ...checkPpoConfig(this.config).map((p) => `${p.field} ${p.message}`),
     ...(!Number.isInteger(this.steps) || this.steps < 0 || this.steps > 100_000 ? ['steps must be a whole number from 0 (until stopped) to 100000'] : []),
     ...(!Number.isInteger(this.refreshEvery) || this.refreshEvery < 0 || this.refreshEvery > 10_000 ? ['refresh every must be a whole number from 0 (never) to 10000'] : []),
+    ...(!Number.isInteger(this.saveEvery) || this.saveEvery < 0 || this.saveEvery > 100_000 ? ['save every must be a whole number from 0 (only at the end) to 100000'] : []),
   ]);
 
   /** Which trained reward models the reward needs, and whether they are there. */
@@ -109,6 +119,7 @@ export class PpoState {
   }
 
   constructor(private readonly session: Session) {
+    this.keep = new PpoKeeper(session, this);
     // Online RLHF: labels given anywhere while the run goes (the Label stage or the panel here)
     // are sent to it as they come.
     $effect.root(() => {
@@ -139,10 +150,14 @@ export class PpoState {
     this.metricRows = 0;
     this.refresh = null;
     this.pendingLabels = 0;
+    this.keep.restored = null;
     for (const f of Object.values(this.feeds)) {
       f.clear();
       if (this.steps > 0) f.setXMax(this.steps);
     }
+    const config = $state.snapshot(this.config);
+    const plan: RunPlan = { startedAt: new Date().toISOString(), preset: this.preset, config, steps: this.steps, refreshEvery: this.refreshEvery, saveEvery: this.saveEvery };
+    this.plan = plan;
     const records = this.session.label.prefs.records;
     this.sentIds = new Set(records.map((r) => r.id));
     const reward = this.session.reward;
@@ -150,9 +165,12 @@ export class PpoState {
     this.running = true;
     try {
       const engine = this.session.engine;
-      const job = engine.launch('tuning the policy with PPO', 'ppo', { config: $state.snapshot(this.config), steps: this.steps, records: [...records], refreshEvery: this.refreshEvery, rmConfig }, (e) => this.onProgress(e));
+      const job = engine.launch('tuning the policy with PPO', 'ppo', { config, steps: this.steps, records: [...records], refreshEvery: this.refreshEvery, rmConfig, saveEvery: this.saveEvery }, (e) => this.onProgress(e));
       this.jobId = job.id;
-      this.result = await job.result;
+      const result = await job.result;
+      // The worker kept the policy at the end; the run goes beside it.
+      void this.keep.ended(plan, result.steps, result.policy);
+      this.result = result;
       if (this.result.gold) this.lastGold = this.result.gold;
       if (this.result.halted) this.error = `Step ${this.result.halted.step} was not applied: ${this.result.halted.quantity} was not finite. The policy keeps the weights of the last good step.`;
     } catch (e) {
@@ -188,28 +206,69 @@ export class PpoState {
     }
   }
 
+  /** Every step's metrics up to `step` (for the run kept beside the policy saved at that step). */
+  metricsUpTo(step: number): MetricRow[] {
+    return this.metrics.filter((m) => m.step <= step);
+  }
+
+  /**
+   * Shows a kept run (restored or imported): its charts and metrics up to its last save, and, with
+   * `knobs`, its preset and knobs, so a new run goes on from there as it was set. The feed stays empty.
+   */
+  show(run: StoredPpoRun, knobs: boolean): void {
+    if (this.running) return;
+    if (knobs) {
+      this.preset = run.preset;
+      this.config = { ...run.config };
+      this.steps = run.steps;
+      this.refreshEvery = run.refreshEvery;
+      this.saveEvery = run.saveEvery;
+    }
+    this.result = null;
+    this.feed = [];
+    this.refresh = null;
+    this.lastGold = null;
+    for (const f of Object.values(this.feeds)) {
+      f.clear();
+      if (run.steps > 0) f.setXMax(run.steps);
+    }
+    this.metrics = [];
+    const points = run.metrics.map(({ step, ...metrics }) => ({ step, metrics, samples: [] }));
+    if (points.length) this.plot(points);
+    else this.last = null;
+  }
+
+  /** Adds points to the charts, the metrics and the feed. */
+  private plot(points: readonly PpoPoint[]): void {
+    for (const c of PPO_CHARTS) {
+      const added = c.series.map((s) => points.flatMap((p): XY[] => {
+        const v = (p.metrics as Record<string, number | undefined>)[s.key];
+        return typeof v === 'number' && Number.isFinite(v) ? [{ x: p.step, y: v }] : [];
+      }));
+      if (added.some((a) => a.length)) this.feeds[c.id].append(added);
+    }
+    for (const p of points) this.metrics.push({ step: p.step, ...(p.metrics as Record<string, number>) });
+    this.metricRows = this.metrics.length;
+    this.last = points.at(-1) as PpoPoint;
+    // A point with gold figures carries them among its metrics too (a kept run has only those).
+    const gold = [...points].reverse().find((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')?.metrics as Record<string, number> | undefined;
+    if (gold) this.lastGold = { 'gold/hallucination_rate': gold['gold/hallucination_rate'] as number, 'gold/score': gold['gold/score'] as number };
+    const items = points.flatMap((p) => p.samples.map((s) => ({ step: p.step, sample: s, judged: judgeAnswer(s.scene, s.question, s.response) })));
+    if (items.length) this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
+  }
+
   private onProgress(e: ProgressEvent): void {
+    if (e.kind === 'ppo-saved') {
+      if (this.plan) void this.keep.saved(this.plan, e.step, e);
+      return;
+    }
     if (e.kind === 'rm-refresh') {
       this.refresh = { labels: e.labels, heldOutAccuracy: e.heldOutAccuracy, refreshes: e.refreshes };
       this.pendingLabels = 0;
       return;
     }
     if (e.kind !== 'ppo' || e.points.length === 0) return;
-    for (const c of PPO_CHARTS) {
-      const added = c.series.map((s) => e.points.flatMap((p): XY[] => {
-        const v = (p.metrics as Record<string, number | undefined>)[s.key];
-        return typeof v === 'number' && Number.isFinite(v) ? [{ x: p.step, y: v }] : [];
-      }));
-      if (added.some((a) => a.length)) this.feeds[c.id].append(added);
-    }
-    for (const p of e.points) this.metrics.push({ step: p.step, ...(p.metrics as Record<string, number>) });
-    this.metricRows = this.metrics.length;
-    const newest = e.points.at(-1) as PpoPoint;
-    this.last = newest;
-    const gold = [...e.points].reverse().find((p) => p.gold)?.gold;
-    if (gold) this.lastGold = gold;
-    const items = e.points.flatMap((p) => p.samples.map((s) => ({ step: p.step, sample: s, judged: judgeAnswer(s.scene, s.question, s.response) })));
-    if (items.length) this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
+    this.plot(e.points);
   }
 }
 

@@ -61,6 +61,7 @@ export const LINK_SETTINGS: readonly Setting[] = [
   ...ppoSettings,
   num('ppo.steps', (s) => s.ppo.steps, (s, v) => (s.ppo.steps = v), 60),
   num('ppo.refreshEvery', (s) => s.ppo.refreshEvery, (s, v) => (s.ppo.refreshEvery = v), 10),
+  num('ppo.saveEvery', (s) => s.ppo.saveEvery, (s, v) => (s.ppo.saveEvery = v), 10),
 ];
 
 const BY_KEY = new Map(LINK_SETTINGS.map((s) => [s.key, s]));

@@ -10,6 +10,7 @@ import { RUNS_KEY } from '../evaluate/evaluate.svelte';
 import { saveFile } from '../files';
 import { DRAWS_KEY } from '../label/label.svelte';
 import { PREFS_KEY, readStoredPrefs } from '../label/prefs.svelte';
+import { PPO_RUN_KEY, readStoredRun } from '../ppo/run-store';
 import { RM_STORE_KEY } from '../reward/reward.svelte';
 import { STORED_KEY, checkpointFileName } from '../sft/policy.svelte';
 import type { Session } from '../session.svelte';
@@ -53,6 +54,11 @@ function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 
         detail: `accuracy, probes and curves of ${Object.keys((value as object | null) ?? {}).join(' and ') || 'no'} model(s)`,
         deleting: 'They stay on screen until you leave the page; after a reload the reward models are not restored.',
       };
+    case PPO_RUN_KEY: {
+      const read = readStoredRun(value);
+      const detail = 'run' in read ? `config and ${plural(read.run.metrics.length, 'metric row')} up to step ${read.run.step} (policy ${read.run.policy.version})` : `unreadable: ${read.problem}`;
+      return { name: 'PPO run', detail, deleting: 'A reload no longer brings the run’s charts back (the policy saved with it stays).' };
+    }
     case DRAWS_KEY:
       return { name: 'Labelling draws', detail: `${String(value)} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
     default:

@@ -17,6 +17,8 @@ export class JobControl {
   /** Single steps granted while paused. */
   private granted = 0;
   private wake: (() => void) | undefined;
+  /** Runs each time the job comes to a hold (paused, no step granted), before it waits: a job saves its work there. */
+  onHold: (() => Promise<void>) | undefined = undefined;
 
   get state(): JobState {
     return this.stateNow;
@@ -47,11 +49,12 @@ export class JobControl {
   }
 
   /**
-   * Called by the job before each step: lets queued events in, waits while paused (a granted
-   * single step passes), and returns false once the job should end.
+   * Called by the job before each step: lets queued events in, runs onHold and waits while paused
+   * (a granted single step passes), and returns false once the job should end.
    */
   async next(): Promise<boolean> {
     await yieldToEvents();
+    if (this.stateNow === 'paused' && this.granted === 0) await this.onHold?.();
     while (this.stateNow === 'paused' && this.granted === 0) await new Promise<void>((r) => (this.wake = r));
     if (this.stateNow === 'stopping') return false;
     if (this.stateNow === 'paused') this.granted -= 1;

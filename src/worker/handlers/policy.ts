@@ -69,6 +69,10 @@ export const policyHandlers: HandlerSet<'init' | 'load-policy' | 'save-policy' |
       return setPolicy(got.model, got.name, got.metadata, false);
     }
     const { model, name, metadata } = await modelFrom(req.source);
+    if (req.source.kind === 'file' && req.source.as) {
+      model.origin = req.source.as.origin;
+      model.generation = req.source.as.generation;
+    }
     return setPolicy(model, name, metadata);
   },
   async 'save-policy'(req) {

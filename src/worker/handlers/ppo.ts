@@ -8,7 +8,8 @@ import { rmKindsFor } from '../../engine/ppo/presets';
 import { rewardNorm, type RewardRole } from '../../engine/ppo/reward-model';
 import { OnlineRewardModel } from '../../engine/ppo/online';
 import type { RewardKind } from '../../engine/reward/config';
-import { announce, announceVersion, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
+import { announce, announceVersion, keepCopy, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
+import { savePolicy } from '../persist';
 import type { HandlerSet } from './types';
 
 /** The online reward model of each running PPO job, by job id (ppo-labels adds to it). */
@@ -36,6 +37,18 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
     const learner = new OnlineRewardModel(run.roles.reference, req.records, { ...req.rmConfig, kind: rmKind }, main ? req.refreshEvery : 0);
     online.set(req.id, learner);
     const sender = pointSender<PpoPoint>(req.id, (points) => ({ kind: 'ppo', points }), 150, announceVersion);
+    // The autosave: the policy kept in this browser as the session policy (what a reload restores),
+    // between steps, so no save sees weights half updated; the page hears of it after every point before it.
+    let saved = 0;
+    const autosave = async () => {
+      if (run.steps === saved) return;
+      const step = run.steps;
+      sender.flush();
+      if (!(await keepCopy(`the policy after step ${step}`, () => savePolicy(policy, before.name, { ...before.metadata, ppo: { steps: step, config: cfg } })))) return;
+      saved = step;
+      progress(req.id, { kind: 'ppo-saved', step, origin: policy.origin, version: policy.version });
+    };
+    control.onHold = autosave;
     try {
       const res = await runPpoSteps(run, req.steps > 0 ? req.steps : Infinity, {
         control,
@@ -46,6 +59,7 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
         },
         onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }),
       }, async () => {
+        if (req.saveEvery > 0 && run.steps - saved >= req.saveEvery) await autosave();
         if (learner.every <= 0 || learner.pending < learner.every) return;
         progress(req.id, { kind: 'progress', progress: { phase: `retraining the ${NAMES[rmKind]} on ${learner.pending} new labels`, done: run.steps, total: req.steps } });
         const r = await learner.maybeRefresh(run);
@@ -58,6 +72,7 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
       const info = await setPolicy(policy, before.name, { ...before.metadata, ppo: { steps: res.steps, config: cfg } });
       return { steps: res.steps, stopped: res.stopped, ...(res.halted ? { halted: res.halted } : {}), ...(res.gold ? { gold: res.gold } : {}), policy: info, refreshes: learner.refreshes };
     } finally {
+      control.onHold = undefined;
       online.delete(req.id);
       run.dispose();
     }

@@ -1,0 +1,119 @@
+// A PPO run as kept in this browser (src/app/ppo/run-store.ts, on fake-indexeddb) and as one file
+// (src/app/ppo/run-bundle.ts): a record reads back as written, knobs added since take their
+// defaults, metrics past the saved step are left out, a later layout is named and flagged; a bundle
+// reads back whole, and junk, a foreign zip, a bad label line or a foreign checkpoint are refused by name.
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clear, set } from 'idb-keyval';
+import { labelByPerson } from '../../src/engine/prefs/label';
+import { exportNative } from '../../src/engine/prefs/native';
+import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
+import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
+import { sampleScene } from '../../src/engine/world/sampler';
+import { readZip, writeZip } from '../../src/app/label/zip';
+import { BundleError, RUN_BUNDLE_FORMAT, readRunBundle, writeRunBundle } from '../../src/app/ppo/run-bundle';
+import { PPO_RUN_KEY, generationOf, loadRun, readStoredRun, saveRun, type StoredPpoRun } from '../../src/app/ppo/run-store';
+
+const rec = (seed: number) =>
+  labelByPerson({ scene: sampleScene(seed), image: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: seed }, question: 'is it day or night ?', responseA: 'it is day .', responseB: 'it is night .', source: 'policy' }, 'A', 'test@0', '2025-01-01T00:00:00.000Z');
+
+const run = (over: Partial<StoredPpoRun> = {}): StoredPpoRun => ({
+  version: 1,
+  startedAt: '2025-01-01T00:00:00.000Z',
+  savedAt: '2025-01-01T00:01:00.000Z',
+  step: 2,
+  ended: false,
+  policy: { name: 'sft', origin: 'sft@1a2b3c4d', version: 'sft@1a2b3c4d+2' },
+  preset: 'fact-rlhf',
+  config: { ...PPO_DEFAULTS },
+  steps: 0,
+  refreshEvery: 10,
+  saveEvery: 2,
+  metrics: [
+    { step: 0, 'gold/score': 3.5, 'gold/hallucination_rate': 0.4 },
+    { step: 1, 'objective/kl': 0.01 },
+    { step: 2, 'objective/kl': 0.02 },
+  ],
+  ...over,
+});
+
+const ckpt = () => {
+  const b = new Uint8Array(64);
+  b.set(new TextEncoder().encode('RLHFCKPT'));
+  b[40] = 7;
+  return b;
+};
+
+async function refusal(bytes: Uint8Array): Promise<string> {
+  try {
+    await readRunBundle(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(BundleError);
+    return (e as Error).message;
+  }
+  throw new Error('the bundle was not refused');
+}
+
+describe('the stored PPO run', () => {
+  beforeEach(async () => {
+    await clear();
+  });
+
+  it('reads back as written; none stored reads as null', async () => {
+    expect(await loadRun()).toEqual({ run: null });
+    await saveRun(run());
+    expect(await loadRun()).toEqual({ run: run() });
+  });
+
+  it('gives knobs the record lacks their defaults, and leaves out metrics past its step', () => {
+    const { klCoef: _dropped, ...older } = PPO_DEFAULTS;
+    const r = readStoredRun({ ...run(), config: { ...older, learningRate: 3e-6 }, metrics: [...run().metrics, { step: 3, 'objective/kl': 0.5 }] });
+    expect('run' in r && r.run.config).toEqual({ ...PPO_DEFAULTS, learningRate: 3e-6 });
+    expect('run' in r && r.run.metrics.map((m) => m.step)).toEqual([0, 1, 2]);
+  });
+
+  it('names what is wrong with a damaged record, and flags a later layout', async () => {
+    expect(readStoredRun({ ...run(), step: -1 })).toEqual({ problem: 'step is not a whole number from 0' });
+    expect(readStoredRun({ ...run(), metrics: [{ step: 0 }, { step: 1, 'objective/kl': 'high' }] })).toEqual({ problem: 'metrics row 2 objective/kl is not a number' });
+    expect(readStoredRun({ ...run(), config: { ...PPO_DEFAULTS, klCoef: -1 } })).toMatchObject({ problem: expect.stringMatching(/^config: klCoef /) });
+    await set(PPO_RUN_KEY, { ...run(), version: 2 });
+    expect(await loadRun()).toEqual({ problem: 'it is in a layout this page does not know (version 2)', later: true });
+    await set(PPO_RUN_KEY, 'junk');
+    expect(await loadRun()).toEqual({ problem: 'it is not a record of a run', later: false });
+  });
+
+  it('reads a generation off a version of its origin', () => {
+    expect(generationOf('sft@1a2b3c4d', 'sft@1a2b3c4d')).toBe(0);
+    expect(generationOf('sft@1a2b3c4d', 'sft@1a2b3c4d+12')).toBe(12);
+    expect(generationOf('sft@1a2b3c4d', 'other@00000000+3')).toBeNull();
+    expect(generationOf('sft@1a2b3c4d', 'sft@1a2b3c4d+x')).toBeNull();
+  });
+});
+
+describe('the run bundle', () => {
+  it('reads back the run, its checkpoint and its labels (a pair repeated kept once)', async () => {
+    const labels = [rec(1), rec(2)];
+    const zip = writeRunBundle(run(), [...labels, rec(1)], ckpt());
+    const files = await readZip(zip);
+    expect([...files.keys()].sort()).toEqual(['ppo-run/README.md', 'ppo-run/labels.jsonl', 'ppo-run/metrics.jsonl', 'ppo-run/policy.ckpt', 'ppo-run/run.json']);
+    const b = await readRunBundle(zip);
+    expect(b.run).toEqual(run());
+    expect(b.labels).toEqual(labels);
+    expect([...b.checkpoint]).toEqual([...ckpt()]);
+  });
+
+  it('refuses junk, a foreign zip, a foreign format, a bad label line and a foreign checkpoint, each by name', async () => {
+    expect(await refusal(new TextEncoder().encode('just some text'))).toBe('it is not a run bundle: not a zip archive (no end-of-directory record)');
+    expect(await refusal(writeZip([{ path: 'x/train.jsonl', data: '{}' }]))).toBe('it is not a run bundle: the archive has no run.json');
+    expect(await refusal(writeZip([{ path: 'run.json', data: JSON.stringify({ format: 'something-else' }) }]))).toBe(`it is not a run bundle of this page: run.json says its format is "something-else", not ${RUN_BUNDLE_FORMAT}`);
+
+    const good = await readZip(writeRunBundle(run(), [rec(1)], ckpt()));
+    const swap = (path: string, data: string | Uint8Array) => writeZip([...good].map(([p, d]) => ({ path: p, data: p === path ? data : d })));
+    expect(await refusal(swap('ppo-run/labels.jsonl', exportNative([rec(1)]) + '{"label":"maybe"}\n'))).toMatch(/^labels\.jsonl has bad lines: line 2 \(/);
+    expect(await refusal(swap('ppo-run/metrics.jsonl', '{"step":0}\nnot json\n'))).toBe('metrics.jsonl line 2 is not JSON');
+    expect(await refusal(swap('ppo-run/policy.ckpt', new Uint8Array(16)))).toBe('policy.ckpt is not a checkpoint of this page');
+    const head = JSON.parse(new TextDecoder().decode(good.get('ppo-run/run.json'))) as { run: object };
+    expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, formatVersion: 9 })))).toBe("the bundle's layout (version 9) is newer than this page reads (1)");
+    expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, run: { ...head.run, step: 'two' } })))).toBe('run.json does not describe a run: step is not a whole number from 0');
+  });
+});
