@@ -183,7 +183,7 @@ export type ProgressEvent =
    * The policy as it is after `step` steps of a PPO run was kept in this browser (the session
    * policy a reload restores); every point up to that step was sent before this.
    */
-  | { kind: 'ppo-saved'; step: number; origin: string; version: string }
+  | { kind: 'ppo-saved'; step: number; origin: string; version: string; /** How long the save took, until it was on disk. */ ms: number }
   /** The reward model was retrained on the labels given meanwhile and swapped in (online RLHF). */
   | { kind: 'rm-refresh'; labels: number; heldOutAccuracy: number | null; refreshes: number };
 

@@ -63,6 +63,8 @@ describe('a PPO run kept in this browser', () => {
     await page.getByTestId('ppo-start').click();
     await expect.poll(() => num(page, 'ppo-saved', 'data-step'), LONG).toBeGreaterThanOrEqual(2);
     const saved = { step: await num(page, 'ppo-saved', 'data-step'), version: (await attr(page, 'ppo-saved', 'data-version')) as string };
+    // The worker timed the save until it was on disk.
+    expect(await page.evaluate(() => (globalThis as unknown as { rlhfPlayground: { session: { ppo: { lastSaveMs: number | null } } } }).rlhfPlayground.session.ppo.lastSaveMs)).toBeGreaterThan(0);
     expect(saved.version).toMatch(/^sft@[0-9a-f]{8}\+\d+$/);
     // The tab goes while the run goes on.
     await page.reload({ waitUntil: 'load' });

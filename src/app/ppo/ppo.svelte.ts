@@ -51,6 +51,8 @@ export class PpoState {
   refreshEvery = $state(10);
   /** Keep the policy and the run in this browser every this many steps (and at a pause and the end); 0: only at the end. */
   saveEvery = $state(10);
+  /** How long the last autosave of the policy took, in ms (until it was on disk); null before one. */
+  lastSaveMs = $state<number | null>(null);
 
   running = $state(false);
   stopRequested = $state(false);
@@ -259,6 +261,7 @@ export class PpoState {
 
   private onProgress(e: ProgressEvent): void {
     if (e.kind === 'ppo-saved') {
+      this.lastSaveMs = e.ms;
       if (this.plan) void this.keep.saved(this.plan, e.step, e);
       return;
     }

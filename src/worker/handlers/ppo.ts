@@ -44,9 +44,10 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
       if (run.steps === saved) return;
       const step = run.steps;
       sender.flush();
+      const t0 = performance.now();
       if (!(await keepCopy(`the policy after step ${step}`, () => savePolicy(policy, before.name, { ...before.metadata, ppo: { steps: step, config: cfg } })))) return;
       saved = step;
-      progress(req.id, { kind: 'ppo-saved', step, origin: policy.origin, version: policy.version });
+      progress(req.id, { kind: 'ppo-saved', step, origin: policy.origin, version: policy.version, ms: performance.now() - t0 });
     };
     control.onHold = autosave;
     try {
