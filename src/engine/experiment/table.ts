@@ -273,18 +273,18 @@ export function formatTableMd(t: ExperimentTable): string {
 /** A curve's lines at its gold steps, each step figure averaged over the steps since the previous line. */
 function curveLines(curve: readonly CurvePoint[]): string[] {
   const out: string[] = [];
-  let window: CurvePoint[] = [];
+  let recent: CurvePoint[] = [];
   const avg = (k: 'rmScore' | 'kl' | 'length') => {
-    const xs = window.map((p) => p[k]).filter((x): x is number => x !== undefined);
+    const xs = recent.map((p) => p[k]).filter((x): x is number => x !== undefined);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
   };
   const fmt = (x: number | undefined, f: (x: number) => string) => (x === undefined ? '-' : f(x));
   const last = curve.at(-1)?.step;
   for (const p of curve) {
-    if (p.step > 0) window.push(p);
+    if (p.step > 0) recent.push(p);
     if (p.goldScore === undefined && p.step !== last) continue;
     out.push(`| ${p.step} | ${fmt(avg('rmScore'), (x) => x.toFixed(2))} | ${fmt(p.goldScore, (x) => x.toFixed(2))} | ${fmt(p.goldHallucination, pct)} | ${fmt(avg('length'), (x) => x.toFixed(1))} | ${fmt(avg('kl'), (x) => x.toFixed(2))} |`);
-    window = [];
+    recent = [];
   }
   return out;
 }
