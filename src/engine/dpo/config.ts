@@ -3,7 +3,7 @@
 // pairs). No TensorFlow.js: the page reads it for its knobs and checks exactly as the engine does.
 
 import type { PreferenceRecord } from '../prefs/record';
-import { rewardRunSteps, splitHeldOut, usablePairs } from '../reward/config';
+import { planRewardJob, type RewardPlan } from '../reward/config';
 import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
 
 export interface DpoConfig {
@@ -82,17 +82,10 @@ export function checkDpoConfig(cfg: DpoConfig): ConfigProblem[] {
   return checkBounds(cfg, DPO_BOUNDS);
 }
 
-/** What a DPO job will do with these records: its split, the training pairs its loss can use, and its steps (0 when none). */
-export interface DpoPlan {
-  train: PreferenceRecord[];
-  heldOut: PreferenceRecord[];
-  usable: number;
-  steps: number;
-}
+/** What a DPO job will do with these records: its split (the reward model's for the same seed), the training pairs its loss can use, and its steps (0 when none). */
+export type DpoPlan = RewardPlan;
 
-/** Plans a job on these records (the config is assumed checked). */
+/** Plans a job on these records (the config is assumed checked), as a reward-model job on them is planned. */
 export function planDpoJob(records: readonly PreferenceRecord[], cfg: DpoConfig): DpoPlan {
-  const { train, heldOut } = splitHeldOut(records, cfg.heldOutShare, cfg.seed);
-  const usable = usablePairs(train, cfg).length;
-  return { train, heldOut, usable, steps: usable === 0 ? 0 : rewardRunSteps(cfg, usable) };
+  return planRewardJob(records, cfg);
 }

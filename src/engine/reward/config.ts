@@ -138,8 +138,11 @@ export interface RewardPlan {
   steps: number;
 }
 
-/** Plans a job on these records (the config is assumed checked). */
-export function planRewardJob(records: readonly PreferenceRecord[], cfg: RewardJobConfig): RewardPlan {
+/** What planning a job on pairs reads from its config: the split, the loss's weights, the run's length. */
+export type PairsPlanConfig = Pick<RewardJobConfig, 'heldOutShare' | 'seed' | 'tieWeight' | 'bothBadWeight' | 'epochs' | 'minSteps' | 'batchPairs'>;
+
+/** Plans a job on these records (the config is assumed checked); DPO plans its runs with it too. */
+export function planRewardJob(records: readonly PreferenceRecord[], cfg: PairsPlanConfig): RewardPlan {
   const { train, heldOut } = splitHeldOut(records, cfg.heldOutShare, cfg.seed);
   const usable = usablePairs(train, cfg).length;
   return { train, heldOut, usable, steps: usable === 0 ? 0 : rewardRunSteps(cfg, usable) };
