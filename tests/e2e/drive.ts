@@ -50,3 +50,14 @@ export async function shortRewardRun(page: Page, minSteps: number): Promise<void
   await page.getByTestId('rm-heldOutShare').fill('0.3');
   await page.getByTestId('rm-probeItems').fill('8');
 }
+
+/** From the Label stage: loads the shipped SFT policy, auto-labels 16 pairs with the careful annotator and trains a `kind` reward model 3 steps on them. */
+export async function policyAndRewardModel(page: Page, kind: 'plain' | 'fact'): Promise<void> {
+  await loadSftFromGate(page);
+  await autoLabel(page, 16, 'careful');
+  await page.locator('nav a[data-stage="reward"]').click();
+  await page.getByTestId(`rm-choice-${kind}`).click();
+  await shortRewardRun(page, 3);
+  await page.getByTestId('rm-start').click();
+  await expect.poll(() => attr(page, `rm-run-${kind}`, 'data-steps'), SLOW).toBe('3');
+}

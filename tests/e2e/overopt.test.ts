@@ -5,7 +5,7 @@
 // version), and that policy benchmarks beside the others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, autoLabel, loadSftFromGate, shortRewardRun } from './drive';
+import { SLOW, attr, policyAndRewardModel } from './drive';
 
 const LONG = { timeout: 300_000, interval: 250 };
 
@@ -22,13 +22,7 @@ describe('best-of-n and DPO in the Evaluate stage', () => {
 
   it('starts from the shipped SFT policy and a plain RM trained on auto-labelled pairs', async () => {
     const { page } = s;
-    await loadSftFromGate(page);
-    await autoLabel(page, 16, 'careful');
-    await page.locator('nav a[data-stage="reward"]').click();
-    await page.getByTestId('rm-choice-plain').click();
-    await shortRewardRun(page, 3);
-    await page.getByTestId('rm-start').click();
-    await expect.poll(() => attr(page, 'rm-run-plain', 'data-steps'), SLOW).toBe('3');
+    await policyAndRewardModel(page, 'plain');
   });
 
   it('runs best-of-n with n = 1, 2, 4: a row per n with the KL of best-of-n, and the chart has points', async () => {

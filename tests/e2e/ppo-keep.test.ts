@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, autoLabel, loadSftFromGate, shortRewardRun } from './drive';
+import { SLOW, attr, policyAndRewardModel } from './drive';
 import { readZip, writeZip } from '../../src/app/label/zip';
 
 const LONG = { timeout: 180_000, interval: 200 };
@@ -47,13 +47,7 @@ describe('a PPO run kept in this browser', () => {
 
   it('starts from the shipped SFT policy and a Fact-RM', async () => {
     const { page } = s;
-    await loadSftFromGate(page);
-    await autoLabel(page, 16, 'careful');
-    await page.locator('nav a[data-stage="reward"]').click();
-    await page.getByTestId('rm-choice-fact').click();
-    await shortRewardRun(page, 3);
-    await page.getByTestId('rm-start').click();
-    await expect.poll(() => attr(page, 'rm-run-fact', 'data-steps'), SLOW).toBe('3');
+    await policyAndRewardModel(page, 'fact');
   });
 
   it('autosaves a run every 2 steps; a reload mid-run comes back at the last save, with the policy saved with it', async () => {

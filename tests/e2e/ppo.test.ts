@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, autoLabel, loadSftFromGate, pairOnShow, press, shortRewardRun } from './drive';
+import { SLOW, attr, pairOnShow, press, policyAndRewardModel } from './drive';
 import { PPO_PRESET_NAMES } from '../../src/engine/ppo/presets';
 
 const LONG = { timeout: 180_000, interval: 200 };
@@ -28,13 +28,7 @@ describe('PPO stage', () => {
 
   it('starts from the shipped SFT policy and a Fact-RM trained on auto-labelled pairs', async () => {
     const { page } = s;
-    await loadSftFromGate(page);
-    await autoLabel(page, 16, 'careful');
-    await page.locator('nav a[data-stage="reward"]').click();
-    await page.getByTestId('rm-choice-fact').click();
-    await shortRewardRun(page, 3);
-    await page.getByTestId('rm-start').click();
-    await expect.poll(() => attr(page, 'rm-run-fact', 'data-steps'), SLOW).toBe('3');
+    await policyAndRewardModel(page, 'fact');
   });
 
   afterAll(async () => {
