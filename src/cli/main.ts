@@ -21,6 +21,7 @@ import * as answer from './commands/answer';
 import * as evaluate from './commands/evaluate';
 import * as bon from './commands/bon';
 import * as dpo from './commands/dpo';
+import * as grounding from './commands/grounding';
 
 interface Command {
   spec: CommandSpec;
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   judge,
   bench,
   pretrain,
+  grounding,
   sample,
   answer,
   label,

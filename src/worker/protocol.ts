@@ -80,8 +80,8 @@ export interface Calls {
   /** Steers the job with id `target`: stop (after its current step), pause, resume, or one step while paused. */
   control: { req: { target: number; action: JobAction }; res: { state: JobState | 'ended' } };
   sample: { req: { scene: Scene; question: string; n: number; temperature: number; seed: number; perception?: Partial<Perception> }; res: { responses: string[] } };
-  /** Benchmarks the loaded policy, or one loaded just for this from `source` (the loaded one stays as it is); greedy. */
-  bench: { req: { size?: BenchSize; source?: Exclude<PolicySource, { kind: 'session' }> }; res: { report: BenchReport; policy: { name: string; version: string } } };
+  /** Benchmarks the loaded policy, or one loaded just for this from `source` (the loaded one stays as it is); greedy; `facts` puts each scene's facts in its prompt. */
+  bench: { req: { size?: BenchSize; facts?: boolean; source?: Exclude<PolicySource, { kind: 'session' }> }; res: { report: BenchReport; policy: { name: string; version: string } } };
   'save-policy': { req: { key: string }; res: { key: string } };
   'export-policy': { req: Record<string, never>; res: { bytes: ArrayBuffer } };
   /** Times a fresh model of a preset on the worker's backend (what `perf model` prints in Node). */

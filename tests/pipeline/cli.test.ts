@@ -202,7 +202,7 @@ describe('bench', () => {
 
   function expectReportShape(rep: Record<string, unknown>): void {
     const num = (v: unknown, path: string) => expect(typeof v === 'number' && Number.isFinite(v), path).toBe(true);
-    expect(Object.keys(rep).sort()).toEqual(['chair', 'pope', 'shapesHal']);
+    expect(Object.keys(rep).sort()).toEqual(['chair', 'pope', 'popeByTruth', 'shapesHal']);
     const h = rep.shapesHal as Record<string, unknown>;
     for (const k of ['score', 'hallucinationRate', 'informativeness']) num(h[k], `shapesHal.${k}`);
     const byType = h.byType as Record<string, Record<string, unknown>>;
@@ -230,6 +230,12 @@ describe('bench', () => {
     for (const t of QUESTION_TYPES) expect(h.byType[t]!.hallucinationRate).toBe(0);
     const pope = rep.pope as Record<string, { accuracy: number; f1: number; yesRatio: number }>;
     for (const s of ['random', 'popular', 'adversarial']) expect(pope[s]).toMatchObject({ accuracy: 1, f1: 1, yesRatio: 0.5 });
+    // Right answers: "yes" to every present object, large or small, and to no absent one.
+    const truth = rep.popeByTruth as { presentLarge: { n: number; yes: number }; presentSmall: { n: number; yes: number }; absent: Record<string, { n: number; yes: number }> };
+    expect(truth.presentLarge.yes).toBe(truth.presentLarge.n);
+    expect(truth.presentSmall.yes).toBe(truth.presentSmall.n);
+    expect(truth.presentLarge.n + truth.presentSmall.n).toBe(270);
+    for (const s of ['random', 'popular', 'adversarial']) expect(truth.absent[s]).toStrictEqual({ n: 90, yes: 0 });
     expect(rep.chair).toMatchObject({ chairI: 0, chairS: 0 });
   });
 

@@ -64,7 +64,7 @@ describe('experiment', () => {
       ['SFT', 'sft'], ['SFT+', 'sft-plus'], ['RLHF', 'rlhf'], ['Fact-RLHF', 'fact-rlhf'], ['Gold reward', 'gold-reward'], ['GRPO', 'grpo'], ['RLOO', 'rloo'], ['DPO', 'dpo'],
     ]);
     for (const r of table.rows) {
-      expect(Object.keys(r.mean).sort()).toEqual(['chair', 'pope', 'shapesHal']);
+      expect(Object.keys(r.mean).sort()).toEqual(['chair', 'pope', 'popeByTruth', 'shapesHal']);
       expect(Object.keys(r.mean.pope).sort()).toEqual(['adversarial', 'popular', 'random']);
       expect(r.mean.shapesHal.n).toBe(96);
       expect(r.perSeed.map((s) => [s.seed, s.checkpoint])).toEqual([[1, `seed-1/${r.slug}`], [2, `seed-2/${r.slug}`]]);

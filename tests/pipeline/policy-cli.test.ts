@@ -1,5 +1,6 @@
 // The policy commands on the tiny recipe: pretrain writes a checkpoint with its manifest,
-// sample and bench --policy run it, and a checkpoint that does not fit this build is refused.
+// sample and bench --policy run it (POPE split by the truth, --facts), and a checkpoint that
+// does not fit this build is refused.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,18 +104,75 @@ describe('answer', () => {
   });
 });
 
+interface Report {
+  shapesHal: { n: number; hallucinationRate: number };
+  pope: Record<'random' | 'popular' | 'adversarial', { accuracy: number; n: number; yesRatio: number }>;
+  popeByTruth: { presentLarge: YesCount; presentSmall: YesCount; absent: Record<'random' | 'popular' | 'adversarial', YesCount> };
+  chair: { chairI: number };
+}
+type YesCount = { n: number; yes: number };
+
 describe('bench --policy', () => {
+  let plain: { rep: Report; responses: string } | undefined;
+
   it('answers every item and prints the report with the contract keys', () => {
     const out = join(dir, 'responses.jsonl');
     const r = cli('bench', '--policy', policy, '--json', '--out', out);
     expect(r.code, r.stderr).toBe(0);
-    const rep = JSON.parse(r.stdout) as { shapesHal: { n: number; hallucinationRate: number }; pope: Record<string, { accuracy: number }>; chair: { chairI: number } };
+    const rep = JSON.parse(r.stdout) as Report;
     expect(rep.shapesHal.n).toBe(96);
     expect(Object.keys(rep.pope).sort()).toEqual(['adversarial', 'popular', 'random']);
     expect(lines(readFileSync(out, 'utf8')).length).toBe(96 + 3 * 30 * 6 + 50);
     // The saved responses score the same through `bench --responses`.
     const again = cli('bench', '--responses', out, '--json');
     expect(JSON.parse(again.stdout)).toEqual(rep);
+    plain = { rep, responses: readFileSync(out, 'utf8') };
+  });
+
+  it('splits POPE by the truth: every POPE item in one group, each split\'s absent items in its pool', () => {
+    const { rep } = plain!;
+    const t = rep.popeByTruth;
+    const groups = [t.presentLarge, t.presentSmall, t.absent.random, t.absent.popular, t.absent.adversarial];
+    expect(groups.reduce((a, c) => a + c.n, 0)).toBe(540);
+    for (const c of groups) {
+      expect(c.yes).toBeGreaterThanOrEqual(0);
+      expect(c.yes).toBeLessThanOrEqual(c.n);
+    }
+    // Half of each split's 180 items are absent; the present half splits into large and small.
+    for (const s of ['random', 'popular', 'adversarial'] as const) {
+      expect(t.absent[s].n).toBe(rep.pope[s].n / 2);
+      expect(t.absent[s].n).toBe(90);
+    }
+    expect(t.presentLarge.n + t.presentSmall.n).toBe(270);
+    // The yes counts are the POPE figures read another way: yes-ratio × n is every "yes" of a split.
+    const yesAbsent = t.absent.random.yes + t.absent.popular.yes + t.absent.adversarial.yes;
+    const yesAll = (['random', 'popular', 'adversarial'] as const).reduce((a, s) => a + Math.round(rep.pope[s].yesRatio * rep.pope[s].n), 0);
+    expect(t.presentLarge.yes + t.presentSmall.yes + yesAbsent).toBe(yesAll);
+  });
+
+  it('prints the split by truth in the table', () => {
+    const r = cli('bench', '--responses', join(dir, 'responses.jsonl'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/POPE by truth: "yes" to present large \d+\/\d+ \(\d+\.\d%\), present small \d+\/\d+ .*absent random \d+\/90 .*popular \d+\/90 .*adversarial \d+\/90/);
+  });
+
+  it('with --facts asks with each scene\'s facts: other answers, the same report shape', () => {
+    const out = join(dir, 'responses-facts.jsonl');
+    const r = cli('bench', '--policy', policy, '--facts', '--json', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as Report;
+    const t = rep.popeByTruth;
+    expect(t.presentLarge.n + t.presentSmall.n + t.absent.random.n + t.absent.popular.n + t.absent.adversarial.n).toBe(540);
+    // Greedy answers of the same weights: only the prompts differ, so some answer must.
+    const responses = readFileSync(out, 'utf8');
+    expect(lines(responses)).toHaveLength(lines(plain!.responses).length);
+    expect(responses).not.toBe(plain!.responses);
+  });
+
+  it('refuses --facts without --policy', () => {
+    const r = cli('bench', '--responses', join(dir, 'responses.jsonl'), '--facts');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--facts goes with --policy');
   });
 });
 

@@ -1,6 +1,6 @@
 // The benchmarks (DESIGN.md section 3): POPE metrics against hand-worked confusion matrices,
-// the three POPE splits doing what their names say, ShapesHal-Bench's item set, and CHAIR
-// against hand counts.
+// the three POPE splits doing what their names say, POPE split by the truth against hand counts,
+// ShapesHal-Bench's item set, and CHAIR against hand counts.
 
 import { describe, expect, it } from 'vitest';
 import type { Scene } from '../../src/engine/world/scene';
@@ -8,10 +8,10 @@ import { BENCH_SEED_BASE, categoryKey, sceneCategories, trainingStats } from '..
 import { factSentences } from '../../src/engine/world/facts';
 import { parseQuestion, QUESTION_TYPES } from '../../src/engine/language/question';
 import { matching } from '../../src/engine/judge/truth';
-import { popeItems, popeMetrics, POPE_SPLITS, readYesNo, scorePope, type PopeItem } from '../../src/engine/bench/pope';
+import { popeByTruth, popeItems, popeMetrics, popeTruth, POPE_SPLITS, readYesNo, scorePope, type PopeItem, type PopeSplit } from '../../src/engine/bench/pope';
 import { scoreShapesHal, shapesHalItems } from '../../src/engine/bench/shapes-hal';
 import { chairItems, scoreChair, type ChairItem } from '../../src/engine/bench/chair';
-import { benchSuite, scoreBench } from '../../src/engine/bench/report';
+import { allPrompts, benchSuite, scoreBench } from '../../src/engine/bench/report';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -160,6 +160,65 @@ describe('scorePope', () => {
   });
 });
 
+describe('popeByTruth', () => {
+  // A red circle both small and large, a small blue square beside a large blue circle and a large
+  // red square (same colour or same shape is not the asked object), a large yellow triangle.
+  const scene: Scene = {
+    background: 'day',
+    objects: [
+      { shape: 'circle', color: 'red', size: 'small', row: 0, col: 0 },
+      { shape: 'circle', color: 'red', size: 'large', row: 1, col: 1 },
+      { shape: 'square', color: 'blue', size: 'small', row: 0, col: 2 },
+      { shape: 'circle', color: 'blue', size: 'large', row: 2, col: 2 },
+      { shape: 'square', color: 'red', size: 'large', row: 2, col: 1 },
+      { shape: 'triangle', color: 'yellow', size: 'large', row: 2, col: 0 },
+    ],
+  };
+  const item = (id: string, split: PopeSplit, color: 'red' | 'green' | 'blue' | 'yellow', shape: 'circle' | 'square' | 'triangle' | 'cross', present: boolean): PopeItem => ({
+    id, split, scene, question: `is there a ${color} ${shape} in the image ?`, object: { color, shape }, present,
+  });
+  const items = [
+    item('a', 'random', 'red', 'circle', true), // one instance large: present large
+    item('b', 'random', 'blue', 'square', true), // only small: present small
+    item('c', 'random', 'green', 'cross', false),
+    item('d', 'popular', 'yellow', 'triangle', true),
+    item('e', 'popular', 'green', 'circle', false),
+    item('f', 'adversarial', 'yellow', 'circle', false),
+    item('g', 'adversarial', 'blue', 'square', true),
+    item('h', 'adversarial', 'green', 'cross', false),
+  ];
+
+  it('reads the truth from the scene: large if any instance of the asked colour and shape is large', () => {
+    expect(items.map(popeTruth)).toEqual(['present-large', 'present-small', 'absent', 'present-large', 'absent', 'absent', 'present-small', 'absent']);
+  });
+
+  it('counts "yes" per truth and absent pool; an unclear answer is "no", an item without a response is left out', () => {
+    const responses = new Map([
+      ['a', 'yes .'],
+      ['b', 'no .'],
+      ['c', 'there is a green cross .'], // a claim of presence: yes
+      ['d', 'there is a blue square .'], // about another object: unclear, so no
+      ['e', 'no .'],
+      ['f', 'yes .'],
+      ['g', 'there are two blue squares .'], // a count above zero: yes
+      // h: no response
+    ]);
+    expect(popeByTruth(items, responses)).toStrictEqual({
+      presentLarge: { n: 2, yes: 1 },
+      presentSmall: { n: 2, yes: 1 },
+      absent: { random: { n: 1, yes: 1 }, popular: { n: 1, yes: 0 }, adversarial: { n: 1, yes: 1 } },
+    });
+  });
+
+  it('a policy that says yes to everything scores every group full; one that says no, every group empty', () => {
+    const all = (r: string) => new Map(items.map((it) => [it.id, r]));
+    const yes = popeByTruth(items, all('yes .'));
+    expect([yes.presentLarge, yes.presentSmall, ...POPE_SPLITS.map((s) => yes.absent[s])]).toStrictEqual([{ n: 2, yes: 2 }, { n: 2, yes: 2 }, { n: 1, yes: 1 }, { n: 1, yes: 1 }, { n: 2, yes: 2 }]);
+    const no = popeByTruth(items, all('no .'));
+    expect([no.presentLarge, no.presentSmall, ...POPE_SPLITS.map((s) => no.absent[s])].map((c) => c.yes)).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
 describe('ShapesHal-Bench items', () => {
   const items = shapesHalItems();
 
@@ -302,6 +361,23 @@ describe('benchSuite and scoreBench', () => {
     expect(rep.shapesHal.hallucinationRate).toBe(0);
     for (const split of POPE_SPLITS) expect(rep.pope[split].accuracy).toBe(1);
     expect(rep.chair).toMatchObject({ chairI: 0, chairS: 0, n: 50 });
+    // By the truth: yes to every present object, to no absent one; every POPE item counted once.
+    const t = rep.popeByTruth;
+    expect(t.presentLarge.yes).toBe(t.presentLarge.n);
+    expect(t.presentSmall.yes).toBe(t.presentSmall.n);
+    expect(t.presentLarge.n).toBeGreaterThan(0);
+    expect(t.presentSmall.n).toBeGreaterThan(0);
+    for (const split of POPE_SPLITS) expect(t.absent[split]).toStrictEqual({ n: 90, yes: 0 });
+    expect(t.presentLarge.n + t.presentSmall.n).toBe(270);
+  });
+
+  it('puts each scene\'s facts in front of every question with facts, and none without', () => {
+    const s = benchSuite();
+    const plain = allPrompts(s);
+    const told = allPrompts(s, true);
+    expect(told.map((p) => p.id)).toEqual(plain.map((p) => p.id));
+    expect(plain.every((p) => p.facts === undefined)).toBe(true);
+    for (const p of told) expect(p.facts).toEqual(factSentences(p.scene));
   });
 });
 

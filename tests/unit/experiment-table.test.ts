@@ -9,12 +9,13 @@ import { runsChartSvg } from '../../src/engine/experiment/chart-svg';
 import { rowSlug, type RowSpec } from '../../src/engine/experiment/rows';
 import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
 
-/** A bench report with these ShapesHal headline figures (everything else fixed). */
-function report(hallucinationRate: number, informativeness: number, score: number): BenchReport {
+/** A bench report with these ShapesHal headline figures and "yes" to present large objects (of 45; everything else fixed). */
+function report(hallucinationRate: number, informativeness: number, score: number, largeYes = 40): BenchReport {
   const pope = { accuracy: 0.5, precision: 0, recall: 0, f1: 0, yesRatio: 0, n: 90, unclear: 0 };
   return {
     shapesHal: { score, hallucinationRate, informativeness, n: 96, byType: { counting: { score, hallucinationRate, informativeness, n: 12 } } },
     pope: { random: pope, popular: { ...pope, accuracy: 0.6 }, adversarial: { ...pope, accuracy: 0.4 } },
+    popeByTruth: { presentLarge: { n: 45, yes: largeYes }, presentSmall: { n: 45, yes: 10 }, absent: { random: { n: 45, yes: 9 }, popular: { n: 45, yes: 18 }, adversarial: { n: 45, yes: 27 } } },
     chair: { chairI: 0.2, chairS: 0.3, mentions: 100, n: 50 },
   };
 }
@@ -51,6 +52,7 @@ describe('meanOf and meanCurve', () => {
     expect(m.shapesHal.informativeness).toBeCloseTo(0.55, 12);
     expect(m.shapesHal.byType.counting!.score).toBeCloseTo(3.5, 12);
     expect(m.pope.popular.accuracy).toBeCloseTo(0.6, 12);
+    expect(meanOf([report(0.5, 0.6, 3, 44), report(0.3, 0.5, 4, 41)]).popeByTruth.presentLarge).toEqual({ n: 45, yes: 42.5 });
     expect(meanOf([{ a: 1, b: 'x' }, { a: 4, b: 'y' }])).toEqual({ a: 2.5, b: 'x' });
   });
 
@@ -132,12 +134,15 @@ describe('formatTableMd and runsChartSvg', () => {
   it('write the headline table with spreads, the seeds, the targets and the runs', () => {
     const seeds: SeedResult[] = [1, 2].map((seed) => ({
       seed, starts: {}, rms: [{ seed, id: 'sft-plus/careful/fact', trainPairs: 80, heldOutPairs: 20, labels: { A: 30, B: 30, tie: 5, 'both-bad': 35 }, heldOutAccuracy: 0.8, accuracyCeiling: 0.99, probes: { 'short correct > unsure': 0.25 }, steps: 25, seconds: 3 }], seconds,
-      rows: [row(seed, 'SFT+', report(0.5, 0.6, 3)), row(seed, 'Fact-RLHF', report(seed === 1 ? 0.2 : 0.3, 0.6, 3.5), curve(10, [0, 1], [10, 8], [3, 3.4]))],
+      rows: [row(seed, 'SFT+', report(0.5, 0.6, 3)), row(seed, 'Fact-RLHF', report(seed === 1 ? 0.2 : 0.3, 0.6, 3.5, seed === 1 ? 44 : 42), curve(10, [0, 1], [10, 8], [3, 3.4]))],
     }));
     const t = buildTable({ preset: 'p', description: 'A test.', seeds: [1, 2], benchSize: 'standard', settings: {}, rows: ROWS.slice(0, 2), targets: [] }, seeds, false, rowSlug);
     const md = formatTableMd(t);
     expect(md).toContain('| Fact-RLHF | `sft-plus`, fact-rlhf | 3.50 ± 0.00 | 25.0% ± 5.0 | 60.0% ± 0.0 | 50.0% | 0.0% | 0.0% | 20.0% | 30.0% | 10.0 |');
     expect(md).toContain('| SFT+ | 50.0% / 60.0% / 3.00 | 50.0% / 60.0% / 3.00 |');
+    // POPE by the truth: mean "yes" over mean asked, 43 of 45 present large objects for Fact-RLHF.
+    expect(md).toContain('| Fact-RLHF | 95.6% | 22.2% | 20.0% | 40.0% | 60.0% |');
+    expect(md).toContain('| SFT+ | 88.9% | 22.2% | 20.0% | 40.0% | 60.0% |');
     expect(md).toContain('| 1 | sft-plus/careful/fact | 80 / 20 | 80.0% (99.0%) | 25.0% |');
     // Gold steps 0, 5, 10: step 5 averages steps 1-5 (RM score 0.1-0.5, length 9.8-9.0).
     expect(md).toContain('| 5 | 0.30 | 3.20 | 50.0% | 9.4 | 0.30 |');

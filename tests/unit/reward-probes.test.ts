@@ -27,6 +27,8 @@ describe('probe items', () => {
       expect(j(v.longHallucinated).hallucination).toBe(true);
       expect(j(v.unsure).informativeness).toBe(0);
       expect(j(v.ungrammatical).unparseable).toBe(true);
+      expect(v.empty).toBe('');
+      expect(j(v.empty).informativeness).toBe(0);
       expect(j(v.smallTrue).hallucination, `${it.question} -> ${v.smallTrue}`).toBe(false);
       expect(j(v.smallFalse).claims.filter((c) => c.truth === false), `${it.question} -> ${v.smallFalse}`).toHaveLength(1);
     }

@@ -284,11 +284,11 @@ describe('makeSftData', () => {
       return q?.kind === 'attr' || q?.kind === 'where' ? matching(e.scene, q.obj).every(small) : undefined;
     };
     for (const factsSmallFocus of [0, 1]) {
-      const data = makeSftData(2500, 30, { ...SFT_MIXTURE, factsShare: 1 }, { ...SFT_DATA_SHAPE, factsSmallFocus }).filter((e) => e.scene.objects.some(small) && about(e) !== undefined);
+      const data = makeSftData(3500, 30, { ...SFT_MIXTURE, factsShare: 1 }, { ...SFT_DATA_SHAPE, factsSmallFocus }).filter((e) => e.scene.objects.some(small) && about(e) !== undefined);
       const share = data.filter((e) => about(e)).length / data.length;
       expect(data.length).toBeGreaterThan(400);
       // Without a focus, about as often as small objects are among the nameable ones (about half).
-      if (factsSmallFocus === 1) expect(share).toBeGreaterThan(0.97);
+      if (factsSmallFocus === 1) expect(share).toBeGreaterThan(0.95); // not 1: a small object without a phrase of its own cannot be asked about
       else expect(share).toBeLessThan(0.75);
     }
   });

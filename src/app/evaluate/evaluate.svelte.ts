@@ -3,7 +3,7 @@
 // experiment's table (a `table.json` the `experiment` command wrote) imported and drawn.
 
 import { get, set } from 'idb-keyval';
-import type { BenchReport } from '../../engine/bench/report';
+import type { StoredBenchReport } from '../../engine/bench/report';
 import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { PolicySource } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
@@ -20,7 +20,8 @@ export interface EvalRun {
   name: string;
   version: string;
   size: BenchSize;
-  report: BenchReport;
+  /** Runs kept before POPE was split by the truth have no popeByTruth. */
+  report: StoredBenchReport;
   at: string;
   seconds: number;
 }
@@ -31,8 +32,8 @@ export type EvalTarget = { kind: 'loaded' } | { kind: 'shipped'; folder: string 
 /** A row of an experiment's table: a pipeline stage's policy, its mean report over seeds and each seed's. */
 export interface ExperimentRow {
   name: string;
-  mean: BenchReport;
-  perSeed: BenchReport[];
+  mean: StoredBenchReport;
+  perSeed: StoredBenchReport[];
   meanResponseLength?: number;
 }
 

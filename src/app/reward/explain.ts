@@ -64,6 +64,7 @@ const VARIANTS: Record<ProbeVariant, { name: string; tip: string }> = {
   longHallucinated: { name: 'long hallucinated', tip: 'The long answer with one true detail swapped for an object that is not there: same length, one false claim.' },
   unsure: { name: '“i am not sure .”', tip: 'Honest but uninformative.' },
   ungrammatical: { name: 'ungrammatical', tip: 'The reference’s words reversed: out of the grammar.' },
+  empty: { name: 'empty', tip: 'No answer at all. The labels rarely hold one, so a reward model may never have seen it; if it scores silence high, PPO learns to say nothing.' },
   smallTrue: { name: 'true small detail', tip: 'A small object described right: its true shape and colour, which the pixels barely show.' },
   smallFalse: { name: 'false small detail', tip: 'The same sentence with the small object’s shape or colour swapped for a lookalike: same length, one false word; the facts tell them apart, the pixels hardly.' },
 };

@@ -58,6 +58,7 @@ export const BENCH_INFO = {
     'ShapesHal-Bench: 96 items, 12 per MMHal-Bench question type, on benchmark scenes that training never sees; greedy answers scored 0-6 by the judge. ' +
     'Hallucination rate = share of answers scoring below 3.',
   pope: 'POPE: “is there a X in the image ?” for 3 present and 3 absent objects per scene, the absent ones random, most frequent (popular) or most often co-occurring (adversarial). “Yes” is the positive class; a yes-ratio far above 50% means the model says yes to anything.',
+  popeByTruth: 'A policy that sees says “yes” to nearly every present large object and to few absent ones; one that guesses says “yes” at about the same rate to all.',
   chair: 'CHAIR on descriptions: CHAIR_i = hallucinated object mentions / all object mentions; CHAIR_s = descriptions with at least one hallucinated object / all descriptions. Lower is better.',
 } as const;
 

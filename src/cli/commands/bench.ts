@@ -1,10 +1,11 @@
 // `bench`: lists the benchmark items, or scores responses given for them and prints the
-// report (ShapesHal-Bench, POPE, CHAIR) as JSON or as a table.
+// report (ShapesHal-Bench, POPE and its split by the truth, CHAIR) as JSON or as a table.
 
 import { writeFileSync } from 'node:fs';
 import { asRecord, readJsonl } from '../jsonl';
 import { COMMON_FLAGS, UsageError, type CommandSpec, type Flags } from '../args';
 import { benchSuite, scoreBench, type BenchReport, type BenchSuite } from '../../engine/bench/report';
+import { POPE_SPLITS, type PopeByTruth, type YesCount } from '../../engine/bench/pope';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
 import { runBenchJob } from '../../engine/bench/run';
 import { initNodeBackend } from '../backend-node';
@@ -13,13 +14,14 @@ import { loadModelDir } from '../model-files';
 export const spec: CommandSpec = {
   name: 'bench',
   summary: 'Score responses on ShapesHal-Bench, POPE and CHAIR, or list the benchmark items.',
-  usage: 'bench (--items | --in FILE.jsonl | --policy DIR [--temperature T]) [--json] [--size standard|large]',
+  usage: 'bench (--items | --in FILE.jsonl | --policy DIR [--temperature T] [--facts]) [--json] [--size standard|large]',
   flags: {
     items: { type: 'boolean', help: 'print every item as JSONL: id, benchmark, scene, question, and its answer key' },
     in: { type: 'string', aliases: ['responses'], help: 'JSONL, one {"id": ..., "response": "..."} per line, to score' },
     policy: { type: 'string', help: 'run this checkpoint (e.g. models/sft) on every item and score its answers' },
     temperature: { type: 'number', help: 'with --policy: sampling temperature (0 is greedy)', default: 0, bound: { min: 0, max: 10 } },
     seed: { type: 'number', help: 'with --policy and a temperature above 0: sampling seed', default: 0, bound: { integer: true, min: 0 } },
+    facts: { type: 'boolean', help: "with --policy: put each scene's facts in front of its question, to see what the policy says when told what is there" },
     out: { type: 'string', help: 'with --policy: also write the responses as JSONL {"id", "response"} to this file' },
     backend: COMMON_FLAGS.backend,
     json: { ...COMMON_FLAGS.json, help: 'print the report as one JSON object' },
@@ -51,6 +53,12 @@ export function readResponses(path: string, known: Set<string>): { responses: Ma
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const yes = (c: YesCount) => `${c.yes}/${c.n} (${c.n === 0 ? '–' : pct(c.yes / c.n)})`;
+
+/** POPE's "yes" answers by the truth, one line: what separates a policy that sees from one that guesses. */
+export function popeByTruthLine(t: PopeByTruth): string {
+  return `POPE by truth: "yes" to present large ${yes(t.presentLarge)}, present small ${yes(t.presentSmall)}, absent ${POPE_SPLITS.map((s) => `${s} ${yes(t.absent[s])}`).join(', ')}`;
+}
 
 /** Prints the report as a readable table. */
 export function printReport(rep: BenchReport): void {
@@ -59,6 +67,7 @@ export function printReport(rep: BenchReport): void {
   for (const [t, r] of Object.entries(h.byType)) console.log(`  ${t.padEnd(12)} score ${r.score.toFixed(2)}  hallucination ${pct(r.hallucinationRate)}  (n ${r.n})`);
   console.log('POPE            accuracy precision recall   f1       yes-ratio');
   for (const [split, m] of Object.entries(rep.pope)) console.log(`  ${split.padEnd(13)} ${pct(m.accuracy).padEnd(8)} ${pct(m.precision).padEnd(9)} ${pct(m.recall).padEnd(8)} ${pct(m.f1).padEnd(8)} ${pct(m.yesRatio)}`);
+  console.log(popeByTruthLine(rep.popeByTruth));
   console.log(`CHAIR (${rep.chair.n} descriptions): CHAIR_i ${pct(rep.chair.chairI)}  CHAIR_s ${pct(rep.chair.chairS)}`);
 }
 
@@ -69,6 +78,7 @@ export async function run(flags: Flags): Promise<number> {
     return 0;
   }
   if (typeof flags.policy === 'string') return benchPolicy(flags, flags.policy);
+  if (flags.facts) throw new UsageError('bench: --facts goes with --policy DIR (it changes the prompts the policy answers)');
   if (typeof flags.in !== 'string') throw new UsageError('bench: give --items, --in FILE.jsonl (responses to score) or --policy DIR');
   const known = new Set([...suite.shapesHal, ...suite.pope, ...suite.chair].map((i) => i.id));
   const { responses, bad } = readResponses(flags.in, known);
@@ -84,7 +94,7 @@ async function benchPolicy(flags: Flags, dir: string): Promise<number> {
   await initNodeBackend(String(flags.backend));
   const { model } = loadModelDir(dir);
   try {
-    const { report, responses } = await runBenchJob(model, { size: String(flags.size) as BenchSize, temperature: Number(flags.temperature), seed: Number(flags.seed) });
+    const { report, responses } = await runBenchJob(model, { size: String(flags.size) as BenchSize, temperature: Number(flags.temperature), seed: Number(flags.seed), facts: flags.facts === true });
     if (typeof flags.out === 'string') writeFileSync(flags.out, [...responses].map(([id, response]) => JSON.stringify({ id, response })).join('\n') + '\n');
     if (flags.json) console.log(JSON.stringify(report));
     else printReport(report);

@@ -7,6 +7,7 @@ import { loadModelDir } from '../model-files';
 import type { BenchReport } from '../../engine/bench/report';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
 import { runBenchJob } from '../../engine/bench/run';
+import { POPE_SPLITS, type YesCount } from '../../engine/bench/pope';
 
 export const spec: CommandSpec = {
   name: 'evaluate',
@@ -24,6 +25,7 @@ export const spec: CommandSpec = {
 };
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const rate = (c: YesCount) => (c.n === 0 ? '–' : pct(c.yes / c.n));
 
 /** The headline figures of each report, one column per policy. */
 function printSideBySide(rows: { policy: string; report: BenchReport }[]): void {
@@ -33,12 +35,15 @@ function printSideBySide(rows: { policy: string; report: BenchReport }[]): void 
     ['ShapesHal informativeness', (r) => pct(r.shapesHal.informativeness)],
     ...Object.keys(rows[0]!.report.shapesHal.byType).map((t): [string, (r: BenchReport) => string] => [`  ${t} score / halluc.`, (r) => `${r.shapesHal.byType[t]!.score.toFixed(2)} / ${pct(r.shapesHal.byType[t]!.hallucinationRate)}`]),
     ...Object.keys(rows[0]!.report.pope).flatMap((s): [string, (r: BenchReport) => string][] => [[`POPE ${s} accuracy / F1`, (r) => `${pct(r.pope[s as keyof BenchReport['pope']].accuracy)} / ${pct(r.pope[s as keyof BenchReport['pope']].f1)}`]]),
+    ['POPE "yes": present large / small', (r) => `${rate(r.popeByTruth.presentLarge)} / ${rate(r.popeByTruth.presentSmall)}`],
+    ['POPE "yes": absent rand. / pop. / adv.', (r) => POPE_SPLITS.map((s) => rate(r.popeByTruth.absent[s])).join(' / ')],
     ['CHAIR_i / CHAIR_s', (r) => `${pct(r.chair.chairI)} / ${pct(r.chair.chairS)}`],
   ];
   const w0 = Math.max(...lines.map(([l]) => l.length)) + 2;
-  const w = Math.max(16, ...rows.map((r) => r.policy.length + 2));
+  const cells = lines.map(([label, f]): [string, string[]] => [label, rows.map((r) => f(r.report))]);
+  const w = Math.max(16, ...rows.map((r) => r.policy.length + 2), ...cells.flatMap(([, c]) => c.map((x) => x.length + 2)));
   console.log(''.padEnd(w0) + rows.map((r) => r.policy.padStart(w)).join(''));
-  for (const [label, f] of lines) console.log(label.padEnd(w0) + rows.map((r) => f(r.report).padStart(w)).join(''));
+  for (const [label, c] of cells) console.log(label.padEnd(w0) + c.map((x) => x.padStart(w)).join(''));
 }
 
 export async function run(flags: Flags): Promise<number> {

@@ -56,6 +56,7 @@ export const spec: CommandSpec = {
     'retrain-sft': { type: 'boolean', help: 'make SFT and SFT+ per seed by their recipes (pretrain --preset sft|sft-plus --seed S) instead of reading --sft and --sft-plus' },
     'sft-steps': { type: 'number', help: "with --retrain-sft: SFT steps (default: the recipe's)", bound: { integer: true, min: 0 } },
     'vision-steps': { type: 'number', help: "with --retrain-sft: vision pretraining steps (default: the recipe's)", bound: { integer: true, min: 0 } },
+    'grounding-steps': { type: 'number', help: "with --retrain-sft: grounding-stage steps (default: the recipe's)", bound: { integer: true, min: 0 } },
     pairs: { type: 'number', help: 'pairs sampled from each start policy and labelled, per seed (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.pairs },
     mix: { type: 'number', help: 'share of pairs made as (a sample, the same with one likely but absent object written in) instead of two samples (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.labelMix },
     steps: { type: 'number', help: 'PPO steps per PPO row (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.ppoSteps },
@@ -108,6 +109,7 @@ export function configFromFlags(flags: Flags): ExperimentConfig {
     ...(flags['retrain-sft'] ? { retrainSft: true } : {}),
     ...(flags['sft-steps'] !== undefined ? { sftSteps: Number(flags['sft-steps']) } : {}),
     ...(flags['vision-steps'] !== undefined ? { visionSteps: Number(flags['vision-steps']) } : {}),
+    ...(flags['grounding-steps'] !== undefined ? { groundingSteps: Number(flags['grounding-steps']) } : {}),
   };
   const only = typeof flags.rows === 'string' ? flags.rows.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
   let cfg: ExperimentConfig;

@@ -1,6 +1,6 @@
 // `probe`: what a reward model likes. Scores seven fixed answer variants per probe scene (short
 // correct, long correct with filler, long with one hallucinated object, "i am not sure",
-// ungrammatical, and a small object's true detail against its lookalike) and prints one scene's
+// ungrammatical, empty, and a small object's true detail against its lookalike) and prints one scene's
 // scores and how often each better variant wins.
 
 import { COMMON_FLAGS, type CommandSpec, type Flags } from '../args';
@@ -11,7 +11,7 @@ import { runProbes } from '../../engine/reward/probe-run';
 
 export const spec: CommandSpec = {
   name: 'probe',
-  summary: 'Score fixed answer variants (short/long correct, long hallucinated, unsure, ungrammatical, a small detail true or false) with a reward model.',
+  summary: 'Score fixed answer variants (short/long correct, long hallucinated, unsure, ungrammatical, empty, a small detail true or false) with a reward model.',
   usage: 'probe --rm DIR --seed S [--n N] [--json]',
   flags: {
     rm: { type: 'string', required: true, help: 'reward model directory (as train-rm saves it)' },
@@ -28,6 +28,7 @@ const LABELS: Record<(typeof PROBE_VARIANTS)[number], string> = {
   longHallucinated: 'long hallucinated',
   unsure: 'i am not sure',
   ungrammatical: 'ungrammatical',
+  empty: 'empty',
   smallTrue: 'true small detail',
   smallFalse: 'false small detail',
 };

@@ -133,3 +133,46 @@ export function scorePope(items: PopeItem[], responses: ReadonlyMap<string, stri
   }
   return out;
 }
+
+/** The asked object as it stands in the scene: present and large (any instance), present and only small, or absent. */
+export type PopeTruth = 'present-large' | 'present-small' | 'absent';
+
+/** Which truth an item asks about. */
+export function popeTruth(item: PopeItem): PopeTruth {
+  if (!item.present) return 'absent';
+  const large = item.scene.objects.some((o) => o.color === item.object.color && o.shape === item.object.shape && o.size === 'large');
+  return large ? 'present-large' : 'present-small';
+}
+
+/** How often a policy said "yes" to one group of POPE questions. */
+export interface YesCount {
+  n: number;
+  yes: number;
+}
+
+/**
+ * POPE split by the truth, what a policy perceives: "yes" to present objects that are large, to
+ * those that are only small, and to absent ones by the pool they came from (the absent objects of
+ * the random, popular and adversarial splits). A policy that sees says yes to nearly every present
+ * large object and to few absent ones; one that guesses says yes at about the same rate to all.
+ */
+export interface PopeByTruth {
+  presentLarge: YesCount;
+  presentSmall: YesCount;
+  absent: Record<PopeSplit, YesCount>;
+}
+
+/** Counts "yes" answers per truth group (an unclear answer counts as "no", as POPE counts it); items without a response are left out. */
+export function popeByTruth(items: readonly PopeItem[], responses: ReadonlyMap<string, string>): PopeByTruth {
+  const zero = (): YesCount => ({ n: 0, yes: 0 });
+  const out: PopeByTruth = { presentLarge: zero(), presentSmall: zero(), absent: { random: zero(), popular: zero(), adversarial: zero() } };
+  for (const it of items) {
+    const r = responses.get(it.id);
+    if (r === undefined) continue;
+    const truth = popeTruth(it);
+    const cell = truth === 'absent' ? out.absent[it.split] : truth === 'present-large' ? out.presentLarge : out.presentSmall;
+    cell.n++;
+    if (readYesNo(r, { color: it.object.color, shape: it.object.shape }) === true) cell.yes++;
+  }
+  return out;
+}

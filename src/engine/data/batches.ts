@@ -12,6 +12,11 @@ export interface PromptExample {
   question: string;
   /** The facts caption, when the prompt carries it (SFT facts share, the Fact-RM). */
   facts?: readonly string[];
+  /**
+   * The scene whose picture the model is shown, when it is not the one the text is about: SFT
+   * examples that only the facts can answer show an empty or an unrelated picture.
+   */
+  imageScene?: Scene;
 }
 
 export interface TextExample extends PromptExample {
@@ -20,7 +25,7 @@ export interface TextExample extends PromptExample {
 
 /** Renders the images of examples; `noiseSeeds[i]` varies the pixel noise of example i. */
 export function renderImages(examples: readonly PromptExample[], perception: Partial<Perception>, noiseSeeds?: readonly number[]): Float32Array[] {
-  return examples.map((e, i) => sceneImage(e.scene, perception, noiseSeeds?.[i]));
+  return examples.map((e, i) => sceneImage(e.imageScene ?? e.scene, perception, noiseSeeds?.[i]));
 }
 
 /** Packs examples with responses (for SFT and scoring) into new tensors; free with disposeBatch. */

@@ -49,6 +49,8 @@ export interface ExperimentConfig {
   sftSteps?: number;
   /** With retrainSft: vision pretraining steps (absent: the recipe's). */
   visionSteps?: number;
+  /** With retrainSft: grounding-stage steps (absent: the recipe's). */
+  groundingSteps?: number;
 }
 
 /**
@@ -89,7 +91,7 @@ export function checkExperimentConfig(cfg: ExperimentConfig): ConfigProblem[] {
   else if (new Set(cfg.seeds).size !== cfg.seeds.length) out.push({ field: 'seeds', message: 'must not repeat a seed' });
   if (!Object.hasOwn(SHAPES_HAL_SIZES, cfg.benchSize)) out.push({ field: 'benchSize', message: `must be ${Object.keys(SHAPES_HAL_SIZES).join(' or ')}` });
   if (typeof cfg.retrainSft !== 'boolean') out.push({ field: 'retrainSft', message: 'must be true or false' });
-  for (const f of ['sftSteps', 'visionSteps'] as const) {
+  for (const f of ['sftSteps', 'visionSteps', 'groundingSteps'] as const) {
     const v = cfg[f];
     if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 1_000_000)) out.push({ field: f, message: 'must be a whole number from 0 to 1000000' });
   }

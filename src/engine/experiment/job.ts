@@ -144,7 +144,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
         if (!(await nextStep(hooks.control))) throw STOP;
         if (cfg.retrainSft) {
           progress(`${tag}: making ${start}`);
-          const made = await clock.time('sft', () => runPretrainJob({ recipe: start, seed, bench: false, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) }, {
+          const made = await clock.time('sft', () => runPretrainJob({ recipe: start, seed, bench: false, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}), ...(cfg.groundingSteps !== undefined ? { groundingSteps: cfg.groundingSteps } : {}) }, {
             ...(hooks.control ? { control: hooks.control } : {}),
             onProgress: (p) => progress(`${tag}: making ${start}, ${p.phase}`, p),
           }));
@@ -239,7 +239,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
   progress('done');
   const table = buildTable({
     preset: cfg.preset, description: cfg.description, seeds: cfg.seeds, benchSize: cfg.benchSize, rows: cfg.rows, targets: cfg.targets,
-    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, dpo: cfg.dpo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}) },
+    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, dpo: cfg.dpo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}), ...(cfg.groundingSteps !== undefined ? { groundingSteps: cfg.groundingSteps } : {}) },
   }, seeds, stopped, rowSlug);
   return { table, seeds, stopped };
 }

@@ -4,6 +4,7 @@
 // No TensorFlow.js: the page builds and shows the same table from a finished job.
 
 import type { BenchReport } from '../bench/report';
+import { POPE_SPLITS } from '../bench/pope';
 import type { BenchSize } from '../bench/shapes-hal';
 import type { PpoConfig } from '../ppo/config';
 import type { DpoConfig } from '../dpo/config';
@@ -217,6 +218,13 @@ export function formatTableMd(t: ExperimentTable): string {
     const spread = many && r.perSeed.length > 1;
     const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : r.spec.kind === 'dpo' ? `\`${r.spec.start}\`, DPO β ${rowDpoConfig(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>).beta}` : `\`${r.spec.start}\`, ${r.spec.preset}`;
     out.push(`| ${r.name} | ${from} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
+  }
+  out.push('', 'POPE by the truth: the share of "yes" to present objects that are large, to those only small, and to absent ones by pool. A policy that sees says yes to nearly every present large object and few absent ones; one that guesses, at the same rate to all.', '');
+  out.push('| row | present large | present small | absent random | absent popular | absent adversarial |', '| --- | --- | --- | --- | --- | --- |');
+  for (const r of t.rows) {
+    const b = r.mean.popeByTruth;
+    const rate = (c: { n: number; yes: number }) => (c.n === 0 ? '-' : pct(c.yes / c.n));
+    out.push(`| ${r.name} | ${rate(b.presentLarge)} | ${rate(b.presentSmall)} | ${POPE_SPLITS.map((s) => rate(b.absent[s])).join(' | ')} |`);
   }
   if (many) {
     out.push('', 'ShapesHal-Bench per seed (hallucination rate / informativeness / score):', '');

@@ -2,8 +2,11 @@
 // row's prompt ends at the same column (what batched generation needs), responses right-padded,
 // pads masked out of attention, and text positions counted per row from its first real token.
 //
-//   columns:  [9 image tokens][pad pad p0 p1 p2][r0 r1 eos pad]
-//   position:                  0   0   0  1  2   3  4  5   0
+//   columns:  [pad pad p0 p1 p2][9 image tokens][r0 r1 eos pad]
+//   position:   0   0   0  1  2                   3  4  5   0
+//
+// The image tokens carry their own (cell) position embeddings; text positions skip them. The
+// response starts at column Lp + 9 of the sequence.
 import * as tf from '@tensorflow/tfjs-core';
 import { imageTokenCount, type ModelConfig } from './config';
 import { toImageTensor, type ImageInput } from './vision';
@@ -18,17 +21,17 @@ export interface PackedBatch {
   responseLengths: number[];
   /** [B, S, S, 3] */
   images: tf.Tensor4D;
-  /** [B, Lp + R] int32: padded prompts then padded responses. */
+  /** [B, Lp + R] int32: padded prompts then padded responses (the image tokens go between them). */
   tokens: tf.Tensor2D;
   /** [B, Lp + R] int32 text positions (0 at pads). */
   positions: tf.Tensor2D;
-  /** [B, 9 + Lp + R] float: 1 for image tokens and real text tokens, 0 for pads. */
+  /** [B, Lp + 9 + R] float, in sequence order: 1 for image tokens and real text tokens, 0 for pads. */
   keyValid: tf.Tensor2D;
   /** [B, R] int32 response tokens (pad after each row's end). */
   responseTokens: tf.Tensor2D;
   /** [B, R] float: 1 on real response tokens. */
   responseMask: tf.Tensor2D;
-  /** [B] int32 column (in the 9 + Lp + R sequence) of each row's last real token. */
+  /** [B] int32 column (in the Lp + 9 + R sequence) of each row's last real token (the last image token when the response is empty). */
   lastIndex: tf.Tensor1D;
 }
 
@@ -96,12 +99,12 @@ export function packBatch(
     const rr = resp[row] as readonly number[];
     checkTokens(cfg, rr, `response ${row}`);
     if (p + rr.length > cfg.maxLen) throw new Error(`row ${row} has ${p + rr.length} text tokens, more than maxLen ${cfg.maxLen}`);
-    keyValid.fill(1, row * (nImg + t), row * (nImg + t) + nImg);
     for (let j = 0; j < lp; j++) {
       tokens[row * t + j] = pl.tokens[row * lp + j] as number;
       positions[row * t + j] = pl.positions[row * lp + j] as number;
-      keyValid[row * (nImg + t) + nImg + j] = pl.valid[row * lp + j] as number;
+      keyValid[row * (nImg + t) + j] = pl.valid[row * lp + j] as number;
     }
+    keyValid.fill(1, row * (nImg + t) + lp, row * (nImg + t) + lp + nImg);
     rr.forEach((tok, j) => {
       tokens[row * t + lp + j] = tok;
       positions[row * t + lp + j] = p + j;

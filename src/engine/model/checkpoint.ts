@@ -9,7 +9,11 @@ import { VisionEncoder } from './vision';
 import { checkpointOrigin } from './version';
 
 export const CHECKPOINT_FORMAT = 'rlhf-playground/vlm';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/**
+ * 2: the decoder reads [prompt][image][response]. Format 1 put the image first; its weights were
+ * trained for that order and give wrong answers in this one, so a format-1 checkpoint is refused.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 const METADATA_KEY = 'rlhfPlayground';
 
 export interface CheckpointManifest {
@@ -74,6 +78,9 @@ export async function toArtifacts(model: VlmModel, info: ManifestInput): Promise
 export function readManifest(artifacts: tf.io.ModelArtifacts): CheckpointManifest {
   const m = artifacts.userDefinedMetadata?.[METADATA_KEY] as CheckpointManifest | undefined;
   if (!m || m.format !== CHECKPOINT_FORMAT) throw new Error('not an RLHF Playground model checkpoint (no rlhfPlayground manifest)');
+  if (m.formatVersion === 1) {
+    throw new Error('checkpoint format version 1 was made for a decoder that reads the image before the question; this build reads the question first (format 2), so its weights would answer wrongly: re-make it with `pretrain` or train it again');
+  }
   if (m.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
     throw new Error(`checkpoint format version ${m.formatVersion} is not supported (this build reads ${CHECKPOINT_FORMAT_VERSION})`);
   }

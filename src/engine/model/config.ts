@@ -94,7 +94,7 @@ export function validateConfig(cfg: ModelConfig): void {
   }
 }
 
-/** Number of image tokens the vision encoder puts in front of the text (grid × grid). */
+/** Number of image tokens the vision encoder puts between the prompt and the response (grid × grid). */
 export function imageTokenCount(cfg: ModelConfig): number {
   return cfg.grid * cfg.grid;
 }

@@ -1,5 +1,10 @@
-// The decoder's forward pass: [image tokens][text tokens] → pre-LayerNorm causal transformer →
+// The decoder's forward pass: [prompt][image tokens][response] → pre-LayerNorm causal transformer →
 // final hidden states, and the three heads that read them (LM logits, scalar score, per-token value).
+//
+// The prompt (question, and the facts when given) comes before the image tokens: then every image
+// token can attend to the question in the first layer ("is this cell the red circle asked about?")
+// and the answer read the match in the next. With the image first, a 2-layer decoder answered
+// existence questions at chance (docs/grounding.md measures both orders).
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias, selfAttention, type LayerKV } from './attention';
 import { dense, embed, gelu, layerNorm, matMul2d, maybeDropout } from './layers';
@@ -10,12 +15,27 @@ import { encodeImages } from './vision';
 export interface DecoderInput {
   /** [B, S, S, 3] in [0, 1]. */
   images: tf.Tensor4D;
-  /** [B, T] int32 text token ids (pads anywhere; they are masked by keyValid). */
+  /** [B, T] int32 text token ids: Lp prompt columns, then the response (pads anywhere; masked by keyValid). */
   tokens: tf.Tensor2D;
+  /** Lp: the first Lp text columns are the prompt; the image tokens go between them and the rest. */
+  promptLen: number;
   /** [B, T] int32 text position of each token, counted per row from its first real token. */
   positions: tf.Tensor2D;
-  /** [B, 9 + T] float, 1 for a real token (image tokens always), 0 for padding. */
+  /** [B, Lp + 9 + R] float, in sequence order: 1 for a real token (image tokens always), 0 for padding. */
   keyValid: tf.Tensor2D;
+}
+
+/**
+ * The decoder's input sequence: [prompt Lp][image 9][response R] embeddings → [B, Lp + 9 + R, D].
+ * A response column c of the text (c ≥ Lp) sits at sequence column c + 9, as it did with the image
+ * first, so response offsets are the same in both orders.
+ */
+export function sequenceEmbeddings(model: VlmModel, images: tf.Tensor4D, tokens: tf.Tensor2D, positions: tf.Tensor2D, promptLen: number): tf.Tensor3D {
+  const text = textEmbeddings(model, tokens, positions); // [B, T, D]
+  const [b, t, d] = text.shape;
+  const prompt = text.slice([0, 0, 0], [b, promptLen, d]); // [B, Lp, D]
+  const response = text.slice([0, promptLen, 0], [b, t - promptLen, d]); // [B, R, D]
+  return tf.concat([prompt, imageTokens(model, images), response], 1) as tf.Tensor3D; // [B, Lp+9+R, D]
 }
 
 /** Image tokens projected into the decoder's space: [B, S, S, 3] → [B, 9, D]. */
@@ -49,26 +69,29 @@ export function block(
 
 /**
  * Runs every block over x [B, T, D] (the last T of S positions; `past` holds the first S − T) and
- * applies the final LayerNorm. keyValid [B, S]. Returns hidden [B, T, D] and each layer's keys/values.
+ * applies the final LayerNorm. keyValid [B, S]. Returns hidden [B, T, D], each layer's keys/values and
+ * each block's output (the residual stream after it, [B, T, D]; what auxiliary losses read).
  */
 export function runBlocks(
   model: VlmModel, x: tf.Tensor3D, keyValid: tf.Tensor2D, past: LayerKV[] | undefined, training: boolean,
-): { hidden: tf.Tensor3D; kv: LayerKV[] } {
+): { hidden: tf.Tensor3D; kv: LayerKV[]; residuals: tf.Tensor3D[] } {
   const bias = attentionBias(keyValid, x.shape[1]); // [B, 1, T, S]
   const kv: LayerKV[] = [];
+  const residuals: tf.Tensor3D[] = [];
   let h = x;
   for (let i = 0; i < model.config.nLayers; i++) {
     const r = block(model, i, h, bias, past?.[i], training);
     h = r.x;
     kv.push(r.kv);
+    residuals.push(h);
   }
   const p = model.params;
-  return { hidden: layerNorm(h, p.get('lnf/g'), p.get('lnf/b')) as tf.Tensor3D, kv };
+  return { hidden: layerNorm(h, p.get('lnf/g'), p.get('lnf/b')) as tf.Tensor3D, kv, residuals };
 }
 
-/** Full forward pass: hidden states [B, 9 + T, D] after the final LayerNorm, and the layers' keys/values. */
-export function decoderForward(model: VlmModel, input: DecoderInput, training = false): { hidden: tf.Tensor3D; kv: LayerKV[] } {
-  const x = tf.concat([imageTokens(model, input.images), textEmbeddings(model, input.tokens, input.positions)], 1) as tf.Tensor3D; // [B, 9+T, D]
+/** Full forward pass: hidden states [B, Lp + 9 + R, D] after the final LayerNorm, the layers' keys/values and each block's output. */
+export function decoderForward(model: VlmModel, input: DecoderInput, training = false): { hidden: tf.Tensor3D; kv: LayerKV[]; residuals: tf.Tensor3D[] } {
+  const x = sequenceEmbeddings(model, input.images, input.tokens, input.positions, input.promptLen); // [B, Lp+9+R, D]
   return runBlocks(model, x, input.keyValid, undefined, training);
 }
 

@@ -148,7 +148,7 @@ function cachedStepper(model: VlmModel, images: ImageInput, layout: PromptLayout
   };
 }
 
-/** Reference path: re-runs [image][prompt][response so far] in full at every step. */
+/** Reference path: re-runs [prompt][image][response so far] in full at every step. */
 function recomputeStepper(model: VlmModel, images: ImageInput, layout: PromptLayout): NextLogits {
   const cfg = model.config;
   const b = layout.lengths.length;
@@ -166,8 +166,8 @@ function recomputeStepper(model: VlmModel, images: ImageInput, layout: PromptLay
       for (let row = 0; row < b; row++) {
         tokens.set(layout.tokens.subarray(row * lp, (row + 1) * lp), row * t);
         positions.set(layout.positions.subarray(row * lp, (row + 1) * lp), row * t);
-        keyValid.fill(1, row * (nImg + t), row * (nImg + t) + nImg);
-        keyValid.set(layout.valid.subarray(row * lp, (row + 1) * lp), row * (nImg + t) + nImg);
+        keyValid.set(layout.valid.subarray(row * lp, (row + 1) * lp), row * (nImg + t));
+        keyValid.fill(1, row * (nImg + t) + lp, row * (nImg + t) + lp + nImg);
         fed.forEach((col, s) => {
           tokens[row * t + lp + s] = col.tokens[row] as number;
           positions[row * t + lp + s] = (layout.lengths[row] as number) + s;
@@ -177,10 +177,11 @@ function recomputeStepper(model: VlmModel, images: ImageInput, layout: PromptLay
       const logits = tf.tidy(() => {
         const { hidden } = decoderForward(model, {
           images: imgs,
+          promptLen: lp,
           tokens: tf.tensor2d(tokens, [b, t], 'int32'),
           positions: tf.tensor2d(positions, [b, t], 'int32'),
           keyValid: tf.tensor2d(keyValid, [b, nImg + t]),
-        }); // [B, 9+T, D]
+        }); // [B, Lp+9+R, D]
         const last = hidden.slice([0, nImg + t - 1, 0], [b, 1, cfg.dModel]).reshape([b, cfg.dModel]); // [B, D]
         return lmLogits(model, last); // [B, V]
       });

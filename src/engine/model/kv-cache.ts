@@ -1,9 +1,9 @@
-// The KV cache for decoding: after one pass over [image][prompt] ("prefill"), each new token runs
+// The KV cache for decoding: after one pass over [prompt][image] ("prefill"), each new token runs
 // through the blocks alone, attending to the keys and values kept from every earlier position.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerKV } from './attention';
 import { imageTokenCount } from './config';
-import { imageTokens, lmLogits, runBlocks, textEmbeddings } from './decoder';
+import { lmLogits, runBlocks, sequenceEmbeddings, textEmbeddings } from './decoder';
 import type { VlmModel } from './model';
 
 export type KVCache = {
@@ -19,14 +19,14 @@ export function disposeCache(cache: KVCache): void {
 }
 
 /**
- * Runs [image tokens][left-padded prompts] through the decoder. tokens, positions [B, Lp] int32;
+ * Runs [left-padded prompts][image tokens] through the decoder. tokens, positions [B, Lp] int32;
  * promptValid [B, Lp]. Returns next-token logits [B, V] at the last column and a new cache.
  */
 export function prefill(model: VlmModel, images: tf.Tensor4D, tokens: tf.Tensor2D, positions: tf.Tensor2D, promptValid: tf.Tensor2D): { logits: tf.Tensor2D; cache: KVCache } {
   return tf.tidy(() => {
     const b = images.shape[0];
-    const x = tf.concat([imageTokens(model, images), textEmbeddings(model, tokens, positions)], 1) as tf.Tensor3D; // [B, 9+Lp, D]
-    const keyValid = tf.concat([tf.ones([b, imageTokenCount(model.config)]), promptValid], 1) as tf.Tensor2D; // [B, 9+Lp]
+    const x = sequenceEmbeddings(model, images, tokens, positions, tokens.shape[1]); // [B, Lp+9, D]
+    const keyValid = tf.concat([promptValid, tf.ones([b, imageTokenCount(model.config)])], 1) as tf.Tensor2D; // [B, Lp+9]
     const { hidden, kv } = runBlocks(model, x, keyValid, undefined, false);
     const s = x.shape[1];
     const last = hidden.slice([0, s - 1, 0], [b, 1, model.config.dModel]).reshape([b, model.config.dModel]); // [B, D]

@@ -15,6 +15,8 @@ export interface ResponseOutputOptions {
   values?: boolean;
   /** Training mode (dropout on when the config asks for it). */
   training?: boolean;
+  /** Also return the image tokens' states after this block (0-based): what the grounding loss reads. */
+  imageStatesAfter?: number;
 }
 
 export interface ResponseOutputs {
@@ -26,6 +28,8 @@ export interface ResponseOutputs {
   entropy?: tf.Tensor2D;
   /** [B, R] value estimate at the position that predicts each response token; 0 on pads. */
   values?: tf.Tensor2D;
+  /** [B, 9, D] the image tokens' residual stream after block `imageStatesAfter`. */
+  imageStates?: tf.Tensor3D;
 }
 
 /**
@@ -37,7 +41,7 @@ export function responseOutputs(model: VlmModel, batch: PackedBatch, opts: Respo
   if (r === 0) throw new Error('responseOutputs: the batch has no response tokens');
   const temperature = opts.temperature ?? 1;
   if (!(temperature > 0)) throw new Error(`responseOutputs: temperature must be positive, got ${temperature}`);
-  const { hidden } = decoderForward(model, batch, opts.training ?? false); // [B, 9+Lp+R, D]
+  const { hidden, residuals } = decoderForward(model, batch, opts.training ?? false); // [B, Lp+9+R, D]
   const d = model.config.dModel;
   const h = hidden.slice([0, imageTokenCount(model.config) + lp - 1, 0], [b, r, d]); // [B, R, D]
   const logits = tf.div(lmLogits(model, h), temperature) as tf.Tensor3D; // [B, R, V]
@@ -47,6 +51,11 @@ export function responseOutputs(model: VlmModel, batch: PackedBatch, opts: Respo
   const out: ResponseOutputs = { logprobs: tf.mul(tf.sum(tf.mul(target, logp), -1), mask) as tf.Tensor2D, logits };
   if (opts.entropy) out.entropy = tf.mul(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)), mask) as tf.Tensor2D;
   if (opts.values) out.values = tf.mul(valueHead(model, h), mask) as tf.Tensor2D;
+  if (opts.imageStatesAfter !== undefined) {
+    const states = residuals[opts.imageStatesAfter];
+    if (!states) throw new Error(`responseOutputs: there is no block ${opts.imageStatesAfter}`);
+    out.imageStates = states.slice([0, lp, 0], [b, imageTokenCount(model.config), d]) as tf.Tensor3D; // [B, 9, D]
+  }
   return out;
 }
 

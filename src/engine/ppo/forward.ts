@@ -14,7 +14,7 @@ import type { VlmModel } from '../model/model';
  */
 export function responseValues(model: VlmModel, batch: PackedBatch, training = false): tf.Tensor2D {
   const { batchSize: b, promptLen: lp, responseLen: r } = batch;
-  const { hidden } = decoderForward(model, batch, training); // [B, 9+Lp+R, D]
+  const { hidden } = decoderForward(model, batch, training); // [B, Lp+9+R, D]
   const h = hidden.slice([0, imageTokenCount(model.config) + lp - 1, 0], [b, r, model.config.dModel]); // [B, R, D]
   return tf.mul(valueHead(model, h), batch.responseMask) as tf.Tensor2D; // [B, R]
 }

@@ -130,6 +130,8 @@ export interface AnswerVariants {
   unsure: string;
   /** The reference's words reversed: out of the grammar. */
   ungrammatical: string;
+  /** No answer at all: what a policy says when silence pays. A reward model never shown one must still score it low. */
+  empty: string;
   /** The reference and a true sentence about a small object (empty when the scene has none). */
   smallTrue: string;
   /** The same, that object's shape or colour swapped for its lookalike: same length, one false claim the pixels barely show. */
@@ -152,6 +154,7 @@ export function answerVariants(scene: Scene, q: Question, rng: Rng, perception: 
     longHallucinated: [q.reference, extras[0], lie, filler].join(' '),
     unsure: 'i am not sure .',
     ungrammatical: scrambled(q.reference),
+    empty: '',
     smallTrue: small?.truth ?? '',
     smallFalse: small?.lie ?? '',
   };

@@ -1,4 +1,4 @@
-// What a reward model reads: [image] [facts, Fact-RM only] [question] <sep> [response], the
+// What a reward model reads: [facts, Fact-RM only] [question] <sep> [image] [response], the
 // facts' sentences in a shuffled order (as the paper shuffles captions), and its score at the
 // last real token. Both answers of a pair share the prompt: same image, same facts order.
 

@@ -1,5 +1,5 @@
 // Probes: a fixed set of answer variants per scene (short correct, long correct with filler, long
-// with one hallucinated object, an honest "i am not sure", ungrammatical, and a same-length pair
+// with one hallucinated object, an honest "i am not sure", ungrammatical, empty, and a same-length pair
 // about a small object whose shape or colour the pixels barely show), scored by a reward model to
 // show what it has learned to like. Scenes come from a benchmark seed stream, each with at least
 // one small object. Scoring them is probe-run.ts; this file needs no TensorFlow.js.
@@ -17,7 +17,7 @@ import type { PreferenceRecord } from '../prefs/record';
 export const PROBE_STREAM = 14;
 
 export type ProbeVariant = keyof AnswerVariants;
-export const PROBE_VARIANTS: readonly ProbeVariant[] = ['shortCorrect', 'longCorrect', 'longHallucinated', 'unsure', 'ungrammatical', 'smallTrue', 'smallFalse'];
+export const PROBE_VARIANTS: readonly ProbeVariant[] = ['shortCorrect', 'longCorrect', 'longHallucinated', 'unsure', 'ungrammatical', 'empty', 'smallTrue', 'smallFalse'];
 
 /** Comparisons with a right answer under the paper's instruction; the first is the headline probe. */
 export const PROBE_PAIRS = [
@@ -26,6 +26,7 @@ export const PROBE_PAIRS = [
   { name: 'unsure > long hallucinated', better: 'unsure', worse: 'longHallucinated' },
   { name: 'short correct > unsure', better: 'shortCorrect', worse: 'unsure' },
   { name: 'short correct > ungrammatical', better: 'shortCorrect', worse: 'ungrammatical' },
+  { name: 'short correct > empty', better: 'shortCorrect', worse: 'empty' },
   // Same length, one word apart: a small object's true shape or colour against its lookalike. The
   // image barely shows the difference; the facts state it. A plain RM cannot pass it on pixels alone.
   { name: 'true small detail > false small detail', better: 'smallTrue', worse: 'smallFalse' },
@@ -40,7 +41,7 @@ export interface ProbeItem {
 }
 
 /** The probe pair that needs the facts: a small object's true detail against its lookalike. */
-export const SMALL_DETAIL_PROBE = PROBE_PAIRS[5].name;
+export const SMALL_DETAIL_PROBE = PROBE_PAIRS[6].name;
 
 /**
  * Returns n probe items (question types in turn) on scenes with at least one small object; the

@@ -9,7 +9,7 @@ import { GRID, type Scene, type SceneObject } from '../world/scene';
 import { drawCategory, partnersOf, sampleScene, sceneCategories, trainSeed, type Category } from '../world/sampler';
 import { factSentences } from '../world/facts';
 import type { Claim } from '../language/claims';
-import { FILLER, fullRef } from '../language/phrases';
+import { FILLER, fullRef, refMatches } from '../language/phrases';
 import type { QuestionType } from '../language/question';
 import { writeAnswerWith, writeClaim } from '../language/writer';
 import { ABSENT_POOLS, attributeExistenceQuestion, existenceQuestion, makeQuestion, type AbsentPool, type Focus, type Question } from '../data/questions';
@@ -50,6 +50,11 @@ export interface SftDataShape {
   factsSmallFocus: number;
   /** Share of synthetic answers without facts that are the honest "i am not sure ." instead. */
   unsureRate: number;
+  /**
+   * Share of facts-conditioned examples shown a picture that cannot answer (half an empty picture
+   * of the same background, half another scene): only the facts can, so the trunk learns to read them.
+   */
+  factsBlindShare: number;
 }
 
 export const SFT_DATA_SHAPE: SftDataShape = {
@@ -58,10 +63,30 @@ export const SFT_DATA_SHAPE: SftDataShape = {
   yesShare: 0.5,
   singleAttributeShare: 0.25,
   absentPools: { random: 1, popular: 1, cooccurring: 1 },
-  factsKinds: { attribute: 1, comparison: 0.25, counting: 0.5, spatial: 1, environment: 0.1, holistic: 1.5, existence: 0.5 },
+  factsKinds: { attribute: 1, comparison: 0.25, counting: 0.5, spatial: 1, environment: 0.1, holistic: 1.5, existence: 1 },
   factsSmallFocus: 0.75,
   unsureRate: 0.04,
+  factsBlindShare: 0.3,
 };
+
+/** Correct, short answers only: no hallucination, no filler, no facts (the grounding stage and the learnability check). */
+export const CLEAN_MIXTURE: SftMixture = { vqaShare: 1, hallucinationRate: 0, fillerRate: 0, factsShare: 0 };
+
+/** Existence questions only, about a whole object (colour and shape), half present, absent ones from POPE's three pools. */
+export const EXISTENCE_ONLY: SftDataShape = {
+  ...SFT_DATA_SHAPE,
+  kinds: Object.fromEntries(SFT_KINDS.map((k) => [k, k === 'existence' ? 1 : 0])) as SftDataShape['kinds'],
+  singleAttributeShare: 0,
+  unsureRate: 0,
+};
+
+/**
+ * The grounding stage's data: existence questions alone, short and correct, 30% of them with the
+ * scene's facts in the prompt and, of those, half shown a picture that cannot answer. So the stage
+ * teaches both look-ups: find the asked object among the image tokens, and find it in the facts.
+ */
+export const GROUNDING_MIXTURE: SftMixture = { ...CLEAN_MIXTURE, factsShare: 0.3 };
+export const GROUNDING_SHAPE: SftDataShape = { ...EXISTENCE_ONLY, factsKinds: EXISTENCE_ONLY.kinds, factsSmallFocus: 0.5, factsBlindShare: 0.5 };
 
 export interface SftExample {
   scene: Scene;
@@ -71,10 +96,14 @@ export interface SftExample {
   source: 'synthetic' | 'vqa';
   /** The facts caption when it is part of the prompt. */
   facts?: string[];
+  /** The scene whose picture is shown, when it is not `scene` (facts-conditioned examples that only the facts can answer). */
+  imageScene?: Scene;
   /** Whether the response was written to hallucinate. */
   hallucinated: boolean;
   /** For existence questions: whether the asked object is there, and if not, the pool it came from. */
   asked?: 'present' | AbsentPool;
+  /** For existence questions about the picture shown: the cells (row · 3 + col) that hold the asked object, none when it is absent. */
+  askedCells?: number[];
 }
 
 /** The honest, uninformative answer. */
@@ -193,7 +222,8 @@ function ask(scene: Scene, kind: SftKind, shape: SftDataShape, rng: Rng, focus?:
  * same examples. Each example draws, in order: facts or not (factsShare); the question kind, by
  * the weights of examples with or without facts; then scenes until one supports the question
  * (so every kind gets its share); the source (vqaShare); and for a synthetic answer without
- * facts, "i am not sure ." (unsureRate) or else whether it hallucinates (hallucinationRate).
+ * facts, "i am not sure ." (unsureRate) or else whether it hallucinates (hallucinationRate); with
+ * facts, whether the picture shown cannot answer (factsBlindShare).
  */
 export function makeSftData(n: number, seed: number, mix: SftMixture = SFT_MIXTURE, shape: SftDataShape = SFT_DATA_SHAPE): SftExample[] {
   const rng = new Rng(seed);
@@ -216,7 +246,15 @@ export function makeSftData(n: number, seed: number, mix: SftMixture = SFT_MIXTU
     const response = unsure ? UNSURE : source === 'vqa' ? vqaAnswer(q) : syntheticAnswer(scene, q, rng, hallucinate, mix.fillerRate);
     const ex: SftExample = { scene, type: q.type, question: q.text, response, source, hallucinated: hallucinate };
     if (got.asked) ex.asked = got.asked;
-    if (withFacts) ex.facts = factSentences(scene);
+    const spec = q.spec;
+    if (spec.kind === 'exists') ex.askedCells = scene.objects.filter((o) => refMatches(spec.obj, o)).map((o) => o.row * GRID + o.col);
+    if (withFacts) {
+      ex.facts = factSentences(scene);
+      if (rng.chance(shape.factsBlindShare)) {
+        ex.imageScene = rng.chance(0.5) ? { background: scene.background, objects: [] } : sampleScene(trainSeed(rng));
+        delete ex.askedCells; // the picture shown is not the scene asked about
+      }
+    }
     out.push(ex);
   }
   return out;

@@ -1,5 +1,6 @@
 // Making a policy by a recipe, as one job: a fresh model, its vision encoder pretrained and
-// frozen, SFT on the recipe's data mixture, and (unless skipped) the benchmarks.
+// frozen, the grounding stage (existence questions alone), SFT on the recipe's data mixture, and
+// (unless skipped) the benchmarks.
 
 import { VOCAB } from '../language/vocab';
 import { makeConfig } from '../model/config';
@@ -10,6 +11,8 @@ import type { JobHooks } from '../train/job';
 import { pretrainVision, type VisionPoint } from '../vision/run';
 import { POLICY_RECIPES, type RecipeName } from './recipes';
 import { runSft, type SftPoint } from './run';
+import { GROUNDING_MIXTURE, GROUNDING_SHAPE } from './data';
+import { subSeed } from '../world/rng';
 import { applyDecoderInit } from './init';
 
 export interface PretrainJobConfig {
@@ -18,6 +21,8 @@ export interface PretrainJobConfig {
   seed: number;
   /** SFT steps; default the recipe's. */
   sftSteps?: number;
+  /** Grounding-stage steps; default the recipe's. */
+  groundingSteps?: number;
   /** Vision pretraining steps; default the recipe's. */
   visionSteps?: number;
   /** Run the benchmarks at the end. */
@@ -34,8 +39,8 @@ export interface PretrainJobResult {
   seconds: number;
 }
 
-/** A point of either phase: a vision pretraining step or an SFT step. */
-export type PretrainPoint = (VisionPoint & { phase: 'vision' }) | (SftPoint & { phase: 'sft' });
+/** A point of any phase: a vision pretraining step, a grounding step or an SFT step. */
+export type PretrainPoint = (VisionPoint & { phase: 'vision' }) | (SftPoint & { phase: 'grounding' | 'sft' });
 
 /** Makes a policy by the recipe; `hooks` hear vision and SFT points and progress through both phases. */
 export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<PretrainPoint> = {}): Promise<PretrainJobResult> {
@@ -43,6 +48,8 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
   const recipe = POLICY_RECIPES[cfg.recipe];
   const sftSteps = cfg.sftSteps ?? recipe.sftSteps;
   const visionSteps = cfg.visionSteps ?? recipe.visionSteps;
+  const groundingSteps = cfg.groundingSteps ?? recipe.groundingSteps;
+  const optim = { lr: recipe.lr, beta2: recipe.beta2, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 } as const;
   const started = performance.now();
   const model = createModel(makeConfig(recipe.model, VOCAB.length), { seed: cfg.seed });
   try {
@@ -53,9 +60,22 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
     });
     model.vision.setFrozen(true);
     const visionDone = performance.now();
+    let groundingLoss: number | undefined;
+    if (groundingSteps > 0) {
+      const g = await runSft(model, {
+        steps: groundingSteps, batchSize: recipe.batchSize, mixture: GROUNDING_MIXTURE, shape: GROUNDING_SHAPE, seed: subSeed(cfg.seed, 77),
+        trainSize: 0, evalEvery: Math.max(1, Math.round(groundingSteps / 5)), optim,
+      }, {
+        ...(hooks.control ? { control: hooks.control } : {}),
+        onPoint: (p) => hooks.onPoint?.({ phase: 'grounding', ...p }),
+        onProgress: (p) => hooks.onProgress?.({ ...p, phase: 'grounding' }),
+      });
+      groundingLoss = g.heldOutLoss;
+    }
+    const groundingDone = performance.now();
     const sft = await runSft(model, {
       steps: sftSteps, batchSize: recipe.batchSize, mixture: recipe.mixture, shape: recipe.shape, seed: cfg.seed,
-      trainSize: 0, evalEvery: Math.max(1, Math.round(sftSteps / 10)), optim: { lr: recipe.lr, beta2: recipe.beta2, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
+      trainSize: 0, evalEvery: Math.max(1, Math.round(sftSteps / 10)), optim,
     }, {
       ...(hooks.control ? { control: hooks.control } : {}),
       onPoint: (p) => hooks.onPoint?.({ phase: 'sft', ...p }),
@@ -71,6 +91,8 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
       mixture: recipe.mixture,
       shape: recipe.shape,
       visionSteps,
+      groundingSteps,
+      ...(groundingLoss !== undefined ? { groundingHeldOutLoss: groundingLoss } : {}),
       sftSteps: sft.steps,
       batchSize: recipe.batchSize,
       lr: recipe.lr,
@@ -78,8 +100,11 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
       visionAccuracy,
       heldOutLoss: sft.heldOutLoss,
       trainSeconds: Math.round(seconds),
-      /** Where the time went: vision pretraining, SFT (with its held-out evaluations), the benchmarks. */
-      phaseSeconds: { vision: Math.round((visionDone - started) / 1000), sft: Math.round((sftDone - visionDone) / 1000), bench: Math.round((performance.now() - sftDone) / 1000) },
+      /** Where the time went: vision pretraining, the grounding stage, SFT (with its held-out evaluations), the benchmarks. */
+      phaseSeconds: {
+        vision: Math.round((visionDone - started) / 1000), grounding: Math.round((groundingDone - visionDone) / 1000),
+        sft: Math.round((sftDone - groundingDone) / 1000), bench: Math.round((performance.now() - sftDone) / 1000),
+      },
       ...(bench ? { bench } : {}),
     };
     return { model, metadata, ...(bench ? { bench } : {}), heldOutLoss: sft.heldOutLoss, seconds };

@@ -11,6 +11,8 @@ import type { OptimConfig } from '../train/trainer';
 import { runShapesHal } from '../bench/run';
 import { packExamples } from '../data/batches';
 import { nextStep, type JobHooks } from '../train/job';
+import { createGroundingHead, disposeGroundingHead, groundingTargets } from './grounding-loss';
+import { imageTokenCount } from '../model/config';
 
 export interface SftRunConfig {
   /** Optimisation steps. */
@@ -32,6 +34,8 @@ export interface SftRunConfig {
   benchEvery: number;
   optim: Partial<OptimConfig>;
   perception: Partial<Perception>;
+  /** Weight of the auxiliary grounding loss (grounding-loss.ts) beside the cross-entropy; 0 turns it off. */
+  groundingAux: number;
 }
 
 export const SFT_RUN_DEFAULTS: SftRunConfig = {
@@ -47,6 +51,7 @@ export const SFT_RUN_DEFAULTS: SftRunConfig = {
   /** Optimiser settings; warm-up defaults to a tenth of the run, at most 100 steps. */
   optim: { lr: 1.5e-3, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 },
   perception: DEFAULT_PERCEPTION,
+  groundingAux: 0,
 };
 
 export interface SftPoint {
@@ -99,7 +104,8 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
   const train = makeSftData(size, subSeed(cfg.seed, 1), cfg.mixture, cfg.shape).sort((a, b) => exampleLength(a) - exampleLength(b));
   const held = makeSftData(cfg.heldOutSize, subSeed(cfg.seed, 2), cfg.mixture, cfg.shape);
   const rng = new Rng(subSeed(cfg.seed, 3));
-  const trainer = createSftTrainer(model, { totalSteps: cfg.steps, warmupSteps: Math.min(100, Math.ceil(cfg.steps / 10)), ...cfg.optim });
+  const head = cfg.groundingAux > 0 ? createGroundingHead(model.config, subSeed(cfg.seed, 4)) : undefined;
+  const trainer = createSftTrainer(model, { totalSteps: cfg.steps, warmupSteps: Math.min(100, Math.ceil(cfg.steps / 10)), ...cfg.optim }, head);
   let last = NaN;
   let step = 0;
   hooks.onProgress?.({ phase: 'SFT', done: 0, total: cfg.steps });
@@ -110,7 +116,7 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
       const batch = packExamples(model.config, chunk, cfg.perception, chunk.map(() => rng.int(2 ** 31)));
       let r;
       try {
-        r = await sftStep(model, trainer, batch);
+        r = await sftStep(model, trainer, batch, head ? { head, weight: cfg.groundingAux, ...groundingTargets(chunk, imageTokenCount(model.config)) } : undefined);
       } finally {
         disposeBatch(batch);
       }
@@ -128,6 +134,7 @@ export async function runSft(model: VlmModel, config: Partial<SftRunConfig> = {}
     if (Number.isNaN(last)) last = await meanHeldOutLoss(model, held, cfg);
   } finally {
     trainer.dispose();
+    if (head) disposeGroundingHead(head);
   }
   return { steps: step, heldOutLoss: last };
 }

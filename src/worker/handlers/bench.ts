@@ -17,7 +17,7 @@ export const benchHandlers: HandlerSet<'bench' | 'perf' | 'perf-ppo'> = {
     const other = req.source ? await modelFrom(req.source) : undefined;
     const model = other?.model ?? requirePolicy();
     try {
-      const { report } = await runBenchJob(model, req.size ? { size: req.size } : {}, { onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }) });
+      const { report } = await runBenchJob(model, { ...(req.size ? { size: req.size } : {}), ...(req.facts ? { facts: true } : {}) }, { onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }) });
       return { report, policy: other ? { name: other.name, version: model.version } : { name: policyInfo().name, version: model.version } };
     } finally {
       other?.model.dispose();
