@@ -114,4 +114,16 @@ describe('checkpoints', () => {
     expect(() => fromArtifacts(cut)).toThrow("weight 'vision/patch/w1' is missing");
     expect(() => fromArtifacts({ modelTopology: {} })).toThrow(/not an RLHF Playground model checkpoint/);
   });
+
+  it('refuses a checkpoint of the first format (the image before the question) and says why', async () => {
+    const artifacts = await toArtifacts(model, INFO);
+    const manifest = readManifest(artifacts);
+    const old = { ...artifacts, userDefinedMetadata: { rlhfPlayground: { ...manifest, formatVersion: 1 } as unknown as Record<string, never> } };
+    const before = tf.memory().numTensors;
+    expect(() => fromArtifacts(old)).toThrow('checkpoint format version 1 was made for a decoder that reads the image before the question');
+    expect(() => fromArtifacts(old)).toThrow('re-make it with `pretrain`');
+    expect(tf.memory().numTensors).toBe(before);
+    const future = { ...artifacts, userDefinedMetadata: { rlhfPlayground: { ...manifest, formatVersion: 3 } as unknown as Record<string, never> } };
+    expect(() => fromArtifacts(future)).toThrow('checkpoint format version 3 is not supported (this build reads 2)');
+  });
 });
