@@ -3,8 +3,8 @@
 //
 // The prompt (question, and the facts when given) comes before the image tokens: then every image
 // token can attend to the question in the first layer ("is this cell the red circle asked about?")
-// and the answer read the match in the next. With the image first, a 2-layer decoder answered
-// existence questions at chance (docs/grounding.md measures both orders).
+// and the answer read the match in the next. The policies made with the image first answered
+// POPE at chance (docs/grounding.md).
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias, selfAttention, type LayerKV } from './attention';
 import { dense, embed, gelu, layerNorm, matMul2d, maybeDropout } from './layers';
