@@ -4,16 +4,15 @@
 // (the frozen encoder sees those) and no to absent ones. The same policy shown a blank image must
 // fall to guessing: that is what shows the answers come from the picture.
 
-import { VOCAB, decode } from '../language/vocab';
-import { makeConfig, type PresetName } from '../model/config';
-import { createModel, type VlmModel } from '../model/model';
+import { decode } from '../language/vocab';
+import type { PresetName } from '../model/config';
+import type { VlmModel } from '../model/model';
 import { generate } from '../model/generate';
 import { popeByTruth, popeItems, scorePope, type PopeByTruth, type PopeItem, type PopeMetrics, type PopeSplit, POPE_SIZES } from '../bench/pope';
 import { renderImages } from '../data/batches';
 import { promptIds } from '../data/encode';
 import { DEFAULT_PERCEPTION } from '../world/render';
-import { pretrainVision } from '../vision/run';
-import { applyDecoderInit } from './init';
+import { freshPolicy } from './pretrain';
 import { CLEAN_MIXTURE, EXISTENCE_ONLY } from './data';
 import { runSft } from './run';
 import type { JobHooks } from '../train/job';
@@ -70,13 +69,10 @@ export async function readPope(model: VlmModel, items: readonly PopeItem[], blan
 export async function runGroundingCheck(config: Partial<GroundingCheckConfig> = {}, hooks: JobHooks<SftPoint> = {}): Promise<GroundingCheckResult> {
   const cfg = { ...GROUNDING_CHECK_DEFAULTS, ...config };
   const t0 = performance.now();
-  const model = createModel(makeConfig(cfg.model, VOCAB.length), { seed: cfg.seed });
+  const { model } = await freshPolicy({ preset: cfg.model, seed: cfg.seed, decoderInit: 'fan-in', visionSteps: cfg.visionSteps, visionLr: 5e-3 }, (p) =>
+    hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: cfg.visionSteps }),
+  );
   try {
-    applyDecoderInit(model, 'fan-in');
-    await pretrainVision(model.vision, { steps: cfg.visionSteps, seed: cfg.seed, optim: { lr: 5e-3, warmupSteps: 20 } }, (p) =>
-      hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: cfg.visionSteps }),
-    );
-    model.vision.setFrozen(true);
     const t1 = performance.now();
     const sft = await runSft(model, {
       steps: cfg.sftSteps, batchSize: cfg.batchSize, mixture: CLEAN_MIXTURE, shape: EXISTENCE_ONLY, seed: cfg.seed, trainSize: 0,

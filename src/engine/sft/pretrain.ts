@@ -3,17 +3,17 @@
 // (unless skipped) the benchmarks.
 
 import { VOCAB } from '../language/vocab';
-import { makeConfig } from '../model/config';
+import { makeConfig, type PresetName } from '../model/config';
 import { createModel, type VlmModel } from '../model/model';
 import { runBench } from '../bench/run';
 import type { BenchReport } from '../bench/report';
 import type { JobHooks } from '../train/job';
-import { pretrainVision, type VisionPoint } from '../vision/run';
+import { pretrainVision, type VisionAccuracy, type VisionPoint } from '../vision/run';
 import { POLICY_RECIPES, type RecipeName } from './recipes';
 import { runSft, type SftPoint } from './run';
 import { GROUNDING_MIXTURE, GROUNDING_SHAPE } from './data';
 import { subSeed } from '../world/rng';
-import { applyDecoderInit } from './init';
+import { applyDecoderInit, type DecoderInit } from './init';
 
 export interface PretrainJobConfig {
   recipe: RecipeName;
@@ -42,6 +42,33 @@ export interface PretrainJobResult {
 /** A point of any phase: a vision pretraining step, a grounding step or an SFT step. */
 export type PretrainPoint = (VisionPoint & { phase: 'vision' }) | (SftPoint & { phase: 'grounding' | 'sft' });
 
+/** How a fresh policy starts: its size, seed, decoder initialisation and vision pretraining. */
+export interface FreshPolicyConfig {
+  preset: PresetName;
+  seed: number;
+  decoderInit: DecoderInit;
+  visionSteps: number;
+  visionLr: number;
+}
+
+/**
+ * A fresh policy: the decoder initialised, the vision encoder pretrained on its own and then
+ * frozen. Returns the model (the caller owns it; it is freed if pretraining throws) and the
+ * encoder's held-out cell accuracy.
+ */
+export async function freshPolicy(cfg: FreshPolicyConfig, onVisionPoint?: (p: VisionPoint) => void): Promise<{ model: VlmModel; visionAccuracy: VisionAccuracy }> {
+  const model = createModel(makeConfig(cfg.preset, VOCAB.length), { seed: cfg.seed });
+  try {
+    applyDecoderInit(model, cfg.decoderInit);
+    const visionAccuracy = await pretrainVision(model.vision, { steps: cfg.visionSteps, seed: cfg.seed, optim: { lr: cfg.visionLr, warmupSteps: 20 } }, onVisionPoint);
+    model.vision.setFrozen(true);
+    return { model, visionAccuracy };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
 /** Makes a policy by the recipe; `hooks` hear vision and SFT points and progress through both phases. */
 export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<PretrainPoint> = {}): Promise<PretrainJobResult> {
   if (!Object.hasOwn(POLICY_RECIPES, cfg.recipe)) throw new Error(`pretrain: unknown recipe "${cfg.recipe}"; the recipes are ${Object.keys(POLICY_RECIPES).join(', ')}`);
@@ -51,14 +78,11 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
   const groundingSteps = cfg.groundingSteps ?? recipe.groundingSteps;
   const optim = { lr: recipe.lr, beta2: recipe.beta2, decay: 'cosine', minLrRatio: 0.05, clipNorm: 1 } as const;
   const started = performance.now();
-  const model = createModel(makeConfig(recipe.model, VOCAB.length), { seed: cfg.seed });
+  const { model, visionAccuracy } = await freshPolicy({ preset: recipe.model, seed: cfg.seed, decoderInit: recipe.decoderInit, visionSteps, visionLr: recipe.visionLr }, (p) => {
+    hooks.onPoint?.({ phase: 'vision', ...p });
+    hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: visionSteps });
+  });
   try {
-    applyDecoderInit(model, recipe.decoderInit);
-    const visionAccuracy = await pretrainVision(model.vision, { steps: visionSteps, seed: cfg.seed, optim: { lr: recipe.visionLr, warmupSteps: 20 } }, (p) => {
-      hooks.onPoint?.({ phase: 'vision', ...p });
-      hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: visionSteps });
-    });
-    model.vision.setFrozen(true);
     const visionDone = performance.now();
     let groundingLoss: number | undefined;
     if (groundingSteps > 0) {
