@@ -9,7 +9,7 @@ import { factSentences } from '../../src/engine/world/facts';
 import { parseQuestion, QUESTION_TYPES } from '../../src/engine/language/question';
 import { matching } from '../../src/engine/judge/truth';
 import { popeByTruth, popeItems, popeMetrics, popeTruth, POPE_SPLITS, readYesNo, scorePope, type PopeItem, type PopeSplit } from '../../src/engine/bench/pope';
-import { scoreShapesHal, shapesHalItems } from '../../src/engine/bench/shapes-hal';
+import { sampleAnswers, scoreShapesHal, shapesHalItems } from '../../src/engine/bench/shapes-hal';
 import { chairItems, scoreChair, type ChairItem } from '../../src/engine/bench/chair';
 import { allPrompts, benchSuite, scoreBench } from '../../src/engine/bench/report';
 
@@ -254,6 +254,8 @@ describe('scoreShapesHal', () => {
     expect(rep.n).toBe(96);
     expect(rep.hallucinationRate).toBe(0);
     expect(rep.informativeness).toBe(1);
+    expect(rep.trueInformative).toBe(1);
+    expect(rep.noAnswerRate).toBe(0);
     expect(rep.score).toBeGreaterThanOrEqual(5);
     for (const t of QUESTION_TYPES) expect(rep.byType[t]).toMatchObject({ n: 12, hallucinationRate: 0, informativeness: 1 });
   });
@@ -268,7 +270,35 @@ describe('scoreShapesHal', () => {
 
   it('"i am not sure ." everywhere: score exactly 3, no hallucination, no information', () => {
     const rep = scoreShapesHal(items, new Map(items.map((it) => [it.id, 'i am not sure .'])));
-    expect(rep).toMatchObject({ score: 3, hallucinationRate: 0, informativeness: 0, n: 96 });
+    expect(rep).toMatchObject({ score: 3, hallucinationRate: 0, informativeness: 0, trueInformative: 0, noAnswerRate: 0, n: 96 });
+  });
+
+  it('silence everywhere: no hallucination and the same score 3, but nothing true and informative, all "no answer"', () => {
+    const rep = scoreShapesHal(items, new Map(items.map((it) => [it.id, ''])));
+    expect(rep).toMatchObject({ score: 3, hallucinationRate: 0, informativeness: 0, trueInformative: 0, noAnswerRate: 1, n: 96 });
+  });
+
+  it('true and informative counts answers with no false claim and some asked fact: reference on half the items, silence on a quarter, a false claim on the rest', () => {
+    const responses = new Map(items.map((it, i) => [it.id, i % 4 < 2 ? it.reference : i % 4 === 2 ? '' : 'it is day . it is night .']));
+    const rep = scoreShapesHal(items, responses);
+    expect(rep.trueInformative).toBe(0.5);
+    expect(rep.noAnswerRate).toBe(0.25);
+    expect(rep.hallucinationRate).toBe(0.25);
+  });
+
+  it('sampleAnswers: the first three items of each type with the judge\'s verdict in words', () => {
+    const responses = new Map(items.map((it, i) => [it.id, i % 3 === 0 ? it.reference : i % 3 === 1 ? '' : 'i am not sure .']));
+    const got = sampleAnswers(items, responses);
+    expect(got).toHaveLength(3 * QUESTION_TYPES.length);
+    for (const t of QUESTION_TYPES) {
+      const first = items.filter((it) => it.type === t).slice(0, 3);
+      expect(got.filter((x) => x.type === t).map((x) => x.question)).toEqual(first.map((it) => it.question));
+    }
+    const byAnswer = (a: string) => new Set(got.filter((x) => x.answer === a).map((x) => x.verdict));
+    expect(byAnswer('')).toEqual(new Set(['no answer']));
+    expect(byAnswer('i am not sure .')).toEqual(new Set(['true, not informative']));
+    expect(new Set(got.filter((x) => x.answer !== '' && x.answer !== 'i am not sure .').map((x) => x.verdict))).toEqual(new Set(['true and informative']));
+    expect(sampleAnswers(items, new Map(items.map((it) => [it.id, 'it is day . it is night .'])), 1).every((x) => x.verdict === 'hallucinates')).toBe(true);
   });
 
   it('leaves out items without a response and averages the rest', () => {
@@ -283,8 +313,9 @@ describe('scoreShapesHal', () => {
     // 12 scores of 3 and 12 of 0 (false, not informative).
     expect(rep.score).toBe(1.5);
     expect(rep.hallucinationRate).toBe(0.5);
-    expect(rep.byType.environment).toMatchObject({ n: 12, score: 0, hallucinationRate: 1 });
-    expect(rep.byType.holistic).toMatchObject({ n: 12, score: 3, hallucinationRate: 0 });
+    expect(rep.trueInformative).toBe(0);
+    expect(rep.byType.environment).toMatchObject({ n: 12, score: 0, hallucinationRate: 1, trueInformative: 0 });
+    expect(rep.byType.holistic).toMatchObject({ n: 12, score: 3, hallucinationRate: 0, trueInformative: 0 });
     expect(rep.byType.counting).toMatchObject({ n: 0, score: 0 });
   });
 });

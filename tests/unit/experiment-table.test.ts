@@ -10,10 +10,11 @@ import { rowSlug, type RowSpec } from '../../src/engine/experiment/rows';
 import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
 
 /** A bench report with these ShapesHal headline figures and "yes" to present large objects (of 45; everything else fixed). */
-function report(hallucinationRate: number, informativeness: number, score: number, largeYes = 40): BenchReport {
+function report(hallucinationRate: number, informativeness: number, score: number, largeYes = 40, trueInformative = 0.3, noAnswerRate = 0): BenchReport {
   const pope = { accuracy: 0.5, precision: 0, recall: 0, f1: 0, yesRatio: 0, n: 90, unclear: 0 };
+  const hal = { trueInformative, score, hallucinationRate, informativeness, noAnswerRate };
   return {
-    shapesHal: { score, hallucinationRate, informativeness, n: 96, byType: { counting: { score, hallucinationRate, informativeness, n: 12 } } },
+    shapesHal: { ...hal, n: 96, byType: { counting: { ...hal, n: 12 } } },
     pope: { random: pope, popular: { ...pope, accuracy: 0.6 }, adversarial: { ...pope, accuracy: 0.4 } },
     popeByTruth: { presentLarge: { n: 45, yes: largeYes }, presentSmall: { n: 45, yes: 10 }, absent: { random: { n: 45, yes: 9 }, popular: { n: 45, yes: 18 }, adversarial: { n: 45, yes: 27 } } },
     chair: { chairI: 0.2, chairS: 0.3, mentions: 100, n: 50 },
@@ -112,13 +113,25 @@ describe('buildTable and the targets', () => {
     expect(buildTable({ ...head, targets: [cut] }, noScore, false, rowSlug).targets[0]!.met).toBe(false);
   });
 
+  it('fails a cut reached by silence: true and informative not up enough, or too many empty answers', () => {
+    const guarded: TargetSpec = { ...cut, trueInformativeGain: 0.1, maxNoAnswer: 0.01 } as TargetSpec;
+    // SFT+ is at 30% true and informative in every seed; Fact-RLHF at 40% (+10 points) with 1% empty passes…
+    const at = (ti: number, none: number) => seeds.map((s) => ({ ...s, rows: s.rows.map((r) => (r.name === 'Fact-RLHF' ? { ...r, report: report(s.seed === 1 ? 0.25 : 0.3, 0.57, 3.5, 40, ti, none) } : r)) }));
+    const ok = buildTable({ ...head, targets: [guarded] }, at(0.4, 0.01), false, rowSlug).targets[0]!;
+    expect(ok.met).toBe(true);
+    expect(ok.detail[1]).toBe('seed 2: true and informative 30.0% → 40.0% (+10.0 points), hallucination 50.0% → 30.0% (40.0% cut), informativeness 60.0% → 57.0% (3.0 points lower), score 3.00 → 3.50, no answer 1.0%');
+    // …the same cut while saying less (true and informative up 9 points) or with 2% left empty does not.
+    expect(buildTable({ ...head, targets: [guarded] }, at(0.39, 0), false, rowSlug).targets[0]!.met).toBe(false);
+    expect(buildTable({ ...head, targets: [guarded] }, at(0.5, 0.02), false, rowSlug).targets[0]!.detail[1]).toMatch(/no answer 2\.0% ✗$/);
+  });
+
   it('says a bound is missed when the bounding row hallucinates more', () => {
     const t = evaluateTargets(table, [{ kind: 'bound', row: 'Fact-RLHF', other: 'Gold reward' }]);
     expect(t[0]).toMatchObject({ met: false, detail: ['Fact-RLHF: hallucination 27.5%, score 3.35; Gold reward: hallucination 20.0%, score 3.80'] });
   });
 
   it('sees hacking where the RM score rises while the gold score falls or the length grows by half, and not otherwise', () => {
-    const run = (c: CurvePoint[]) => [{ name: 'R', slug: 'r', spec: ROWS[1]!, mean: report(0, 0, 0), sd: { score: 0, hallucinationRate: 0, informativeness: 0 }, perSeed: [row(1, 'R', report(0, 0, 0), c)], meanResponseLength: 0 }];
+    const run = (c: CurvePoint[]) => [{ name: 'R', slug: 'r', spec: ROWS[1]!, mean: report(0, 0, 0), sd: { trueInformative: 0, score: 0, hallucinationRate: 0, informativeness: 0 }, perSeed: [row(1, 'R', report(0, 0, 0), c)], meanResponseLength: 0 }];
     const verdict = (c: CurvePoint[]) => evaluateTargets({ rows: run(c) }, [{ kind: 'hacked', row: 'R', lengthGrowth: 0.5 }, { kind: 'not-hacked', row: 'R', lengthGrowth: 0.5 }]).map((t) => t.met);
     expect(verdict(curve(20, [0, 2], [10, 11], [3, 2]))).toEqual([true, false]); // gold falls
     // Length 10 + i/2: steps 1-4 average 11.25 tokens, steps 17-20 19.25 (+71%), while the gold score rises.
@@ -134,18 +147,27 @@ describe('formatTableMd and runsChartSvg', () => {
   it('write the headline table with spreads, the seeds, the targets and the runs', () => {
     const seeds: SeedResult[] = [1, 2].map((seed) => ({
       seed, starts: {}, rms: [{ seed, id: 'sft-plus/careful/fact', trainPairs: 80, heldOutPairs: 20, labels: { A: 30, B: 30, tie: 5, 'both-bad': 35 }, heldOutAccuracy: 0.8, accuracyCeiling: 0.99, probes: { 'short correct > unsure': 0.25 }, steps: 25, seconds: 3 }], seconds,
-      rows: [row(seed, 'SFT+', report(0.5, 0.6, 3)), row(seed, 'Fact-RLHF', report(seed === 1 ? 0.2 : 0.3, 0.6, 3.5, seed === 1 ? 44 : 42), curve(10, [0, 1], [10, 8], [3, 3.4]))],
+      rows: [row(seed, 'SFT+', report(0.5, 0.6, 3)), row(seed, 'Fact-RLHF', report(seed === 1 ? 0.2 : 0.3, 0.6, 3.5, seed === 1 ? 44 : 42, seed === 1 ? 0.5 : 0.4, 0.02), curve(10, [0, 1], [10, 8], [3, 3.4]))],
     }));
+    seeds[0]!.rows[1]!.samples = [
+      { type: 'adversarial', question: 'is there a red circle in the image ?', answer: '', verdict: 'no answer' },
+      { type: 'counting', question: 'how many circles are there ?', answer: 'there are 2 circles .', verdict: 'true and informative' },
+    ];
     const t = buildTable({ preset: 'p', description: 'A test.', seeds: [1, 2], benchSize: 'standard', settings: {}, rows: ROWS.slice(0, 2), targets: [] }, seeds, false, rowSlug);
     const md = formatTableMd(t);
-    expect(md).toContain('| Fact-RLHF | `sft-plus`, fact-rlhf | 3.50 ± 0.00 | 25.0% ± 5.0 | 60.0% ± 0.0 | 50.0% | 0.0% | 0.0% | 20.0% | 30.0% | 10.0 |');
-    expect(md).toContain('| SFT+ | 50.0% / 60.0% / 3.00 | 50.0% / 60.0% / 3.00 |');
+    // The answers of the first seed, an empty one shown as such; a row without samples has no section.
+    expect(md).toContain('### Fact-RLHF\n\n| type | question | answer | verdict |\n| --- | --- | --- | --- |\n| adversarial | is there a red circle in the image ? | *(no answer)* | no answer |\n| counting | how many circles are there ? | there are 2 circles . | true and informative |');
+    expect(md.match(/## What the policies say/g)).toHaveLength(1);
+    expect(md).not.toContain('### SFT+\n\n| type |');
+    // True and informative first, then hallucination, informativeness, no answer, score.
+    expect(md).toContain('| Fact-RLHF | `sft-plus`, fact-rlhf | 45.0% ± 5.0 | 25.0% ± 5.0 | 60.0% ± 0.0 | 2.0% | 3.50 ± 0.00 | 50.0% | 0.0% | 0.0% | 20.0% | 30.0% | 10.0 |');
+    expect(md).toContain('| SFT+ | 30.0% / 50.0% / 60.0% / 0.0% / 3.00 | 30.0% / 50.0% / 60.0% / 0.0% / 3.00 |');
     // POPE by the truth: mean "yes" over mean asked, 43 of 45 present large objects for Fact-RLHF.
     expect(md).toContain('| Fact-RLHF | 95.6% | 22.2% | 20.0% | 40.0% | 60.0% |');
     expect(md).toContain('| SFT+ | 88.9% | 22.2% | 20.0% | 40.0% | 60.0% |');
     expect(md).toContain('| 1 | sft-plus/careful/fact | 80 / 20 | 80.0% (99.0%) | 25.0% |');
     // Gold steps 0, 5, 10: step 5 averages steps 1-5 (RM score 0.1-0.5, length 9.8-9.0).
-    expect(md).toContain('| 5 | 0.30 | 3.20 | 50.0% | 9.4 | 0.30 |');
+    expect(md).toContain('| 5 | 0.30 | - | 50.0% | - | 3.20 | 9.4 | 0.30 |');
     const svg = runsChartSvg(t.rows, 'experiment p');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('>Fact-RLHF</text>');

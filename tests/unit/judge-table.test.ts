@@ -2,7 +2,7 @@
 // judge-table.data.ts are the reference, worked out from DESIGN.md sections 2 and 3.
 
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../src/engine/judge/judge';
+import { judge, trueAndInformative } from '../../src/engine/judge/judge';
 import { CASES, SCENE_A, SCENE_E } from './judge-table.data';
 
 describe('judge: hand-labelled table', () => {
@@ -48,6 +48,19 @@ describe('judge: robustness', () => {
       expect(v.informativeness).toBeGreaterThanOrEqual(0);
       expect(v.informativeness).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('gives an empty answer its own verdict, "no answer": nothing false, nothing informative, scored 3 as the rubric says, and unparseable (no sentence)', () => {
+    for (const r of ['', '   ']) {
+      const v = judge(SCENE_A, 'describe the image .', r);
+      expect(v).toMatchObject({ noAnswer: true, hallucination: false, informativeness: 0, score: 3, unparseable: true });
+      expect(trueAndInformative(v)).toBe(false);
+    }
+    for (const r of ['.', 'i am not sure .', 'it is day .']) expect(judge(SCENE_A, 'describe the image .', r).noAnswer).toBe(false);
+    // "i am not sure ." is true but not informative; a true fact that was asked is both.
+    expect(trueAndInformative(judge(SCENE_A, 'is it day or night ?', 'i am not sure .'))).toBe(false);
+    expect(trueAndInformative(judge(SCENE_A, 'is it day or night ?', `it is ${SCENE_A.background} .`))).toBe(true);
+    expect(trueAndInformative(judge(SCENE_A, 'is it day or night ?', `it is ${SCENE_A.background === 'day' ? 'night' : 'day'} .`))).toBe(false);
   });
 
   it('reports an unknown question and still checks the claims', () => {

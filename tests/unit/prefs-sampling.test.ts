@@ -1,5 +1,6 @@
 // Pair sampling from a policy: two distinct responses per pair, equal ones resampled a bounded
-// number of times and counted as dropped, the --mix pairs' copy adds exactly one false claim.
+// number of times and counted as dropped, the --mix pairs' copy adds exactly one false claim, the
+// --degenerate pairs hold an empty answer or "i am not sure .".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';
@@ -10,7 +11,7 @@ import { sampleScene } from '../../src/engine/world/sampler';
 import type { Scene } from '../../src/engine/world/scene';
 import { judge } from '../../src/engine/judge/judge';
 import { factSentences } from '../../src/engine/world/facts';
-import { samplePairs } from '../../src/engine/prefs/collect';
+import { DEGENERATE_ANSWERS, samplePairs } from '../../src/engine/prefs/collect';
 import { withHallucination } from '../../src/engine/prefs/variants';
 
 let model: VlmModel;
@@ -31,8 +32,8 @@ describe('samplePairs', () => {
   });
 
   it('resamples prompts whose two samples are equal, drops them after maxTries, and counts both', async () => {
-    // At a low temperature the two samples often agree (found by trying: with seed 4, three prompts are resampled and one dropped).
-    const s = await samplePairs(model, { n: 8, seed: 4, temperature: 0.05, maxTries: 2, maxNewTokens: 2 });
+    // At a low temperature the two samples often agree (found by trying: with seed 7, three prompts are resampled and one dropped).
+    const s = await samplePairs(model, { n: 8, seed: 7, temperature: 0.05, maxTries: 2, maxNewTokens: 2 });
     expect(s.pairs).toHaveLength(8);
     for (const p of s.pairs) expect(p.responseA).not.toBe(p.responseB);
     expect(s.dropped).toBeGreaterThanOrEqual(1);
@@ -44,6 +45,30 @@ describe('samplePairs', () => {
   it('gives up on a policy that never varies', async () => {
     // At temperature 1e-4 sampling is greedy: both samples always agree.
     await expect(samplePairs(model, { n: 2, seed: 1, temperature: 1e-4, maxTries: 2, maxNewTokens: 2 })).rejects.toThrow(/temperature/);
+  });
+
+  it('with degenerate 1 pairs each sample with an empty answer or "i am not sure .", either first or second; with a share, about that share; and refuses mix + degenerate above 1', async () => {
+    const s = await samplePairs(model, { n: 24, seed: 6, degenerate: 1, maxNewTokens: 4 });
+    const made = new Set<string>(DEGENERATE_ANSWERS);
+    let first = 0;
+    const kinds = new Set<string>();
+    for (const p of s.pairs) {
+      expect(p.source).toBe('degenerate');
+      expect(p.responseA).not.toBe(p.responseB);
+      const aMade = made.has(p.responseA);
+      expect(aMade || made.has(p.responseB), `${p.responseA} | ${p.responseB}`).toBe(true);
+      kinds.add(aMade ? p.responseA : p.responseB);
+      if (aMade) first++;
+    }
+    expect([...kinds].sort()).toEqual(['', 'i am not sure .']);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(s.pairs.length);
+    const some = await samplePairs(model, { n: 40, seed: 7, degenerate: 0.25, maxNewTokens: 4 });
+    const share = some.pairs.filter((p) => p.source === 'degenerate').length;
+    expect(share).toBeGreaterThan(2); // Binomial(40, 0.25): 10 ± 2.7
+    expect(share).toBeLessThan(20);
+    expect(some.pairs.filter((p) => p.source !== 'degenerate').every((p) => p.source === 'policy')).toBe(true);
+    await expect(samplePairs(model, { n: 2, seed: 1, mix: 0.6, degenerate: 0.5 })).rejects.toThrow(/degenerate must be in \[0, 1 − mix\]/);
   });
 
   it('with mix 1 pairs each sample with itself plus one hallucinated object, the copy first or second by chance', async () => {

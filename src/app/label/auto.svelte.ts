@@ -13,7 +13,7 @@ export const MAX_AUTO = 2000;
 
 /** The knobs' names on the card, for the engine's problems. */
 const FIELD_NAMES: Record<string, string> = {
-  n: 'N', mix: 'the perturbed share', 'annotator.noise': 'noise', 'annotator.tieMargin': 'the tie margin',
+  n: 'N', mix: 'the perturbed share', degenerate: 'the degenerate share', 'annotator.noise': 'noise', 'annotator.tieMargin': 'the tie margin',
   'annotator.hallucinationWeight': 'the hallucination weight', 'annotator.informativenessWeight': 'the informativeness weight', 'annotator.lengthBias': 'the length bias',
 };
 
@@ -33,6 +33,8 @@ export class AutoLabelState {
   n = $state(20);
   /** Share of pairs made as (a sample, the same with one hallucinated object). */
   mix = $state(0);
+  /** Share of pairs made as (a sample, an empty answer or "i am not sure ."). */
+  degenerate = $state(0);
   running = $state(false);
   stopRequested = $state(false);
   progress = $state.raw<{ done: number; total: number } | null>(null);
@@ -44,7 +46,7 @@ export class AutoLabelState {
 
   /** What is wrong with the knobs, in words: the engine's checks of the labelling job, with the page's names. */
   readonly problems: string[] = $derived.by(() => {
-    const out = checkLabelJob({ ...LABEL_JOB_DEFAULTS, n: this.n, mix: this.mix, annotator: { name: this.name, settings: this.settings, seed: 0 } }).map((p) => `${FIELD_NAMES[p.field] ?? p.field} ${p.message}`);
+    const out = checkLabelJob({ ...LABEL_JOB_DEFAULTS, n: this.n, mix: this.mix, degenerate: this.degenerate, annotator: { name: this.name, settings: this.settings, seed: 0 } }).map((p) => `${FIELD_NAMES[p.field] ?? p.field} ${p.message}`);
     if (this.n > MAX_AUTO) out.push(`N must be at most ${MAX_AUTO} here (the command line's \`label\` takes more)`);
     return out;
   });
@@ -73,7 +75,7 @@ export class AutoLabelState {
       const res = await this.session.engine.run(
         `auto-labelling ${this.n} pairs`,
         'auto-label',
-        { n: this.n, seed, mix: this.mix, annotator: { name, settings: $state.snapshot(this.settings), seed } },
+        { n: this.n, seed, mix: this.mix, degenerate: this.degenerate, annotator: { name, settings: $state.snapshot(this.settings), seed } },
         (e: ProgressEvent) => {
           if (e.kind === 'progress') this.progress = { done: e.progress.done, total: e.progress.total };
         },

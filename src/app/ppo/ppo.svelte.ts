@@ -8,6 +8,7 @@ import { checkPpoConfig, type PpoConfig } from '../../engine/ppo/config';
 import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig } from '../../engine/ppo/presets';
 import type { PpoPoint } from '../../engine/ppo/run';
 import type { PpoSample } from '../../engine/ppo/step';
+import type { GoldFigures } from '../../engine/ppo/gold';
 import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
@@ -21,7 +22,7 @@ import type { MetricRow, StoredPpoRun } from './run-store';
 /** The charts, each a metric (or two) under its TRL name. */
 export const PPO_CHARTS = [
   { id: 'reward', title: 'Reward (RM score)', yLabel: 'score', series: [{ key: 'objective/scores', label: 'score at the last token', color: '#3451b2' }, { key: 'objective/rlhf_reward', label: 'score − β·KL', color: '#74c0fc' }], caption: 'What PPO maximises: the reward model’s normalised score with the symbolic terms (objective/scores), and that minus the KL penalty (objective/rlhf_reward).' },
-  { id: 'gold-rate', title: 'Gold hallucination rate', yLabel: 'hallucination', percent: true, series: [{ key: 'gold/hallucination_rate', label: 'judge: answers with a false claim', color: '#e03131', dots: true }], caption: 'The truth no real RLHF system has: the judge on greedy answers to fixed probe questions, every few steps. It should fall; if the reward rises while this does not, the reward is being gamed.' },
+  { id: 'gold-rate', title: 'Gold: true and informative, hallucination', yLabel: 'share of answers', percent: true, series: [{ key: 'gold/true_informative', label: 'judge: true and informative', color: '#2f9e44', dots: true }, { key: 'gold/hallucination_rate', label: 'judge: a false claim', color: '#e03131', dots: true }, { key: 'gold/no_answer_rate', label: 'judge: no answer', color: '#868e96', dots: true }], caption: 'The truth no real RLHF system has: the judge on greedy answers to fixed probe questions, every few steps. True and informative should rise as hallucination falls; hallucination falling while true-and-informative falls too, or no answer rising, means the policy is learning to say nothing, which the reward is paying for.' },
   { id: 'gold-score', title: 'Gold score (0–6)', yLabel: 'score', series: [{ key: 'gold/score', label: 'judge: MMHal-style score', color: '#2f9e44', dots: true }], caption: 'The judge’s 0–6 score on the same probes (6: informative and true). Reward going up with this going down is reward hacking.' },
   { id: 'kl', title: 'KL from the reference', yLabel: 'nats / answer', series: [{ key: 'objective/kl', label: 'KL(policy ‖ reference)', color: '#7048e8' }], caption: 'How far the policy has moved from the frozen SFT reference, per answer (objective/kl). The KL penalty β keeps it in check.' },
   { id: 'entropy', title: 'Entropy', yLabel: 'nats / answer', series: [{ key: 'objective/entropy', label: 'policy entropy', color: '#f08c00' }], caption: 'How spread out the policy’s sampling is, per answer (objective/entropy). A collapse towards 0 means it says the same thing every time.' },
@@ -38,6 +39,15 @@ export interface FeedItem {
 }
 
 const FEED_LENGTH = 12;
+
+/** The last gold figures shown under the charts; a run kept before true-and-informative was measured has only the first two. */
+export type LastGold = Pick<GoldFigures, 'gold/hallucination_rate' | 'gold/score'> & Partial<GoldFigures>;
+
+function goldOf(m: Record<string, number>): LastGold {
+  const out: LastGold = { 'gold/hallucination_rate': m['gold/hallucination_rate'] as number, 'gold/score': m['gold/score'] as number };
+  for (const k of ['gold/true_informative', 'gold/no_answer_rate'] as const) if (typeof m[k] === 'number') out[k] = m[k];
+  return out;
+}
 
 export type PpoResult = Calls['ppo']['res'];
 
@@ -58,7 +68,7 @@ export class PpoState {
   stopRequested = $state(false);
   /** The newest point and the newest gold figures. */
   last = $state.raw<PpoPoint | null>(null);
-  lastGold = $state.raw<PpoPoint['gold'] | null>(null);
+  lastGold = $state.raw<LastGold | null>(null);
   feed = $state.raw<FeedItem[]>([]);
   /** Every step's metrics of the last run, for the CSV and the autosave. */
   private metrics: MetricRow[] = [];
@@ -254,7 +264,7 @@ export class PpoState {
     this.last = points.at(-1) as PpoPoint;
     // A point with gold figures carries them among its metrics too (a kept run has only those).
     const gold = [...points].reverse().find((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')?.metrics as Record<string, number> | undefined;
-    if (gold) this.lastGold = { 'gold/hallucination_rate': gold['gold/hallucination_rate'] as number, 'gold/score': gold['gold/score'] as number };
+    if (gold) this.lastGold = goldOf(gold);
     const items = points.flatMap((p) => p.samples.map((s) => ({ step: p.step, sample: s, judged: judgeAnswer(s.scene, s.question, s.response) })));
     if (items.length) this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
   }

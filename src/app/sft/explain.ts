@@ -56,7 +56,8 @@ export const SAMPLE_INFO = {
 export const BENCH_INFO = {
   shapesHal:
     'ShapesHal-Bench: 96 items, 12 per MMHal-Bench question type, on benchmark scenes that training never sees; greedy answers scored 0-6 by the judge. ' +
-    'Hallucination rate = share of answers scoring below 3.',
+    'True and informative = share of answers with no false claim that state at least one asked fact: the headline, since saying less (“i am not sure .”, an empty answer) lowers hallucination but not this. ' +
+    'Hallucination rate = share of answers scoring below 3. No answer = share left empty (scored 3, as the rubric scores any answer with nothing false and nothing informative).',
   pope: 'POPE: “is there a X in the image ?” for 3 present and 3 absent objects per scene, the absent ones random, most frequent (popular) or most often co-occurring (adversarial). “Yes” is the positive class; a yes-ratio far above 50% means the model says yes to anything.',
   popeByTruth: 'A policy that sees says “yes” to nearly every present large object and to few absent ones; one that guesses says “yes” at about the same rate to all.',
   chair: 'CHAIR on descriptions: CHAIR_i = hallucinated object mentions / all object mentions; CHAIR_s = descriptions with at least one hallucinated object / all descriptions. Lower is better.',
@@ -70,6 +71,11 @@ export function shippedLabel(folder: string): string {
 /** A share as a whole percentage, e.g. "40%". */
 export function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
+}
+
+/** A share that a report kept before it was measured may lack: "—" then. */
+export function pctOr(x: number | undefined): string {
+  return typeof x === 'number' ? pct(x) : '—';
 }
 
 /** The mixture in words, e.g. "VQA 50% · hallucinating 40% · filler 30% · facts 25%". */

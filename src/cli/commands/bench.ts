@@ -63,8 +63,8 @@ export function popeByTruthLine(t: PopeByTruth): string {
 /** Prints the report as a readable table. */
 export function printReport(rep: BenchReport): void {
   const h = rep.shapesHal;
-  console.log(`ShapesHal-Bench (${h.n} items): score ${h.score.toFixed(2)}  hallucination ${pct(h.hallucinationRate)}  informativeness ${pct(h.informativeness)}`);
-  for (const [t, r] of Object.entries(h.byType)) console.log(`  ${t.padEnd(12)} score ${r.score.toFixed(2)}  hallucination ${pct(r.hallucinationRate)}  (n ${r.n})`);
+  console.log(`ShapesHal-Bench (${h.n} items): true and informative ${pct(h.trueInformative)}  hallucination ${pct(h.hallucinationRate)}  informativeness ${pct(h.informativeness)}  no answer ${pct(h.noAnswerRate)}  score ${h.score.toFixed(2)}`);
+  for (const [t, r] of Object.entries(h.byType)) console.log(`  ${t.padEnd(12)} true and informative ${pct(r.trueInformative).padStart(6)}  hallucination ${pct(r.hallucinationRate).padStart(6)}  no answer ${pct(r.noAnswerRate).padStart(6)}  score ${r.score.toFixed(2)}  (n ${r.n})`);
   console.log('POPE            accuracy precision recall   f1       yes-ratio');
   for (const [split, m] of Object.entries(rep.pope)) console.log(`  ${split.padEnd(13)} ${pct(m.accuracy).padEnd(8)} ${pct(m.precision).padEnd(9)} ${pct(m.recall).padEnd(8)} ${pct(m.f1).padEnd(8)} ${pct(m.yesRatio)}`);
   console.log(popeByTruthLine(rep.popeByTruth));

@@ -30,10 +30,12 @@ const rate = (c: YesCount) => (c.n === 0 ? '–' : pct(c.yes / c.n));
 /** The headline figures of each report, one column per policy. */
 function printSideBySide(rows: { policy: string; report: BenchReport }[]): void {
   const lines: [string, (r: BenchReport) => string][] = [
-    ['ShapesHal score (0-6)', (r) => r.shapesHal.score.toFixed(2)],
+    ['ShapesHal true and informative', (r) => pct(r.shapesHal.trueInformative)],
     ['ShapesHal hallucination', (r) => pct(r.shapesHal.hallucinationRate)],
     ['ShapesHal informativeness', (r) => pct(r.shapesHal.informativeness)],
-    ...Object.keys(rows[0]!.report.shapesHal.byType).map((t): [string, (r: BenchReport) => string] => [`  ${t} score / halluc.`, (r) => `${r.shapesHal.byType[t]!.score.toFixed(2)} / ${pct(r.shapesHal.byType[t]!.hallucinationRate)}`]),
+    ['ShapesHal no answer', (r) => pct(r.shapesHal.noAnswerRate)],
+    ['ShapesHal score (0-6)', (r) => r.shapesHal.score.toFixed(2)],
+    ...Object.keys(rows[0]!.report.shapesHal.byType).map((t): [string, (r: BenchReport) => string] => [`  ${t} true+inf. / halluc.`, (r) => `${pct(r.shapesHal.byType[t]!.trueInformative)} / ${pct(r.shapesHal.byType[t]!.hallucinationRate)}`]),
     ...Object.keys(rows[0]!.report.pope).flatMap((s): [string, (r: BenchReport) => string][] => [[`POPE ${s} accuracy / F1`, (r) => `${pct(r.pope[s as keyof BenchReport['pope']].accuracy)} / ${pct(r.pope[s as keyof BenchReport['pope']].f1)}`]]),
     ['POPE "yes": present large / small', (r) => `${rate(r.popeByTruth.presentLarge)} / ${rate(r.popeByTruth.presentSmall)}`],
     ['POPE "yes": absent rand. / pop. / adv.', (r) => POPE_SPLITS.map((s) => rate(r.popeByTruth.absent[s])).join(' / ')],

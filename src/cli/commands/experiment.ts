@@ -59,6 +59,7 @@ export const spec: CommandSpec = {
     'grounding-steps': { type: 'number', help: "with --retrain-sft: grounding-stage steps (default: the recipe's)", bound: { integer: true, min: 0 } },
     pairs: { type: 'number', help: 'pairs sampled from each start policy and labelled, per seed (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.pairs },
     mix: { type: 'number', help: 'share of pairs made as (a sample, the same with one likely but absent object written in) instead of two samples (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.labelMix },
+    degenerate: { type: 'number', help: `share of pairs made as (a sample, an empty answer or "i am not sure .") for the reward models to rank (default ${EXPERIMENT_DEFAULTS.labelDegenerate}, or the preset's)`, bound: EXPERIMENT_BOUNDS.labelDegenerate },
     steps: { type: 'number', help: 'PPO steps per PPO row (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.ppoSteps },
     'bench-size': { type: 'string', help: "benchmark size (default: the preset's)", choices: Object.keys(SHAPES_HAL_SIZES) },
     'rm-epochs': { type: 'number', help: 'reward models: passes over the training pairs', bound: { above: 0, max: 1000 } },
@@ -105,6 +106,7 @@ export function configFromFlags(flags: Flags): ExperimentConfig {
     ...(flags.pairs !== undefined ? { pairs: Number(flags.pairs) } : {}),
     ...(flags.steps !== undefined ? { ppoSteps: Number(flags.steps) } : {}),
     ...(flags.mix !== undefined ? { labelMix: Number(flags.mix) } : {}),
+    ...(flags.degenerate !== undefined ? { labelDegenerate: Number(flags.degenerate) } : {}),
     ...(flags['bench-size'] !== undefined ? { benchSize: String(flags['bench-size']) as BenchSize } : {}),
     ...(flags['retrain-sft'] ? { retrainSft: true } : {}),
     ...(flags['sft-steps'] !== undefined ? { sftSteps: Number(flags['sft-steps']) } : {}),
@@ -154,7 +156,7 @@ export async function run(flags: Flags): Promise<number> {
       });
       if (k.points) writeFileSync(join(dir, 'metrics.jsonl'), k.points.map((p) => `${JSON.stringify({ step: p.step, ...p.metrics, ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) })}\n`).join(''));
       const h = k.result.report.shapesHal;
-      log(`  seed ${k.seed} · ${k.spec.name}: hallucination ${pct(h.hallucinationRate)}, informativeness ${pct(h.informativeness)}, score ${h.score.toFixed(2)}, length ${k.result.meanResponseLength.toFixed(1)} (${Math.round((performance.now() - started) / 1000)} s) → ${dir}`);
+      log(`  seed ${k.seed} · ${k.spec.name}: true and informative ${pct(h.trueInformative)}, hallucination ${pct(h.hallucinationRate)}, informativeness ${pct(h.informativeness)}, no answer ${pct(h.noAnswerRate)}, score ${h.score.toFixed(2)}, length ${k.result.meanResponseLength.toFixed(1)} (${Math.round((performance.now() - started) / 1000)} s) → ${dir}`);
     },
     keepRewardModel: async (k: KeptRewardModel) => {
       const dir = join(out, `seed-${k.seed}`, `rm-${k.id.replace(/\//g, '-')}`);
@@ -170,7 +172,7 @@ export async function run(flags: Flags): Promise<number> {
       if (head !== phase) log(`[${p.done}/${p.total}] ${(phase = head)}`);
     },
     onPoint: ({ point }) => {
-      if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold hallucination ${pct(point.gold['gold/hallucination_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/response_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
+      if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold true and informative ${pct(point.gold['gold/true_informative'])}, hallucination ${pct(point.gold['gold/hallucination_rate'])}, no answer ${pct(point.gold['gold/no_answer_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/response_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
       if (point.nonFinite) log(`    step ${point.step + 1}: not applied, ${point.nonFinite} was not finite; the row keeps its last good weights`);
     },
   });

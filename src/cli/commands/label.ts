@@ -18,7 +18,7 @@ import { annotatorCeiling } from '../../engine/reward/ceiling';
 export const spec: CommandSpec = {
   name: 'label',
   summary: 'Sample answer pairs from a policy and label them with a simulated annotator (preference JSONL).',
-  usage: 'label --policy DIR --annotator careful|length-biased|noisy --n N --seed S --out prefs.jsonl [--append] [--mix P] [--trl DIR]',
+  usage: 'label --policy DIR --annotator careful|length-biased|noisy --n N --seed S --out prefs.jsonl [--append] [--mix P] [--degenerate P] [--trl DIR]',
   flags: {
     policy: COMMON_FLAGS.policy,
     annotator: { type: 'string', help: 'simulated annotator preset', default: 'careful', choices: ANNOTATOR_NAMES },
@@ -29,6 +29,7 @@ export const spec: CommandSpec = {
     temperature: { type: 'number', help: 'sampling temperature (above 0: a pair needs two different samples)', default: 1, bound: { above: 0 } },
     'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4, bound: { integer: true, min: 1 } },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0, bound: { min: 0, max: 1 } },
+    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, an empty answer or "i am not sure ."); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
     trl: { type: 'string', help: 'also write the decided pairs as a TRL-style set (train.jsonl, images/, README.md) to this folder' },
     backend: COMMON_FLAGS.backend,
@@ -66,6 +67,7 @@ export async function run(flags: Flags): Promise<number> {
   const maxTries = Number(flags['max-tries']);
   const temperature = Number(flags.temperature);
   const mix = Number(flags.mix);
+  const degenerate = Number(flags.degenerate);
   const perception = perceptionFromFlags(flags, 'label');
   const out = String(flags.out);
   if (existsSync(out) && !flags.append) throw new UsageError(`label: ${out} exists; pass --append to add to it, or choose another --out`);
@@ -77,7 +79,7 @@ export async function run(flags: Flags): Promise<number> {
   const policyVersion = model.version;
   const settings = ANNOTATOR_PRESETS[name as AnnotatorName];
   log(`label: ${n} pairs from ${policyVersion}, annotator ${name} ${JSON.stringify(settings)}`);
-  const sampled = await runLabelJob(model, { n, seed, temperature, maxTries, mix, perception, round: 32, annotator: { name, settings, seed } }, {
+  const sampled = await runLabelJob(model, { n, seed, temperature, maxTries, mix, degenerate, perception, round: 32, annotator: { name, settings, seed } }, {
     onProgress: (p) => {
       if (p.done > 0) log(`  sampled ${p.done}/${p.total}`);
     },

@@ -15,7 +15,7 @@ import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 export const spec: CommandSpec = {
   name: 'rm-bench',
   summary: 'Benchmark plain RM vs Fact-RM: held-out accuracy and the hallucination probe for several label counts and seeds.',
-  usage: 'rm-bench --policy DIR [--sizes 100,300,1000] [--seeds 1,2,3] [--held-out N] [--readout last|sum] [--mix SHARE] [--noise N] [--json]',
+  usage: 'rm-bench --policy DIR [--sizes 100,300,1000] [--seeds 1,2,3] [--held-out N] [--readout last|sum] [--mix SHARE] [--degenerate SHARE] [--noise N] [--json]',
   flags: {
     policy: { ...COMMON_FLAGS.policy, help: 'SFT policy: samples the pairs and starts every reward model' },
     sizes: { type: 'string', help: 'training-set sizes in pairs, comma-separated', default: RM_BENCH_DEFAULTS.sizes.join(',') },
@@ -29,6 +29,7 @@ export const spec: CommandSpec = {
     lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr, bound: REWARD_JOB_BOUNDS.lr },
     readout: { type: 'string', help: 'where the reward models read their score: the last token, or the sum over the response', default: RM_BENCH_DEFAULTS.readout, choices: SCORE_READOUTS },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0, bound: { min: 0, max: 1 } },
+    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, an empty answer or "i am not sure ."); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
     json: COMMON_FLAGS.json,
     quiet: COMMON_FLAGS.quiet,
@@ -77,6 +78,7 @@ export async function run(flags: Flags): Promise<number> {
   const annotator = String(flags.annotator) as AnnotatorName;
   const kinds = String(flags.kinds).split(',') as RmKind[];
   const mix = Number(flags.mix);
+  const degenerate = Number(flags.degenerate);
   const readout = String(flags.readout) as ScoreReadout;
   const perception = perceptionFromFlags(flags, 'rm-bench');
   const log = flags.json ? () => {} : notes(flags);
@@ -88,11 +90,11 @@ export async function run(flags: Flags): Promise<number> {
   const started = performance.now();
   const rep = await runRmBench(model, policyVersion, {
     sizes, seeds, heldOut, annotator, kinds, probeItems: Number(flags['probe-n']), readout, perception,
-    sampling: { mix },
+    sampling: { mix, degenerate },
     run: { epochs: Number(flags.epochs), minSteps: Number(flags['min-steps']), optim: { ...REWARD_RUN_DEFAULTS.optim, lr: Number(flags.lr) } },
   }, log);
   model.dispose();
   if (!flags.json) printRmBench(rep);
-  console.log(JSON.stringify({ policyVersion, annotator, readout, perception, mix, seconds: Math.round((performance.now() - started) / 1000), summary: rep.summary, ceilings: rep.ceilings, labelling: rep.labelling, rows: rep.rows }));
+  console.log(JSON.stringify({ policyVersion, annotator, readout, perception, mix, degenerate, seconds: Math.round((performance.now() - started) / 1000), summary: rep.summary, ceilings: rep.ceilings, labelling: rep.labelling, rows: rep.rows }));
   return 0;
 }

@@ -1,12 +1,12 @@
 // ShapesHal-Bench: MMHal-Bench at toy scale. 12 items per question type (96 in all) on
-// benchmark-range scenes, scored by the judge: average score, hallucination rate,
-// informativeness, overall and per type.
+// benchmark-range scenes, scored by the judge: the share true and informative, average score,
+// hallucination rate, informativeness and the share left empty, overall and per type.
 
 import { Rng } from '../world/rng';
 import type { Scene } from '../world/scene';
 import { benchSeed, sampleScene } from '../world/sampler';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
-import { judge, type Verdict } from '../judge/judge';
+import { judge, trueAndInformative, verdictName, type Verdict, type VerdictName } from '../judge/judge';
 import { makeQuestion } from '../data/questions';
 
 export interface BenchItem {
@@ -39,9 +39,13 @@ export function shapesHalItems(size: BenchSize = 'standard'): BenchItem[] {
 }
 
 export interface TypeReport {
+  /** Share of answers with no false claim that state at least one asked fact: the headline, which silence cannot raise. */
+  trueInformative: number;
   score: number;
   hallucinationRate: number;
   informativeness: number;
+  /** Share of answers that are empty (the judge's "no answer"). */
+  noAnswerRate: number;
   n: number;
 }
 
@@ -52,7 +56,14 @@ export interface ShapesHalReport extends TypeReport {
 function summarise(verdicts: Verdict[]): TypeReport {
   const n = verdicts.length;
   const mean = (f: (v: Verdict) => number) => (n === 0 ? 0 : verdicts.reduce((s, v) => s + f(v), 0) / n);
-  return { score: mean((v) => v.score), hallucinationRate: mean((v) => (v.score < 3 ? 1 : 0)), informativeness: mean((v) => v.informativeness), n };
+  return {
+    trueInformative: mean((v) => (trueAndInformative(v) ? 1 : 0)),
+    score: mean((v) => v.score),
+    hallucinationRate: mean((v) => (v.score < 3 ? 1 : 0)),
+    informativeness: mean((v) => v.informativeness),
+    noAnswerRate: mean((v) => (v.noAnswer ? 1 : 0)),
+    n,
+  };
 }
 
 /** Judges the responses (by item id) and returns the report; items without a response are left out. */
@@ -64,4 +75,26 @@ export function scoreShapesHal(items: BenchItem[], responses: ReadonlyMap<string
   const byType: Record<string, TypeReport> = {};
   for (const type of QUESTION_TYPES) byType[type] = summarise(judged.filter((j) => j.it.type === type).map((j) => j.v));
   return { ...summarise(judged.map((j) => j.v)), byType };
+}
+
+/** One answer shown as it was given, with the judge's verdict in words. */
+export interface SampleAnswer {
+  type: QuestionType;
+  question: string;
+  answer: string;
+  verdict: VerdictName;
+}
+
+/**
+ * The answers to the first `perType` items of each question type (fixed items, so every row of a
+ * table shows the same questions): what the figures stand for, so a policy that says nothing, or
+ * "no" to everything, is seen at a glance. Items without a response are skipped.
+ */
+export function sampleAnswers(items: readonly BenchItem[], responses: ReadonlyMap<string, string>, perType = 3): SampleAnswer[] {
+  return QUESTION_TYPES.flatMap((type) =>
+    items.filter((it) => it.type === type && responses.has(it.id)).slice(0, perType).map((it) => {
+      const answer = responses.get(it.id) as string;
+      return { type, question: it.question, answer, verdict: verdictName(judge(it.scene, it.question, answer)) };
+    }),
+  );
 }

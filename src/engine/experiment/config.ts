@@ -33,6 +33,8 @@ export interface ExperimentConfig {
   labelTemperature: number;
   /** Share of the pairs made as (a sample, the same sample with one likely but absent object written in) instead of two samples: contrastive pairs that teach claim checking. */
   labelMix: number;
+  /** Share of the pairs made as (a sample, an empty answer or "i am not sure ."), labelled like the rest: the reward models learn where saying nothing ranks. labelMix + labelDegenerate ≤ 1. */
+  labelDegenerate: number;
   /** PPO steps of every PPO row. */
   ppoSteps: number;
   /** PPO settings put on every PPO row after its preset's and its own (the seed is the experiment's). */
@@ -63,6 +65,7 @@ export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description
   pairs: 800,
   labelTemperature: 1,
   labelMix: 0,
+  labelDegenerate: 0.1,
   ppoSteps: 120,
   ppo: { goldEvery: 10, goldProbeSize: 96 },
   dpo: {},
@@ -80,12 +83,14 @@ export const EXPERIMENT_BOUNDS: Bounds<ExperimentConfig> = {
   pairs: { integer: true, min: 2, max: 100_000 },
   labelTemperature: { above: 0, max: 10 },
   labelMix: { min: 0, max: 1 },
+  labelDegenerate: { min: 0, max: 1 },
   ppoSteps: { integer: true, min: 0, max: 1_000_000 },
 };
 
 /** Every problem with a config, each naming its field; [] when it can run. */
 export function checkExperimentConfig(cfg: ExperimentConfig): ConfigProblem[] {
   const out = checkBounds(cfg, EXPERIMENT_BOUNDS);
+  if (out.length === 0 && cfg.labelMix + cfg.labelDegenerate > 1) out.push({ field: 'labelDegenerate', message: `must be at most 1 − labelMix (${1 - cfg.labelMix})` });
   if (!Array.isArray(cfg.seeds) || cfg.seeds.length === 0) out.push({ field: 'seeds', message: 'must list at least one seed' });
   else if (cfg.seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) out.push({ field: 'seeds', message: 'must be whole numbers from 0 to 4294967295' });
   else if (new Set(cfg.seeds).size !== cfg.seeds.length) out.push({ field: 'seeds', message: 'must not repeat a seed' });

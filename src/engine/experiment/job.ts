@@ -11,7 +11,7 @@ import type { PreferenceRecord } from '../prefs/record';
 import { runRewardJob } from '../reward/job';
 import { runBenchJob } from '../bench/run';
 import type { BenchReport } from '../bench/report';
-import { shapesHalItems } from '../bench/shapes-hal';
+import { sampleAnswers, shapesHalItems, type SampleAnswer } from '../bench/shapes-hal';
 import { runPretrainJob } from '../sft/pretrain';
 import { encode } from '../language/vocab';
 import { DEFAULT_PERCEPTION } from '../world/render';
@@ -90,6 +90,8 @@ function curvePoint(p: PpoPoint): CurvePoint {
   if (p.gold) {
     out.goldScore = p.gold['gold/score'];
     out.goldHallucination = p.gold['gold/hallucination_rate'];
+    out.goldTrueInformative = p.gold['gold/true_informative'];
+    out.goldNoAnswer = p.gold['gold/no_answer_rate'];
   }
   return out;
 }
@@ -122,14 +124,15 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
   let done = 0;
   const progress = (phase: string, extra?: Pick<JobProgress, 'done' | 'total'>) => hooks.onProgress?.({ phase: extra ? `${phase} ${extra.done}/${extra.total}` : phase, done, total });
   // A shipped start policy's benchmarks: greedy answers, so the same on every seed.
-  const shippedBench = new Map<StartPolicy, { report: BenchReport; meanResponseLength: number }>();
-  const shapesHalIds = shapesHalItems(cfg.benchSize).map((it) => it.id);
+  const shippedBench = new Map<StartPolicy, { report: BenchReport; meanResponseLength: number; samples: SampleAnswer[] }>();
+  const shapesHal = shapesHalItems(cfg.benchSize);
+  const shapesHalIds = shapesHal.map((it) => it.id);
   const seeds: SeedResult[] = [];
   let stopped = false;
 
   const bench = async (clock: Clock, model: VlmModel, tag: string) => {
     const res = await clock.time('bench', () => runBenchJob(model, { size: cfg.benchSize }, { onProgress: (p) => progress(`${tag}: benchmarks`, p) }));
-    return { report: res.report, meanResponseLength: meanLength(res.responses, shapesHalIds) };
+    return { report: res.report, meanResponseLength: meanLength(res.responses, shapesHalIds), samples: sampleAnswers(shapesHal, res.responses) };
   };
 
   for (const seed of cfg.seeds) {
@@ -159,7 +162,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
       for (const start of labelStarts) {
         if (!(await nextStep(hooks.control))) throw STOP;
         const policy = starts.get(start)!;
-        const sampled = await clock.time('label', () => runLabelJob(policy, { n: cfg.pairs, seed, temperature: cfg.labelTemperature, mix: cfg.labelMix, perception: { ...DEFAULT_PERCEPTION }, round: 32 }, {
+        const sampled = await clock.time('label', () => runLabelJob(policy, { n: cfg.pairs, seed, temperature: cfg.labelTemperature, mix: cfg.labelMix, degenerate: cfg.labelDegenerate, perception: { ...DEFAULT_PERCEPTION }, round: 32 }, {
           ...(hooks.control ? { control: hooks.control } : {}),
           onProgress: (p) => progress(`${tag}: sampling pairs from ${start}`, p),
         }));
@@ -239,7 +242,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
   progress('done');
   const table = buildTable({
     preset: cfg.preset, description: cfg.description, seeds: cfg.seeds, benchSize: cfg.benchSize, rows: cfg.rows, targets: cfg.targets,
-    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, dpo: cfg.dpo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}), ...(cfg.groundingSteps !== undefined ? { groundingSteps: cfg.groundingSteps } : {}) },
+    settings: { pairs: cfg.pairs, labelTemperature: cfg.labelTemperature, labelMix: cfg.labelMix, labelDegenerate: cfg.labelDegenerate, ppoSteps: cfg.ppoSteps, ppo: cfg.ppo, dpo: cfg.dpo, rm: cfg.rm, retrainSft: cfg.retrainSft, ...(cfg.sftSteps !== undefined ? { sftSteps: cfg.sftSteps } : {}), ...(cfg.visionSteps !== undefined ? { visionSteps: cfg.visionSteps } : {}), ...(cfg.groundingSteps !== undefined ? { groundingSteps: cfg.groundingSteps } : {}) },
   }, seeds, stopped, rowSlug);
   return { table, seeds, stopped };
 }

@@ -5,7 +5,7 @@
 
 import type { BenchReport } from '../bench/report';
 import { POPE_SPLITS } from '../bench/pope';
-import type { BenchSize } from '../bench/shapes-hal';
+import type { BenchSize, SampleAnswer } from '../bench/shapes-hal';
 import type { PpoConfig } from '../ppo/config';
 import type { DpoConfig } from '../dpo/config';
 import type { AnnotatorName } from '../prefs/annotator';
@@ -25,6 +25,9 @@ export interface CurvePoint {
   /** The judge on the fixed gold probes (greedy answers): mean score 0-6, and the share below 3. */
   goldScore?: number;
   goldHallucination?: number;
+  /** The same probes: the share true and informative, and the share left empty. */
+  goldTrueInformative?: number;
+  goldNoAnswer?: number;
 }
 
 /** A PPO row's run on one seed. */
@@ -64,6 +67,8 @@ export interface SeedRow {
   report: BenchReport;
   /** Mean length in tokens of the row's ShapesHal-Bench answers (EOS not counted). */
   meanResponseLength: number;
+  /** Three answers per question type to fixed ShapesHal-Bench items, with the judge's verdict (absent in tables made before they were kept). */
+  samples?: SampleAnswer[];
   policyVersion: string;
   /** The row's checkpoint, relative to the experiment's folder: seed-S/ROW. */
   checkpoint: string;
@@ -116,7 +121,7 @@ export interface TableRow {
   /** Every figure of the bench report, averaged over the seeds. */
   mean: BenchReport;
   /** Spread (population sd) over seeds of the ShapesHal-Bench headline figures. */
-  sd: { score: number; hallucinationRate: number; informativeness: number };
+  sd: { trueInformative: number; score: number; hallucinationRate: number; informativeness: number };
   perSeed: SeedRow[];
   meanResponseLength: number;
   /** PPO rows: the run's figures averaged step by step over the seeds. */
@@ -162,7 +167,7 @@ function sdOf(xs: readonly number[]): number {
 export function meanCurve(curves: readonly (readonly CurvePoint[])[]): CurvePoint[] {
   const bySteps = new Map<number, CurvePoint[]>();
   for (const c of curves) for (const p of c) bySteps.set(p.step, [...(bySteps.get(p.step) ?? []), p]);
-  const keys = ['rmScore', 'kl', 'length', 'goldScore', 'goldHallucination'] as const;
+  const keys = ['rmScore', 'kl', 'length', 'goldScore', 'goldHallucination', 'goldTrueInformative', 'goldNoAnswer'] as const;
   return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([step, ps]) => {
     const out: CurvePoint = { step };
     for (const k of keys) {
@@ -182,7 +187,7 @@ export function buildTable(head: { preset: string; description: string; seeds: n
     const row: TableRow = {
       name: spec.name, slug: slugOf(spec.name), spec,
       mean: meanOf(perSeed.map((r) => r.report)),
-      sd: { score: sdOf(hal.map((h) => h.score)), hallucinationRate: sdOf(hal.map((h) => h.hallucinationRate)), informativeness: sdOf(hal.map((h) => h.informativeness)) },
+      sd: { trueInformative: sdOf(hal.map((h) => h.trueInformative)), score: sdOf(hal.map((h) => h.score)), hallucinationRate: sdOf(hal.map((h) => h.hallucinationRate)), informativeness: sdOf(hal.map((h) => h.informativeness)) },
       perSeed,
       meanResponseLength: perSeed.reduce((a, r) => a + r.meanResponseLength, 0) / perSeed.length,
     };
@@ -208,16 +213,16 @@ export function formatTableMd(t: ExperimentTable): string {
   const many = t.seeds.length > 1;
   const out: string[] = [];
   out.push(`# Experiment \`${t.preset}\`, seeds ${t.seeds.join(', ')}`, '', t.description, '');
-  out.push(`Benchmarks at size \`${t.benchSize}\`, greedy answers; figures are the mean over seeds${many ? ' (± the spread over seeds)' : ''}. POPE: the mean of its random, popular and adversarial splits. Length: tokens per ShapesHal-Bench answer.`, '');
-  out.push('| row | from | ShapesHal score (0-6) | hallucination rate | informativeness | POPE accuracy | POPE F1 | POPE yes-ratio | CHAIR_i | CHAIR_s | length |');
-  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  out.push(`Benchmarks at size \`${t.benchSize}\`, greedy answers; figures are the mean over seeds${many ? ' (± the spread over seeds)' : ''}. True and informative: ShapesHal-Bench answers with no false claim that state at least one asked fact (saying less cannot raise it). No answer: answers left empty. POPE: the mean of its random, popular and adversarial splits. Length: tokens per ShapesHal-Bench answer.`, '');
+  out.push('| row | from | true and informative | hallucination rate | informativeness | no answer | ShapesHal score (0-6) | POPE accuracy | POPE F1 | POPE yes-ratio | CHAIR_i | CHAIR_s | length |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of t.rows) {
     const h = r.mean.shapesHal;
     const splits = Object.values(r.mean.pope);
     const pope = (k: 'accuracy' | 'f1' | 'yesRatio') => pct(splits.reduce((a, m) => a + m[k], 0) / Math.max(1, splits.length));
     const spread = many && r.perSeed.length > 1;
     const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : r.spec.kind === 'dpo' ? `\`${r.spec.start}\`, DPO β ${rowDpoConfig(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>).beta}` : `\`${r.spec.start}\`, ${r.spec.preset}`;
-    out.push(`| ${r.name} | ${from} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
+    out.push(`| ${r.name} | ${from} | ${pm(h.trueInformative, r.sd.trueInformative, pct, spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pct(h.noAnswerRate)} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
   }
   out.push('', 'POPE by the truth: the share of "yes" to present objects that are large, to those only small, and to absent ones by pool. A policy that sees says yes to nearly every present large object and few absent ones; one that guesses, at the same rate to all.', '');
   out.push('| row | present large | present small | absent random | absent popular | absent adversarial |', '| --- | --- | --- | --- | --- | --- |');
@@ -227,14 +232,22 @@ export function formatTableMd(t: ExperimentTable): string {
     out.push(`| ${r.name} | ${rate(b.presentLarge)} | ${rate(b.presentSmall)} | ${POPE_SPLITS.map((s) => rate(b.absent[s])).join(' | ')} |`);
   }
   if (many) {
-    out.push('', 'ShapesHal-Bench per seed (hallucination rate / informativeness / score):', '');
+    out.push('', 'ShapesHal-Bench per seed (true and informative / hallucination rate / informativeness / no answer / score):', '');
     out.push(`| row | ${t.seeds.map((s) => `seed ${s}`).join(' | ')} |`, `| --- | ${t.seeds.map(() => '---').join(' | ')} |`);
     for (const r of t.rows) {
       const cells = t.seeds.map((s) => {
         const x = r.perSeed.find((p) => p.seed === s)?.report.shapesHal;
-        return x ? `${pct(x.hallucinationRate)} / ${pct(x.informativeness)} / ${x.score.toFixed(2)}` : '-';
+        return x ? `${pct(x.trueInformative)} / ${pct(x.hallucinationRate)} / ${pct(x.informativeness)} / ${pct(x.noAnswerRate)} / ${x.score.toFixed(2)}` : '-';
       });
       out.push(`| ${r.name} | ${cells.join(' | ')} |`);
+    }
+  }
+  const sampled = t.rows.filter((r) => r.perSeed[0]?.samples?.length);
+  if (sampled.length) {
+    out.push('', '## What the policies say', '', `Three answers per question type to the same ShapesHal-Bench items (greedy, seed ${t.seeds[0]}), with the judge's verdict: read these before the figures. A policy whose hallucination rate falls while it says nothing, "no" to everything or "i am not sure ." is gaming its reward.`);
+    for (const r of sampled) {
+      out.push('', `### ${r.name}`, '', '| type | question | answer | verdict |', '| --- | --- | --- | --- |');
+      for (const x of r.perSeed[0]!.samples!) out.push(`| ${x.type} | ${x.question} | ${x.answer === '' ? '*(no answer)*' : x.answer.replace(/\|/g, '\\|')} | ${x.verdict} |`);
     }
   }
   if (t.targets.length) {
@@ -266,7 +279,7 @@ export function formatTableMd(t: ExperimentTable): string {
   if (runs.length) {
     out.push('', '## Along the runs', '', `Mean over seeds. RM score: the reward option's score before the symbolic terms (normalised; for the gold reward, the gold score), averaged over the steps since the last line; gold: the judge on the run's fixed probes, greedy.`);
     for (const r of runs) {
-      out.push('', `### ${r.name}`, '', '| step | RM score | gold score | gold hallucination | length | KL |', '| --- | --- | --- | --- | --- | --- |');
+      out.push('', `### ${r.name}`, '', '| step | RM score | gold true and informative | gold hallucination | gold no answer | gold score | length | KL |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const line of curveLines(r.curve as CurvePoint[])) out.push(line);
       const halted = r.perSeed.filter((s) => s.ppo?.halted);
       if (halted.length) out.push('', `Halted (a non-finite quantity): ${halted.map((s) => `seed ${s.seed} at step ${s.ppo!.halted!.step} (${s.ppo!.halted!.quantity})`).join('; ')}.`);
@@ -291,7 +304,7 @@ function curveLines(curve: readonly CurvePoint[]): string[] {
   for (const p of curve) {
     if (p.step > 0) recent.push(p);
     if (p.goldScore === undefined && p.step !== last) continue;
-    out.push(`| ${p.step} | ${fmt(avg('rmScore'), (x) => x.toFixed(2))} | ${fmt(p.goldScore, (x) => x.toFixed(2))} | ${fmt(p.goldHallucination, pct)} | ${fmt(avg('length'), (x) => x.toFixed(1))} | ${fmt(avg('kl'), (x) => x.toFixed(2))} |`);
+    out.push(`| ${p.step} | ${fmt(avg('rmScore'), (x) => x.toFixed(2))} | ${fmt(p.goldTrueInformative, pct)} | ${fmt(p.goldHallucination, pct)} | ${fmt(p.goldNoAnswer, pct)} | ${fmt(p.goldScore, (x) => x.toFixed(2))} | ${fmt(avg('length'), (x) => x.toFixed(1))} | ${fmt(avg('kl'), (x) => x.toFixed(2))} |`);
     recent = [];
   }
   return out;

@@ -7,8 +7,13 @@ import type { CurvePoint, ExperimentTable, SeedRow, TableRow } from './table';
 
 export type TargetSpec =
   | {
-    /** On every seed: the row's hallucination rate at least `hallucinationCut` (relative) below the base row's, informativeness at most `informativenessDrop` below, average score above. */
-    kind: 'cut'; row: string; base: string; hallucinationCut: number; informativenessDrop: number;
+    /**
+     * On every seed: the row's hallucination rate at least `hallucinationCut` (relative) below the
+     * base row's, informativeness at most `informativenessDrop` below, average score above; where
+     * given, the share true and informative up by `trueInformativeGain` (points, as a share) or
+     * more and at most `maxNoAnswer` of answers left empty, so silence cannot pass.
+     */
+    kind: 'cut'; row: string; base: string; hallucinationCut: number; informativenessDrop: number; trueInformativeGain?: number; maxNoAnswer?: number;
   }
   | {
     /** On the seeds' mean: the row's hallucination rate at most, and its score at least, the other row's (an upper bound on what it can reach). */
@@ -54,6 +59,8 @@ export function checkTargets(targets: readonly unknown[], rowNames: readonly str
       rowField('base');
       share('hallucinationCut');
       share('informativenessDrop');
+      if (t.trueInformativeGain !== undefined) share('trueInformativeGain');
+      if (t.maxNoAnswer !== undefined) share('maxNoAnswer');
     } else if (t.kind === 'bound') {
       rowField('row');
       rowField('other');
@@ -70,7 +77,7 @@ export function describeTarget(t: TargetSpec): string {
   const pc = (x: number) => `${Math.round(x * 100)}%`;
   switch (t.kind) {
     case 'cut':
-      return `${t.row} cuts ${t.base}'s hallucination rate by at least ${pc(t.hallucinationCut)} relative, informativeness at most ${Math.round(t.informativenessDrop * 100)} points lower, average score up, on every seed`;
+      return `${t.row} cuts ${t.base}'s hallucination rate by at least ${pc(t.hallucinationCut)} relative, informativeness at most ${Math.round(t.informativenessDrop * 100)} points lower, average score up${t.trueInformativeGain !== undefined ? `, true and informative up ${Math.round(t.trueInformativeGain * 100)} points or more` : ''}${t.maxNoAnswer !== undefined ? `, at most ${pc(t.maxNoAnswer)} of answers empty` : ''}, on every seed`;
     case 'bound':
       return `${t.row} bounds ${t.other} from above: hallucination rate no higher, average score no lower (mean over seeds)`;
     case 'hacked':
@@ -124,8 +131,12 @@ export function evaluateTargets(table: Pick<ExperimentTable, 'rows'>, targets: r
           const hb = b.report.shapesHal;
           const cut = hb.hallucinationRate > 0 ? (hb.hallucinationRate - h.hallucinationRate) / hb.hallucinationRate : 0;
           const drop = hb.informativeness - h.informativeness;
-          const ok = cut >= target.hallucinationCut && drop <= target.informativenessDrop + 1e-9 && h.score > hb.score;
-          return { ok, line: `seed ${r.seed}: hallucination ${pct(hb.hallucinationRate)} → ${pct(h.hallucinationRate)} (${pct(cut)} cut), informativeness ${pct(hb.informativeness)} → ${pct(h.informativeness)} (${(drop * 100).toFixed(1)} points lower), score ${f2(hb.score)} → ${f2(h.score)}${ok ? '' : ' ✗'}` };
+          const gain = h.trueInformative - hb.trueInformative;
+          const ok = cut >= target.hallucinationCut && drop <= target.informativenessDrop + 1e-9 && h.score > hb.score &&
+            (target.trueInformativeGain === undefined || gain >= target.trueInformativeGain - 1e-9) && (target.maxNoAnswer === undefined || h.noAnswerRate <= target.maxNoAnswer + 1e-9);
+          const ti = target.trueInformativeGain !== undefined ? `true and informative ${pct(hb.trueInformative)} → ${pct(h.trueInformative)} (${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} points), ` : '';
+          const none = target.maxNoAnswer !== undefined ? `, no answer ${pct(h.noAnswerRate)}` : '';
+          return { ok, line: `seed ${r.seed}: ${ti}hallucination ${pct(hb.hallucinationRate)} → ${pct(h.hallucinationRate)} (${pct(cut)} cut), informativeness ${pct(hb.informativeness)} → ${pct(h.informativeness)} (${(drop * 100).toFixed(1)} points lower), score ${f2(hb.score)} → ${f2(h.score)}${none}${ok ? '' : ' ✗'}` };
         });
         return { target, what, met: seeds.length > 0 && seeds.every((s) => s.ok), detail: seeds.map((s) => s.line) };
       }

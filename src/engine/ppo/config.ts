@@ -3,6 +3,7 @@
 // for its knobs, tooltips and checks, exactly as the engine and the command line do.
 
 import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
+import { PROMPT_MIXES, type PromptMix } from '../data/prompts';
 
 /** How a response's advantage is estimated: GAE with a value model, or a baseline from the other samples of its prompt. */
 export const ADVANTAGE_ESTIMATORS = ['gae', 'grpo', 'rloo'] as const;
@@ -33,6 +34,8 @@ export interface PpoConfig {
   honestyCheck: HonestyCheck;
   /** Honesty-first with the Fact-RM: a normalised Fact-RM score below this counts as a caught false claim. */
   honestyThreshold: number;
+  /** Existence questions among the prompts: balanced (half about a present object) or natural (three in four about an absent one, so "no" pays). */
+  promptMix: PromptMix;
   /** Responses sampled per step (TRL batch_size): prompts × numGenerations. */
   batchSize: number;
   /** Samples per prompt (TRL num_generations): the group GRPO and RLOO compare within; 1 is usual for GAE. */
@@ -103,6 +106,7 @@ export const PPO_DEFAULTS: PpoConfig = {
   reward: 'fact',
   honestyCheck: 'judge',
   honestyThreshold: -0.5,
+  promptMix: 'balanced',
   batchSize: 32,
   numGenerations: 1,
   miniBatchSize: 16,
@@ -169,6 +173,7 @@ export const PPO_TOOLTIPS: Record<keyof PpoConfig, string> = {
   reward: 'The reward: the plain RM, the Fact-RM (reads the scene\'s facts), the judge itself (gold, the upper bound), or honesty-first.',
   honestyCheck: 'Honesty-first only: who catches a false claim, the judge or the Fact-RM (its normalised score below honestyThreshold).',
   honestyThreshold: 'Honesty-first with the Fact-RM: a normalised Fact-RM score below this counts as a caught false claim.',
+  promptMix: 'Existence questions among the prompts: balanced (half about a present object) or natural (three in four about an absent one, so "no" pays).',
   batchSize: 'Responses sampled per step (TRL batch_size): prompts × numGenerations.',
   numGenerations: 'Samples per prompt (TRL num_generations): the group GRPO and RLOO compare within; 1 is usual for GAE.',
   miniBatchSize: 'Responses per gradient step (TRL mini_batch_size); batchSize / miniBatchSize updates per epoch.',
@@ -203,6 +208,7 @@ const CHOICES: { [K in keyof PpoConfig]?: readonly string[] } = {
   advantageEstimator: ADVANTAGE_ESTIMATORS,
   reward: REWARD_OPTIONS,
   honestyCheck: HONESTY_CHECKS,
+  promptMix: PROMPT_MIXES,
   klEstimator: KL_ESTIMATORS,
   klPenalty: KL_PENALTIES,
 };

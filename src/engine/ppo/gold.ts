@@ -1,6 +1,8 @@
 // The truth no real RLHF system has: the policy's greedy answers to a fixed set of probe
 // questions (question types in turn, on scenes from a benchmark seed stream training never
-// samples), judged. gold/hallucination_rate is the share scoring below 3, gold/score the mean.
+// samples), judged. gold/true_informative is the share with no false claim that states an asked
+// fact (the headline: silence cannot raise it), gold/hallucination_rate the share scoring below 3,
+// gold/score the mean, gold/no_answer_rate the share left empty.
 
 import { Rng } from '../world/rng';
 import { benchSeed, sampleScene } from '../world/sampler';
@@ -9,7 +11,7 @@ import type { Scene } from '../world/scene';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { makeQuestion } from '../data/questions';
 import { answerAll } from '../data/answer';
-import { judge } from '../judge/judge';
+import { judge, trueAndInformative } from '../judge/judge';
 import type { VlmModel } from '../model/model';
 
 /** The benchmark seed stream of the gold probes (ShapesHal uses 0-7, POPE 8-10, CHAIR 12, RM probes 14). */
@@ -35,7 +37,9 @@ export function goldProbes(n: number): GoldProbe[] {
 }
 
 export interface GoldFigures {
+  'gold/true_informative': number;
   'gold/hallucination_rate': number;
+  'gold/no_answer_rate': number;
   'gold/score': number;
 }
 
@@ -45,7 +49,9 @@ export async function measureGold(policy: VlmModel, probes: readonly GoldProbe[]
   const verdicts = probes.map((p, i) => judge(p.scene, p.question, answers[i] as string));
   const n = Math.max(1, verdicts.length);
   return {
+    'gold/true_informative': verdicts.filter(trueAndInformative).length / n,
     'gold/hallucination_rate': verdicts.filter((v) => v.score < 3).length / n,
+    'gold/no_answer_rate': verdicts.filter((v) => v.noAnswer).length / n,
     'gold/score': verdicts.reduce((s, v) => s + v.score, 0) / n,
   };
 }

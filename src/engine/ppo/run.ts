@@ -60,7 +60,7 @@ export class PpoRun {
     }, { onApplied: () => policy.bumpGeneration() });
     this.state = {
       roles, cfg: this.cfg, trainer, klCoef: this.cfg.klCoef,
-      prompts: new PromptStream(new Rng(subSeed(this.cfg.seed, 0x9907))),
+      prompts: new PromptStream(new Rng(subSeed(this.cfg.seed, 0x9907)), { mix: this.cfg.promptMix }),
       rng: new Rng(subSeed(this.cfg.seed, 0x57e9)),
       perception: { ...(opts.perception ?? DEFAULT_PERCEPTION) },
       ...(opts.ignoreEos ? { ignoreEos: true } : {}),

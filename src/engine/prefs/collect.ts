@@ -1,11 +1,14 @@
 // Pairs to label: for a scene and a question, two distinct responses sampled from the policy
 // (equal ones are resampled a bounded number of times, then dropped), or, for a share of the
-// pairs when asked, a sample and the same sample with one hallucinated object added, in random order.
+// pairs when asked, a sample and the same sample with one hallucinated object added, or a sample
+// and a degenerate answer (none at all, or "i am not sure ."), in random order. The degenerate
+// pairs show a reward model what its policy may drift to under PPO but never writes at the start.
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { decode } from '../language/vocab';
+import { writeClaim } from '../language/writer';
 import { PromptStream } from '../data/prompts';
 import { promptIds, sceneImage } from '../data/encode';
 import { generate } from '../model/generate';
@@ -30,11 +33,16 @@ export interface PairSamplingOptions {
   types: readonly QuestionType[];
   /** Share of pairs made as (policy sample, the same with one hallucinated object): 0 for policy pairs only. */
   mix: number;
+  /** Share of pairs made as (policy sample, an empty answer or "i am not sure ."); mix + degenerate ≤ 1. */
+  degenerate: number;
 }
+
+/** The degenerate answers of degenerate pairs: saying nothing, and the honest evasion. */
+export const DEGENERATE_ANSWERS = ['', writeClaim({ kind: 'unsure' })] as const;
 
 export const PAIR_SAMPLING_DEFAULTS: PairSamplingOptions = {
   n: 100, seed: 0, temperature: 1, maxNewTokens: 48, batchSize: 32, maxTries: 4,
-  perception: { ...DEFAULT_PERCEPTION }, types: QUESTION_TYPES, mix: 0,
+  perception: { ...DEFAULT_PERCEPTION }, types: QUESTION_TYPES, mix: 0, degenerate: 0,
 };
 
 /** A pair ready for a labeller: everything of a record but the label and who gave it. */
@@ -55,7 +63,8 @@ interface Prompt {
   noiseSeed: number;
   question: string;
   type: QuestionType;
-  perturb: boolean;
+  /** How the second answer is made: sampled, the first with a hallucination, or a degenerate answer. */
+  edit: 'none' | PairSource;
   tries: number;
 }
 
@@ -67,6 +76,7 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
   const o = { ...PAIR_SAMPLING_DEFAULTS, ...options };
   if (!(o.temperature > 0)) throw new Error('samplePairs: temperature must be > 0 (greedy decoding gives one response per prompt)');
   if (!(o.mix >= 0 && o.mix <= 1)) throw new Error(`samplePairs: mix must be in [0, 1], got ${o.mix}`);
+  if (!(o.degenerate >= 0 && o.mix + o.degenerate <= 1)) throw new Error(`samplePairs: degenerate must be in [0, 1 − mix], got ${o.degenerate} with mix ${o.mix}`);
   const rng = new Rng(subSeed(o.seed, 0x70a1));
   const pairs: UnlabelledPair[] = [];
   let dropped = 0;
@@ -76,7 +86,9 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
   const prompts = new PromptStream(rng, { types: o.types });
   const newPrompt = (): Prompt => {
     const p = prompts.next();
-    return { scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, perturb: rng.chance(o.mix), tries: 0 };
+    // The degenerate share is drawn only when asked for, so runs without it draw as before.
+    const edit = rng.chance(o.mix) ? 'perturbed' : o.degenerate > 0 && rng.chance(o.degenerate / (1 - o.mix)) ? 'degenerate' : 'none';
+    return { scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, edit, tries: 0 };
   };
   let queue: Prompt[] = [];
   // Bounded: every prompt yields a pair or is dropped after maxTries rounds, and too many drops end the run.
@@ -84,7 +96,7 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
     while (queue.length < Math.min(o.batchSize, o.n - pairs.length)) queue.push(newPrompt());
     const batch = queue;
     queue = [];
-    const rows = batch.flatMap((p) => (p.perturb ? [p] : [p, p]));
+    const rows = batch.flatMap((p) => (p.edit !== 'none' ? [p] : [p, p]));
     const gen = await generate(
       model,
       rows.map((p) => sceneImage(p.scene, o.perception, p.noiseSeed)),
@@ -98,12 +110,12 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
       let a = texts[row++] as string;
       let b: string;
       let source: PairSource = 'policy';
-      if (p.perturb) {
-        // The edited copy goes first or second by a coin, so "A is the original" is no tell.
+      if (p.edit !== 'none') {
+        // The made answer goes first or second by a coin, so "A is the sample" is no tell.
         const rng = new Rng(subSeed(p.noiseSeed, 7));
-        b = withHallucination(p.scene, a, rng);
+        b = p.edit === 'perturbed' ? withHallucination(p.scene, a, rng) : rng.pick(DEGENERATE_ANSWERS);
         if (rng.chance(0.5)) [a, b] = [b, a];
-        source = 'perturbed';
+        source = p.edit;
       } else b = texts[row++] as string;
       p.tries++;
       if (a === b) {

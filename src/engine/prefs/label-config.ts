@@ -15,6 +15,8 @@ export interface LabelJobConfig {
   temperature: number;
   /** Share of pairs made as (a sample, the same with one hallucinated object) instead of two samples. */
   mix: number;
+  /** Share of pairs made as (a sample, an empty answer or "i am not sure ."): answers the reward model must learn to rank; mix + degenerate ≤ 1. */
+  degenerate: number;
   /** Rounds a prompt is resampled while its two responses are equal, before it is dropped. */
   maxTries: number;
   /** How the pairs' images are rendered. */
@@ -25,7 +27,7 @@ export interface LabelJobConfig {
   annotator?: { name: string; settings: AnnotatorSettings; seed: number };
 }
 
-export const LABEL_JOB_DEFAULTS: LabelJobConfig = { n: 100, seed: 0, temperature: 1, mix: 0, maxTries: 4, perception: { ...DEFAULT_PERCEPTION }, round: 16 };
+export const LABEL_JOB_DEFAULTS: LabelJobConfig = { n: 100, seed: 0, temperature: 1, mix: 0, degenerate: 0, maxTries: 4, perception: { ...DEFAULT_PERCEPTION }, round: 16 };
 
 /** The most pairs one job labels (the page's auto-label knob stops here too). */
 export const MAX_LABEL_JOB = 100_000;
@@ -35,6 +37,7 @@ export const LABEL_JOB_BOUNDS: Bounds<LabelJobConfig> = {
   seed: { integer: true, min: 0, max: 2 ** 32 - 1 },
   temperature: { above: 0, max: 10 },
   mix: { min: 0, max: 1 },
+  degenerate: { min: 0, max: 1 },
   maxTries: { integer: true, min: 1, max: 100 },
   round: { integer: true, min: 1, max: 1024 },
 };
@@ -42,6 +45,7 @@ export const LABEL_JOB_BOUNDS: Bounds<LabelJobConfig> = {
 /** Every knob outside its bounds (the annotator's settings by field); [] when the job can run. */
 export function checkLabelJob(cfg: LabelJobConfig): ConfigProblem[] {
   const out = checkBounds(cfg, LABEL_JOB_BOUNDS);
+  if (out.length === 0 && cfg.mix + cfg.degenerate > 1) out.push({ field: 'degenerate', message: `must be at most 1 − mix (${1 - cfg.mix})` });
   if (cfg.annotator) {
     const v = validateAnnotatorSettings(cfg.annotator.settings);
     if ('errors' in v) out.push(...v.errors.map((e) => ({ field: `annotator.${e.field}`, message: e.message })));

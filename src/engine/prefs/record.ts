@@ -18,8 +18,8 @@ export type Labeller =
   | { kind: 'person'; name?: string }
   | { kind: 'simulated'; name: string; settings: AnnotatorSettings; seed: number };
 
-/** How a pair's responses were made: two policy samples, or a sample and a perturbed copy of it. */
-export const PAIR_SOURCES = ['policy', 'perturbed'] as const;
+/** How a pair's responses were made: two policy samples, a sample and a perturbed copy of it, or a sample and a degenerate answer (empty, or "i am not sure ."). */
+export const PAIR_SOURCES = ['policy', 'perturbed', 'degenerate'] as const;
 export type PairSource = (typeof PAIR_SOURCES)[number];
 
 export interface PreferenceRecord {

@@ -109,10 +109,10 @@ export async function runRmBench(policy: VlmModel, policyVersion: string, config
   let dropped = 0;
   for (const seed of cfg.seeds) {
     // The held-out pairs are always two policy samples (whatever the pool's mix), so runs with
-    // and without --mix are measured on the same kind of pairs.
+    // and without --mix or --degenerate are measured on the same kind of pairs.
     let t0 = performance.now();
     const sampledPool = await samplePairs(policy, { ...cfg.sampling, perception: cfg.perception, n: maxSize, seed });
-    const sampledHeld = await samplePairs(policy, { ...cfg.sampling, perception: cfg.perception, mix: 0, n: cfg.heldOut, seed: subSeed(seed, 0x4e1d) });
+    const sampledHeld = await samplePairs(policy, { ...cfg.sampling, perception: cfg.perception, mix: 0, degenerate: 0, n: cfg.heldOut, seed: subSeed(seed, 0x4e1d) });
     sampleSeconds += (performance.now() - t0) / 1000;
     dropped += sampledPool.dropped + sampledHeld.dropped;
     t0 = performance.now();
