@@ -16,7 +16,7 @@ const POLICY = join(dir, 'tiny');
 const OUT = join(dir, 'exp');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The CLI with a longer leash than the shared helper: the run below trains and benchmarks 7 rows on 2 seeds. */
+/** The CLI with a longer leash than the shared helper: the run below trains and benchmarks 9 rows on 2 seeds. */
 function cli(...args: string[]) {
   const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
   if (r.error) throw r.error;
@@ -24,7 +24,7 @@ function cli(...args: string[]) {
 }
 
 const TINY = [
-  '--sft', POLICY, '--sft-plus', POLICY, '--pairs', '8', '--steps', '2', '--bench-size', 'standard', '--rm-epochs', '1', '--rm-min-steps', '1',
+  '--sft', POLICY, '--sft-plus', POLICY, '--pairs', '16', '--steps', '2', '--bench-size', 'standard', '--rm-epochs', '1', '--rm-min-steps', '1',
   '--batch-size', '4', '--mini-batch-size', '2', '--response-length', '6', '--gold-probe-size', '8', '--gold-every', '1',
   '--dpo-min-steps', '3', '--dpo-epochs', '0.1', '--dpo-gold-probe-size', '8', '--dpo-kl-prompts', '4', '--dpo-batch-pairs', '2',
 ];
@@ -61,7 +61,7 @@ describe('experiment', () => {
     expect(table.preset).toBe('default');
     expect(table.seeds).toEqual([1, 2]);
     expect(table.rows.map((r) => [r.name, r.slug])).toEqual([
-      ['SFT', 'sft'], ['SFT+', 'sft-plus'], ['RLHF', 'rlhf'], ['Fact-RLHF', 'fact-rlhf'], ['Gold reward', 'gold-reward'], ['GRPO', 'grpo'], ['RLOO', 'rloo'], ['DPO', 'dpo'],
+      ['SFT', 'sft'], ['SFT+', 'sft-plus'], ['RLHF', 'rlhf'], ['Fact-RLHF', 'fact-rlhf'], ['Gold reward', 'gold-reward'], ['GRPO', 'grpo'], ['RLOO', 'rloo'], ['Online Fact-RLHF', 'online-fact-rlhf'], ['DPO', 'dpo'],
     ]);
     for (const r of table.rows) {
       expect(Object.keys(r.mean).sort()).toEqual(['chair', 'pope', 'popeByTruth', 'shapesHal']);
@@ -73,8 +73,10 @@ describe('experiment', () => {
       expect(r.mean.shapesHal.hallucinationRate).toBeCloseTo((hal[0]! + hal[1]!) / 2, 9);
     }
     expect(table.targets.map((t) => t.what)).toEqual([
-      "Fact-RLHF cuts SFT+'s hallucination rate by at least 40% relative, informativeness at most 3 points lower, average score up, on every seed",
+      "Fact-RLHF cuts SFT+'s hallucination rate by at least 40% relative, informativeness at most 3 points lower, average score up, true and informative up 10 points or more, at most 1% of answers empty, on every seed",
       'Gold reward bounds Fact-RLHF from above: hallucination rate no higher, average score no lower (mean over seeds)',
+      'Fact-RLHF is ahead of RLHF on true and informative answers, on every seed',
+      'Online Fact-RLHF is ahead of Fact-RLHF on true and informative answers, on every seed',
     ]);
   }, 60_000);
 
@@ -92,7 +94,7 @@ describe('experiment', () => {
   }, 120_000);
 
   it('keeps each PPO row\'s metrics, one line per step after the gold figures at step 0, and its curve in the table', () => {
-    for (const slug of ['rlhf', 'fact-rlhf', 'gold-reward', 'grpo', 'rloo']) {
+    for (const slug of ['rlhf', 'fact-rlhf', 'gold-reward', 'grpo', 'rloo', 'online-fact-rlhf']) {
       const metrics = lines(readFileSync(join(OUT, 'seed-1', slug, 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number>);
       expect(metrics.map((m) => m.step), slug).toEqual([0, 1, 2]);
       expect(metrics[0]!['gold/score']).toBeGreaterThanOrEqual(0);
@@ -104,6 +106,18 @@ describe('experiment', () => {
     expect(existsSync(join(OUT, 'seed-1', 'sft', 'metrics.jsonl'))).toBe(false);
   });
 
+  it('runs the online row on the same label budget: its first reward model on the first part of the labels, one refresh with pairs from its own policy', () => {
+    const online = table.rows.find((r) => r.name === 'Online Fact-RLHF')!;
+    for (const s of online.perSeed) {
+      const o = (s.ppo as unknown as { online: { rounds: number; firstLabels: number; refreshes: { step: number; labels: number }[] }; rm: string }).online;
+      // 16 pairs in 3 + 1 parts of 4: 4 from SFT+ first; over 2 steps the refreshes come every step, the first before step 2.
+      expect(o).toMatchObject({ rounds: 3, firstLabels: 4 });
+      expect(o.refreshes.map((x) => [x.step, x.labels])).toEqual([[1, 8]]);
+      expect((s.ppo as unknown as { rm: string }).rm).toBe('sft-plus/careful/fact/online');
+    }
+    expect(readFileSync(join(OUT, 'table.md'), 'utf8')).toMatch(/Seed 1, online: the first reward model learnt from 4 labels of the start policy's pairs; at step 1, retrained on 8 labels/);
+  });
+
   it('runs the DPO row on the careful labels the reward models learnt from, with the --dpo-* settings and the experiment seed, and benchmarks the policy it tuned', () => {
     const dpo = table.rows.find((r) => r.name === 'DPO')!;
     const rmLabels = lines(readFileSync(join(OUT, 'seed-1', 'rm-sft-plus-careful-fact', 'prefs.jsonl'), 'utf8'));
@@ -113,7 +127,7 @@ describe('experiment', () => {
       expect(s.dpo!.steps).toBe(3);
       expect(Number.isFinite(s.dpo!.end.kl)).toBe(true);
     }
-    // 8 pairs, a fifth of the prompts held out: the rest are the training pairs.
+    // 16 pairs, a fifth of the prompts held out: the rest are the training pairs.
     expect(dpo.perSeed[0]!.dpo!.trainPairs).toBeLessThan(rmLabels.length);
     expect(bench(join(OUT, 'seed-1', 'dpo'))).toEqual(dpo.perSeed[0]!.report);
     expect(readFileSync(join(OUT, 'table.md'), 'utf8')).toContain('## DPO runs');
@@ -122,8 +136,12 @@ describe('experiment', () => {
   it('writes table.md with the headline table and the targets, and runs.svg with the runs', () => {
     const md = readFileSync(join(OUT, 'table.md'), 'utf8');
     expect(md).toMatch(/^# Experiment `default`, seeds 1, 2\n/);
-    expect(md).toContain('| row | from | ShapesHal score (0-6) | hallucination rate | informativeness |');
-    for (const name of ['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'DPO']) expect(md).toContain(`\n| ${name} | `);
+    expect(md).toContain('| row | from | true and informative | hallucination rate | informativeness | no answer | ShapesHal score (0-6) |');
+    for (const name of ['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'Online Fact-RLHF', 'DPO']) expect(md).toContain(`\n| ${name} | `);
+    // Three answers per question type for every row, each with the judge's verdict.
+    expect(md).toContain('## What the policies say');
+    const said = md.split('## What the policies say')[1]!.split('\n## ')[0]!;
+    expect(said.match(/\n\| (attribute|adversarial|comparison|counting|description|holistic|other|spatial|environment) \|/g)!.length).toBeGreaterThanOrEqual(9 * 3 * 7);
     expect(md).toContain('## Targets');
     expect(md).toContain('### Fact-RLHF');
     expect(readFileSync(join(OUT, 'runs.svg'), 'utf8')).toContain('>RLOO</text>');

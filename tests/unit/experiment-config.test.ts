@@ -30,6 +30,20 @@ describe('rows', () => {
     expect(plan.rms.map((k) => `${k.start}/${k.annotator}/${k.kind}`)).toEqual(['sft-plus/careful/plain', 'sft-plus/careful/fact', 'sft-plus/length-biased/plain', 'sft-plus/length-biased/fact']);
   });
 
+  it('give an online row its label set but no shared reward model (it trains its own on part of the labels)', () => {
+    const plan = planRows([{ kind: 'ppo', name: 'Online', start: 'sft-plus', preset: 'fact-rlhf', online: { rounds: 3 } }]);
+    expect(plan.labelSets).toEqual([{ start: 'sft-plus', annotator: 'careful' }]);
+    expect(plan.rms).toEqual([]);
+    expect(checkRows([
+      { kind: 'ppo', name: 'A', start: 'sft-plus', preset: 'fact-rlhf', online: { rounds: 0 } },
+      { kind: 'ppo', name: 'B', start: 'sft-plus', preset: 'gold-reward', online: { rounds: 2 } },
+      { kind: 'ppo', name: 'C', start: 'sft-plus', preset: 'fact-rlhf', online: { rounds: 3 } },
+    ])).toEqual([
+      'rows[0] (A).online.rounds: must be a whole number from 1 to 20',
+      'rows[1] (B).online: the gold-reward preset has no reward model to refresh',
+    ]);
+  });
+
   it('take the preset, then their own settings, then the experiment\'s, then the seed', () => {
     const row: RowSpec = { kind: 'ppo', name: 'R', start: 'sft-plus', preset: 'grpo', config: { klCoef: 0.2, batchSize: 64 } };
     const c = rowPpoConfig(row, { batchSize: 8 }, 7);
@@ -70,7 +84,7 @@ describe('experiment presets', () => {
   it('are default and reward-hacking, each a valid config, with the rows the issue names', () => {
     expect([...EXPERIMENT_PRESET_NAMES].sort()).toEqual(['default', 'reward-hacking']);
     for (const name of EXPERIMENT_PRESET_NAMES) expect(checkExperimentConfig(experimentConfig(name))).toEqual([]);
-    expect(EXPERIMENT_PRESETS.default!.rows.map((r) => r.name)).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'DPO']);
+    expect(EXPERIMENT_PRESETS.default!.rows.map((r) => r.name)).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'Online Fact-RLHF', 'DPO']);
     const hack = experimentConfig('reward-hacking');
     const [rlhf, fact] = [hack.rows[1]!, hack.rows[2]!];
     expect(planRows(hack.rows).labelSets).toEqual([{ start: 'sft-plus', annotator: 'length-biased' }]);
@@ -90,7 +104,7 @@ describe('experiment presets', () => {
     const c = experimentConfig('default', {}, ['Fact-RLHF', 'SFT+']);
     expect(c.rows.map((r) => r.name)).toEqual(['SFT+', 'Fact-RLHF']);
     expect(c.targets.map((t) => t.kind)).toEqual(['cut']);
-    expect(() => experimentConfig('default', {}, ['BoN-16'])).toThrow('experiment preset default has no row "BoN-16"; its rows are SFT, SFT+, RLHF, Fact-RLHF, Gold reward, GRPO, RLOO, DPO');
+    expect(() => experimentConfig('default', {}, ['BoN-16'])).toThrow('experiment preset default has no row "BoN-16"; its rows are SFT, SFT+, RLHF, Fact-RLHF, Gold reward, GRPO, RLOO, Online Fact-RLHF, DPO');
     expect(() => experimentConfig('huge')).toThrow('no experiment preset "huge"');
   });
 
@@ -120,5 +134,7 @@ describe('checkExperimentConfig', () => {
       { field: 'rows[5] (GRPO).config.batchSize', message: 'must be a multiple of numGenerations (4)' },
       { field: 'rows[6] (RLOO).config.batchSize', message: 'must be a multiple of numGenerations (4)' },
     ]);
+    expect(fields({ labelDegenerate: 1.5 })).toEqual(['labelDegenerate']);
+    expect(checkExperimentConfig({ ...c, labelMix: 0.5, labelDegenerate: 0.6 })).toEqual([{ field: 'labelDegenerate', message: 'must be at most 1 − labelMix (0.5)' }]);
   });
 });

@@ -125,6 +125,14 @@ describe('buildTable and the targets', () => {
     expect(buildTable({ ...head, targets: [guarded] }, at(0.5, 0.02), false, rowSlug).targets[0]!.detail[1]).toMatch(/no answer 2\.0% ✗$/);
   });
 
+  it('says which row is ahead on true and informative answers, seed by seed', () => {
+    // Fact-RLHF is at the report's default 30% true and informative; a row at 31% on seed 1 and 29% on seed 2 is ahead on one seed only.
+    const withAhead = seeds.map((s) => ({ ...s, rows: [...s.rows, row(s.seed, 'Online', report(0.25, 0.6, 3.5, 40, s.seed === 1 ? 0.31 : 0.29))] }));
+    const t = buildTable({ ...head, rows: [...ROWS, { kind: 'ppo', name: 'Online', start: 'sft-plus', preset: 'fact-rlhf', online: { rounds: 3 } }], targets: [{ kind: 'ahead', row: 'Online', other: 'Fact-RLHF' }] }, withAhead, false, rowSlug);
+    expect(t.targets[0]).toMatchObject({ met: false, detail: ['seed 1: Online 31.0%, Fact-RLHF 30.0%', 'seed 2: Online 29.0%, Fact-RLHF 30.0% ✗'] });
+    expect(t.targets[0]!.what).toBe('Online is ahead of Fact-RLHF on true and informative answers, on every seed');
+  });
+
   it('says a bound is missed when the bounding row hallucinates more', () => {
     const t = evaluateTargets(table, [{ kind: 'bound', row: 'Fact-RLHF', other: 'Gold reward' }]);
     expect(t[0]).toMatchObject({ met: false, detail: ['Fact-RLHF: hallucination 27.5%, score 3.35; Gold reward: hallucination 20.0%, score 3.80'] });

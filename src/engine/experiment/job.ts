@@ -17,12 +17,15 @@ import { encode } from '../language/vocab';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import type { VlmModel } from '../model/model';
 import { rewardNorm, type RewardRole } from '../ppo/reward-model';
-import { createPpoRun, runPpoSteps, type PpoPoint } from '../ppo/run';
+import { createPpoRun, runPpoSteps, type PpoPoint, type PpoRun } from '../ppo/run';
+import { OnlineRewardModel } from '../ppo/online';
+import type { RewardJobConfig } from '../reward/config';
+import { subSeed } from '../world/rng';
 import { runDpoJob } from '../dpo/job';
 import { nextStep, type JobHooks, type JobProgress } from '../train/job';
 import { checkExperimentConfig, type ExperimentConfig } from './config';
-import { dpoRowAnnotator, labelSetId, planRows, rmId, rowDpoConfig, rowPpoConfig, rowRm, rowSlug, type DpoRowSpec, type PpoRowSpec, type RowSpec, type StartPolicy } from './rows';
-import { buildTable, type CurvePoint, type DpoRowRun, type ExperimentTable, type PhaseSeconds, type RmFigures, type SeedResult, type SeedRow } from './table';
+import { dpoRowAnnotator, labelSetId, planRows, rmId, rowDpoConfig, rowPpoConfig, rowRm, rowSlug, type DpoRowSpec, type PpoRowSpec, type RmKey, type RowSpec, type StartPolicy } from './rows';
+import { buildTable, type CurvePoint, type DpoRowRun, type ExperimentTable, type PpoRowRun, type PhaseSeconds, type RmFigures, type SeedResult, type SeedRow } from './table';
 
 /** Where the job gets its start policies and leaves each row's policy: files for the CLI, IndexedDB for the page. */
 export interface ExperimentIO {
@@ -216,7 +219,8 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
             ran.policy.dispose();
           }
         } else {
-          const ran = await runPpoRow(spec, seed, startModel, rms, cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
+          const key = rowRm(spec);
+          const ran = await runPpoRow(spec, seed, startModel, rms, key ? labels.get(labelSetId(key)) ?? [] : [], cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
           try {
             if (ran.run.stopped) throw STOP;
             const b = await bench(clock, ran.policy, `${tag} · ${spec.name}`);
@@ -280,10 +284,47 @@ async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel, record
   return { policy: res.policy, stopped: res.stopped, run };
 }
 
+/**
+ * An online row's reward model: trained on the first part of the row's labels (the experiment's
+ * pairs cut into rounds + 1 parts, the first taking what does not divide), then at rounds evenly
+ * spaced steps the next part is sampled from the policy as it is, labelled by the same annotator,
+ * and a reward model trained on every label so far is swapped in (OnlineRewardModel). The reward
+ * models are freed by `dispose`, after the run.
+ */
+async function startOnline(rounds: number, key: RmKey, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, progress: (phase: string) => void) {
+  const part = Math.floor(cfg.pairs / (rounds + 1));
+  const first = records.slice(0, cfg.pairs - rounds * part);
+  const rmCfg: RewardJobConfig = { ...cfg.rm, kind: key.kind, seed };
+  progress(`online: reward model on the first ${first.length} labels`);
+  const job = await runRewardJob(start, first, rmCfg);
+  const fact = key.kind === 'fact';
+  const role: RewardRole = { model: job.rm, fact, norm: await rewardNorm(job.rm, fact, first) };
+  const owned: VlmModel[] = [job.rm];
+  const book = new OnlineRewardModel(start, first, rmCfg, part);
+  const every = Math.max(1, Math.floor(cfg.ppoSteps / (rounds + 1)));
+  const log: NonNullable<PpoRowRun['online']> = { rounds, firstLabels: first.length, refreshes: [] };
+  let round = 0;
+  const between = async (run: PpoRun, policy: VlmModel) => {
+    if (round >= rounds || run.steps === 0 || run.steps % every !== 0) return;
+    round++;
+    progress(`online round ${round}/${rounds}: labelling ${part} pairs of the current policy`);
+    const sampled = await runLabelJob(policy, { n: part, seed: subSeed(seed, 0x0e1 + round), temperature: cfg.labelTemperature, mix: cfg.labelMix, degenerate: cfg.labelDegenerate, perception: { ...DEFAULT_PERCEPTION }, round: 32 });
+    book.add(labelWith(sampled.pairs, key.annotator, subSeed(seed, 0x1ab + round), new Date().toISOString()));
+    progress(`online round ${round}/${rounds}: retraining the reward model`);
+    const fresh = await book.maybeRefresh(run);
+    if (fresh) {
+      owned.push(fresh.model);
+      log.refreshes.push({ step: run.steps, labels: fresh.labels, heldOutAccuracy: fresh.heldOutAccuracy });
+    }
+  };
+  return { role, between, log, dispose: () => owned.forEach((m) => m.dispose()) };
+}
+
 /** Runs one PPO row from a fresh copy of its start policy; the caller frees the returned policy. */
-async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
   const key = rowRm(spec);
-  const rm = key ? rms.get(rmId(key)) : undefined;
+  const online = spec.online && key ? await clock.time('rm', () => startOnline(spec.online!.rounds, key, seed, start, records, cfg, progress)) : undefined;
+  const rm = online ? online.role : key ? rms.get(rmId(key)) : undefined;
   const config = rowPpoConfig(spec, cfg.ppo, seed);
   const policy = start.clone();
   const points: PpoPoint[] = [];
@@ -299,15 +340,17 @@ async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: R
           hooks.onPoint?.({ seed, row: spec.name, point: p });
         },
         onProgress: (p) => progress(p.phase, p),
-      }));
+      }, online ? () => online.between(run, policy) : undefined));
     } finally {
       run.dispose();
+      online?.dispose();
     }
     return {
       policy, points,
       run: {
-        preset: spec.preset, config, rm: key ? rmId(key) : null, steps: res.steps, stopped: res.stopped,
+        preset: spec.preset, config, rm: key ? (online ? `${rmId(key)}/online` : rmId(key)) : null, steps: res.steps, stopped: res.stopped,
         ...(res.halted ? { halted: res.halted } : {}),
+        ...(online ? { online: online.log } : {}),
         curve: points.filter((p) => !p.nonFinite).map(curvePoint), seconds: (performance.now() - t0) / 1000,
       },
     };

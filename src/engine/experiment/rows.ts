@@ -33,7 +33,18 @@ export interface PpoRowSpec {
   annotator?: AnnotatorName;
   /** PPO settings on top of the preset's. */
   config?: Partial<PpoConfig>;
+  /**
+   * Online (iterated) RLHF: the row's label budget (the experiment's pairs) is cut into rounds + 1
+   * equal parts; its reward model starts from the first part of the label set, and at rounds evenly
+   * spaced steps the run samples the next part from its current policy, the same annotator labels
+   * it, and a reward model trained on every label so far is swapped in. Same labels in all as an
+   * offline row.
+   */
+  online?: { rounds: number };
 }
+
+/** Most refresh rounds an online row may have. */
+export const MAX_ONLINE_ROUNDS = 20;
 
 /** A row tuned from its start policy by DPO on an annotator's labels of that policy's pairs (the same labels a reward model of that annotator learns from); the reference is the start policy. */
 export interface DpoRowSpec {
@@ -116,7 +127,7 @@ export function planRows(rows: readonly RowSpec[]): RowPlan {
     const rm = rowRm(row);
     if (!rm) continue;
     labelSets.set(labelSetId(rm), { start: rm.start, annotator: rm.annotator });
-    rms.set(rmId(rm), rm);
+    if (!row.online) rms.set(rmId(rm), rm); // an online row trains its own, on part of the labels
   }
   return { labelSets: [...labelSets.values()], rms: [...rms.values()], starts: START_POLICIES.filter((s) => starts.has(s)) };
 }
@@ -155,7 +166,7 @@ export function checkRows(rows: readonly unknown[]): string[] {
       return;
     }
     if (r.kind !== 'ppo') return void out.push(`${at}.kind: must be one of ${ROW_KINDS.join(', ')}`);
-    const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start', 'preset', 'annotator', 'config'].includes(k));
+    const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start', 'preset', 'annotator', 'config', 'online'].includes(k));
     if (extra.length) out.push(`${at}: unknown fields ${extra.join(', ')}`);
     if (!PPO_PRESET_NAMES.includes(r.preset as string)) return void out.push(`${at}.preset: must be one of ${PPO_PRESET_NAMES.join(', ')}`);
     if (r.annotator !== undefined && !ANNOTATOR_NAMES.includes(r.annotator as AnnotatorName)) out.push(`${at}.annotator: must be one of ${ANNOTATOR_NAMES.join(', ')}`);
@@ -166,6 +177,12 @@ export function checkRows(rows: readonly unknown[]): string[] {
     const full = rowPpoConfig(r as unknown as PpoRowSpec);
     for (const p of checkPpoConfig(full)) out.push(`${at}.config.${p.field}: ${p.message}`);
     const preset = ppoPreset(r.preset as string);
+    if (r.online !== undefined) {
+      const o = r.online as Record<string, unknown> | null;
+      const rounds = typeof o === 'object' && o !== null ? o.rounds : undefined;
+      if (typeof rounds !== 'number' || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ONLINE_ROUNDS) out.push(`${at}.online.rounds: must be a whole number from 1 to ${MAX_ONLINE_ROUNDS}`);
+      if (preset.rmKind === 'none') out.push(`${at}.online: the ${String(r.preset)} preset has no reward model to refresh`);
+    }
     if (!rmKindsFor(full).includes(preset.rmKind)) out.push(`${at}.config.reward: the preset trains ${preset.rmKind === 'none' ? 'no reward model' : `a ${preset.rmKind} reward model`}, which the ${full.reward} reward cannot use`);
   });
   return out;

@@ -40,6 +40,8 @@ export interface PpoRowRun {
   stopped: boolean;
   /** The step that went non-finite and the quantity, when one did (the run kept the last good weights). */
   halted?: { step: number; quantity: string };
+  /** Online rows: the labels the first reward model learnt from, and each refresh (the step before which it was swapped in, the labels so far, its held-out accuracy). */
+  online?: { rounds: number; firstLabels: number; refreshes: { step: number; labels: number; heldOutAccuracy: number | null }[] };
   curve: CurvePoint[];
   seconds: number;
 }
@@ -221,7 +223,7 @@ export function formatTableMd(t: ExperimentTable): string {
     const splits = Object.values(r.mean.pope);
     const pope = (k: 'accuracy' | 'f1' | 'yesRatio') => pct(splits.reduce((a, m) => a + m[k], 0) / Math.max(1, splits.length));
     const spread = many && r.perSeed.length > 1;
-    const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : r.spec.kind === 'dpo' ? `\`${r.spec.start}\`, DPO β ${rowDpoConfig(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>).beta}` : `\`${r.spec.start}\`, ${r.spec.preset}`;
+    const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : r.spec.kind === 'dpo' ? `\`${r.spec.start}\`, DPO β ${rowDpoConfig(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>).beta}` : `\`${r.spec.start}\`, ${r.spec.preset}${r.spec.online ? `, online (${r.spec.online.rounds} refreshes)` : ''}`;
     out.push(`| ${r.name} | ${from} | ${pm(h.trueInformative, r.sd.trueInformative, pct, spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pct(h.noAnswerRate)} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
   }
   out.push('', 'POPE by the truth: the share of "yes" to present objects that are large, to those only small, and to absent ones by pool. A policy that sees says yes to nearly every present large object and few absent ones; one that guesses, at the same rate to all.', '');
@@ -281,6 +283,10 @@ export function formatTableMd(t: ExperimentTable): string {
     for (const r of runs) {
       out.push('', `### ${r.name}`, '', '| step | RM score | gold true and informative | gold hallucination | gold no answer | gold score | length | KL |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const line of curveLines(r.curve as CurvePoint[])) out.push(line);
+      for (const s of r.perSeed) {
+        const o = s.ppo?.online;
+        if (o) out.push('', `Seed ${s.seed}, online: the first reward model learnt from ${o.firstLabels} labels of the start policy's pairs; ${o.refreshes.map((x) => `at step ${x.step}, retrained on ${x.labels} labels (held-out ${x.heldOutAccuracy === null ? '-' : pct(x.heldOutAccuracy)})`).join('; ') || 'no refresh'}.`);
+      }
       const halted = r.perSeed.filter((s) => s.ppo?.halted);
       if (halted.length) out.push('', `Halted (a non-finite quantity): ${halted.map((s) => `seed ${s.seed} at step ${s.ppo!.halted!.step} (${s.ppo!.halted!.quantity})`).join('; ')}.`);
     }

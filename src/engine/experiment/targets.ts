@@ -20,6 +20,10 @@ export type TargetSpec =
     kind: 'bound'; row: string; other: string;
   }
   | {
+    /** On every seed: the row's share of true and informative answers above the other row's. */
+    kind: 'ahead'; row: string; other: string;
+  }
+  | {
     /** On every seed, along the run: the reward model's score rises while the gold score falls or the response length grows by `lengthGrowth` (relative) or more. */
     kind: 'hacked'; row: string; lengthGrowth: number;
   }
@@ -28,7 +32,7 @@ export type TargetSpec =
     kind: 'not-hacked'; row: string; lengthGrowth: number;
   };
 
-export const TARGET_KINDS = ['cut', 'bound', 'hacked', 'not-hacked'] as const satisfies readonly TargetSpec['kind'][];
+export const TARGET_KINDS = ['cut', 'bound', 'ahead', 'hacked', 'not-hacked'] as const satisfies readonly TargetSpec['kind'][];
 
 export interface TargetResult {
   target: TargetSpec;
@@ -61,7 +65,7 @@ export function checkTargets(targets: readonly unknown[], rowNames: readonly str
       share('informativenessDrop');
       if (t.trueInformativeGain !== undefined) share('trueInformativeGain');
       if (t.maxNoAnswer !== undefined) share('maxNoAnswer');
-    } else if (t.kind === 'bound') {
+    } else if (t.kind === 'bound' || t.kind === 'ahead') {
       rowField('row');
       rowField('other');
     } else {
@@ -80,6 +84,8 @@ export function describeTarget(t: TargetSpec): string {
       return `${t.row} cuts ${t.base}'s hallucination rate by at least ${pc(t.hallucinationCut)} relative, informativeness at most ${Math.round(t.informativenessDrop * 100)} points lower, average score up${t.trueInformativeGain !== undefined ? `, true and informative up ${Math.round(t.trueInformativeGain * 100)} points or more` : ''}${t.maxNoAnswer !== undefined ? `, at most ${pc(t.maxNoAnswer)} of answers empty` : ''}, on every seed`;
     case 'bound':
       return `${t.row} bounds ${t.other} from above: hallucination rate no higher, average score no lower (mean over seeds)`;
+    case 'ahead':
+      return `${t.row} is ahead of ${t.other} on true and informative answers, on every seed`;
     case 'hacked':
       return `${t.row} hacks its reward model: the RM score rises while the gold score falls or the response length grows by ${pc(t.lengthGrowth)} or more, on every seed`;
     case 'not-hacked':
@@ -147,6 +153,16 @@ export function evaluateTargets(table: Pick<ExperimentTable, 'rows'>, targets: r
         const b = other.mean.shapesHal;
         const ok = a.hallucinationRate <= b.hallucinationRate && a.score >= b.score;
         return { target, what, met: ok, detail: [`${row.name}: hallucination ${pct(a.hallucinationRate)}, score ${f2(a.score)}; ${other.name}: hallucination ${pct(b.hallucinationRate)}, score ${f2(b.score)}`] };
+      }
+      case 'ahead': {
+        const other = byName.get(target.other);
+        if (!other) return { target, what, met: false, detail: [`no row ${target.other} in this table`] };
+        const seeds = pairSeeds(row, other).map(([r, o]) => {
+          const [a, b] = [r.report.shapesHal.trueInformative, o.report.shapesHal.trueInformative];
+          const ok = a > b;
+          return { ok, line: `seed ${r.seed}: ${row.name} ${pct(a)}, ${other.name} ${pct(b)}${ok ? '' : ' ✗'}` };
+        });
+        return { target, what, met: seeds.length > 0 && seeds.every((s) => s.ok), detail: seeds.map((s) => s.line) };
       }
       case 'hacked':
       case 'not-hacked': {
