@@ -40,12 +40,14 @@ describe('shaped rewards', () => {
     close(s.nonScore, [0, 0, 0, 0, 0, 0]);
   });
 
-  it('score = base − lengthPenalty·tokens ± correctnessBonus − missingEosPenalty', () => {
-    const p = scoreParts(Float32Array.from([0.5, -0.2, 1]), [10, 4, 6], [1, -1, 0], [true, false, true], { lengthPenalty: 0.01, correctnessBonus: 0.5, missingEosPenalty: 1 });
-    close(p.total, [0.5 - 0.1 + 0.5, -0.2 - 0.04 - 0.5 - 1, 1 - 0.06]);
-    close(p.length, [-0.1, -0.04, -0.06]);
-    close(p.correctness, [0.5, -0.5, 0]);
-    close(p.missingEos, [0, -1, 0]);
+  it('score = base − lengthPenalty·tokens ± correctnessBonus − missingEosPenalty − noAnswerPenalty', () => {
+    // Row 3 is the EOS alone (an empty answer); row 4 one token cut off before its EOS is not.
+    const p = scoreParts(Float32Array.from([0.5, -0.2, 1, 2, 0]), [10, 4, 6, 1, 1], [1, -1, 0, 0, 0], [true, false, true, true, false], { lengthPenalty: 0.01, correctnessBonus: 0.5, missingEosPenalty: 1, noAnswerPenalty: 1.5 });
+    close(p.total, [0.5 - 0.1 + 0.5, -0.2 - 0.04 - 0.5 - 1, 1 - 0.06, 2 - 0.01 - 1.5, -0.01 - 1]);
+    close(p.length, [-0.1, -0.04, -0.06, -0.01, -0.01]);
+    close(p.correctness, [0.5, -0.5, 0, 0, 0]);
+    close(p.missingEos, [0, -1, 0, 0, -1]);
+    close(p.noAnswer, [0, 0, 0, -1.5, 0]);
   });
 });
 

@@ -1,7 +1,8 @@
 // PPO end to end on the tiny model: each estimator (GAE, GRPO, RLOO) learns a trivially rewarded
 // behaviour (answer with even token ids); the reference stays frozen; log-probs follow the
 // temperature; the safety net (a NaN score, a NaN weight, an infinite loss in a later minibatch)
-// leaves the weights as they were and pauses the job; the tensor count stays flat over 50 steps.
+// leaves the weights as they were and pauses the job; the tensor count stays flat over 50 steps;
+// an empty answer that a reward likes best stops paying once the no-answer penalty is on.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
@@ -27,6 +28,29 @@ async function weights(m: VlmModel): Promise<Float32Array[]> {
   return Promise.all(m.namedWeights().map(([, v]) => v.data() as Promise<Float32Array>));
 }
 const same = (a: Float32Array[], b: Float32Array[]) => a.length === b.length && a.every((x, i) => x.every((v, j) => Object.is(v, (b[i] as Float32Array)[j])));
+
+describe('the no-answer penalty', () => {
+  it('an empty answer wins against a reward that likes short answers best, and does not once it costs more than that reward gives', async () => {
+    /** A stand-in for a reward model that scores silence highest: 1 − length / responseLength. Records each batch's share of empty answers (EOS alone). */
+    const run = async (noAnswerPenalty: number) => {
+      const empty: number[] = [];
+      const shortest: CustomReward = (rows) => {
+        empty.push(rows.filter((r) => r.tokens.length === 1 && r.response === '').length / rows.length);
+        return rows.map((r) => 1 - r.tokens.length / 6);
+      };
+      const policy = tiny(5);
+      const ppo = createPpoRun(policy, undefined, { ...small, noAnswerPenalty, lengthPenalty: 0, missingEosPenalty: 0 }, { customReward: shortest });
+      for (let i = 0; i < 30; i++) expect((await ppo.step()).applied).toBe(true);
+      ppo.dispose();
+      policy.dispose();
+      return empty.slice(-5).reduce((a, b) => a + b) / 5;
+    };
+    const without = await run(0);
+    const withPenalty = await run(2);
+    expect(without).toBeGreaterThan(0.5);
+    expect(withPenalty).toBeLessThan(0.1);
+  }, 120_000);
+});
 
 describe('a tiny PPO run', () => {
   const estimators = [

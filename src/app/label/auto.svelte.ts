@@ -33,8 +33,8 @@ export class AutoLabelState {
   n = $state(20);
   /** Share of pairs made as (a sample, the same with one hallucinated object). */
   mix = $state(0);
-  /** Share of pairs made as (a sample, an empty answer or "i am not sure ."). */
-  degenerate = $state(0);
+  /** Share of pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled). */
+  degenerate = $state(0.25);
   running = $state(false);
   stopRequested = $state(false);
   progress = $state.raw<{ done: number; total: number } | null>(null);

@@ -49,7 +49,7 @@ export const LINK_SETTINGS: readonly Setting[] = [
   str('label.annotator', ANNOTATOR_NAMES, (s) => s.label.auto.preset, (s, v) => s.label.auto.usePreset(v as (typeof ANNOTATOR_NAMES)[number]), 'careful'),
   num('label.n', (s) => s.label.auto.n, (s, v) => (s.label.auto.n = v), 20),
   num('label.mix', (s) => s.label.auto.mix, (s, v) => (s.label.auto.mix = v), 0),
-  num('label.degenerate', (s) => s.label.auto.degenerate, (s, v) => (s.label.auto.degenerate = v), 0),
+  num('label.degenerate', (s) => s.label.auto.degenerate, (s, v) => (s.label.auto.degenerate = v), 0.25),
   str('rm.choice', ['plain', 'fact', 'both'], (s) => s.reward.choice, (s, v) => (s.reward.choice = v as 'plain' | 'fact' | 'both'), 'both'),
   num('rm.epochs', (s) => s.reward.epochs, (s, v) => (s.reward.epochs = v), REWARD_JOB_DEFAULTS.epochs),
   num('rm.minSteps', (s) => s.reward.minSteps, (s, v) => (s.reward.minSteps = v), REWARD_JOB_DEFAULTS.minSteps),

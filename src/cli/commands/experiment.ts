@@ -59,7 +59,7 @@ export const spec: CommandSpec = {
     'grounding-steps': { type: 'number', help: "with --retrain-sft: grounding-stage steps (default: the recipe's)", bound: { integer: true, min: 0 } },
     pairs: { type: 'number', help: 'pairs sampled from each start policy and labelled, per seed (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.pairs },
     mix: { type: 'number', help: 'share of pairs made as (a sample, the same with one likely but absent object written in) instead of two samples (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.labelMix },
-    degenerate: { type: 'number', help: `share of pairs made as (a sample, an empty answer or "i am not sure .") for the reward models to rank (default ${EXPERIMENT_DEFAULTS.labelDegenerate}, or the preset's)`, bound: EXPERIMENT_BOUNDS.labelDegenerate },
+    degenerate: { type: 'number', help: `share of pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled) for the reward models to rank (default ${EXPERIMENT_DEFAULTS.labelDegenerate}, or the preset's)`, bound: EXPERIMENT_BOUNDS.labelDegenerate },
     steps: { type: 'number', help: 'PPO steps per PPO row (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.ppoSteps },
     'bench-size': { type: 'string', help: "benchmark size (default: the preset's)", choices: Object.keys(SHAPES_HAL_SIZES) },
     'rm-epochs': { type: 'number', help: 'reward models: passes over the training pairs', bound: { above: 0, max: 1000 } },

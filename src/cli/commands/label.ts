@@ -29,7 +29,7 @@ export const spec: CommandSpec = {
     temperature: { type: 'number', help: 'sampling temperature (above 0: a pair needs two different samples)', default: 1, bound: { above: 0 } },
     'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4, bound: { integer: true, min: 1 } },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0, bound: { min: 0, max: 1 } },
-    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, an empty answer or "i am not sure ."); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
+    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, a degenerate answer: empty, "i am not sure ." or the answer scrambled); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
     trl: { type: 'string', help: 'also write the decided pairs as a TRL-style set (train.jsonl, images/, README.md) to this folder' },
     backend: COMMON_FLAGS.backend,

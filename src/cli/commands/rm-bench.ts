@@ -29,7 +29,7 @@ export const spec: CommandSpec = {
     lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr, bound: REWARD_JOB_BOUNDS.lr },
     readout: { type: 'string', help: 'where the reward models read their score: the last token, or the sum over the response', default: RM_BENCH_DEFAULTS.readout, choices: SCORE_READOUTS },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0, bound: { min: 0, max: 1 } },
-    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, an empty answer or "i am not sure ."); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
+    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, a degenerate answer: empty, "i am not sure ." or the answer scrambled); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
     json: COMMON_FLAGS.json,
     quiet: COMMON_FLAGS.quiet,

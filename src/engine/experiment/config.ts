@@ -33,7 +33,7 @@ export interface ExperimentConfig {
   labelTemperature: number;
   /** Share of the pairs made as (a sample, the same sample with one likely but absent object written in) instead of two samples: contrastive pairs that teach claim checking. */
   labelMix: number;
-  /** Share of the pairs made as (a sample, an empty answer or "i am not sure ."), labelled like the rest: the reward models learn where saying nothing ranks. labelMix + labelDegenerate ≤ 1. */
+  /** Share of the pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled), labelled like the rest: the reward models learn where saying nothing ranks. labelMix + labelDegenerate ≤ 1. */
   labelDegenerate: number;
   /** PPO steps of every PPO row. */
   ppoSteps: number;
@@ -65,7 +65,7 @@ export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description
   pairs: 800,
   labelTemperature: 1,
   labelMix: 0,
-  labelDegenerate: 0.1,
+  labelDegenerate: 0.25,
   ppoSteps: 120,
   ppo: { goldEvery: 10, goldProbeSize: 96 },
   dpo: {},

@@ -84,6 +84,8 @@ export interface PpoConfig {
   correctnessBonus: number;
   /** Subtracted from the score of a response cut off before its end-of-sequence token (TRL missing_eos_penalty). */
   missingEosPenalty: number;
+  /** Subtracted from the score of an empty response (the end-of-sequence token alone): silence never pays, whatever the reward model thinks of it. */
+  noAnswerPenalty: number;
   /** Measure the gold hallucination rate and score (the judge, greedy answers on fixed probes) every N steps; 0 never. */
   goldEvery: number;
   /** Probe questions for the gold figures (question types in turn, scenes training never samples). */
@@ -131,6 +133,7 @@ export const PPO_DEFAULTS: PpoConfig = {
   lengthPenalty: 0.01,
   correctnessBonus: 0.5,
   missingEosPenalty: 1,
+  noAnswerPenalty: 1,
   goldEvery: 5,
   goldProbeSize: 48,
   samplesPerPoint: 3,
@@ -158,6 +161,7 @@ export const PPO_BOUNDS: Bounds<PpoConfig> = {
   lengthPenalty: { min: 0, max: 10 },
   correctnessBonus: { min: 0, max: 10 },
   missingEosPenalty: { min: 0, max: 10 },
+  noAnswerPenalty: { min: 0, max: 10 },
   goldEvery: { integer: true, min: 0, max: 100_000 },
   goldProbeSize: { integer: true, min: 1, max: 1000 },
   samplesPerPoint: { integer: true, min: 0, max: 64 },
@@ -198,6 +202,7 @@ export const PPO_TOOLTIPS: Record<keyof PpoConfig, string> = {
   lengthPenalty: 'Subtracted from the score per response token: a length penalty against padding answers out.',
   correctnessBonus: 'Added when a yes/no or counting answer is right, subtracted when it is wrong (the reference answer is known).',
   missingEosPenalty: 'Subtracted from the score of a response cut off before its end-of-sequence token (TRL missing_eos_penalty).',
+  noAnswerPenalty: 'Subtracted from the score of an empty response (the end-of-sequence token alone): silence never pays, whatever the reward model thinks of it.',
   goldEvery: 'Measure the gold hallucination rate and score (the judge, greedy answers on fixed probes) every N steps; 0 never.',
   goldProbeSize: 'Probe questions for the gold figures (question types in turn, scenes training never samples).',
   samplesPerPoint: 'Sample responses reported with each step for a live feed.',

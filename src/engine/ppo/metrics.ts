@@ -33,6 +33,8 @@ export type PpoMetrics = {
   'objective/length_penalty': number;
   'objective/correctness': number;
   'objective/missing_eos_penalty': number;
+  /** Mean no-answer penalty over the batch (−noAnswerPenalty × the share of empty responses). */
+  'objective/no_answer_penalty': number;
   /** EOS tokens in the batch's responses. */
   'val/num_eos_tokens': number;
   /** Mean response length in tokens (EOS included). */
@@ -62,6 +64,7 @@ export function rolloutMetrics(parts: ScoreParts, klPerResponse: Float32Array, e
     'objective/length_penalty': mean(parts.length),
     'objective/correctness': mean(parts.correctness),
     'objective/missing_eos_penalty': mean(parts.missingEos),
+    'objective/no_answer_penalty': mean(parts.noAnswer),
     'val/num_eos_tokens': eosTokens,
     'tokens/response_len_mean': mean(lengths),
   };

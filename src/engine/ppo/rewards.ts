@@ -1,6 +1,6 @@
 // Reward shaping, as DESIGN.md lists it: −klCoef·KL on every token, and at each response's last
 // token its score (the reward option's) plus the symbolic terms: a length penalty per token, the
-// correctness bonus, and the missing-EOS penalty. Plain numbers, row-major [B, R].
+// correctness bonus, the missing-EOS penalty and the no-answer penalty. Plain numbers, row-major [B, R].
 
 import type { PpoConfig } from './config';
 
@@ -14,24 +14,28 @@ export interface ScoreParts {
   correctness: Float32Array;
   /** [B] −missingEosPenalty for a response cut off before its EOS, else 0. */
   missingEos: Float32Array;
-  /** [B] the sum of the four: what the last token is rewarded. */
+  /** [B] −noAnswerPenalty for an empty response (its EOS alone), else 0. */
+  noAnswer: Float32Array;
+  /** [B] the sum of the five: what the last token is rewarded. */
   total: Float32Array;
 }
 
 /**
  * Adds the symbolic terms to the base scores. lengths [B] are response tokens (EOS included),
- * correct [B] is +1, −1 or 0 (correctness.ts), finished [B] whether the response ended in EOS.
+ * correct [B] is +1, −1 or 0 (correctness.ts), finished [B] whether the response ended in EOS
+ * (a finished response of one token is the EOS alone: no answer).
  */
 export function scoreParts(
   base: Float32Array, lengths: readonly number[], correct: readonly number[], finished: readonly boolean[],
-  cfg: Pick<PpoConfig, 'lengthPenalty' | 'correctnessBonus' | 'missingEosPenalty'>,
+  cfg: Pick<PpoConfig, 'lengthPenalty' | 'correctnessBonus' | 'missingEosPenalty' | 'noAnswerPenalty'>,
 ): ScoreParts {
   const b = base.length;
   const length = Float32Array.from({ length: b }, (_, i) => -cfg.lengthPenalty * (lengths[i] as number));
   const correctness = Float32Array.from({ length: b }, (_, i) => cfg.correctnessBonus * (correct[i] as number));
   const missingEos = Float32Array.from({ length: b }, (_, i) => (finished[i] ? 0 : -cfg.missingEosPenalty));
-  const total = base.map((s, i) => s + (length[i] as number) + (correctness[i] as number) + (missingEos[i] as number));
-  return { base, length, correctness, missingEos, total };
+  const noAnswer = Float32Array.from({ length: b }, (_, i) => (finished[i] && (lengths[i] as number) <= 1 ? -cfg.noAnswerPenalty : 0));
+  const total = base.map((s, i) => s + (length[i] as number) + (correctness[i] as number) + (missingEos[i] as number) + (noAnswer[i] as number));
+  return { base, length, correctness, missingEos, noAnswer, total };
 }
 
 export interface ShapedRewards {

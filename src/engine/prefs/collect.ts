@@ -1,8 +1,9 @@
 // Pairs to label: for a scene and a question, two distinct responses sampled from the policy
 // (equal ones are resampled a bounded number of times, then dropped), or, for a share of the
 // pairs when asked, a sample and the same sample with one hallucinated object added, or a sample
-// and a degenerate answer (none at all, or "i am not sure ."), in random order. The degenerate
-// pairs show a reward model what its policy may drift to under PPO but never writes at the start.
+// and a degenerate answer (none at all, "i am not sure .", or the sample's words reversed, out of
+// the grammar), in random order. The degenerate pairs show a reward model what its policy may
+// drift to under PPO but never writes at the start.
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
@@ -13,7 +14,7 @@ import { PromptStream } from '../data/prompts';
 import { promptIds, sceneImage } from '../data/encode';
 import { generate } from '../model/generate';
 import type { VlmModel } from '../model/model';
-import { withHallucination } from './variants';
+import { scrambled, withHallucination } from './variants';
 import type { PairSource, PreferenceRecord } from './record';
 
 export interface PairSamplingOptions {
@@ -33,12 +34,18 @@ export interface PairSamplingOptions {
   types: readonly QuestionType[];
   /** Share of pairs made as (policy sample, the same with one hallucinated object): 0 for policy pairs only. */
   mix: number;
-  /** Share of pairs made as (policy sample, an empty answer or "i am not sure ."); mix + degenerate ≤ 1. */
+  /** Share of pairs made as (policy sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled); mix + degenerate ≤ 1. */
   degenerate: number;
 }
 
-/** The degenerate answers of degenerate pairs: saying nothing, and the honest evasion. */
-export const DEGENERATE_ANSWERS = ['', writeClaim({ kind: 'unsure' })] as const;
+/** The kinds of degenerate answer, drawn in equal shares: saying nothing, the honest evasion, the sample's words reversed. */
+export const DEGENERATE_KINDS = ['empty', 'unsure', 'scrambled'] as const;
+
+/** A degenerate answer of a kind drawn by `rng`, made from the policy's sample. */
+export function degenerateAnswer(sample: string, rng: Rng): string {
+  const kind = rng.pick(DEGENERATE_KINDS);
+  return kind === 'empty' ? '' : kind === 'unsure' ? writeClaim({ kind: 'unsure' }) : scrambled(sample);
+}
 
 export const PAIR_SAMPLING_DEFAULTS: PairSamplingOptions = {
   n: 100, seed: 0, temperature: 1, maxNewTokens: 48, batchSize: 32, maxTries: 4,
@@ -113,7 +120,7 @@ export async function samplePairs(model: VlmModel, options: Partial<PairSampling
       if (p.edit !== 'none') {
         // The made answer goes first or second by a coin, so "A is the sample" is no tell.
         const rng = new Rng(subSeed(p.noiseSeed, 7));
-        b = p.edit === 'perturbed' ? withHallucination(p.scene, a, rng) : rng.pick(DEGENERATE_ANSWERS);
+        b = p.edit === 'perturbed' ? withHallucination(p.scene, a, rng) : degenerateAnswer(a, rng);
         if (rng.chance(0.5)) [a, b] = [b, a];
         source = p.edit;
       } else b = texts[row++] as string;

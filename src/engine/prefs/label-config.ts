@@ -15,7 +15,7 @@ export interface LabelJobConfig {
   temperature: number;
   /** Share of pairs made as (a sample, the same with one hallucinated object) instead of two samples. */
   mix: number;
-  /** Share of pairs made as (a sample, an empty answer or "i am not sure ."): answers the reward model must learn to rank; mix + degenerate ≤ 1. */
+  /** Share of pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled): answers the reward model must learn to rank; mix + degenerate ≤ 1. */
   degenerate: number;
   /** Rounds a prompt is resampled while its two responses are equal, before it is dropped. */
   maxTries: number;
