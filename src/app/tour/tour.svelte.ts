@@ -4,6 +4,7 @@
 // kept in this browser, so the tour can be left and resumed at any time.
 
 import type { Session } from '../session.svelte';
+import { PPO_CHARTS } from '../ppo/ppo.svelte';
 import type { StageId } from '../stages';
 
 const STEP_KEY = 'rlhf-playground/tour-step';
@@ -111,10 +112,15 @@ export const TOUR_STEPS: readonly TourStep[] = [
     done: (s) => s.tour.fell !== null,
     status: (s) => {
       const f = s.tour.fell;
-      return f ? `gold hallucination rate ${pct(f.from)} → ${pct(f.to)}` : '';
+      if (!f) return '';
+      const ti = f.trueInformative ? `, true and informative ${pct(f.trueInformative.from)} → ${pct(f.trueInformative.to)}` : '';
+      return `gold hallucination rate ${pct(f.from)} → ${pct(f.to)}${ti}`;
     },
   },
 ];
+
+/** The series of the PPO stage's gold chart: true and informative, hallucination, no answer. */
+const GOLD_SERIES = PPO_CHARTS.find((c) => c.id === 'gold-rate')!.series;
 
 export class TourState {
   /** The tour is on show. */
@@ -135,13 +141,21 @@ export class TourState {
     if (stored !== null && Number.isInteger(n) && n >= 0 && n < TOUR_STEPS.length) this.index = n;
   }
 
-  /** The gold hallucination rate at the start of the tour's PPO run and now, once it has fallen. */
-  readonly fell: { from: number; to: number } | null = $derived.by(() => {
-    const rate = this.session.ppo.feeds['gold-rate'].data[0] ?? [];
+  /**
+   * The gold hallucination rate at the start of the tour's PPO run and now, once it has fallen,
+   * with the share true and informative at the same two points (so a fall bought by saying less shows).
+   */
+  readonly fell: { from: number; to: number; trueInformative?: { from: number; to: number } } | null = $derived.by(() => {
+    const feed = this.session.ppo.feeds['gold-rate'];
+    const keys = GOLD_SERIES.map((s) => s.key as string);
+    const rate = feed.data[keys.indexOf('gold/hallucination_rate')] ?? [];
+    const ti = feed.data[keys.indexOf('gold/true_informative')] ?? [];
     void this.session.ppo.lastGold; // the feed is not reactive; the newest gold figures are
     const first = rate[0]?.y;
     const last = rate.at(-1)?.y;
-    return first !== undefined && last !== undefined && rate.length > 1 && last < first ? { from: first, to: last } : null;
+    if (first === undefined || last === undefined || rate.length < 2 || last >= first) return null;
+    const [a, b] = [ti[0]?.y, ti.at(-1)?.y];
+    return { from: first, to: last, ...(a !== undefined && b !== undefined && ti.length > 1 ? { trueInformative: { from: a, to: b } } : {}) };
   });
 
   readonly step: TourStep = $derived(TOUR_STEPS[this.index] as TourStep);

@@ -77,7 +77,7 @@ export async function run(flags: Flags): Promise<number> {
         const line = JSON.stringify(pointJson(p));
         lines.push(line);
         if (flags.json) console.log(line);
-        if (p.gold) log(`  step ${p.step}: gold hallucination ${(100 * p.gold.gold['gold/hallucination_rate']).toFixed(1)}%, score ${p.gold.gold['gold/score'].toFixed(2)}${p.gold.kl !== undefined ? `, KL ${p.gold.kl.toFixed(2)}` : ''}${p.loss !== undefined ? `; loss ${p.loss.toFixed(3)}, accuracy ${p.metrics?.['rewards/accuracies']?.toFixed(2) ?? '-'}` : ''}`);
+        if (p.gold) log(`  step ${p.step}: gold true and informative ${(100 * p.gold.gold['gold/true_informative']).toFixed(1)}%, hallucination ${(100 * p.gold.gold['gold/hallucination_rate']).toFixed(1)}%, no answer ${(100 * p.gold.gold['gold/no_answer_rate']).toFixed(1)}%, score ${p.gold.gold['gold/score'].toFixed(2)}${p.gold.kl !== undefined ? `, KL ${p.gold.kl.toFixed(2)}` : ''}${p.loss !== undefined ? `; loss ${p.loss.toFixed(3)}, accuracy ${p.metrics?.['rewards/accuracies']?.toFixed(2) ?? '-'}` : ''}`);
         if (p.nonFinite) log(`  step ${p.step + 1}: not applied, ${p.nonFinite} was not finite`);
       },
     });
