@@ -1,7 +1,7 @@
 // ESLint (flat config): recommended rules for JavaScript and TypeScript, and the one
 // architectural rule of the project: src/engine knows nothing of the page. It may import
 // TensorFlow.js and its own files, never the DOM, Svelte, IndexedDB, chart.js, src/app or
-// src/worker (DESIGN.md section 6). Svelte components are checked by svelte-check.
+// src/worker (docs/design.md, section 5). Svelte components are checked by svelte-check.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -16,7 +16,7 @@ const nodeGlobals = {
 };
 
 const TFJS_PARTS = 'import @tensorflow/tfjs-core (and a backend package where one is started) instead of the union package.';
-const ENGINE_BOUNDARY = 'src/engine runs in Node and in a worker: it must not depend on the page (DESIGN.md section 6).';
+const ENGINE_BOUNDARY = 'src/engine runs in Node and in a worker: it must not depend on the page (docs/design.md, section 5).';
 
 export default defineConfig(
   globalIgnores(['dist/', 'dist-cli/', 'node_modules/', 'test-results/', '.vite/', 'models/', '.out/', 'tmp/', '.scratch/']),
@@ -37,7 +37,7 @@ export default defineConfig(
     },
   },
   {
-    // The page loads no TensorFlow.js: the engine worker does (DESIGN.md section 6). State the
+    // The page loads no TensorFlow.js: the engine worker does (docs/design.md, section 5). State the
     // page needs comes from tf-free engine modules (configs, bounds, plans, probes, the judge).
     files: ['src/app/**/*.{ts,mts,js,mjs}'],
     rules: {

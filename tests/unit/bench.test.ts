@@ -1,4 +1,4 @@
-// The benchmarks (DESIGN.md section 3): POPE metrics against hand-worked confusion matrices,
+// The benchmarks (docs/design.md, section 2): POPE metrics against hand-worked confusion matrices,
 // the three POPE splits doing what their names say, POPE split by the truth against hand counts,
 // ShapesHal-Bench's item set, and CHAIR against hand counts.
 

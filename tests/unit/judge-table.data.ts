@@ -1,4 +1,4 @@
-// Hand-labelled reference table for the judge (DESIGN.md sections 2 and 3).
+// Hand-labelled reference table for the judge (docs/design.md, sections 1 and 2).
 //
 // Every expected value here was worked out by hand from the written rules, not taken
 // from the implementation. The score rubric used throughout:

@@ -1,5 +1,5 @@
 // Independent, hand-labelled table for the judge. The expected values in
-// judge-table.data.ts are the reference, worked out from DESIGN.md sections 2 and 3.
+// judge-table.data.ts are the reference, worked out from docs/design.md, sections 1 and 2.
 
 import { describe, expect, it } from 'vitest';
 import { judge, trueAndInformative } from '../../src/engine/judge/judge';

@@ -1,4 +1,4 @@
-// The core grammar (DESIGN.md section 2): the writer and the parser agree on every claim and
+// The core grammar (docs/design.md, section 1): the writer and the parser agree on every claim and
 // question, responses split into sentences as documented, and the vocabulary covers every
 // word the grammar, the facts, the questions and the filler can produce.
 
@@ -85,7 +85,7 @@ function randomQuestion(rng: Rng): QuestionSpec {
 }
 
 // One claim of every kind (and every variant of the written form), with the text the grammar
-// of DESIGN.md section 2 gives it.
+// of docs/design.md section 1 gives it.
 const CLAIM_TABLE: [Claim, string][] = [
   [{ kind: 'exists', obj: { size: 'small', color: 'red', shape: 'circle' }, place: { row: 0, col: 0 } }, 'there is a small red circle at the top left .'],
   [{ kind: 'exists', obj: { color: 'blue', shape: 'cross' } }, 'there is a blue cross .'],
@@ -270,7 +270,7 @@ describe('vocabulary', () => {
     expect([VOCAB[PAD], VOCAB[BOS], VOCAB[EOS], VOCAB[SEP], VOCAB[UNK], VOCAB[FACTS]]).toEqual(['<pad>', '<bos>', '<eos>', '<sep>', '<unk>', '<facts>']);
   });
 
-  it('is about 100 to 150 tokens (DESIGN.md section 2)', () => {
+  it('is about 100 to 150 tokens (docs/design.md, section 1)', () => {
     expect(VOCAB.length).toBeGreaterThanOrEqual(90);
     expect(VOCAB.length).toBeLessThanOrEqual(160);
   });

@@ -1,4 +1,4 @@
-// Questions and SFT data (DESIGN.md section 2): every reference answer is correct and
+// Questions and SFT data (docs/design.md, sections 1 and 4): every reference answer is correct and
 // informative by the judge's own measure, and every knob of the SFT data (the mixture and what is
 // asked) produces the share it names, measured by the judge rather than trusted from the
 // generator's flags, within sampling error.

@@ -1,4 +1,4 @@
-// Shapes World (DESIGN.md section 2): the seeded sampler, the benchmark seed range, the
+// Shapes World (docs/design.md, section 1): the seeded sampler, the benchmark seed range, the
 // co-occurrence prior, the scene contract's validator and the facts caption.
 
 import { describe, expect, it } from 'vitest';

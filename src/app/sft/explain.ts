@@ -8,7 +8,7 @@ export interface KnobInfo {
   tip: string;
 }
 
-/** The four data-mixture knobs of the SFT data (DESIGN.md, section 2). */
+/** The four data-mixture knobs of the SFT data (docs/design.md, section 4). */
 export const MIXTURE_INFO: Readonly<Record<keyof SftMixture, KnobInfo>> = {
   vqaShare: {
     label: 'VQA-style share (SFT+)',

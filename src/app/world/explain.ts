@@ -53,7 +53,7 @@ export const PERCEPTION_INFO = {
   default: 'The defaults under which a small frozen vision encoder gets an attribute wrong now and then.',
 } as const;
 
-/** The sentence forms the judge understands (DESIGN.md, section 2), with an example each. */
+/** The sentence forms the judge understands (docs/design.md, section 1), with an example each. */
 export const GRAMMAR: readonly { form: string; example: string }[] = [
   { form: 'there is a [size] [colour] shape [place] .', example: 'there is a small red circle at the top left .' },
   { form: 'there is no [colour] shape .', example: 'there is no triangle .' },

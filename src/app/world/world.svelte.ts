@@ -43,7 +43,7 @@ export function seedProblem(text: string): string | null {
   return Number.isSafeInteger(n) && n <= MAX_SEED ? null : `the largest seed is ${MAX_SEED.toLocaleString('en')}`;
 }
 
-/** Returns the scene as JSON, one object per line (the contract of DESIGN.md, section 2). */
+/** Returns the scene as JSON, one object per line (the contract of docs/design.md, section 1). */
 export function sceneToJson(scene: Scene): string {
   const objects = scene.objects.map((o) => `    ${JSON.stringify(o).replace(/":/g, '": ').replace(/,"/g, ', "')}`);
   const lines = ['{', `  "background": ${JSON.stringify(scene.background)},`, `  "objects": [`, objects.join(',\n'), `  ]${scene.seed === undefined ? '' : ','}`];

@@ -27,6 +27,6 @@ export async function perfPpo(flags: Flags): Promise<number> {
   console.log(`  advantages:                  ${p.advantages.toFixed(1)} ms`);
   console.log(`  update:                      ${p.update.toFixed(0)} ms`);
   console.log(`  total:                       ${r.msPerStep.toFixed(0)} ms per step`);
-  console.log(`PyTorch reference of the same shape: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 /work/shared/perf/torch_ppo_ref.py --threads 1 --d ${c.dModel} --layers ${c.nLayers} --heads ${c.nHeads} --ff ${c.dFF} --vocab ${c.vocabSize} --batch ${c.batch} --new ${c.newTokens} --prompt ${c.promptLen} --facts ${c.factsLen} --epochs ${c.ppoEpochs} --minibatch ${c.minibatch}`);
+  console.log(`The same shape for a PyTorch reference step (one thread): --threads 1 --d ${c.dModel} --layers ${c.nLayers} --heads ${c.nHeads} --ff ${c.dFF} --vocab ${c.vocabSize} --batch ${c.batch} --new ${c.newTokens} --prompt ${c.promptLen} --facts ${c.factsLen} --epochs ${c.ppoEpochs} --minibatch ${c.minibatch}`);
   return 0;
 }

@@ -10,7 +10,7 @@ import { objectAt, GRID } from '../../engine/world/scene';
 
 export const spec: CommandSpec = {
   name: 'world',
-  summary: 'Print the scene of a seed (DESIGN.md scene JSON) and its facts; optionally write its image.',
+  summary: 'Print the scene of a seed (the scene JSON of docs/design.md) and its facts; optionally write its image.',
   usage: 'world --seed N [--json] [--png FILE] [--clean] [--scale K]',
   flags: {
     seed: { type: 'number', help: 'scene seed', default: 0, bound: { integer: true, min: 0 } },

@@ -1,5 +1,5 @@
 // The judge: parses a response into claims, checks each against the scene, and scores it
-// on the MMHal-Bench rubric (DESIGN.md, section 3). Exact, with no language model involved.
+// on the MMHal-Bench rubric (docs/design.md, section 2). Exact, with no language model involved.
 
 import type { Scene } from '../world/scene';
 import type { ClaimKind, Claim } from '../language/claims';

@@ -1,4 +1,4 @@
-// The words of the core grammar (DESIGN.md, section 2): object phrases, places, numbers,
+// The words of the core grammar (docs/design.md, section 1): object phrases, places, numbers,
 // plurals and filler. Both the writer and the parser read these tables, so they never drift.
 
 import type { Color, SceneObject, Shape, Size } from '../world/scene';

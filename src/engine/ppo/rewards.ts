@@ -1,4 +1,4 @@
-// Reward shaping, as DESIGN.md lists it: −klCoef·KL on every token, and at each response's last
+// Reward shaping (docs/design.md, section 4): −klCoef·KL on every token, and at each response's last
 // token its score (the reward option's) plus the symbolic terms: a length penalty per token, the
 // correctness bonus, the missing-EOS penalty and the no-answer penalty. Plain numbers, row-major [B, R].
 

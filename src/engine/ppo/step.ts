@@ -1,4 +1,4 @@
-// One PPO step, read top to bottom as DESIGN.md lists it: sample, log-probs and values, score,
+// One PPO step, read top to bottom as docs/design.md lists it: sample, log-probs and values, score,
 // shape the rewards, (whiten), advantages, then epochs of minibatch updates; the KL controller
 // moves last. Each stage is a small named function; a non-finite quantity stops the step unapplied.
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-// SFT data from two sources, mixed by a knob (DESIGN.md, section 2): "synthetic" answers are
+// SFT data from two sources, mixed by a knob (docs/design.md, section 4): "synthetic" answers are
 // fluent and long but hallucinate at a set rate along the co-occurrence prior; "vqa" answers
 // are short and always correct. Part of the data carries the scene's facts in the prompt, and
 // those answers are copied from the facts. What is asked (question kinds, yes/no balance, where

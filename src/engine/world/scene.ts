@@ -1,5 +1,5 @@
 // The scene: a 3×3 grid holding 1 to 5 objects on a day or night background.
-// Its JSON form is the contract with tools outside the project (DESIGN.md, section 2).
+// Its JSON form is the contract with tools outside the project (docs/design.md, section 1).
 
 export const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
 export const COLORS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange'] as const;
