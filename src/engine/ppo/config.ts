@@ -253,8 +253,3 @@ export function resolvePpoConfig(overrides: Partial<PpoConfig> = {}): PpoConfig 
 export function usesValueModel(cfg: Pick<PpoConfig, 'advantageEstimator'>): boolean {
   return cfg.advantageEstimator === 'gae';
 }
-
-/** Whether the run needs a reward model (every reward but the judge's own). */
-export function usesRewardModel(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): boolean {
-  return cfg.reward !== 'gold';
-}

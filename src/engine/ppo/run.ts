@@ -1,6 +1,6 @@
 // A PPO run the page's worker and the command line drive: PpoRun holds the roles, the trainer, the
 // prompt stream and the KL coefficient, and takes one step at a time (so it can be started, paused
-// and single-stepped, and its reward model replaced between steps); runPpo loops it as a job.
+// and single-stepped, and its reward model replaced between steps); runPpoSteps loops it as a job.
 
 import { Rng, subSeed } from '../world/rng';
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
@@ -197,16 +197,3 @@ export async function runPpoSteps(run: PpoRun, steps: number, hooks: JobHooks<Pp
   return out;
 }
 
-/**
- * The PPO job: a run over the caller's roles for `steps` steps (see runPpoSteps); the caller
- * keeps the roles, trained in place.
- */
-export async function runPpo(roles: PpoRoles, cfg: Partial<PpoConfig>, hooks: JobHooks<PpoPoint> = {}, opts: PpoRunOptions & { steps?: number } = {}): Promise<PpoJobResult> {
-  const { steps = Infinity, ...runOpts } = opts;
-  const run = new PpoRun(roles, cfg, runOpts);
-  try {
-    return await runPpoSteps(run, steps, hooks);
-  } finally {
-    run.dispose();
-  }
-}
