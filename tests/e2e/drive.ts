@@ -41,9 +41,9 @@ export async function autoLabel(page: Page, n: number, preset = 'length-biased')
   await expect.poll(() => page.getByTestId('auto-note').textContent().catch(() => ''), SLOW).toMatch(new RegExp(`^${preset} labelled ${n} pairs`));
 }
 
-/** Sets the run's knobs for a short run of `minSteps` steps. */
+/** Sets the run's knobs for a run of exactly `minSteps` steps (a tenth of an epoch is fewer on the pairs these tests label). */
 export async function shortRewardRun(page: Page, minSteps: number): Promise<void> {
-  await page.getByTestId('rm-epochs').fill('1');
+  await page.getByTestId('rm-epochs').fill('0.1');
   await page.getByTestId('rm-minSteps').fill(String(minSteps));
   await page.getByTestId('rm-batchPairs').fill('4');
   await page.getByTestId('rm-evalEvery').fill('2');

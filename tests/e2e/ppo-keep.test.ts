@@ -22,11 +22,11 @@ async function smallRun(page: Page, steps: number): Promise<void> {
   for (const [k, v] of [['batchSize', '8'], ['miniBatchSize', '4'], ['responseLength', '24'], ['goldEvery', '1'], ['goldProbeSize', '8'], ['samplesPerPoint', '2']] as const) await page.getByTestId(`ppo-${k}`).fill(v);
 }
 
-/** The charts hold the points of steps 0..step: the reward's two series and the KL from step 1, the gold rate from step 0. */
+/** The charts hold the points of steps 0..step: the reward's two series and the KL from step 1, the gold chart's three (true and informative, hallucination, no answer) from step 0. */
 async function chartsUpTo(page: Page, step: number): Promise<void> {
   expect(await num(page, 'ppo-chart-kl', 'data-points')).toBe(step);
   expect(await num(page, 'ppo-chart-reward', 'data-points')).toBe(2 * step);
-  expect(await num(page, 'ppo-chart-gold-rate', 'data-points')).toBe(step + 1);
+  expect(await num(page, 'ppo-chart-gold-rate', 'data-points')).toBe(3 * (step + 1));
   expect(await num(page, 'ppo-status', 'data-step')).toBe(step);
 }
 

@@ -54,7 +54,7 @@ describe('PPO stage', () => {
     expect(await attr(page, 'ppo-result', 'data-stopped')).toBe('false');
     // Three steps of the reward; the gold rate at the start and after each step.
     expect(Number(await attr(page, 'ppo-chart-reward', 'data-points'))).toBe(6);
-    expect(Number(await attr(page, 'ppo-chart-gold-rate', 'data-points'))).toBe(4);
+    expect(Number(await attr(page, 'ppo-chart-gold-rate', 'data-points'))).toBe(3 * 4); // true and informative, hallucination, no answer at steps 0-3
     expect(Number(await attr(page, 'ppo-chart-kl', 'data-points'))).toBe(3);
     const rate = Number(await attr(page, 'ppo-gold-rate', 'data-value'));
     expect(rate).toBeGreaterThanOrEqual(0);
