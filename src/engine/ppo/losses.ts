@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KlEstimator } from './config';
 
-/** Σ x·mask / max(Σ mask, 1): a scalar. */
-export function maskedMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
+/** Σ x·mask / max(Σ mask, 1): the mean over real tokens, a scalar tensor (whiten.ts has the same on plain arrays). */
+function tokenMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   return tf.div(tf.sum(tf.mul(x, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
 
@@ -27,10 +27,10 @@ export function clippedPolicyLoss(logp: tf.Tensor2D, oldLogp: tf.Tensor2D, advan
   const pg1 = tf.mul(tf.neg(advantages), ratio);
   const pg2 = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - cliprange, 1 + cliprange));
   return {
-    loss: maskedMean(tf.maximum(pg1, pg2), mask),
-    clipfrac: maskedMean(tf.cast(tf.greater(pg2, pg1), 'float32'), mask),
-    approxkl: tf.mul(0.5, maskedMean(tf.square(logRatio), mask)) as tf.Scalar,
-    ratio: maskedMean(ratio, mask),
+    loss: tokenMean(tf.maximum(pg1, pg2), mask),
+    clipfrac: tokenMean(tf.cast(tf.greater(pg2, pg1), 'float32'), mask),
+    approxkl: tf.mul(0.5, tokenMean(tf.square(logRatio), mask)) as tf.Scalar,
+    ratio: tokenMean(ratio, mask),
   };
 }
 
@@ -47,8 +47,8 @@ export function clippedValueLoss(values: tf.Tensor2D, oldValues: tf.Tensor2D, re
   const l1 = tf.square(tf.sub(values, returns));
   const l2 = tf.square(tf.sub(clipped, returns));
   return {
-    loss: tf.mul(0.5, maskedMean(tf.maximum(l1, l2), mask)) as tf.Scalar,
-    clipfrac: maskedMean(tf.cast(tf.greater(l2, l1), 'float32'), mask),
+    loss: tf.mul(0.5, tokenMean(tf.maximum(l1, l2), mask)) as tf.Scalar,
+    clipfrac: tokenMean(tf.cast(tf.greater(l2, l1), 'float32'), mask),
   };
 }
 
@@ -59,5 +59,5 @@ export function clippedValueLoss(values: tf.Tensor2D, oldValues: tf.Tensor2D, re
 export function klLoss(logp: tf.Tensor2D, refLogp: tf.Tensor2D, mask: tf.Tensor2D, estimator: KlEstimator): tf.Scalar {
   const logr = tf.sub(refLogp, logp); // [N, R]
   const k = estimator === 'k1' ? tf.neg(logr) : tf.sub(tf.sub(tf.exp(logr), 1), logr);
-  return maskedMean(k, mask);
+  return tokenMean(k, mask);
 }

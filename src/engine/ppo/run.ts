@@ -13,7 +13,7 @@ import { goldProbes, measureGold, type GoldFigures, type GoldProbe } from './gol
 import type { PpoMetrics } from './metrics';
 import type { RewardRole } from './reward-model';
 import { createPpoRoles, disposeRunRoles, type PpoRoles } from './roles';
-import { ppoStep, type PpoSample, type PpoState, type PpoStepResult } from './step';
+import { ppoStep, type PpoSample, type PpoStepContext, type PpoStepResult } from './step';
 
 export interface PpoRunOptions {
   /** How the rollout images are rendered (default: the default perception). */
@@ -41,7 +41,7 @@ export type PpoRunStep = PpoStepResult & { step: number };
 export class PpoRun {
   readonly cfg: PpoConfig;
   readonly roles: PpoRoles;
-  private readonly state: PpoState;
+  private readonly state: PpoStepContext;
   private readonly owned: boolean;
   private probes: GoldProbe[] | undefined;
   private applied = 0;

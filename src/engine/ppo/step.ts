@@ -23,7 +23,7 @@ import { ppoUpdate } from './update';
 import { whiten } from './whiten';
 
 /** Everything a step reads and the little it changes (the models' weights, the trainer, klCoef, the generators). */
-export interface PpoState {
+export interface PpoStepContext {
   roles: PpoRoles;
   cfg: PpoConfig;
   /** Over the policy's trainable variables and the value model's. */
@@ -62,7 +62,7 @@ export interface PpoStepResult {
 }
 
 /** Stage 1: prompts for the step and the policy's responses to them. */
-async function rolloutStage(s: PpoState): Promise<Rollout> {
+async function rolloutStage(s: PpoStepContext): Promise<Rollout> {
   const { cfg } = s;
   return sampleRollout(s.roles.policy, s.prompts.take(cfg.batchSize / cfg.numGenerations), {
     numGenerations: cfg.numGenerations, responseLength: cfg.responseLength, temperature: cfg.temperature,
@@ -71,7 +71,7 @@ async function rolloutStage(s: PpoState): Promise<Rollout> {
 }
 
 /** Stage 2: log-probs under the reference, and values (the policy's log-probs came with the rollout). */
-async function forwardStage(s: PpoState, ro: Rollout): Promise<RolloutForward> {
+async function forwardStage(s: PpoStepContext, ro: Rollout): Promise<RolloutForward> {
   const batch = packRollout(s.roles.policy, ro);
   try {
     return await forwardRollout(s.roles.reference, s.roles.value, batch, s.cfg.temperature);
@@ -86,7 +86,7 @@ async function rmZ(role: RewardRole | undefined, ro: Rollout): Promise<Float32Ar
 }
 
 /** Stage 3: each response's score at its last token: the reward option's (or a custom one) plus the symbolic terms. */
-async function scoreStage(s: PpoState, ro: Rollout, verdicts: Verdict[]): Promise<ScoreParts> {
+async function scoreStage(s: PpoStepContext, ro: Rollout, verdicts: Verdict[]): Promise<ScoreParts> {
   const { cfg, roles } = s;
   let base: Float32Array;
   if (roles.customReward) base = Float32Array.from(roles.customReward(ro.texts.map((response, index) => ({ question: ro.prompts[index]!.question, response, tokens: ro.responses[index]!, index }))));
@@ -101,7 +101,7 @@ async function scoreStage(s: PpoState, ro: Rollout, verdicts: Verdict[]): Promis
 }
 
 /** Stages 4-6: shaped per-token rewards (KL in the reward or not), optional whitening, advantages. */
-function advantageStage(s: PpoState, ro: Rollout, fwd: RolloutForward, parts: ScoreParts) {
+function advantageStage(s: PpoStepContext, ro: Rollout, fwd: RolloutForward, parts: ScoreParts) {
   const { cfg } = s;
   const kl = perTokenKl(ro.logprobs, fwd.refLogprobs, ro.mask, cfg.klEstimator); // [B·R]
   const shaped = shapeRewards(parts.total, kl, ro.mask, ro.responses.map((x) => x.length), ro.r, s.klCoef, cfg.klPenalty === 'reward');
@@ -120,7 +120,7 @@ function restore(vars: readonly tf.Variable[], saved: readonly tf.Tensor[]): voi
 }
 
 /** Runs one step; changes the policy and value model (unless a quantity goes bad), the trainer, s.klCoef and the generators. */
-export async function ppoStep(s: PpoState): Promise<PpoStepResult> {
+export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
   const times: Partial<PhaseTimes> = {};
   let t0 = performance.now();
   const start = t0;
