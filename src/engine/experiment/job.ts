@@ -2,11 +2,11 @@
 // the start policies (shipped, or remade by their recipes), pairs sampled from them and labelled
 // by each annotator the rows name, the reward models the rows need, then every row (a start
 // policy as it is, or a PPO preset run from a fresh copy of one), benchmarked; and the table.
-// Checkpoints come and go through the caller's ExperimentIO, so the engine touches no files.
+// Checkpoints come and go through the caller's ExperimentIO, so the engine touches no files. How
+// each kind of row runs is in row-runs.ts.
 
-import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
-import { runLabelJob, type VersionedPair } from '../prefs/label-job';
-import { annotatePair, labelCounts, simulatedLabeller } from '../prefs/label';
+import { runLabelJob } from '../prefs/label-job';
+import { labelCounts } from '../prefs/label';
 import type { PreferenceRecord } from '../prefs/record';
 import { runRewardJob } from '../reward/job';
 import { runBenchJob } from '../bench/run';
@@ -17,15 +17,14 @@ import { encode } from '../language/vocab';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import type { VlmModel } from '../model/model';
 import { rewardNorm, type RewardRole } from '../ppo/reward-model';
-import { createPpoRun, runPpoSteps, type PpoPoint, type PpoRun } from '../ppo/run';
-import { OnlineRewardModel } from '../ppo/online';
-import type { RewardJobConfig } from '../reward/config';
-import { subSeed } from '../world/rng';
-import { runDpoJob } from '../dpo/job';
+import type { PpoPoint } from '../ppo/run';
 import { nextStep, type JobHooks, type JobProgress } from '../train/job';
 import { checkExperimentConfig, type ExperimentConfig } from './config';
-import { dpoRowAnnotator, labelSetId, planRows, rmId, rowDpoConfig, rowPpoConfig, rowRm, rowSlug, type DpoRowSpec, type PpoRowSpec, type RmKey, type RowSpec, type StartPolicy } from './rows';
-import { buildTable, type CurvePoint, type DpoRowRun, type ExperimentTable, type PpoRowRun, type PhaseSeconds, type RmFigures, type SeedResult, type SeedRow } from './table';
+import { dpoRowAnnotator, labelSetId, planRows, rmId, rowRm, rowSlug, type RowSpec, type StartPolicy } from './rows';
+import { Clock, labelWith, runDpoRow, runPpoRow, type ExperimentPoint } from './row-runs';
+import { buildTable, type ExperimentTable, type RmFigures, type SeedResult, type SeedRow } from './table';
+
+export type { ExperimentPoint } from './row-runs';
 
 /** Where the job gets its start policies and leaves each row's policy: files for the CLI, IndexedDB for the page. */
 export interface ExperimentIO {
@@ -59,13 +58,6 @@ export interface KeptRow {
   points?: PpoPoint[];
 }
 
-/** A PPO row's step, live: which seed and row it belongs to. */
-export interface ExperimentPoint {
-  seed: number;
-  row: string;
-  point: PpoPoint;
-}
-
 export interface ExperimentResult {
   table: ExperimentTable;
   seeds: SeedResult[];
@@ -81,34 +73,6 @@ export function rowCheckpoint(seed: number, name: string): string {
 function meanLength(responses: ReadonlyMap<string, string>, ids: readonly string[]): number {
   const xs = ids.map((id) => encode(responses.get(id) ?? '').length);
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-}
-
-/** One step's point as a curve point. */
-function curvePoint(p: PpoPoint): CurvePoint {
-  const m = p.metrics;
-  const out: CurvePoint = { step: p.step };
-  if (m['objective/base_score'] !== undefined) out.rmScore = m['objective/base_score'];
-  if (m['objective/kl'] !== undefined) out.kl = m['objective/kl'];
-  if (m['tokens/response_len_mean'] !== undefined) out.length = m['tokens/response_len_mean'];
-  if (p.gold) {
-    out.goldScore = p.gold['gold/score'];
-    out.goldHallucination = p.gold['gold/hallucination_rate'];
-    out.goldTrueInformative = p.gold['gold/true_informative'];
-    out.goldNoAnswer = p.gold['gold/no_answer_rate'];
-  }
-  return out;
-}
-
-class Clock {
-  readonly seconds: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, dpo: 0, bench: 0 };
-  async time<T>(phase: keyof PhaseSeconds, f: () => Promise<T>): Promise<T> {
-    const t0 = performance.now();
-    try {
-      return await f();
-    } finally {
-      this.seconds[phase] += (performance.now() - t0) / 1000;
-    }
-  }
 }
 
 /**
@@ -254,108 +218,10 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
 /** Thrown inside the job when the control stops it; caught at the seed. */
 const STOP = Symbol('stopped');
 
-/** The pairs labelled by a simulated annotator (its seed the experiment's). */
-function labelWith(pairs: readonly VersionedPair[], annotator: AnnotatorName, seed: number, at: string): PreferenceRecord[] {
-  const labeller = simulatedLabeller(annotator, ANNOTATOR_PRESETS[annotator], seed);
-  return pairs.map(({ policyVersion, ...pair }) => annotatePair(pair, labeller, policyVersion, at));
-}
-
 function rmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runRewardJob>>, records: readonly PreferenceRecord[]): RmFigures {
   return {
     seed, id, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, labels: labelCounts(records),
     heldOutAccuracy: res.run.heldOut.accuracy, accuracyCeiling: res.ceiling?.accuracyCeiling ?? null,
     probes: { ...res.probes.pairAccuracy }, steps: res.run.steps, seconds: res.seconds,
   };
-}
-
-/** Runs one DPO row: a copy of its start policy tuned on the row's labels, the start policy the reference; the caller frees the returned policy. */
-async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
-  const config = rowDpoConfig(spec, cfg.dpo, seed);
-  const annotator = dpoRowAnnotator(spec);
-  const res = await clock.time('dpo', () => runDpoJob(start, records, config, {
-    ...(hooks.control ? { control: hooks.control } : {}),
-    onProgress: (p) => progress(p.phase, p),
-  }, { perception: { ...DEFAULT_PERCEPTION } }));
-  const gold = (g: typeof res.start) => ({ goldScore: g.gold['gold/score'], goldHallucination: g.gold['gold/hallucination_rate'], ...(g.kl !== undefined ? { kl: g.kl } : {}) });
-  const run: DpoRowRun = {
-    config, labels: labelSetId({ start: spec.start, annotator }), annotator, steps: res.steps, trainPairs: res.trainPairs,
-    heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: gold(res.start), end: gold(res.end), seconds: res.seconds,
-  };
-  return { policy: res.policy, stopped: res.stopped, run };
-}
-
-/**
- * An online row's reward model: trained on the first part of the row's labels (the experiment's
- * pairs cut into rounds + 1 parts, the first taking what does not divide), then at rounds evenly
- * spaced steps the next part is sampled from the policy as it is, labelled by the same annotator,
- * and a reward model trained on every label so far is swapped in (OnlineRewardModel). The reward
- * models are freed by `dispose`, after the run.
- */
-async function startOnline(rounds: number, key: RmKey, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, progress: (phase: string) => void) {
-  const part = Math.floor(cfg.pairs / (rounds + 1));
-  const first = records.slice(0, cfg.pairs - rounds * part);
-  const rmCfg: RewardJobConfig = { ...cfg.rm, kind: key.kind, seed };
-  progress(`online: reward model on the first ${first.length} labels`);
-  const job = await runRewardJob(start, first, rmCfg);
-  const fact = key.kind === 'fact';
-  const role: RewardRole = { model: job.rm, fact, norm: await rewardNorm(job.rm, fact, first) };
-  const owned: VlmModel[] = [job.rm];
-  const book = new OnlineRewardModel(start, first, rmCfg, part);
-  const every = Math.max(1, Math.floor(cfg.ppoSteps / (rounds + 1)));
-  const log: NonNullable<PpoRowRun['online']> = { rounds, firstLabels: first.length, refreshes: [] };
-  let round = 0;
-  const between = async (run: PpoRun, policy: VlmModel) => {
-    if (round >= rounds || run.steps === 0 || run.steps % every !== 0) return;
-    round++;
-    progress(`online round ${round}/${rounds}: labelling ${part} pairs of the current policy`);
-    const sampled = await runLabelJob(policy, { n: part, seed: subSeed(seed, 0x0e1 + round), temperature: cfg.labelTemperature, mix: cfg.labelMix, degenerate: cfg.labelDegenerate, perception: { ...DEFAULT_PERCEPTION }, round: 32 });
-    book.add(labelWith(sampled.pairs, key.annotator, subSeed(seed, 0x1ab + round), new Date().toISOString()));
-    progress(`online round ${round}/${rounds}: retraining the reward model`);
-    const fresh = await book.maybeRefresh(run);
-    if (fresh) {
-      owned.push(fresh.model);
-      log.refreshes.push({ step: run.steps, labels: fresh.labels, heldOutAccuracy: fresh.heldOutAccuracy });
-    }
-  };
-  return { role, between, log, dispose: () => owned.forEach((m) => m.dispose()) };
-}
-
-/** Runs one PPO row from a fresh copy of its start policy; the caller frees the returned policy. */
-async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
-  const key = rowRm(spec);
-  const online = spec.online && key ? await clock.time('rm', () => startOnline(spec.online!.rounds, key, seed, start, records, cfg, progress)) : undefined;
-  const rm = online ? online.role : key ? rms.get(rmId(key)) : undefined;
-  const config = rowPpoConfig(spec, cfg.ppo, seed);
-  const policy = start.clone();
-  const points: PpoPoint[] = [];
-  try {
-    const t0 = performance.now();
-    const run = createPpoRun(policy, rm, config, { perception: { ...DEFAULT_PERCEPTION } });
-    let res;
-    try {
-      res = await clock.time('ppo', () => runPpoSteps(run, cfg.ppoSteps, {
-        ...(hooks.control ? { control: hooks.control } : {}),
-        onPoint: (p) => {
-          points.push(p);
-          hooks.onPoint?.({ seed, row: spec.name, point: p });
-        },
-        onProgress: (p) => progress(p.phase, p),
-      }, online ? () => online.between(run, policy) : undefined));
-    } finally {
-      run.dispose();
-      online?.dispose();
-    }
-    return {
-      policy, points,
-      run: {
-        preset: spec.preset, config, rm: key ? (online ? `${rmId(key)}/online` : rmId(key)) : null, steps: res.steps, stopped: res.stopped,
-        ...(res.halted ? { halted: res.halted } : {}),
-        ...(online ? { online: online.log } : {}),
-        curve: points.filter((p) => !p.nonFinite).map(curvePoint), seconds: (performance.now() - t0) / 1000,
-      },
-    };
-  } catch (e) {
-    policy.dispose();
-    throw e;
-  }
 }

@@ -1,0 +1,156 @@
+// How each kind of experiment row runs on one seed, apart from the loop over seeds (job.ts): a DPO
+// row on its labels, a PPO row against its reward model, an online PPO row whose reward model is
+// retrained on pairs of the policy as it learns; and the small pieces they share with the loop
+// (the phase clock, labelling by a simulated annotator, a step's curve point).
+
+import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
+import { runLabelJob, type VersionedPair } from '../prefs/label-job';
+import { annotatePair, simulatedLabeller } from '../prefs/label';
+import type { PreferenceRecord } from '../prefs/record';
+import { runRewardJob } from '../reward/job';
+import type { RewardJobConfig } from '../reward/config';
+import { DEFAULT_PERCEPTION } from '../world/render';
+import { subSeed } from '../world/rng';
+import type { VlmModel } from '../model/model';
+import { rewardNorm, type RewardRole } from '../ppo/reward-model';
+import { createPpoRun, runPpoSteps, type PpoPoint, type PpoRun } from '../ppo/run';
+import { OnlineRewardModel } from '../ppo/online';
+import { runDpoJob } from '../dpo/job';
+import type { JobHooks, JobProgress } from '../train/job';
+import type { ExperimentConfig } from './config';
+import { dpoRowAnnotator, labelSetId, rmId, rowDpoConfig, rowPpoConfig, rowRm, type DpoRowSpec, type PpoRowSpec, type RmKey } from './rows';
+import type { CurvePoint, DpoRowRun, PhaseSeconds, PpoRowRun } from './table';
+
+/** A PPO row's step, live: which seed and row it belongs to. */
+export interface ExperimentPoint {
+  seed: number;
+  row: string;
+  point: PpoPoint;
+}
+
+/** One step's point as a curve point. */
+export function curvePoint(p: PpoPoint): CurvePoint {
+  const m = p.metrics;
+  const out: CurvePoint = { step: p.step };
+  if (m['objective/base_score'] !== undefined) out.rmScore = m['objective/base_score'];
+  if (m['objective/kl'] !== undefined) out.kl = m['objective/kl'];
+  if (m['tokens/response_len_mean'] !== undefined) out.length = m['tokens/response_len_mean'];
+  if (p.gold) {
+    out.goldScore = p.gold['gold/score'];
+    out.goldHallucination = p.gold['gold/hallucination_rate'];
+    out.goldTrueInformative = p.gold['gold/true_informative'];
+    out.goldNoAnswer = p.gold['gold/no_answer_rate'];
+  }
+  return out;
+}
+
+/** Seconds spent per phase of a seed. */
+export class Clock {
+  readonly seconds: PhaseSeconds = { sft: 0, label: 0, rm: 0, ppo: 0, dpo: 0, bench: 0 };
+  async time<T>(phase: keyof PhaseSeconds, f: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      this.seconds[phase] += (performance.now() - t0) / 1000;
+    }
+  }
+}
+
+/** The pairs labelled by a simulated annotator (its seed the experiment's). */
+export function labelWith(pairs: readonly VersionedPair[], annotator: AnnotatorName, seed: number, at: string): PreferenceRecord[] {
+  const labeller = simulatedLabeller(annotator, ANNOTATOR_PRESETS[annotator], seed);
+  return pairs.map(({ policyVersion, ...pair }) => annotatePair(pair, labeller, policyVersion, at));
+}
+
+/** Runs one DPO row: a copy of its start policy tuned on the row's labels, the start policy the reference; the caller frees the returned policy. */
+export async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+  const config = rowDpoConfig(spec, cfg.dpo, seed);
+  const annotator = dpoRowAnnotator(spec);
+  const res = await clock.time('dpo', () => runDpoJob(start, records, config, {
+    ...(hooks.control ? { control: hooks.control } : {}),
+    onProgress: (p) => progress(p.phase, p),
+  }, { perception: { ...DEFAULT_PERCEPTION } }));
+  const gold = (g: typeof res.start) => ({ goldScore: g.gold['gold/score'], goldHallucination: g.gold['gold/hallucination_rate'], ...(g.kl !== undefined ? { kl: g.kl } : {}) });
+  const run: DpoRowRun = {
+    config, labels: labelSetId({ start: spec.start, annotator }), annotator, steps: res.steps, trainPairs: res.trainPairs,
+    heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: gold(res.start), end: gold(res.end), seconds: res.seconds,
+  };
+  return { policy: res.policy, stopped: res.stopped, run };
+}
+
+/**
+ * An online row's reward model: trained on the first part of the row's labels (the experiment's
+ * pairs cut into rounds + 1 parts, the first taking what does not divide), then at rounds evenly
+ * spaced steps the next part is sampled from the policy as it is, labelled by the same annotator,
+ * and a reward model trained on every label so far is swapped in (OnlineRewardModel). The reward
+ * models are freed by `dispose`, after the run.
+ */
+async function startOnline(rounds: number, key: RmKey, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, progress: (phase: string) => void) {
+  const part = Math.floor(cfg.pairs / (rounds + 1));
+  const first = records.slice(0, cfg.pairs - rounds * part);
+  const rmCfg: RewardJobConfig = { ...cfg.rm, kind: key.kind, seed };
+  progress(`online: reward model on the first ${first.length} labels`);
+  const job = await runRewardJob(start, first, rmCfg);
+  const fact = key.kind === 'fact';
+  const role: RewardRole = { model: job.rm, fact, norm: await rewardNorm(job.rm, fact, first) };
+  const owned: VlmModel[] = [job.rm];
+  const book = new OnlineRewardModel(start, first, rmCfg, part);
+  const every = Math.max(1, Math.floor(cfg.ppoSteps / (rounds + 1)));
+  const log: NonNullable<PpoRowRun['online']> = { rounds, firstLabels: first.length, refreshes: [] };
+  let round = 0;
+  const between = async (run: PpoRun, policy: VlmModel) => {
+    if (round >= rounds || run.steps === 0 || run.steps % every !== 0) return;
+    round++;
+    progress(`online round ${round}/${rounds}: labelling ${part} pairs of the current policy`);
+    const sampled = await runLabelJob(policy, { n: part, seed: subSeed(seed, 0x0e1 + round), temperature: cfg.labelTemperature, mix: cfg.labelMix, degenerate: cfg.labelDegenerate, perception: { ...DEFAULT_PERCEPTION }, round: 32 });
+    book.add(labelWith(sampled.pairs, key.annotator, subSeed(seed, 0x1ab + round), new Date().toISOString()));
+    progress(`online round ${round}/${rounds}: retraining the reward model`);
+    const fresh = await book.maybeRefresh(run);
+    if (fresh) {
+      owned.push(fresh.model);
+      log.refreshes.push({ step: run.steps, labels: fresh.labels, heldOutAccuracy: fresh.heldOutAccuracy });
+    }
+  };
+  return { role, between, log, dispose: () => owned.forEach((m) => m.dispose()) };
+}
+
+/** Runs one PPO row from a fresh copy of its start policy; the caller frees the returned policy. */
+export async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+  const key = rowRm(spec);
+  const online = spec.online && key ? await clock.time('rm', () => startOnline(spec.online!.rounds, key, seed, start, records, cfg, progress)) : undefined;
+  const rm = online ? online.role : key ? rms.get(rmId(key)) : undefined;
+  const config = rowPpoConfig(spec, cfg.ppo, seed);
+  const policy = start.clone();
+  const points: PpoPoint[] = [];
+  try {
+    const t0 = performance.now();
+    const run = createPpoRun(policy, rm, config, { perception: { ...DEFAULT_PERCEPTION } });
+    let res;
+    try {
+      res = await clock.time('ppo', () => runPpoSteps(run, cfg.ppoSteps, {
+        ...(hooks.control ? { control: hooks.control } : {}),
+        onPoint: (p) => {
+          points.push(p);
+          hooks.onPoint?.({ seed, row: spec.name, point: p });
+        },
+        onProgress: (p) => progress(p.phase, p),
+      }, online ? () => online.between(run, policy) : undefined));
+    } finally {
+      run.dispose();
+      online?.dispose();
+    }
+    return {
+      policy, points,
+      run: {
+        preset: spec.preset, config, rm: key ? (online ? `${rmId(key)}/online` : rmId(key)) : null, steps: res.steps, stopped: res.stopped,
+        ...(res.halted ? { halted: res.halted } : {}),
+        ...(online ? { online: online.log } : {}),
+        curve: points.filter((p) => !p.nonFinite).map(curvePoint), seconds: (performance.now() - t0) / 1000,
+      },
+    };
+  } catch (e) {
+    policy.dispose();
+    throw e;
+  }
+}
