@@ -16,7 +16,7 @@ import { DPO_BOUNDS, DPO_DEFAULTS, DPO_TOOLTIPS, type DpoConfig } from '../../en
 import { checkExperimentConfig, EXPERIMENT_BOUNDS, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
 import { runExperiment, type KeptRewardModel, type KeptRow } from '../../engine/experiment/job';
 import { exportNative } from '../../engine/prefs/native';
-import { formatTableMd } from '../../engine/experiment/table';
+import { formatTableMd } from '../../engine/experiment/table-md';
 import { runsChartSvg } from '../../engine/experiment/chart-svg';
 import type { StartPolicy } from '../../engine/experiment/rows';
 

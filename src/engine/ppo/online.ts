@@ -9,6 +9,15 @@ import type { RewardJobConfig } from '../reward/config';
 import { rewardNorm, type RewardRole } from './reward-model';
 import type { PpoRun } from './run';
 
+/** A reward model trained on the labels so far: its role in a run, and what is known of it. */
+export interface TrainedRewardModel {
+  model: VlmModel;
+  role: RewardRole;
+  info: RewardModelInfo;
+  labels: number;
+  heldOutAccuracy: number | null;
+}
+
 export class OnlineRewardModel {
   private records: PreferenceRecord[];
   private readonly seen: Set<string>;
@@ -44,18 +53,27 @@ export class OnlineRewardModel {
   }
 
   /**
-   * When enough new labels have come in, trains a reward model on every label and swaps it into the
-   * run (normalised on its training pairs); returns it (the caller owns it, and the one it replaced)
-   * with what is known of it, or null when it is not time.
+   * Trains a reward model on every label so far, normalised on them, as a role for a run; the
+   * caller owns the model. Counts as a refresh: the labels since are the new ones.
    */
-  async maybeRefresh(run: PpoRun): Promise<{ model: VlmModel; info: RewardModelInfo; labels: number; heldOutAccuracy: number | null } | null> {
-    if (this.every <= 0 || this.fresh < this.every) return null;
+  async train(): Promise<TrainedRewardModel> {
     const job = await runRewardJob(this.base, this.records, this.cfg);
     const fact = this.cfg.kind === 'fact';
     const role: RewardRole = { model: job.rm, fact, norm: await rewardNorm(job.rm, fact, this.records) };
-    run.setRewardModel(role);
     this.fresh = 0;
+    return { model: job.rm, role, info: job.info, labels: this.records.length, heldOutAccuracy: job.run.heldOut.accuracy };
+  }
+
+  /**
+   * When enough new labels have come in, trains a reward model on every label and swaps it into the
+   * run; returns it (the caller owns it, and the one it replaced) with what is known of it, or null
+   * when it is not time.
+   */
+  async maybeRefresh(run: PpoRun): Promise<TrainedRewardModel | null> {
+    if (this.every <= 0 || this.fresh < this.every) return null;
+    const trained = await this.train();
+    run.setRewardModel(trained.role);
     this.refreshes++;
-    return { model: job.rm, info: job.info, labels: this.records.length, heldOutAccuracy: job.run.heldOut.accuracy };
+    return trained;
   }
 }
