@@ -80,7 +80,7 @@ try {
   out.longestTaskMs = tasks.reduce((m, x) => Math.max(m, x.duration), 0);
   out.rmStepsMeanwhile = Number(await page.evaluate(() => globalThis.rlhfPlayground.session.reward.progress?.step ?? 0));
   log(`labelled 10 pairs in ${out.labelWhileTrainingSeconds.toFixed(1)} s while the RM trained (step ${out.rmStepsMeanwhile}); long tasks: ${out.longTasks}, longest ${out.longestTaskMs.toFixed(0)} ms (the observer saw a deliberate 120 ms task as ${out.observerCheckMs.toFixed(0)} ms)`);
-  await page.evaluate(() => globalThis.rlhfPlayground.session.engine.stopJobs('train-rm'));
+  await page.evaluate(() => globalThis.rlhfPlayground.session.reward.job.stop());
   await page.waitForFunction(() => globalThis.rlhfPlayground.session.engine.training === null, null, SLOW);
 
   // The standard benchmark.

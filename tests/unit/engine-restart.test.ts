@@ -4,44 +4,7 @@
 // device starts the fresh one on WASM; a worker that keeps dying is not started a fifth time.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineState, type Restart } from '../../src/app/engine/engine.svelte';
-
-interface Msg {
-  type: string;
-  id: number;
-  backend?: string;
-}
-
-/** A stand-in for the engine worker: answers init at once, holds every other call until told. */
-class FakeWorker {
-  static made: FakeWorker[] = [];
-  onmessage: ((e: { data: unknown }) => void) | null = null;
-  onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
-  received: Msg[] = [];
-  terminated = false;
-  constructor(
-    _url: URL,
-    readonly options: { name: string },
-  ) {
-    FakeWorker.made.push(this);
-  }
-  postMessage(msg: Msg): void {
-    this.received.push(msg);
-    if (msg.type === 'init') queueMicrotask(() => this.reply({ type: 'result', id: msg.id, call: 'init', result: { backend: msg.backend === 'auto' ? 'webgpu' : msg.backend, tried: [], reason: 'test' } }));
-  }
-  reply(data: unknown): void {
-    this.onmessage?.({ data });
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-}
-
-/** Web Locks as far as the client uses them: the page's request is granted when the test says the worker ended. */
-const waiting = new Map<string, () => unknown>();
-const locks = { request: (name: string, cb: () => unknown) => (waiting.set(name, cb), Promise.resolve()) };
-
-const settle = () => new Promise((r) => setTimeout(r, 0));
-const last = () => FakeWorker.made.at(-1) as FakeWorker;
+import { FakeWorker, installFakeWorker, last, removeFakeWorker, settle, waiting } from './fake-worker';
 
 /** An engine started on `backend`, with a job running in its training slot; returns the job's result (settled) and the restarts heard. */
 async function engineWithJob(backend: 'wasm' | 'webgpu') {
@@ -56,16 +19,8 @@ async function engineWithJob(backend: 'wasm' | 'webgpu') {
   return { engine, restarts, job };
 }
 
-beforeEach(() => {
-  FakeWorker.made = [];
-  waiting.clear();
-  Object.assign(globalThis, { Worker: FakeWorker, navigator: { locks } });
-});
-
-afterEach(() => {
-  delete (globalThis as { Worker?: unknown }).Worker;
-  delete (globalThis as { navigator?: unknown }).navigator;
-});
+beforeEach(installFakeWorker);
+afterEach(removeFakeWorker);
 
 describe('the engine restarting', () => {
   it('fails the running job when the worker throws, and starts a fresh worker on the same backend', async () => {

@@ -210,17 +210,7 @@ export class EngineState {
     if (state !== 'ended') this.update(id, { state });
   }
 
-  /** Asks the job in the training slot to stop after its current step. */
-  stopTraining(): void {
-    if (this.training) void this.control(this.training.id, 'stop');
-  }
-
-  /** Asks every running job of these types to stop (a stage's Stop button). */
-  stopJobs(...types: CallType[]): void {
-    for (const j of this.jobs.values()) if (types.includes(j.type)) void this.control(j.id, 'stop');
-  }
-
-  /** The running jobs of one type (a stage finds its own). */
+  /** The running jobs of one type (the label stage's sampling, which is no stage job). */
   jobsOf(type: CallType): PageJob[] {
     return [...this.jobs.values()].filter((j) => j.type === type);
   }

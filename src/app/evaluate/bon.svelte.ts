@@ -10,6 +10,7 @@ import type { Calls, RewardKind } from '../../worker/protocol';
 import { LineFeed, type SeriesSpec, type XY } from '../charts/line-chart';
 import { KIND_INFO } from '../reward/explain';
 import type { Session } from '../session.svelte';
+import { StageJob } from '../engine/stage-job.svelte';
 import { bonSeries, ppoCurve, type CurveSeries, type PpoCurve } from './overopt-series';
 
 export type BonRunResult = Calls['bon']['res'];
@@ -44,8 +45,8 @@ export class BonState {
   maxNewTokens = $state(BON_DEFAULTS.maxNewTokens);
   seed = $state(BON_DEFAULTS.seed);
 
-  running = $state(false);
-  stopRequested = $state(false);
+  /** The sweep in the worker: Run and Stop. */
+  readonly job: StageJob<'bon'>;
   result = $state.raw<BonRunResult | null>(null);
   error = $state<string | null>(null);
 
@@ -91,6 +92,7 @@ export class BonState {
   });
 
   constructor(private readonly session: Session) {
+    this.job = new StageJob(session.engine, 'bon', 'running best-of-n');
     // The chart follows the sweep and the PPO run: both redrawn whenever either changes.
     $effect.root(() => {
       $effect(() => {
@@ -108,25 +110,14 @@ export class BonState {
 
   /** Runs the sweep on the loaded policy with the picked reward models; resolves when it ends. */
   async start(): Promise<void> {
-    if (this.running || this.blocked !== null || this.problems.length > 0 || typeof this.config === 'string') return;
+    if (this.job.running || this.blocked !== null || this.problems.length > 0 || typeof this.config === 'string') return;
     this.error = null;
-    this.running = true;
     const config = $state.snapshot(this.config) as BonConfig;
     try {
-      this.result = await this.session.engine.run('running best-of-n', 'bon', { config, kinds: [...this.picked], records: [...this.session.label.prefs.records] });
+      this.result = await this.job.run({ config, kinds: [...this.picked], records: [...this.session.label.prefs.records] });
     } catch (e) {
       this.error = `Best-of-n failed: ${(e as Error).message}`;
-    } finally {
-      this.running = false;
-      this.stopRequested = false;
     }
-  }
-
-  /** Asks the sweep to stop sampling; the rows are read off the prompts sampled so far. */
-  stop(): void {
-    if (!this.running) return;
-    this.stopRequested = true;
-    this.session.engine.stopJobs('bon');
   }
 
   private redraw(res: BonRunResult | null, ppo: PpoCurve | null): void {

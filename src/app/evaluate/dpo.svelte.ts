@@ -8,6 +8,7 @@ import type { DpoPoint } from '../../engine/dpo/job';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { Session } from '../session.svelte';
+import { StageJob } from '../engine/stage-job.svelte';
 
 export type DpoRunResult = Calls['dpo']['res'];
 
@@ -26,8 +27,8 @@ export const DPO_MORE_KNOBS = (Object.keys(DPO_KNOB_NAMES) as (keyof DpoConfig)[
 export class DpoState {
   config = $state<DpoConfig>({ ...DPO_PAGE_DEFAULTS });
 
-  running = $state(false);
-  stopRequested = $state(false);
+  /** The run in the worker: Run, Stop, Pause and Step. */
+  readonly job: StageJob<'dpo'>;
   /** The newest step and the newest gold figures (with the KL from the reference, when measured). */
   step = $state(0);
   lastGold = $state.raw<DpoPoint['gold'] | null>(null);
@@ -63,7 +64,9 @@ export class DpoState {
     return null;
   });
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly session: Session) {
+    this.job = new StageJob(session.engine, 'dpo', 'tuning the policy with DPO');
+  }
 
   /** Sets every knob back to the page's defaults. */
   reset(): void {
@@ -72,7 +75,7 @@ export class DpoState {
 
   /** Runs DPO on the loaded policy with the labels of this browser; resolves when it ends. */
   async start(): Promise<void> {
-    if (this.running || this.blocked !== null || this.problems.length > 0) return;
+    if (this.job.running || this.blocked !== null || this.problems.length > 0) return;
     this.error = null;
     this.result = null;
     this.lastGold = null;
@@ -83,9 +86,8 @@ export class DpoState {
       if (total > 0) f.setXMax(total);
     }
     const config = $state.snapshot(this.config) as DpoConfig;
-    this.running = true;
     try {
-      const res = await this.session.engine.run('tuning the policy with DPO', 'dpo', { config, records: [...this.session.label.prefs.records] }, (e) => this.onProgress(e));
+      const res = await this.job.run({ config, records: [...this.session.label.prefs.records] }, { onProgress: (e) => this.onProgress(e) });
       this.result = res;
       this.lastGold = res.end;
       // The held-out figures at the end, measured on the tuned policy.
@@ -95,17 +97,7 @@ export class DpoState {
       }
     } catch (e) {
       this.error = `DPO failed: ${(e as Error).message}`;
-    } finally {
-      this.running = false;
-      this.stopRequested = false;
     }
-  }
-
-  /** Asks the run to stop after its current step; the tuned policy keeps what it learnt and is loaded. */
-  stop(): void {
-    if (!this.running) return;
-    this.stopRequested = true;
-    this.session.engine.stopJobs('dpo');
   }
 
   private onProgress(e: ProgressEvent): void {

@@ -8,6 +8,7 @@ import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { PolicySource } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
 import { SHIPPED } from '../engine/shipped';
+import { StageJob } from '../engine/stage-job.svelte';
 import { shippedLabel } from '../sft/explain';
 import { STORED_KEY } from '../sft/policy.svelte';
 
@@ -56,7 +57,8 @@ export class EvaluateState {
   runs = $state.raw<EvalRun[]>([]);
   /** The runs drawn side by side, by id. */
   compare = $state.raw<string[]>([]);
-  running = $state(false);
+  /** The benchmark in the worker. */
+  readonly job: StageJob<'bench'>;
   error = $state<string | null>(null);
   table = $state.raw<{ file: string; rows: ExperimentRow[] } | null>(null);
   tableError = $state<string | null>(null);
@@ -69,6 +71,7 @@ export class EvaluateState {
   });
 
   constructor(private readonly engine: EngineState) {
+    this.job = new StageJob(engine, 'bench', 'benchmarking');
     void get<EvalRun[]>(RUNS_KEY).then(
       (stored) => {
         if (Array.isArray(stored)) this.runs = [...stored.filter((r) => r && typeof r.id === 'string' && r.report?.shapesHal), ...this.runs];
@@ -88,20 +91,17 @@ export class EvaluateState {
 
   /** Benchmarks a policy (greedy) and adds the run; the loaded policy is never replaced. */
   async run(target: EvalTarget): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.job.running) return;
     this.error = null;
     const t0 = performance.now();
     try {
       const source = await sourceOf(target);
-      const res = await this.engine.run('benchmarking', 'bench', { size: this.size, ...(source ? { source } : {}) }, undefined, source?.kind === 'file' ? [source.bytes] : undefined);
+      const res = await this.job.run({ size: this.size, ...(source ? { source } : {}) }, source?.kind === 'file' ? { transfer: [source.bytes] } : {});
       const run: EvalRun = { id: `${Date.now().toString(36)}-${this.runs.length}`, name: res.policy.name, version: res.policy.version, size: this.size, report: res.report, at: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 };
       this.runs = [...this.runs, run];
       this.persist();
     } catch (e) {
       this.error = `The benchmark failed: ${(e as Error).message}`;
-    } finally {
-      this.running = false;
     }
   }
 

@@ -6,7 +6,8 @@ import { ANNOTATOR_PRESETS, type AnnotatorName, type AnnotatorSettings } from '.
 import { labelCounts } from '../../engine/prefs/label';
 import { checkLabelJob, LABEL_JOB_DEFAULTS } from '../../engine/prefs/label-config';
 import type { ProgressEvent } from '../../worker/protocol';
-import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
+import { StageJob } from '../engine/stage-job.svelte';
 import type { PrefsStore } from './prefs.svelte';
 
 export const MAX_AUTO = 2000;
@@ -24,7 +25,6 @@ const sameSettings = (a: AnnotatorSettings, b: AnnotatorSettings) =>
   NUMERIC_SETTINGS.every((k) => Math.abs(a[k] - b[k]) < 1e-12) && a.flagBothBad === b.flagBothBad;
 
 export class AutoLabelState {
-  private readonly session: Session;
   private readonly prefs: PrefsStore;
   private readonly nextSeed: () => Promise<number>;
 
@@ -35,8 +35,8 @@ export class AutoLabelState {
   mix = $state(0);
   /** Share of pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled). */
   degenerate = $state(0.25);
-  running = $state(false);
-  stopRequested = $state(false);
+  /** The labelling in the worker: Run and Stop. */
+  readonly job: StageJob<'auto-label'>;
   progress = $state.raw<{ done: number; total: number } | null>(null);
   note = $state<string | null>(null);
   error = $state<string | null>(null);
@@ -51,10 +51,10 @@ export class AutoLabelState {
     return out;
   });
 
-  constructor(session: Session, prefs: PrefsStore, nextSeed: () => Promise<number>) {
-    this.session = session;
+  constructor(engine: EngineState, prefs: PrefsStore, nextSeed: () => Promise<number>) {
     this.prefs = prefs;
     this.nextSeed = nextSeed;
+    this.job = new StageJob(engine, 'auto-label', 'auto-labelling pairs');
   }
 
   usePreset(name: AnnotatorName): void {
@@ -64,20 +64,20 @@ export class AutoLabelState {
 
   /** Samples and labels N pairs; adds the records to the store. */
   async run(): Promise<void> {
-    if (this.running || this.problems.length > 0) return;
-    this.running = true;
+    if (this.job.running || this.problems.length > 0) return;
     this.error = null;
     this.note = null;
     this.progress = { done: 0, total: this.n };
     const name = this.name;
     try {
       const seed = await this.nextSeed();
-      const res = await this.session.engine.run(
-        `auto-labelling ${this.n} pairs`,
-        'auto-label',
+      const res = await this.job.run(
         { n: this.n, seed, mix: this.mix, degenerate: this.degenerate, annotator: { name, settings: $state.snapshot(this.settings), seed } },
-        (e: ProgressEvent) => {
-          if (e.kind === 'progress') this.progress = { done: e.progress.done, total: e.progress.total };
+        {
+          label: `auto-labelling ${this.n} pairs`,
+          onProgress: (e: ProgressEvent) => {
+            if (e.kind === 'progress') this.progress = { done: e.progress.done, total: e.progress.total };
+          },
         },
       );
       const added = this.prefs.add(res.records);
@@ -87,15 +87,6 @@ export class AutoLabelState {
       this.note = `${name} labelled ${added} pairs${stopped}: A ${c.A}, B ${c.B}, tie ${c.tie}, both bad ${c['both-bad']}${dropped}.`;
     } catch (e) {
       this.error = `Auto-labelling failed: ${(e as Error).message}`;
-    } finally {
-      this.running = false;
-      this.stopRequested = false;
     }
-  }
-
-  stop(): void {
-    if (!this.running) return;
-    this.stopRequested = true;
-    this.session.engine.stopJobs('auto-label');
   }
 }

@@ -85,7 +85,7 @@ export class LabelState {
 
   constructor(session: Session) {
     this.session = session;
-    this.auto = new AutoLabelState(session, this.prefs, () => this.nextSeed());
+    this.auto = new AutoLabelState(session.engine, this.prefs, () => this.nextSeed());
     this.draws = get<number>(DRAWS_KEY).then(
       (n) => (Number.isInteger(n) ? (n as number) : 0),
       () => 0,

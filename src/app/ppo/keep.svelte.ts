@@ -40,7 +40,7 @@ export class PpoKeeper {
   /** Why the run on show cannot be exported now, or null. */
   get exportBlocked(): string | null {
     const run = this.shown;
-    if (this.ppo.running) return 'Wait for the run to end (or stop it): its weights change at every step.';
+    if (this.ppo.job.running) return 'Wait for the run to end (or stop it): its weights change at every step.';
     if (!run) return 'Run PPO first: there is no run to export.';
     const now = this.session.engine.policy?.version;
     if (now !== run.policy.version) return `The policy loaded now (${now ?? 'none'}) is not this run's (${run.policy.version}), so its weights cannot go in the bundle.`;
@@ -89,7 +89,7 @@ export class PpoKeeper {
    * back to the last save), unless a run has gone on since; returns what came back in words, or null.
    */
   async restore(): Promise<string | null> {
-    if (this.ppo.running || this.ppo.result !== null) return null;
+    if (this.ppo.job.running || this.ppo.result !== null) return null;
     const got = await loadRun();
     if ('problem' in got) {
       this.readOnly = got.later;
@@ -153,7 +153,7 @@ export class PpoKeeper {
       this.error = `${file.name} was refused, and nothing stored was changed: ${why}.`;
       return false;
     };
-    if (this.ppo.running) return refuse('a PPO run is going; stop it first');
+    if (this.ppo.job.running) return refuse('a PPO run is going; stop it first');
     this.busy = true;
     try {
       await this.session.label.prefs.ready;

@@ -17,6 +17,7 @@ import type { Session } from '../session.svelte';
 import { saveFile, toCsv } from '../files';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
 import { PpoKeeper, type RunPlan } from './keep.svelte';
+import { StageJob } from '../engine/stage-job.svelte';
 import type { MetricRow, StoredPpoRun } from './run-store';
 
 /** The charts, each a metric (or two) under its TRL name. */
@@ -64,8 +65,8 @@ export class PpoState {
   /** How long the last autosave of the policy took, in ms (until it was on disk); null before one. */
   lastSaveMs = $state<number | null>(null);
 
-  running = $state(false);
-  stopRequested = $state(false);
+  /** The run in the worker: Run, Stop, Pause and Step. */
+  readonly job: StageJob<'ppo'>;
   /** The newest point and the newest gold figures. */
   last = $state.raw<PpoPoint | null>(null);
   lastGold = $state.raw<LastGold | null>(null);
@@ -86,7 +87,6 @@ export class PpoState {
 
   /** The labels the run started with: their ids, so only new ones are sent while it runs. */
   private sentIds = new Set<string>();
-  private jobId: number | null = null;
   /** What the run going on (or the last) was asked to do, as kept with it. */
   private plan: RunPlan | null = null;
   /** The autosave, the restore after a reload, and the run as one file. */
@@ -131,13 +131,14 @@ export class PpoState {
   }
 
   constructor(private readonly session: Session) {
+    this.job = new StageJob(session.engine, 'ppo', 'tuning the policy with PPO');
     this.keep = new PpoKeeper(session, this);
     // Online RLHF: labels given anywhere while the run goes (the Label stage or the panel here)
     // are sent to it as they come.
     $effect.root(() => {
       $effect(() => {
         const records = this.session.label.prefs.records;
-        if (this.running && this.jobId !== null) void this.sendLabels(records);
+        if (this.job.id !== null) void this.sendLabels(this.job.id, records);
       });
     });
   }
@@ -152,7 +153,7 @@ export class PpoState {
 
   /** Starts a run of the current knobs on the loaded policy; resolves when it ends. */
   async start(): Promise<void> {
-    if (this.running || this.blocked !== null || this.problems.length > 0) return;
+    if (this.job.running || this.blocked !== null || this.problems.length > 0) return;
     this.error = null;
     this.result = null;
     this.last = null;
@@ -174,12 +175,8 @@ export class PpoState {
     this.sentIds = new Set(records.map((r) => r.id));
     const reward = this.session.reward;
     const rmConfig = { ...REWARD_JOB_DEFAULTS, ...$state.snapshot(reward.config), probeItems: 16, evalEvery: 0 };
-    this.running = true;
     try {
-      const engine = this.session.engine;
-      const job = engine.launch('tuning the policy with PPO', 'ppo', { config, steps: this.steps, records: [...records], refreshEvery: this.refreshEvery, rmConfig, saveEvery: this.saveEvery }, (e) => this.onProgress(e));
-      this.jobId = job.id;
-      const result = await job.result;
+      const result = await this.job.run({ config, steps: this.steps, records: [...records], refreshEvery: this.refreshEvery, rmConfig, saveEvery: this.saveEvery }, { onProgress: (e) => this.onProgress(e) });
       // The worker kept the policy at the end; the run goes beside it.
       void this.keep.ended(plan, result.steps, result.policy);
       this.result = result;
@@ -187,10 +184,6 @@ export class PpoState {
       if (this.result.halted) this.error = `Step ${this.result.halted.step} was not applied: ${this.result.halted.quantity} was not finite. The policy keeps the weights of the last good step.`;
     } catch (e) {
       this.error = `PPO failed: ${(e as Error).message}`;
-    } finally {
-      this.running = false;
-      this.stopRequested = false;
-      this.jobId = null;
     }
   }
 
@@ -199,19 +192,12 @@ export class PpoState {
     saveFile('ppo-metrics.csv', new Blob([toCsv(this.metrics)], { type: 'text/csv' }));
   }
 
-  /** Asks the run to stop after its current step; the policy keeps what it has learnt. */
-  stop(): void {
-    if (!this.running) return;
-    this.stopRequested = true;
-    this.session.engine.stopJobs('ppo');
-  }
-
-  private async sendLabels(records: readonly { id: string }[]): Promise<void> {
+  private async sendLabels(target: number, records: readonly { id: string }[]): Promise<void> {
     const fresh = records.filter((r) => !this.sentIds.has(r.id));
-    if (fresh.length === 0 || this.jobId === null) return;
+    if (fresh.length === 0) return;
     for (const r of fresh) this.sentIds.add(r.id);
     try {
-      const res = await this.session.engine.run('sending labels to PPO', 'ppo-labels', { target: this.jobId, records: fresh as Calls['ppo-labels']['req']['records'] });
+      const res = await this.session.engine.run('sending labels to PPO', 'ppo-labels', { target, records: fresh as Calls['ppo-labels']['req']['records'] });
       this.pendingLabels = res.pending;
     } catch {
       // The run ended meanwhile: its labels are stored all the same.
@@ -228,7 +214,7 @@ export class PpoState {
    * `knobs`, its preset and knobs, so a new run goes on from there as it was set. The feed stays empty.
    */
   show(run: StoredPpoRun, knobs: boolean): void {
-    if (this.running) return;
+    if (this.job.running) return;
     if (knobs) {
       this.preset = run.preset;
       this.config = { ...run.config };

@@ -13,9 +13,9 @@ import type { Calls, ProgressEvent, RewardKind } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { PrefsStore } from '../label/prefs.svelte';
 import type { Session } from '../session.svelte';
-import type { EngineState } from '../engine/engine.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
 import { KIND_INFO } from './explain';
+import { StageJob } from '../engine/stage-job.svelte';
 
 export type RmChoice = RewardKind | 'both';
 export type RmResult = Calls['train-rm']['res'];
@@ -60,9 +60,10 @@ export class RewardState {
   /** A seed typed by the user; null follows the run's seed. */
   private seedOverride = $state<number | null>(null);
 
+  /** The training in the worker, one model after the other: Train, Stop, Pause and Step. */
+  readonly job: StageJob<'train-rm'>;
   /** The model being trained now, or null. */
-  running = $state<RewardKind | null>(null);
-  stopRequested = $state(false);
+  training = $state<RewardKind | null>(null);
   /** The running model's last step and its run's length. */
   progress = $state.raw<{ step: number; total: number; loss: number } | null>(null);
   results = $state.raw<Partial<Record<RewardKind, RmResult>>>({});
@@ -124,19 +125,15 @@ export class RewardState {
     ? Object.fromEntries(PROBE_VARIANTS.map((v) => [v, judgeAnswer(this.example!.scene, this.example!.question, this.example!.variants[v])]))
     : {};
 
-  /** The engine the runs go to (the card's pause and step buttons steer them). */
-  get engine(): EngineState {
-    return this.session.engine;
-  }
-
   constructor(session: Session) {
     this.session = session;
     this.prefs = session.label.prefs;
+    this.job = new StageJob(session.engine, 'train-rm', 'training a reward model');
   }
 
   /** Trains the chosen model(s), one after the other; Stop ends the current one and skips the rest. */
   async start(): Promise<void> {
-    if (this.running || this.blocked !== null || this.problems.length > 0) return;
+    if (this.training || this.blocked !== null || this.problems.length > 0) return;
     const kinds = this.choice === 'both' ? KINDS : [this.choice];
     this.error = null;
     // Redraw the charts with only the models that are not retrained now.
@@ -149,12 +146,14 @@ export class RewardState {
     const records = this.prefs.records;
     try {
       for (const kind of kinds) {
-        if (this.stopRequested) break;
-        this.running = kind;
+        this.training = kind;
         this.progress = null;
         if (this.steps > (this.lossFeed.xMax ?? 0)) for (const f of [this.lossFeed, this.accFeed]) f.setXMax(this.steps);
-        const res = await this.session.engine.run(`training the ${KIND_INFO[kind].name}`, 'train-rm', { records, config: { ...config, kind } }, (e) => {
-          if (e.kind === 'rm') this.onProgress(e);
+        const res = await this.job.run({ records, config: { ...config, kind } }, {
+          label: `training the ${KIND_INFO[kind].name}`,
+          onProgress: (e) => {
+            if (e.kind === 'rm') this.onProgress(e);
+          },
         });
         // The final held-out accuracy is measured after the last point: draw it too.
         const acc = res.run.heldOut.accuracy;
@@ -162,12 +161,13 @@ export class RewardState {
         if (acc !== null && h.at(-1)?.x !== res.run.steps) this.draw(kind, [], [{ x: res.run.steps, y: acc }]);
         this.results = { ...this.results, [kind]: res };
         void this.persist(kind);
+        // Stop during the first model skips the second.
+        if (this.job.stopped) break;
       }
     } catch (e) {
       this.error = `Training failed: ${(e as Error).message}`;
     } finally {
-      this.running = null;
-      this.stopRequested = false;
+      this.training = null;
     }
   }
 
@@ -179,7 +179,7 @@ export class RewardState {
     this.ceilingLine = ceiling === null ? null : { y: ceiling, to: -1 };
     for (const k of KINDS) this.draw(k, this.history[k].loss, this.history[k].acc, false);
     // The step axis ends at the longest run drawn (or planned).
-    const last = Math.max(0, ...KINDS.map((k) => this.results[k]?.total ?? 0), this.running ? this.steps : 0);
+    const last = Math.max(0, ...KINDS.map((k) => this.results[k]?.total ?? 0), this.training ? this.steps : 0);
     for (const f of [this.lossFeed, this.accFeed]) f.setXMax(last > 0 ? last : null);
   }
 
@@ -214,13 +214,6 @@ export class RewardState {
     this.results = results;
     this.redraw();
     return found;
-  }
-
-  /** Asks the run to stop after its current step; the model keeps what it learnt. */
-  stop(): void {
-    if (!this.running) return;
-    this.stopRequested = true;
-    this.session.engine.stopJobs('train-rm');
   }
 
   private onProgress(e: Extract<ProgressEvent, { kind: 'rm' }>): void {

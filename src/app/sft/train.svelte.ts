@@ -8,6 +8,7 @@ import { checkSftJob, SFT_JOB_DEFAULTS, type SftJobConfig } from '../../engine/s
 import type { ProgressEvent } from '../../worker/protocol';
 import { LineFeed } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';
+import { StageJob } from '../engine/stage-job.svelte';
 import type { RunInfo } from '../run.svelte';
 
 /** Seconds of recent progress that the steps-per-second figure averages over. */
@@ -44,8 +45,8 @@ export class TrainState {
     { label: 'held-out loss', color: '#e8590c', dots: true },
   ]);
 
-  running = $state(false);
-  stopRequested = $state(false);
+  /** The run in the worker: Start, Stop, Pause and Step. */
+  readonly job: StageJob<'train-sft'>;
   /** The newest point of the run, and the newest held-out loss. */
   last = $state.raw<SftPoint | null>(null);
   lastHeldOut = $state<number | null>(null);
@@ -68,6 +69,7 @@ export class TrainState {
   constructor(engine: EngineState, run: RunInfo) {
     this.engine = engine;
     this.run = run;
+    this.job = new StageJob(engine, 'train-sft', 'training (SFT)');
   }
 
   get seed(): number {
@@ -84,7 +86,7 @@ export class TrainState {
 
   /** Starts an SFT run on the worker; resolves when it ends (finished, stopped or failed). */
   async start(): Promise<void> {
-    if (this.running || this.problems.length > 0) return;
+    if (this.job.running || this.problems.length > 0) return;
     this.error = null;
     this.result = null;
     this.last = null;
@@ -93,11 +95,10 @@ export class TrainState {
     this.recent = [];
     this.feed.clear();
     this.feed.setXMax(this.steps);
-    this.running = true;
     const total = this.steps;
     const config = $state.snapshot(this.config);
     try {
-      const res = await this.engine.run('training (SFT)', 'train-sft', { config }, (e) => this.onProgress(e));
+      const res = await this.job.run({ config }, { onProgress: (e) => this.onProgress(e) });
       this.result = { steps: res.steps, total, heldOutLoss: res.heldOutLoss, stopped: res.steps < total };
       // A stopped run measures its held-out loss after its last point: draw it too.
       const last = this.last as SftPoint | null; // set by the progress callback meanwhile
@@ -105,17 +106,7 @@ export class TrainState {
       this.lastHeldOut = res.heldOutLoss;
     } catch (e) {
       this.error = `Training failed: ${(e as Error).message}`;
-    } finally {
-      this.running = false;
-      this.stopRequested = false;
     }
-  }
-
-  /** Asks the run to stop after its current step; it keeps what it learnt. */
-  stop(): void {
-    if (!this.running) return;
-    this.stopRequested = true;
-    this.engine.stopJobs('train-sft');
   }
 
   private onProgress(e: ProgressEvent): void {
