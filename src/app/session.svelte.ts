@@ -1,5 +1,7 @@
 // What every stage shares: the run (name, seed, shown in the header), the engine worker, and each
 // stage's state, made once with the session so a run and its charts outlive a visit elsewhere.
+// Each state class is handed what it uses (the engine, the labels, a sibling it reads), never the
+// session itself, so no stage module imports this one.
 
 import { RunInfo } from './run.svelte';
 import { EngineState, type Restart } from './engine/engine.svelte';
@@ -10,8 +12,7 @@ import { PpoState } from './ppo/ppo.svelte';
 import { EvaluateState } from './evaluate/evaluate.svelte';
 import { BonState } from './evaluate/bon.svelte';
 import { DpoState } from './evaluate/dpo.svelte';
-import type { AppliedSettings } from './share/link-settings';
-import { TourState } from './tour/tour.svelte';
+import type { AppliedSettings } from './share/applied';
 import { StorageState } from './storage/storage.svelte';
 
 export class Session {
@@ -25,27 +26,32 @@ export class Session {
   /** The Evaluate stage's best-of-n sweep with the over-optimisation curve, and its DPO run. */
   readonly bon: BonState;
   readonly dpo: DpoState;
-  readonly tour: TourState;
   /** What this browser keeps for the page (the storage panel). */
   readonly storage: StorageState;
 
   /** What a link's settings set (and could not), until dismissed. */
   linkSettings = $state.raw<AppliedSettings | null>(null);
+  /** The guided tour is on show. */
+  tourOpen = $state(false);
   /** What was brought back from this browser after a reload, in words, or null. */
   restored = $state<string | null>(null);
   /** What happened when the engine restarted on its own (a crash, a lost GPU) and what came back, until dismissed. */
   recovered = $state<string | null>(null);
 
   constructor() {
-    this.sft = new SftState(this);
-    this.label = new LabelState(this);
-    this.reward = new RewardState(this);
-    this.ppo = new PpoState(this);
-    this.evaluate = new EvaluateState(this.engine);
-    this.bon = new BonState(this);
-    this.dpo = new DpoState(this);
-    this.tour = new TourState(this);
-    this.storage = new StorageState(this);
+    const engine = this.engine;
+    this.sft = new SftState(engine, this.run);
+    this.label = new LabelState(engine, this.run);
+    const prefs = this.label.prefs;
+    this.reward = new RewardState(engine, this.run, prefs);
+    this.ppo = new PpoState(engine, prefs, this.reward, {
+      policyName: () => this.sft.policy.name,
+      linkSetsKnobs: () => this.linkSettings?.set.some((x) => x.key.startsWith('ppo.')) ?? false,
+    });
+    this.evaluate = new EvaluateState(engine);
+    this.bon = new BonState(engine, prefs, this.reward, this.ppo);
+    this.dpo = new DpoState(engine, prefs);
+    this.storage = new StorageState(engine, prefs, this.evaluate);
     this.engine.onRestart = (r) => void this.resume(r);
   }
 
@@ -59,8 +65,8 @@ export class Session {
     await this.engine.slotFree();
     const kinds = await this.reward.restore();
     if (kinds.length) parts.push(kinds.length === 2 ? 'the plain RM and the Fact-RM' : kinds[0] === 'fact' ? 'the Fact-RM' : 'the plain RM');
-    // The PPO run last: its note says whether the policy restored above is the one saved with it.
-    const run = await this.ppo.keep.restore();
+    // The PPO run last: it is kept with the policy restored above.
+    const run = this.ppo.keep.restore();
     if (run) parts.push(run);
     return parts;
   }

@@ -27,6 +27,7 @@ import type { JobProgress, JobState } from '../engine/train/job';
 import type { PpoConfig } from '../engine/ppo/config';
 import type { GoldFigures } from '../engine/ppo/gold';
 import type { PpoPoint } from '../engine/ppo/run';
+import type { StoredPpoRun } from '../engine/ppo/run-record';
 import type { BonConfig } from '../engine/bon/config';
 import type { BonResult } from '../engine/bon/job';
 import type { DpoConfig } from '../engine/dpo/config';
@@ -48,7 +49,7 @@ export type PolicySource =
    * A single-file checkpoint the user imported; `as` keeps the version the weights had where they
    * were written (a run bundle records it), instead of a new origin named by their checksum.
    */
-  | { kind: 'file'; name: string; bytes: ArrayBuffer; as?: { origin: string; generation: number } }
+  | { kind: 'file'; name: string; bytes: ArrayBuffer; as?: { origin: string; generation: number }; /** A run bundle's run, kept with the policy from now on. */ run?: StoredPpoRun }
   /** The policy this page had loaded before a reload, as it was (kept in this browser automatically). */
   | { kind: 'session' };
 
@@ -110,8 +111,9 @@ export interface Calls {
    * the run comes to a hold, each save told by a `ppo-saved` event; it is kept at the end in any case.
    */
   ppo: {
-    req: { config: Partial<PpoConfig>; steps: number; records: PreferenceRecord[]; refreshEvery: number; rmConfig: RewardJobConfig; saveEvery: number };
-    res: { steps: number; stopped: boolean; halted?: { step: number; quantity: string }; gold?: GoldFigures; policy: PolicyInfo; refreshes: number };
+    req: { config: Partial<PpoConfig>; steps: number; records: PreferenceRecord[]; refreshEvery: number; rmConfig: RewardJobConfig; saveEvery: number; /** When the run started and the preset its knobs came from, kept with it. */ plan: { startedAt: string; preset: string } };
+    /** The policy's metadata holds the run as kept at its end (ppo.run). */
+    res: { steps: number; stopped: boolean; gold?: GoldFigures; policy: PolicyInfo; refreshes: number };
   };
   /** New labels for the running PPO job `target` (online RLHF); returns how many it had not seen and how many wait for the next refresh. */
   'ppo-labels': { req: { target: number; records: PreferenceRecord[] }; res: { added: number; pending: number; every: number } };

@@ -68,8 +68,8 @@ describe('a PPO run kept in this browser', () => {
     expect(back.step).toBeGreaterThanOrEqual(saved.step);
     expect(back.step % 2).toBe(0);
     if (back.step === saved.step) expect(back.version).toBe(saved.version);
-    expect(await page.getByTestId('ppo-restored').textContent()).toContain(`from its last save, at step ${back.step}`);
-    expect(await page.getByTestId('ppo-restored').textContent()).toContain(`the policy is the one saved then (${back.version})`);
+    // The run came back in the same save as its policy: never one a step behind the other.
+    expect(await page.getByTestId('ppo-restored').textContent()).toContain(`kept with the policy ${back.version}, from its last save at step ${back.step}`);
     expect(await page.getByTestId('restored').textContent()).toContain(`the PPO run up to step ${back.step}`);
     await chartsUpTo(page, back.step);
     expect(await attr(page, 'policy-gate', 'data-version')).toBe(back.version);

@@ -1,10 +1,8 @@
-// A PPO run as kept in this browser (src/app/ppo/run-store.ts, on fake-indexeddb) and as one file
-// (src/app/ppo/run-bundle.ts): a record reads back as written, knobs added since take their
-// defaults, metrics past the saved step are left out, a later layout is named and flagged; a bundle
-// reads back whole, and junk, a foreign zip, a bad label line or a foreign checkpoint are refused by name.
-import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { clear, set } from 'idb-keyval';
+// A PPO run as the worker keeps it in its policy's metadata (src/engine/ppo/run-record.ts) and as
+// one file (src/app/ppo/run-bundle.ts): a record reads back as written, knobs added since take
+// their defaults, metrics past the saved step are left out, a later layout is named; a bundle reads
+// back whole, and junk, a foreign zip, a bad label line or a foreign checkpoint are refused by name.
+import { describe, expect, it } from 'vitest';
 import { labelByPerson } from '../../src/engine/prefs/label';
 import { exportNative } from '../../src/engine/prefs/native';
 import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
@@ -12,7 +10,7 @@ import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import { sampleScene } from '../../src/engine/world/sampler';
 import { readZip, writeZip } from '../../src/app/label/zip';
 import { BundleError, RUN_BUNDLE_FORMAT, readRunBundle, writeRunBundle } from '../../src/app/ppo/run-bundle';
-import { PPO_RUN_KEY, generationOf, loadRun, readStoredRun, saveRun, type StoredPpoRun } from '../../src/app/ppo/run-store';
+import { generationOf, readStoredRun, runOfPolicy, type StoredPpoRun } from '../../src/engine/ppo/run-record';
 
 const rec = (seed: number) =>
   labelByPerson({ scene: sampleScene(seed), image: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: seed }, question: 'is it day or night ?', responseA: 'it is day .', responseB: 'it is night .', source: 'policy' }, 'A', 'test@0', '2025-01-01T00:00:00.000Z');
@@ -54,15 +52,17 @@ async function refusal(bytes: Uint8Array): Promise<string> {
   throw new Error('the bundle was not refused');
 }
 
-describe('the stored PPO run', () => {
-  beforeEach(async () => {
-    await clear();
+describe('the PPO run kept with a policy', () => {
+  it('reads back from the policy\'s metadata as written, through JSON; a policy without one has none', () => {
+    const metadata = JSON.parse(JSON.stringify({ recipe: 'sft', ppo: { steps: 2, config: PPO_DEFAULTS, run: run() } })) as Record<string, unknown>;
+    expect(runOfPolicy(metadata)).toEqual({ run: run() });
+    expect(runOfPolicy({ recipe: 'sft' })).toBeNull();
+    expect(runOfPolicy({ ppo: { steps: 3 } })).toBeNull();
   });
 
-  it('reads back as written; none stored reads as null', async () => {
-    expect(await loadRun()).toEqual({ run: null });
-    await saveRun(run());
-    expect(await loadRun()).toEqual({ run: run() });
+  it('drops a metric written out as null (a NaN) and keeps the rest of its row', () => {
+    const r = readStoredRun(JSON.parse(JSON.stringify({ ...run(), metrics: [{ step: 0, 'gold/score': 3.5 }, { step: 1, 'objective/kl': NaN, 'objective/entropy': 2 }] })));
+    expect('run' in r && r.run.metrics).toEqual([{ step: 0, 'gold/score': 3.5 }, { step: 1, 'objective/entropy': 2 }]);
   });
 
   it('gives knobs the record lacks their defaults, and leaves out metrics past its step', () => {
@@ -72,14 +72,12 @@ describe('the stored PPO run', () => {
     expect('run' in r && r.run.metrics.map((m) => m.step)).toEqual([0, 1, 2]);
   });
 
-  it('names what is wrong with a damaged record, and flags a later layout', async () => {
+  it('names what is wrong with a damaged record, and a later layout', () => {
     expect(readStoredRun({ ...run(), step: -1 })).toEqual({ problem: 'step is not a whole number from 0' });
     expect(readStoredRun({ ...run(), metrics: [{ step: 0 }, { step: 1, 'objective/kl': 'high' }] })).toEqual({ problem: 'metrics row 2 objective/kl is not a number' });
     expect(readStoredRun({ ...run(), config: { ...PPO_DEFAULTS, klCoef: -1 } })).toMatchObject({ problem: expect.stringMatching(/^config: klCoef /) });
-    await set(PPO_RUN_KEY, { ...run(), version: 2 });
-    expect(await loadRun()).toEqual({ problem: 'it is in a layout this page does not know (version 2)', later: true });
-    await set(PPO_RUN_KEY, 'junk');
-    expect(await loadRun()).toEqual({ problem: 'it is not a record of a run', later: false });
+    expect(runOfPolicy({ ppo: { run: { ...run(), version: 2 } } })).toEqual({ problem: 'it is in a layout this page does not know (version 2)' });
+    expect(runOfPolicy({ ppo: { run: 'junk' } })).toEqual({ problem: 'it is not a record of a run' });
   });
 
   it('reads a generation off a version of its origin', () => {

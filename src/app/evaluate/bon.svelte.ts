@@ -9,7 +9,10 @@ import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { Calls, RewardKind } from '../../worker/protocol';
 import { LineFeed, type SeriesSpec, type XY } from '../charts/line-chart';
 import { KIND_INFO } from '../reward/explain';
-import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
+import type { PrefsStore } from '../label/prefs.svelte';
+import type { PpoState } from '../ppo/ppo.svelte';
+import type { RewardState } from '../reward/reward.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
 import { bonSeries, ppoCurve, type CurveSeries, type PpoCurve } from './overopt-series';
 
@@ -54,7 +57,7 @@ export class BonState {
   readonly feed = new LineFeed(CURVES.flatMap((c) => c.specs), { min: 0, max: 6 }, { y2: {}, xDecimals: true, legendHidesEmpty: true });
 
   /** The reward models this session has trained (or restored). */
-  readonly available: RewardKind[] = $derived(KINDS.filter((k) => this.session.reward.results[k] !== undefined));
+  readonly available: RewardKind[] = $derived(KINDS.filter((k) => this.reward.results[k] !== undefined));
   /** Those that will pick. */
   readonly picked: RewardKind[] = $derived(this.available.filter((k) => !this.excluded.includes(k)));
 
@@ -74,7 +77,7 @@ export class BonState {
 
   /** Why a sweep cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {
-    const e = this.session.engine;
+    const e = this.engine;
     if (e.note !== null) return e.note;
     if (e.policy === null) return 'Load a policy first (at the top of the page): best-of-n samples from it.';
     if (this.available.length === 0) return 'Train a reward model first (in the Reward stage): best-of-n keeps its favourite answer.';
@@ -84,15 +87,22 @@ export class BonState {
 
   /** The PPO stage's run as a curve (gold against √KL from its start), or null before it has two gold points. */
   readonly ppo: PpoCurve | null = $derived.by(() => {
-    const ppo = this.session.ppo;
+    const ppo = this.ppoStage;
     void ppo.metricRows; // the metrics themselves are not reactive; their count is
     void ppo.last;
     const curve = ppoCurve(ppo.metricsUpTo(Infinity));
     return curve.points.length >= 2 ? curve : null;
   });
 
-  constructor(private readonly session: Session) {
-    this.job = new StageJob(session.engine, 'bon', 'running best-of-n');
+  constructor(
+    private readonly engine: EngineState,
+    private readonly prefs: PrefsStore,
+    /** The reward models that pick. */
+    private readonly reward: RewardState,
+    /** The PPO stage, whose run is drawn beside the sweep. */
+    private readonly ppoStage: PpoState,
+  ) {
+    this.job = new StageJob(engine, 'bon', 'running best-of-n');
     // The chart follows the sweep and the PPO run: both redrawn whenever either changes.
     $effect.root(() => {
       $effect(() => {
@@ -114,7 +124,7 @@ export class BonState {
     this.error = null;
     const config = $state.snapshot(this.config) as BonConfig;
     try {
-      this.result = await this.job.run({ config, kinds: [...this.picked], records: [...this.session.label.prefs.records] });
+      this.result = await this.job.run({ config, kinds: [...this.picked], records: [...this.prefs.records] });
     } catch (e) {
       this.error = `Best-of-n failed: ${(e as Error).message}`;
     }

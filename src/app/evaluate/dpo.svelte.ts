@@ -7,7 +7,8 @@ import { checkDpoConfig, DPO_DEFAULTS, planDpoJob, type DpoConfig, type DpoPlan 
 import type { DpoPoint } from '../../engine/dpo/job';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
-import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
+import type { PrefsStore } from '../label/prefs.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
 
 export type DpoRunResult = Calls['dpo']['res'];
@@ -52,20 +53,24 @@ export class DpoState {
   readonly problems: string[] = $derived(checkDpoConfig(this.config).map((p) => `${DPO_KNOB_NAMES[p.field as keyof DpoConfig] ?? p.field} ${p.message}`));
 
   /** What a run would do with the labels of this browser (null while a knob is wrong). */
-  readonly plan: DpoPlan | null = $derived.by(() => (this.problems.length ? null : planDpoJob(this.session.label.prefs.records, this.config)));
+  readonly plan: DpoPlan | null = $derived.by(() => (this.problems.length ? null : planDpoJob(this.prefs.records, this.config)));
 
   /** Why a run cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {
-    const e = this.session.engine;
+    const e = this.engine;
     if (e.note !== null) return e.note;
     if (e.policy === null) return 'Load a policy first (at the top of the page): DPO tunes it, and a frozen copy of it is the reference.';
-    if (this.session.label.prefs.records.length === 0) return 'Label some pairs first (in the Label stage): DPO learns from them directly.';
+    if (this.prefs.records.length === 0) return 'Label some pairs first (in the Label stage): DPO learns from them directly.';
     if (this.plan && this.plan.steps === 0) return 'No training pair the loss can use: label some pairs A or B, or give ties and both-bad pairs a weight.';
     return null;
   });
 
-  constructor(private readonly session: Session) {
-    this.job = new StageJob(session.engine, 'dpo', 'tuning the policy with DPO');
+  constructor(
+    private readonly engine: EngineState,
+    /** The labels DPO learns from (the Label stage's). */
+    private readonly prefs: PrefsStore,
+  ) {
+    this.job = new StageJob(engine, 'dpo', 'tuning the policy with DPO');
   }
 
   /** Sets every knob back to the page's defaults. */
@@ -87,7 +92,7 @@ export class DpoState {
     }
     const config = $state.snapshot(this.config) as DpoConfig;
     try {
-      const res = await this.job.run({ config, records: [...this.session.label.prefs.records] }, { onProgress: (e) => this.onProgress(e) });
+      const res = await this.job.run({ config, records: [...this.prefs.records] }, { onProgress: (e) => this.onProgress(e) });
       this.result = res;
       this.lastGold = res.end;
       // The held-out figures at the end, measured on the tuned policy.

@@ -10,9 +10,9 @@ import type { Label, PreferenceRecord } from '../../engine/prefs/record';
 import { renderScene, type RgbImage } from '../../engine/world/render';
 import { Rng, subSeed } from '../../engine/world/rng';
 import { get, set } from 'idb-keyval';
-import type { Session } from '../session.svelte';
 import type { EngineState } from '../engine/engine.svelte';
-import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
+import type { RunInfo } from '../run.svelte';
+import { judgeAnswer, type JudgedAnswer } from '../../engine/judge/judged';
 import { AutoLabelState } from './auto.svelte';
 import { PrefsStore } from './prefs.svelte';
 
@@ -47,7 +47,6 @@ export interface Reveal {
 export class LabelState {
   readonly prefs = new PrefsStore();
   readonly auto: AutoLabelState;
-  private readonly session: Session;
 
   /** The pair on show, or null while none is sampled yet. */
   current = $state.raw<QueuedPair | null>(null);
@@ -65,27 +64,25 @@ export class LabelState {
   private draws: Promise<number>;
 
   /** Why sampling (read-only, possible while a model trains) cannot start now: the engine is starting or failed. */
-  readonly engineNote: string | null = $derived.by(() => this.session.engine.readNote);
+  readonly engineNote: string | null = $derived.by(() => this.engine.readNote);
 
   /** Why jobs that need a policy cannot start now, or null. */
   readonly policyNote: string | null = $derived.by(
-    () => this.engineNote ?? (this.session.engine.policy === null ? 'Load a policy first (at the top of the page).' : null),
+    () => this.engineNote ?? (this.engine.policy === null ? 'Load a policy first (at the top of the page).' : null),
   );
 
   /** The pair on show came from a policy that is no longer the loaded one. */
-  readonly stale: boolean = $derived.by(() => this.current !== null && this.current.origin !== this.session.engine.policy?.origin);
+  readonly stale: boolean = $derived.by(() => this.current !== null && this.current.origin !== this.engine.policy?.origin);
 
   /** Labelling by hand is possible now: a fresh pair on show, not yet labelled, records read. */
   readonly canLabel: boolean = $derived(this.current !== null && !this.stale && this.revealed === null && this.prefs.loaded);
 
-  /** The engine the pairs come from (the card shows its sampling progress). */
-  get engine(): EngineState {
-    return this.session.engine;
-  }
-
-  constructor(session: Session) {
-    this.session = session;
-    this.auto = new AutoLabelState(session.engine, this.prefs, () => this.nextSeed());
+  constructor(
+    /** The engine the pairs come from (the card shows its sampling progress). */
+    readonly engine: EngineState,
+    private readonly run: RunInfo,
+  ) {
+    this.auto = new AutoLabelState(engine, this.prefs, () => this.nextSeed());
     this.draws = get<number>(DRAWS_KEY).then(
       (n) => (Number.isInteger(n) ? (n as number) : 0),
       () => 0,
@@ -98,7 +95,7 @@ export class LabelState {
     this.draws = drawn.then((n) => n + 1);
     return drawn.then((n) => {
       set(DRAWS_KEY, n + 1).catch(() => {});
-      return subSeed(this.session.run.seed, 0x1abe1 + n);
+      return subSeed(this.run.seed, 0x1abe1 + n);
     });
   }
 
@@ -119,7 +116,7 @@ export class LabelState {
 
   private async advance(): Promise<void> {
     this.revealed = null;
-    const origin = this.session.engine.policy?.origin;
+    const origin = this.engine.policy?.origin;
     this.queue = this.queue.filter((q) => q.origin === origin);
     if (this.queue.length === 0) {
       this.current = null;
@@ -138,7 +135,7 @@ export class LabelState {
   }
 
   private async sample(): Promise<void> {
-    const engine = this.session.engine;
+    const engine = this.engine;
     if (engine.policy === null || this.engineNote !== null) return;
     this.fetching = true;
     this.error = null;

@@ -1,8 +1,9 @@
 // The PPO stage's state: a preset and every knob of the run (checked by the engine's own bounds),
 // the run in the worker (start, pause, single step, stop), its live charts (LineFeeds), the feed
-// of sampled answers, and online RLHF: labels given while it runs are sent to it, and every N of
-// them the reward model is retrained and swapped in. The run is kept as it goes (keep.svelte.ts).
-// One per session, so a run outlives a visit.
+// of sampled answers as the worker judged them, and online RLHF: labels given while it runs are
+// sent to it, and every N of them the reward model is retrained and swapped in. The worker keeps
+// the run with the policy as it goes; keep.svelte.ts shows, exports and imports it. One per
+// session, so a run outlives a visit.
 
 import { checkPpoConfig, type PpoConfig } from '../../engine/ppo/config';
 import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig } from '../../engine/ppo/presets';
@@ -13,12 +14,12 @@ import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';
-import type { Session } from '../session.svelte';
+import type { PrefsStore } from '../label/prefs.svelte';
+import type { RewardState } from '../reward/reward.svelte';
 import { saveFile, toCsv } from '../files';
-import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
-import { PpoKeeper, type RunPlan } from './keep.svelte';
+import type { MetricRow, RunPlan, StoredPpoRun } from '../../engine/ppo/run-record';
+import { PpoKeeper, type KeeperHost } from './keep.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
-import type { MetricRow, StoredPpoRun } from './run-store';
 
 /** The charts, each a metric (or two) under its TRL name. */
 export const PPO_CHARTS = [
@@ -32,11 +33,10 @@ export const PPO_CHARTS = [
   { id: 'length', title: 'Answer length', yLabel: 'tokens', series: [{ key: 'tokens/response_len_mean', label: 'mean tokens per answer', color: '#c2255c' }], caption: 'Mean answer length in tokens. Growing by half or more while the gold score falls is the classic reward hack: padding pays.' },
 ] as const satisfies readonly { id: string; title: string; yLabel: string; percent?: boolean; caption: string; series: readonly { key: string; label: string; color: string; dots?: boolean }[] }[];
 
-/** A sampled answer in the feed, judged so false claims show. */
+/** A sampled answer in the feed, with the step that sampled it. */
 export interface FeedItem {
   step: number;
   sample: PpoSample;
-  judged: JudgedAnswer;
 }
 
 const FEED_LENGTH = 12;
@@ -80,6 +80,8 @@ export class PpoState {
   /** The last refresh of the reward model during the run, and how many labels wait for the next. */
   refresh = $state.raw<{ labels: number; heldOutAccuracy: number | null; refreshes: number } | null>(null);
   pendingLabels = $state(0);
+  /** The last step was not applied (a quantity was not finite): the run holds until resumed or stopped. */
+  halt = $state.raw<{ step: number; quantity: string } | null>(null);
 
   readonly feeds: Record<(typeof PPO_CHARTS)[number]['id'], LineFeed> = Object.fromEntries(
     PPO_CHARTS.map((c) => [c.id, new LineFeed(c.series, 'percent' in c && c.percent ? { min: 0, max: 1, percent: true } : {})]),
@@ -103,7 +105,7 @@ export class PpoState {
   /** Which trained reward models the reward needs, and whether they are there. */
   readonly needs: string | null = $derived.by(() => {
     const r = this.config.reward;
-    const have = this.session.reward.results;
+    const have = this.reward.results;
     if (r === 'gold') return null;
     if (r === 'plain' && !have.plain) return 'Train a plain RM first (in the Reward stage): this reward reads its score.';
     if (r === 'fact' && !have.fact) return 'Train a Fact-RM first (in the Reward stage): this reward reads its score.';
@@ -114,7 +116,7 @@ export class PpoState {
 
   /** Why a run cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {
-    const e = this.session.engine;
+    const e = this.engine;
     if (e.note !== null) return e.note;
     if (e.policy === null) return 'Load a policy first (at the top of the page): PPO tunes it.';
     return this.needs;
@@ -126,18 +128,21 @@ export class PpoState {
   /** The preset's one-line description. */
   readonly presetInfo: string = $derived(PPO_PRESETS[this.preset]?.description ?? '');
 
-  get engine(): EngineState {
-    return this.session.engine;
-  }
-
-  constructor(private readonly session: Session) {
-    this.job = new StageJob(session.engine, 'ppo', 'tuning the policy with PPO');
-    this.keep = new PpoKeeper(session, this);
+  constructor(
+    readonly engine: EngineState,
+    /** The labels: they normalise the reward model's scores, and new ones go to a running job. */
+    private readonly prefs: PrefsStore,
+    /** The reward models the reward reads, and their knobs (for online RLHF's retraining). */
+    private readonly reward: RewardState,
+    host: KeeperHost,
+  ) {
+    this.job = new StageJob(engine, 'ppo', 'tuning the policy with PPO');
+    this.keep = new PpoKeeper(engine, prefs, this, host);
     // Online RLHF: labels given anywhere while the run goes (the Label stage or the panel here)
     // are sent to it as they come.
     $effect.root(() => {
       $effect(() => {
-        const records = this.session.label.prefs.records;
+        const records = this.prefs.records;
         if (this.job.id !== null) void this.sendLabels(this.job.id, records);
       });
     });
@@ -163,6 +168,7 @@ export class PpoState {
     this.metricRows = 0;
     this.refresh = null;
     this.pendingLabels = 0;
+    this.halt = null;
     this.keep.restored = null;
     for (const f of Object.values(this.feeds)) {
       f.clear();
@@ -171,17 +177,18 @@ export class PpoState {
     const config = $state.snapshot(this.config);
     const plan: RunPlan = { startedAt: new Date().toISOString(), preset: this.preset, config, steps: this.steps, refreshEvery: this.refreshEvery, saveEvery: this.saveEvery };
     this.plan = plan;
-    const records = this.session.label.prefs.records;
+    const records = this.prefs.records;
     this.sentIds = new Set(records.map((r) => r.id));
-    const reward = this.session.reward;
-    const rmConfig = { ...REWARD_JOB_DEFAULTS, ...$state.snapshot(reward.config), probeItems: 16, evalEvery: 0 };
+    const rmConfig = { ...REWARD_JOB_DEFAULTS, ...$state.snapshot(this.reward.config), probeItems: 16, evalEvery: 0 };
     try {
-      const result = await this.job.run({ config, steps: this.steps, records: [...records], refreshEvery: this.refreshEvery, rmConfig, saveEvery: this.saveEvery }, { onProgress: (e) => this.onProgress(e) });
-      // The worker kept the policy at the end; the run goes beside it.
-      void this.keep.ended(plan, result.steps, result.policy);
+      const result = await this.job.run(
+        { config, steps: this.steps, records: [...records], refreshEvery: this.refreshEvery, rmConfig, saveEvery: this.saveEvery, plan: { startedAt: plan.startedAt, preset: plan.preset } },
+        { onProgress: (e) => this.onProgress(e) },
+      );
+      // The worker kept the run with the policy at its end.
+      this.keep.ended(result.policy);
       this.result = result;
       if (this.result.gold) this.lastGold = this.result.gold;
-      if (this.result.halted) this.error = `Step ${this.result.halted.step} was not applied: ${this.result.halted.quantity} was not finite. The policy keeps the weights of the last good step.`;
     } catch (e) {
       this.error = `PPO failed: ${(e as Error).message}`;
     }
@@ -197,7 +204,7 @@ export class PpoState {
     if (fresh.length === 0) return;
     for (const r of fresh) this.sentIds.add(r.id);
     try {
-      const res = await this.session.engine.run('sending labels to PPO', 'ppo-labels', { target, records: fresh as Calls['ppo-labels']['req']['records'] });
+      const res = await this.engine.run('sending labels to PPO', 'ppo-labels', { target, records: fresh as Calls['ppo-labels']['req']['records'] });
       this.pendingLabels = res.pending;
     } catch {
       // The run ended meanwhile: its labels are stored all the same.
@@ -225,6 +232,7 @@ export class PpoState {
     this.result = null;
     this.feed = [];
     this.refresh = null;
+    this.halt = null;
     this.lastGold = null;
     for (const f of Object.values(this.feeds)) {
       f.clear();
@@ -251,14 +259,17 @@ export class PpoState {
     // A point with gold figures carries them among its metrics too (a kept run has only those).
     const gold = [...points].reverse().find((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')?.metrics as Record<string, number> | undefined;
     if (gold) this.lastGold = goldOf(gold);
-    const items = points.flatMap((p) => p.samples.map((s) => ({ step: p.step, sample: s, judged: judgeAnswer(s.scene, s.question, s.response) })));
+    const items = points.flatMap((p) => p.samples.map((sample) => ({ step: p.step, sample })));
     if (items.length) this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
+    // The engine's safety net held the run after a step it did not apply; a later step clears it.
+    const newest = points.at(-1) as PpoPoint;
+    this.halt = newest.nonFinite ? { step: newest.step + 1, quantity: newest.nonFinite } : null;
   }
 
   private onProgress(e: ProgressEvent): void {
     if (e.kind === 'ppo-saved') {
       this.lastSaveMs = e.ms;
-      if (this.plan) void this.keep.saved(this.plan, e.step, e);
+      if (this.plan) this.keep.saved(this.plan, e.step, e);
       return;
     }
     if (e.kind === 'rm-refresh') {

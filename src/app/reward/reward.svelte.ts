@@ -12,8 +12,9 @@ import { get, set } from 'idb-keyval';
 import type { Calls, ProgressEvent, RewardKind } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { PrefsStore } from '../label/prefs.svelte';
-import type { Session } from '../session.svelte';
-import { judgeAnswer, type JudgedAnswer } from '../sft/sample.svelte';
+import type { EngineState } from '../engine/engine.svelte';
+import type { RunInfo } from '../run.svelte';
+import { judgeAnswer, type JudgedAnswer } from '../../engine/judge/judged';
 import { KIND_INFO } from './explain';
 import { StageJob } from '../engine/stage-job.svelte';
 
@@ -42,8 +43,6 @@ const SERIES = { plain: 0, fact: 1 } as const;
 const CEILING = 2;
 
 export class RewardState {
-  private readonly session: Session;
-  readonly prefs: PrefsStore;
 
   choice = $state<RmChoice>('both');
   epochs = $state(REWARD_JOB_DEFAULTS.epochs);
@@ -80,7 +79,7 @@ export class RewardState {
   private ceilingLine: { y: number; to: number } | null = null;
 
   get seed(): number {
-    return this.seedOverride ?? this.session.run.seed;
+    return this.seedOverride ?? this.run.seed;
   }
 
   set seed(v: number) {
@@ -110,7 +109,7 @@ export class RewardState {
 
   /** Why a run cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {
-    const e = this.session.engine;
+    const e = this.engine;
     if (e.note !== null) return e.note;
     if (e.policy === null) return 'Load a policy first (at the top of the page): the reward model starts from it.';
     if (this.prefs.records.length === 0) return 'Label some pairs first, in the Label stage.';
@@ -125,10 +124,13 @@ export class RewardState {
     ? Object.fromEntries(PROBE_VARIANTS.map((v) => [v, judgeAnswer(this.example!.scene, this.example!.question, this.example!.variants[v])]))
     : {};
 
-  constructor(session: Session) {
-    this.session = session;
-    this.prefs = session.label.prefs;
-    this.job = new StageJob(session.engine, 'train-rm', 'training a reward model');
+  constructor(
+    private readonly engine: EngineState,
+    private readonly run: RunInfo,
+    /** The labels the models learn from (the Label stage's). */
+    readonly prefs: PrefsStore,
+  ) {
+    this.job = new StageJob(engine, 'train-rm', 'training a reward model');
   }
 
   /** Trains the chosen model(s), one after the other; Stop ends the current one and skips the rest. */
@@ -203,7 +205,7 @@ export class RewardState {
     const stored = (await get<StoredRewardModels>(RM_STORE_KEY).catch(() => undefined)) ?? {};
     const kinds = KINDS.filter((k) => stored[k] !== undefined);
     if (kinds.length === 0) return [];
-    const { models } = await this.session.engine.run('restoring the reward models', 'restore-rms', { kinds: [...kinds] });
+    const { models } = await this.engine.run('restoring the reward models', 'restore-rms', { kinds: [...kinds] });
     const found = models.map((m) => m.kind);
     const results = { ...this.results };
     for (const k of found) {

@@ -3,8 +3,7 @@
 // the judge's verdict.
 
 import { makeQuestion, type Question } from '../../engine/data/questions';
-import { judge, type Verdict } from '../../engine/judge/judge';
-import { parseResponse, type ParsedSentence } from '../../engine/language/parser';
+import { judgeAnswer, type JudgedAnswer } from '../../engine/judge/judged';
 import { QUESTION_TYPES, type QuestionType } from '../../engine/language/question';
 import { DEFAULT_PERCEPTION, renderScene, type RgbImage } from '../../engine/world/render';
 import { Rng, subSeed } from '../../engine/world/rng';
@@ -16,14 +15,6 @@ import { MAX_SEED } from '../world/world.svelte';
 export const MAX_SAMPLES = 8;
 export const MAX_TEMPERATURE = 2;
 
-/** One answer with what the judge made of it. */
-export interface JudgedAnswer {
-  text: string;
-  verdict: Verdict;
-  /** The answer's sentences as the judge split them (claims' `sentence` indexes into these). */
-  sentences: ParsedSentence[];
-}
-
 export interface SampleBatch {
   /** Counts the batches sampled, so a new batch is told from the last. */
   id: number;
@@ -31,11 +22,6 @@ export interface SampleBatch {
   question: Question;
   temperature: number;
   answers: JudgedAnswer[];
-}
-
-/** Judges an answer to a question about a scene. */
-export function judgeAnswer(scene: Scene, question: string, text: string): JudgedAnswer {
-  return { text, verdict: judge(scene, question, text), sentences: text.trim() === '' ? [] : parseResponse(text) };
 }
 
 export class SampleState {

@@ -2,8 +2,8 @@
 // engine can take a job now. One per session, so a run keeps going (and its chart keeps its
 // points) while the user visits another stage.
 
-import type { Session } from '../session.svelte';
 import type { EngineState } from '../engine/engine.svelte';
+import type { RunInfo } from '../run.svelte';
 import { BenchState } from './bench.svelte';
 import { PolicyState } from './policy.svelte';
 import { SampleState } from './sample.svelte';
@@ -15,28 +15,25 @@ export class SftState {
   readonly sample: SampleState;
   readonly bench: BenchState;
 
-  private readonly noPolicy: string | null = $derived.by(() => (this.session.engine.policy === null ? 'Load a policy first (in the Policy card above).' : null));
+  private readonly noPolicy: string | null = $derived.by(() => (this.engine.policy === null ? 'Load a policy first (in the Policy card above).' : null));
 
   /** Why no job can take the training slot now (loading, training): engine starting, failed or busy; null when free. */
-  readonly engineNote: string | null = $derived.by(() => this.session.engine.note);
+  readonly engineNote: string | null = $derived.by(() => this.engine.note);
 
   /** Why training the policy cannot start now, or null. */
   readonly policyNote: string | null = $derived.by(() => this.engineNote ?? this.noPolicy);
 
   /** Why sampling or benchmarking the policy (read-only, possible while something trains) cannot start now, or null. */
-  readonly readNote: string | null = $derived.by(() => this.session.engine.readNote ?? this.noPolicy);
+  readonly readNote: string | null = $derived.by(() => this.engine.readNote ?? this.noPolicy);
 
-
-
-  /** The engine every card's jobs run on (their progress lines read it). */
-  get engine(): EngineState {
-    return this.session.engine;
-  }
-
-  constructor(private readonly session: Session) {
-    this.policy = new PolicyState(session.engine);
-    this.train = new TrainState(session.engine, session.run);
-    this.sample = new SampleState(session.engine, session.run.seed);
-    this.bench = new BenchState(session.engine);
+  constructor(
+    /** The engine every card's jobs run on. */
+    readonly engine: EngineState,
+    run: RunInfo,
+  ) {
+    this.policy = new PolicyState(engine);
+    this.train = new TrainState(engine, run);
+    this.sample = new SampleState(engine, run.seed);
+    this.bench = new BenchState(engine);
   }
 }

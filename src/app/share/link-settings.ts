@@ -9,6 +9,9 @@ import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import { SFT_JOB_DEFAULTS } from '../../engine/sft/config';
 import { ANNOTATOR_NAMES } from '../../engine/prefs/annotator';
 import type { Session } from '../session.svelte';
+import type { AppliedSettings } from './applied';
+
+export type { AppliedSettings };
 
 type Value = string | number | boolean;
 
@@ -81,11 +84,6 @@ export function settingsQuery(s: Session): string {
   return q.toString();
 }
 
-/** What a link set, and what it could not read. */
-export interface AppliedSettings {
-  set: { key: string; value: string }[];
-  problems: string[];
-}
 
 /** Reads settings from a query string (`seed=7&ppo.klCoef=0.2`) onto the session; a bad value is named and left as it was. */
 export function applySettings(s: Session, query: string): AppliedSettings {

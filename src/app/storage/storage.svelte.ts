@@ -10,10 +10,11 @@ import { RUNS_KEY } from '../evaluate/evaluate.svelte';
 import { saveFile } from '../files';
 import { DRAWS_KEY } from '../label/label.svelte';
 import { PREFS_KEY, readStoredPrefs } from '../label/prefs.svelte';
-import { PPO_RUN_KEY, readStoredRun } from '../ppo/run-store';
 import { RM_STORE_KEY } from '../reward/reward.svelte';
 import { STORED_KEY, checkpointFileName } from '../sft/policy.svelte';
-import type { Session } from '../session.svelte';
+import type { EngineState } from '../engine/engine.svelte';
+import type { EvaluateState } from '../evaluate/evaluate.svelte';
+import type { PrefsStore } from '../label/prefs.svelte';
 import { approxBytes, formatBytes } from './size';
 
 /** localStorage keys of the page's settings start with this. */
@@ -54,11 +55,6 @@ function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 
         detail: `accuracy, probes and curves of ${Object.keys((value as object | null) ?? {}).join(' and ') || 'no'} model(s)`,
         deleting: 'They stay on screen until you leave the page; after a reload the reward models are not restored.',
       };
-    case PPO_RUN_KEY: {
-      const read = readStoredRun(value);
-      const detail = 'run' in read ? `config and ${plural(read.run.metrics.length, 'metric row')} up to step ${read.run.step} (policy ${read.run.policy.version})` : `unreadable: ${read.problem}`;
-      return { name: 'PPO run', detail, deleting: 'A reload no longer brings the run’s charts back (the policy saved with it stays).' };
-    }
     case DRAWS_KEY:
       return { name: 'Labelling draws', detail: `${String(value)} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
     default:
@@ -69,7 +65,7 @@ function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 
 /** The panel's words for a model kept in TensorFlow.js's IndexedDB store under `key`. */
 function describeModel(key: string): Pick<StoredItem, 'name' | 'detail' | 'deleting'> {
   const stays = 'A copy loaded now stays loaded until you leave the page.';
-  if (key === SESSION_POLICY_KEY) return { name: 'Policy (this session)', detail: 'the policy last loaded or trained, restored after a reload', deleting: `A reload starts with no policy. ${stays}` };
+  if (key === SESSION_POLICY_KEY) return { name: 'Policy (this session)', detail: 'the policy last loaded or trained, with its PPO run if it has one, restored after a reload', deleting: `A reload starts with no policy and no PPO run. ${stays}` };
   if (key === rewardModelKey('plain')) return { name: 'Plain RM weights', detail: 'restored after a reload for PPO', deleting: `A reload does not restore the plain RM. ${stays}` };
   if (key === rewardModelKey('fact')) return { name: 'Fact-RM weights', detail: 'restored after a reload for PPO', deleting: `A reload does not restore the Fact-RM. ${stays}` };
   if (key === STORED_KEY) return { name: 'Saved policy', detail: 'saved with "Save in this browser"', deleting: stays };
@@ -87,7 +83,11 @@ export class StorageState {
 
   readonly total: number = $derived(this.items.reduce((n, i) => n + i.bytes, 0));
 
-  constructor(private readonly session: Session) {}
+  constructor(
+    private readonly engine: EngineState,
+    private readonly prefs: PrefsStore,
+    private readonly evaluate: EvaluateState,
+  ) {}
 
   /** Lists what this browser keeps now (models once the engine has started). */
   async refresh(): Promise<void> {
@@ -105,7 +105,7 @@ export class StorageState {
     }
     let models: StoredModel[] = [];
     try {
-      models = (await this.session.engine.run('listing the models kept in this browser', 'stored-models', {})).models;
+      models = (await this.engine.run('listing the models kept in this browser', 'stored-models', {})).models;
     } catch (e) {
       problems.push(`could not list the stored models (${(e as Error).message})`);
     }
@@ -129,7 +129,7 @@ export class StorageState {
       const p = item.place;
       let file: string;
       if (p.in === 'model') {
-        const { bytes } = await this.session.engine.run(`exporting ${item.name}`, 'export-stored-model', { key: p.key });
+        const { bytes } = await this.engine.run(`exporting ${item.name}`, 'export-stored-model', { key: p.key });
         file = checkpointFileName(slug(item.name));
         saveFile(file, new Blob([bytes], { type: 'application/octet-stream' }));
       } else if (p.in === 'keyval' && p.key === PREFS_KEY) {
@@ -151,12 +151,12 @@ export class StorageState {
     this.error = null;
     try {
       const p = item.place;
-      if (p.in === 'model') await this.session.engine.run(`deleting ${item.name}`, 'remove-stored-model', { key: p.key });
+      if (p.in === 'model') await this.engine.run(`deleting ${item.name}`, 'remove-stored-model', { key: p.key });
       else if (p.in === 'settings') for (const k of p.keys) localStorage.removeItem(k);
       else {
         // The page's own copy goes too, or its next save would bring the item back.
-        if (p.key === PREFS_KEY) await this.session.label.prefs.clear();
-        if (p.key === RUNS_KEY) this.session.evaluate.runs = [];
+        if (p.key === PREFS_KEY) await this.prefs.clear();
+        if (p.key === RUNS_KEY) this.evaluate.runs = [];
         await del(p.key);
       }
       this.note = `Deleted ${item.name} from this browser.`;

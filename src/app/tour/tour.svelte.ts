@@ -4,7 +4,7 @@
 // kept in this browser, so the tour can be left and resumed at any time.
 
 import type { Session } from '../session.svelte';
-import { PPO_CHARTS } from '../ppo/ppo.svelte';
+import { PPO_CHARTS, type PpoState } from '../ppo/ppo.svelte';
 import type { StageId } from '../stages';
 
 const STEP_KEY = 'rlhf-playground/tour-step';
@@ -109,9 +109,9 @@ export const TOUR_STEPS: readonly TourStep[] = [
     stage: 'ppo',
     action: 'Show the figures',
     async run() {},
-    done: (s) => s.tour.fell !== null,
+    done: (s) => goldFell(s.ppo) !== null,
     status: (s) => {
-      const f = s.tour.fell;
+      const f = goldFell(s.ppo);
       if (!f) return '';
       const ti = f.trueInformative ? `, true and informative ${pct(f.trueInformative.from)} → ${pct(f.trueInformative.to)}` : '';
       return `gold hallucination rate ${pct(f.from)} → ${pct(f.to)}${ti}`;
@@ -119,12 +119,27 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
 ];
 
+/**
+ * The gold hallucination rate at the start of the PPO stage's run and now, once it has fallen,
+ * with the share true and informative at the same two points (so a fall bought by saying less shows).
+ */
+function goldFell(ppo: PpoState): { from: number; to: number; trueInformative?: { from: number; to: number } } | null {
+  const feed = ppo.feeds['gold-rate'];
+  const keys = GOLD_SERIES.map((s) => s.key as string);
+  const rate = feed.data[keys.indexOf('gold/hallucination_rate')] ?? [];
+  const ti = feed.data[keys.indexOf('gold/true_informative')] ?? [];
+  void ppo.lastGold; // the feed is not reactive; the newest gold figures are
+  const first = rate[0]?.y;
+  const last = rate.at(-1)?.y;
+  if (first === undefined || last === undefined || rate.length < 2 || last >= first) return null;
+  const [a, b] = [ti[0]?.y, ti.at(-1)?.y];
+  return { from: first, to: last, ...(a !== undefined && b !== undefined && ti.length > 1 ? { trueInformative: { from: a, to: b } } : {}) };
+}
+
 /** The series of the PPO stage's gold chart: true and informative, hallucination, no answer. */
 const GOLD_SERIES = PPO_CHARTS.find((c) => c.id === 'gold-rate')!.series;
 
 export class TourState {
-  /** The tour is on show. */
-  open = $state(false);
   /** The step reached (kept in this browser). */
   index = $state(0);
   running = $state(false);
@@ -140,23 +155,6 @@ export class TourState {
     const n = Number(stored);
     if (stored !== null && Number.isInteger(n) && n >= 0 && n < TOUR_STEPS.length) this.index = n;
   }
-
-  /**
-   * The gold hallucination rate at the start of the tour's PPO run and now, once it has fallen,
-   * with the share true and informative at the same two points (so a fall bought by saying less shows).
-   */
-  readonly fell: { from: number; to: number; trueInformative?: { from: number; to: number } } | null = $derived.by(() => {
-    const feed = this.session.ppo.feeds['gold-rate'];
-    const keys = GOLD_SERIES.map((s) => s.key as string);
-    const rate = feed.data[keys.indexOf('gold/hallucination_rate')] ?? [];
-    const ti = feed.data[keys.indexOf('gold/true_informative')] ?? [];
-    void this.session.ppo.lastGold; // the feed is not reactive; the newest gold figures are
-    const first = rate[0]?.y;
-    const last = rate.at(-1)?.y;
-    if (first === undefined || last === undefined || rate.length < 2 || last >= first) return null;
-    const [a, b] = [ti[0]?.y, ti.at(-1)?.y];
-    return { from: first, to: last, ...(a !== undefined && b !== undefined && ti.length > 1 ? { trueInformative: { from: a, to: b } } : {}) };
-  });
 
   readonly step: TourStep = $derived(TOUR_STEPS[this.index] as TourStep);
 

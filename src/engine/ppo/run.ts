@@ -181,7 +181,7 @@ export async function runPpoSteps(run: PpoRun, steps: number, hooks: JobHooks<Pp
       out.halted = { step: r.step + 1, quantity: r.nonFinite as string };
       hooks.control?.pause();
       hooks.onPoint?.(point);
-      hooks.onProgress?.({ phase: `paused: ${r.nonFinite} was not finite`, done: run.steps - first, total });
+      hooks.onProgress?.({ phase: 'PPO', done: run.steps - first, total });
       if (!hooks.control) break;
       continue;
     }

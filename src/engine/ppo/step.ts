@@ -6,6 +6,7 @@ import type { Rng } from '../world/rng';
 import type { Perception } from '../world/render';
 import type { PromptStream } from '../data/prompts';
 import { judgeSpec, type Verdict } from '../judge/judge';
+import { judgedWith, type JudgedAnswer } from '../judge/judged';
 import { disposeBatch } from '../model/batch';
 import type { Trainer } from '../train/trainer';
 import type { PpoConfig } from './config';
@@ -46,9 +47,8 @@ export interface PpoSample {
   response: string;
   /** What the last token was rewarded (the score with its symbolic terms). */
   score: number;
-  /** The judge's verdict: a false claim, and the 0-6 score. */
-  hallucination: boolean;
-  judgeScore: number;
+  /** The answer as the judge read it when the step was scored: its verdict and its sentences. */
+  judged: JudgedAnswer;
 }
 
 export interface PpoStepResult {
@@ -180,7 +180,8 @@ function feedSamples(ro: Rollout, parts: ScoreParts, verdicts: readonly Verdict[
   for (let row = 0; row < ro.b && out.length < n; row += group) {
     const p = ro.prompts[row]!;
     const v = verdicts[row]!;
-    out.push({ scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, response: ro.texts[row] as string, score: parts.total[row] as number, hallucination: v.hallucination, judgeScore: v.score });
+    const text = ro.texts[row] as string;
+    out.push({ scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, response: text, score: parts.total[row] as number, judged: judgedWith(text, v) });
   }
   return out;
 }

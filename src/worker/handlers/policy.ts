@@ -73,7 +73,9 @@ export const policyHandlers: HandlerSet<'init' | 'load-policy' | 'save-policy' |
       model.origin = req.source.as.origin;
       model.generation = req.source.as.generation;
     }
-    return setPolicy(model, name, metadata);
+    // A run bundle's run is kept with its policy, as a run here is.
+    const run = req.source.kind === 'file' ? req.source.run : undefined;
+    return setPolicy(model, name, run ? { ...metadata, ppo: { ...(metadata.ppo as object | undefined), steps: run.step, config: run.config, run } } : metadata);
   },
   async 'save-policy'(req) {
     const model = requirePolicy();

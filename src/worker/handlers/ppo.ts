@@ -1,14 +1,16 @@
 // PPO in the page: the loaded policy trained in place against a reward model trained here (or the
 // judge, for the gold reward), a point per step for the charts and the feed, the policy's new
-// version as it goes, and online RLHF: labels given meanwhile retrain the RM every N labels.
+// version as it goes, and online RLHF: labels given meanwhile retrain the RM every N labels. The
+// run is kept here alone: each save of the policy carries the run's plan and metrics up to its step.
 
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
+import { PPO_RUN_STORE_VERSION, type MetricRow, type StoredPpoRun } from '../../engine/ppo/run-record';
 import { resolvePpoConfig } from '../../engine/ppo/config';
 import { rmKindsFor } from '../../engine/ppo/presets';
 import { rewardNorm, type RewardRole } from '../../engine/ppo/reward-model';
 import { OnlineRewardModel } from '../../engine/ppo/online';
 import type { RewardKind } from '../../engine/reward/config';
-import { announce, announceVersion, keepCopy, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
+import { announceVersion, keepCopy, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
 import { savePolicy } from '../persist';
 import type { HandlerSet } from './types';
 
@@ -37,15 +39,25 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
     const learner = new OnlineRewardModel(run.roles.reference, req.records, { ...req.rmConfig, kind: rmKind }, main ? req.refreshEvery : 0);
     online.set(req.id, learner);
     const sender = pointSender<PpoPoint>(req.id, (points) => ({ kind: 'ppo', points }), 150, announceVersion);
+    // Every step's metrics, kept with the policy at each save.
+    const metrics: MetricRow[] = [];
+    /** The policy's metadata with the run up to now (ended: it will not go on). */
+    const metadata = (ended: boolean) => {
+      const record: StoredPpoRun = {
+        version: PPO_RUN_STORE_VERSION, ...req.plan, config: cfg, steps: req.steps, refreshEvery: req.refreshEvery, saveEvery: req.saveEvery, savedAt: new Date().toISOString(), step: run.steps, ended,
+        policy: { name: before.name, origin: policy.origin, version: policy.version }, metrics: [...metrics],
+      };
+      return { ...before.metadata, ppo: { steps: run.steps, config: cfg, run: record } };
+    };
     // The autosave: the policy kept in this browser as the session policy (what a reload restores),
-    // between steps, so no save sees weights half updated; the page hears of it after every point before it.
+    // with the run, between steps, so no save sees weights half updated; the page hears of it after every point before it.
     let saved = 0;
     const autosave = async () => {
       if (run.steps === saved) return;
       const step = run.steps;
       sender.flush();
       const t0 = performance.now();
-      if (!(await keepCopy(`the policy after step ${step}`, () => savePolicy(policy, before.name, { ...before.metadata, ppo: { steps: step, config: cfg } })))) return;
+      if (!(await keepCopy(`the policy after step ${step}`, () => savePolicy(policy, before.name, metadata(false))))) return;
       saved = step;
       progress(req.id, { kind: 'ppo-saved', step, origin: policy.origin, version: policy.version, ms: performance.now() - t0 });
     };
@@ -54,9 +66,8 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
       const res = await runPpoSteps(run, req.steps > 0 ? req.steps : Infinity, {
         control,
         onPoint: (p) => {
+          metrics.push({ step: p.step, ...p.metrics });
           sender.push(p);
-          // The safety net paused the run: say why, beside its pause and step buttons.
-          if (p.nonFinite) announce({ kind: 'job', id: req.id, state: control.state, note: `Step ${p.step + 1} was not applied: ${p.nonFinite} was not finite. The policy keeps the last good weights; resume to try again, or stop.` });
         },
         onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }),
       }, async () => {
@@ -70,8 +81,8 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
         progress(req.id, { kind: 'rm-refresh', labels: r.labels, heldOutAccuracy: r.heldOutAccuracy, refreshes: learner.refreshes });
       });
       sender.flush();
-      const info = await setPolicy(policy, before.name, { ...before.metadata, ppo: { steps: res.steps, config: cfg } });
-      return { steps: res.steps, stopped: res.stopped, ...(res.halted ? { halted: res.halted } : {}), ...(res.gold ? { gold: res.gold } : {}), policy: info, refreshes: learner.refreshes };
+      const info = await setPolicy(policy, before.name, metadata(true));
+      return { steps: res.steps, stopped: res.stopped, ...(res.gold ? { gold: res.gold } : {}), policy: info, refreshes: learner.refreshes };
     } finally {
       control.onHold = undefined;
       online.delete(req.id);

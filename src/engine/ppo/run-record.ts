@@ -1,13 +1,9 @@
-// A PPO run as this browser keeps it (idb-keyval) and as a run bundle carries it: its config, its
-// metrics up to the step whose policy was last saved, and that policy's version. The stored form
-// has a layout version; a record of a later layout is named and left alone, and a record missing
-// knobs added since takes their defaults (the migration path for new knobs).
+// A PPO run as the page's worker keeps it, in the metadata of the policy it saves (one save holds
+// the weights, the run's config and its metrics up to that step), and as a run bundle carries it.
+// The record has a layout version; one of a later layout is named, and a record missing knobs
+// added since takes their defaults (the migration path for new knobs).
 
-import { get, set } from 'idb-keyval';
-import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from '../../engine/ppo/config';
-
-/** The idb-keyval key of the last PPO run. */
-export const PPO_RUN_KEY = 'rlhf-playground/ppo-run';
+import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from './config';
 
 /** The layout of a stored run (1). */
 export const PPO_RUN_STORE_VERSION = 1;
@@ -97,28 +93,19 @@ export function readStoredRun(v: unknown): { run: StoredPpoRun } | { problem: st
   return { run };
 }
 
-/**
- * The stored run, null when none is kept, or why the one kept cannot be read; `later` when it is
- * of a later layout than this page writes (such a record must not be overwritten).
- */
-export async function loadRun(): Promise<{ run: StoredPpoRun | null } | { problem: string; later: boolean }> {
-  const v = await get<unknown>(PPO_RUN_KEY);
-  if (v === undefined) return { run: null };
-  const read = readStoredRun(v);
-  if ('run' in read) return read;
-  const version = (v as { version?: unknown } | null)?.version;
-  return { problem: read.problem, later: typeof version === 'number' && version > PPO_RUN_STORE_VERSION };
-}
-
-/** Keeps the run in this browser, replacing the one kept before. */
-export function saveRun(run: StoredPpoRun): Promise<void> {
-  return set(PPO_RUN_KEY, run);
-}
-
 /** The generation a version names past its origin ("sft@1a2b3c4d+12" → 12), or null when it is not of that origin. */
 export function generationOf(origin: string, version: string): number | null {
   if (version === origin) return 0;
   if (!version.startsWith(`${origin}+`)) return null;
   const n = Number(version.slice(origin.length + 1));
   return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** What a run was asked to do, set when it starts. */
+export type RunPlan = Pick<StoredPpoRun, 'startedAt' | 'preset' | 'config' | 'steps' | 'refreshEvery' | 'saveEvery'>;
+
+/** The run kept in a policy's metadata (under ppo.run), read; null when the policy has none. */
+export function runOfPolicy(metadata: Record<string, unknown>): ReturnType<typeof readStoredRun> | null {
+  const run = (metadata.ppo as { run?: unknown } | undefined)?.run;
+  return run === undefined ? null : readStoredRun(run);
 }
