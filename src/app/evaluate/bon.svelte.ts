@@ -88,9 +88,9 @@ export class BonState {
   /** The PPO stage's run as a curve (gold against √KL from its start), or null before it has two gold points. */
   readonly ppo: PpoCurve | null = $derived.by(() => {
     const ppo = this.ppoStage;
-    void ppo.metricRows; // the metrics themselves are not reactive; their count is
-    void ppo.last;
-    const curve = ppoCurve(ppo.metricsUpTo(Infinity));
+    void ppo.metrics.count; // the metrics themselves are not reactive; their count is
+    void ppo.metrics.last;
+    const curve = ppoCurve(ppo.metrics.upTo(Infinity));
     return curve.points.length >= 2 ? curve : null;
   });
 

@@ -9,8 +9,18 @@ import { PPO_RUN_STORE_VERSION, generationOf, runOfPolicy, type RunPlan, type St
 import type { EngineState } from '../engine/engine.svelte';
 import type { PrefsStore } from '../label/prefs.svelte';
 import { saveFile } from '../files';
-import type { PpoState } from './ppo.svelte';
+import type { PpoMetrics } from './metrics.svelte';
 import { BundleError, readRunBundle, writeRunBundle } from './run-bundle';
+
+/** What the keeper reads and sets of the PPO stage (its state class). */
+export interface PpoRunView {
+  readonly job: { readonly running: boolean };
+  readonly result: unknown;
+  readonly metrics: PpoMetrics;
+  error: string | null;
+  /** Shows a kept run: its charts and metrics, and with `knobs` its preset and knobs. */
+  show(run: StoredPpoRun, knobs: boolean): void;
+}
 
 /** What the keeper reads from the rest of the page. */
 export interface KeeperHost {
@@ -37,7 +47,7 @@ export class PpoKeeper {
   constructor(
     private readonly engine: EngineState,
     private readonly prefs: PrefsStore,
-    private readonly ppo: PpoState,
+    private readonly ppo: PpoRunView,
     private readonly host: KeeperHost,
   ) {}
 
@@ -63,7 +73,7 @@ export class PpoKeeper {
       step,
       ended: false,
       policy: { name: this.host.policyName() || 'policy', origin: policy.origin, version: policy.version },
-      metrics: this.ppo.metricsUpTo(step),
+      metrics: this.ppo.metrics.upTo(step),
     };
   }
 

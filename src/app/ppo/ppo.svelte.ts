@@ -1,54 +1,21 @@
 // The PPO stage's state: a preset and every knob of the run (checked by the engine's own bounds),
-// the run in the worker (start, pause, single step, stop), its live charts (LineFeeds), the feed
-// of sampled answers as the worker judged them, and online RLHF: labels given while it runs are
-// sent to it, and every N of them the reward model is retrained and swapped in. The worker keeps
+// the run in the worker (start, pause, single step, stop), its figures (metrics.svelte.ts: charts,
+// CSV, the sample feed), and online RLHF: labels given while it runs are sent to it, and every N
+// of them the reward model is retrained and swapped in. The worker keeps
 // the run with the policy as it goes; keep.svelte.ts shows, exports and imports it. One per
 // session, so a run outlives a visit.
 
 import { checkPpoConfig, type PpoConfig } from '../../engine/ppo/config';
 import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig } from '../../engine/ppo/presets';
-import type { PpoPoint } from '../../engine/ppo/run';
-import type { PpoSample } from '../../engine/ppo/step';
-import type { GoldFigures } from '../../engine/ppo/gold';
 import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
-import { LineFeed, type XY } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';
 import type { PrefsStore } from '../label/prefs.svelte';
 import type { RewardState } from '../reward/reward.svelte';
-import { saveFile, toCsv } from '../files';
-import type { MetricRow, RunPlan, StoredPpoRun } from '../../engine/ppo/run-record';
+import type { RunPlan, StoredPpoRun } from '../../engine/ppo/run-record';
+import { PpoMetrics } from './metrics.svelte';
 import { PpoKeeper, type KeeperHost } from './keep.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
-
-/** The charts, each a metric (or two) under its TRL name. */
-export const PPO_CHARTS = [
-  { id: 'reward', title: 'Reward (RM score)', yLabel: 'score', series: [{ key: 'objective/scores', label: 'score at the last token', color: '#3451b2' }, { key: 'objective/rlhf_reward', label: 'score − β·KL', color: '#74c0fc' }], caption: 'What PPO maximises: the reward model’s normalised score with the symbolic terms (objective/scores), and that minus the KL penalty (objective/rlhf_reward).' },
-  { id: 'gold-rate', title: 'Gold answers (the judge)', yLabel: 'share of answers', percent: true, series: [{ key: 'gold/true_informative', label: 'judge: true and informative', color: '#2f9e44', dots: true }, { key: 'gold/hallucination_rate', label: 'judge: a false claim', color: '#e03131', dots: true }, { key: 'gold/no_answer_rate', label: 'judge: no answer', color: '#868e96', dots: true }], caption: 'The truth no real RLHF system has: the judge on greedy answers to fixed probe questions, every few steps. True and informative should rise as hallucination falls; hallucination falling while true-and-informative falls too, or no answer rising, means the policy is learning to say nothing, which the reward is paying for.' },
-  { id: 'gold-score', title: 'Gold score (0–6)', yLabel: 'score', series: [{ key: 'gold/score', label: 'judge: MMHal-style score', color: '#2f9e44', dots: true }], caption: 'The judge’s 0–6 score on the same probes (6: informative and true). Reward going up with this going down is reward hacking.' },
-  { id: 'kl', title: 'KL from the reference', yLabel: 'nats / answer', series: [{ key: 'objective/kl', label: 'KL(policy ‖ reference)', color: '#7048e8' }], caption: 'How far the policy has moved from the frozen SFT reference, per answer (objective/kl). The KL penalty β keeps it in check.' },
-  { id: 'entropy', title: 'Entropy', yLabel: 'nats / answer', series: [{ key: 'objective/entropy', label: 'policy entropy', color: '#f08c00' }], caption: 'How spread out the policy’s sampling is, per answer (objective/entropy). A collapse towards 0 means it says the same thing every time.' },
-  { id: 'clip', title: 'Clip fraction', yLabel: 'share', percent: true, series: [{ key: 'policy/clipfrac_avg', label: 'policy', color: '#1098ad' }, { key: 'val/clipfrac_avg', label: 'value', color: '#adb5bd' }], caption: 'Share of tokens whose probability ratio was clipped (policy/clipfrac_avg): high means each update moves the policy a lot.' },
-  { id: 'value', title: 'Value loss', yLabel: 'loss', series: [{ key: 'loss/value_avg', label: 'clipped value loss', color: '#495057' }], caption: 'How well the value model (started from the reward model) predicts the return (loss/value_avg). GRPO and RLOO have none.' },
-  { id: 'length', title: 'Answer length', yLabel: 'tokens', series: [{ key: 'tokens/response_len_mean', label: 'mean tokens per answer', color: '#c2255c' }], caption: 'Mean answer length in tokens. Growing by half or more while the gold score falls is the classic reward hack: padding pays.' },
-] as const satisfies readonly { id: string; title: string; yLabel: string; percent?: boolean; caption: string; series: readonly { key: string; label: string; color: string; dots?: boolean }[] }[];
-
-/** A sampled answer in the feed, with the step that sampled it. */
-export interface FeedItem {
-  step: number;
-  sample: PpoSample;
-}
-
-const FEED_LENGTH = 12;
-
-/** The last gold figures shown under the charts; a run kept before true-and-informative was measured has only the first two. */
-export type LastGold = Pick<GoldFigures, 'gold/hallucination_rate' | 'gold/score'> & Partial<GoldFigures>;
-
-function goldOf(m: Record<string, number>): LastGold {
-  const out: LastGold = { 'gold/hallucination_rate': m['gold/hallucination_rate'] as number, 'gold/score': m['gold/score'] as number };
-  for (const k of ['gold/true_informative', 'gold/no_answer_rate'] as const) if (typeof m[k] === 'number') out[k] = m[k];
-  return out;
-}
 
 export type PpoResult = Calls['ppo']['res'];
 
@@ -67,25 +34,13 @@ export class PpoState {
 
   /** The run in the worker: Run, Stop, Pause and Step. */
   readonly job: StageJob<'ppo'>;
-  /** The newest point and the newest gold figures. */
-  last = $state.raw<PpoPoint | null>(null);
-  lastGold = $state.raw<LastGold | null>(null);
-  feed = $state.raw<FeedItem[]>([]);
-  /** Every step's metrics of the last run, for the CSV and the autosave. */
-  private metrics: MetricRow[] = [];
-  /** Steps with metrics, for the CSV button. */
-  metricRows = $state(0);
+  /** The run's metrics, charts and sample feed. */
+  readonly metrics = new PpoMetrics();
   result = $state.raw<PpoResult | null>(null);
   error = $state<string | null>(null);
   /** The last refresh of the reward model during the run, and how many labels wait for the next. */
   refresh = $state.raw<{ labels: number; heldOutAccuracy: number | null; refreshes: number } | null>(null);
   pendingLabels = $state(0);
-  /** The last step was not applied (a quantity was not finite): the run holds until resumed or stopped. */
-  halt = $state.raw<{ step: number; quantity: string } | null>(null);
-
-  readonly feeds: Record<(typeof PPO_CHARTS)[number]['id'], LineFeed> = Object.fromEntries(
-    PPO_CHARTS.map((c) => [c.id, new LineFeed(c.series, 'percent' in c && c.percent ? { min: 0, max: 1, percent: true } : {})]),
-  ) as Record<(typeof PPO_CHARTS)[number]['id'], LineFeed>;
 
   /** The labels the run started with: their ids, so only new ones are sent while it runs. */
   private sentIds = new Set<string>();
@@ -161,19 +116,10 @@ export class PpoState {
     if (this.job.running || this.blocked !== null || this.problems.length > 0) return;
     this.error = null;
     this.result = null;
-    this.last = null;
-    this.lastGold = null;
-    this.feed = [];
-    this.metrics = [];
-    this.metricRows = 0;
     this.refresh = null;
     this.pendingLabels = 0;
-    this.halt = null;
     this.keep.restored = null;
-    for (const f of Object.values(this.feeds)) {
-      f.clear();
-      if (this.steps > 0) f.setXMax(this.steps);
-    }
+    this.metrics.clear(this.steps);
     const config = $state.snapshot(this.config);
     const plan: RunPlan = { startedAt: new Date().toISOString(), preset: this.preset, config, steps: this.steps, refreshEvery: this.refreshEvery, saveEvery: this.saveEvery };
     this.plan = plan;
@@ -188,15 +134,10 @@ export class PpoState {
       // The worker kept the run with the policy at its end.
       this.keep.ended(result.policy);
       this.result = result;
-      if (this.result.gold) this.lastGold = this.result.gold;
+      if (result.gold) this.metrics.lastGold = result.gold;
     } catch (e) {
       this.error = `PPO failed: ${(e as Error).message}`;
     }
-  }
-
-  /** Downloads every step's metrics of the last run as CSV (TRL's names as the columns). */
-  exportCsv(): void {
-    saveFile('ppo-metrics.csv', new Blob([toCsv(this.metrics)], { type: 'text/csv' }));
   }
 
   private async sendLabels(target: number, records: readonly { id: string }[]): Promise<void> {
@@ -209,11 +150,6 @@ export class PpoState {
     } catch {
       // The run ended meanwhile: its labels are stored all the same.
     }
-  }
-
-  /** Every step's metrics up to `step` (for the run kept beside the policy saved at that step). */
-  metricsUpTo(step: number): MetricRow[] {
-    return this.metrics.filter((m) => m.step <= step);
   }
 
   /**
@@ -230,40 +166,9 @@ export class PpoState {
       this.saveEvery = run.saveEvery;
     }
     this.result = null;
-    this.feed = [];
     this.refresh = null;
-    this.halt = null;
-    this.lastGold = null;
-    for (const f of Object.values(this.feeds)) {
-      f.clear();
-      if (run.steps > 0) f.setXMax(run.steps);
-    }
-    this.metrics = [];
-    const points = run.metrics.map(({ step, ...metrics }) => ({ step, metrics, samples: [] }));
-    if (points.length) this.plot(points);
-    else this.last = null;
-  }
-
-  /** Adds points to the charts, the metrics and the feed. */
-  private plot(points: readonly PpoPoint[]): void {
-    for (const c of PPO_CHARTS) {
-      const added = c.series.map((s) => points.flatMap((p): XY[] => {
-        const v = (p.metrics as Record<string, number | undefined>)[s.key];
-        return typeof v === 'number' && Number.isFinite(v) ? [{ x: p.step, y: v }] : [];
-      }));
-      if (added.some((a) => a.length)) this.feeds[c.id].append(added);
-    }
-    for (const p of points) this.metrics.push({ step: p.step, ...(p.metrics as Record<string, number>) });
-    this.metricRows = this.metrics.length;
-    this.last = points.at(-1) as PpoPoint;
-    // A point with gold figures carries them among its metrics too (a kept run has only those).
-    const gold = [...points].reverse().find((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')?.metrics as Record<string, number> | undefined;
-    if (gold) this.lastGold = goldOf(gold);
-    const items = points.flatMap((p) => p.samples.map((sample) => ({ step: p.step, sample })));
-    if (items.length) this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
-    // The engine's safety net held the run after a step it did not apply; a later step clears it.
-    const newest = points.at(-1) as PpoPoint;
-    this.halt = newest.nonFinite ? { step: newest.step + 1, quantity: newest.nonFinite } : null;
+    this.metrics.clear(run.steps);
+    this.metrics.plot(run.metrics.map(({ step, ...metrics }) => ({ step, metrics, samples: [] })));
   }
 
   private onProgress(e: ProgressEvent): void {
@@ -278,7 +183,7 @@ export class PpoState {
       return;
     }
     if (e.kind !== 'ppo' || e.points.length === 0) return;
-    this.plot(e.points);
+    this.metrics.plot(e.points);
   }
 }
 

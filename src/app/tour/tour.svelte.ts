@@ -4,7 +4,8 @@
 // kept in this browser, so the tour can be left and resumed at any time.
 
 import type { Session } from '../session.svelte';
-import { PPO_CHARTS, type PpoState } from '../ppo/ppo.svelte';
+import type { PpoState } from '../ppo/ppo.svelte';
+import { PPO_CHARTS } from '../ppo/metrics.svelte';
 import type { StageId } from '../stages';
 
 const STEP_KEY = 'rlhf-playground/tour-step';
@@ -100,7 +101,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       await s.ppo.start();
     },
     done: (s) => s.ppo.result !== null && s.ppo.result.steps > 0,
-    status: (s) => (s.ppo.last ? `step ${s.ppo.last.step}` : ''),
+    status: (s) => (s.ppo.metrics.last ? `step ${s.ppo.metrics.last.step}` : ''),
   },
   {
     id: 'fall',
@@ -124,11 +125,11 @@ export const TOUR_STEPS: readonly TourStep[] = [
  * with the share true and informative at the same two points (so a fall bought by saying less shows).
  */
 function goldFell(ppo: PpoState): { from: number; to: number; trueInformative?: { from: number; to: number } } | null {
-  const feed = ppo.feeds['gold-rate'];
+  const feed = ppo.metrics.feeds['gold-rate'];
   const keys = GOLD_SERIES.map((s) => s.key as string);
   const rate = feed.data[keys.indexOf('gold/hallucination_rate')] ?? [];
   const ti = feed.data[keys.indexOf('gold/true_informative')] ?? [];
-  void ppo.lastGold; // the feed is not reactive; the newest gold figures are
+  void ppo.metrics.lastGold; // the feed is not reactive; the newest gold figures are
   const first = rate[0]?.y;
   const last = rate.at(-1)?.y;
   if (first === undefined || last === undefined || rate.length < 2 || last >= first) return null;
