@@ -12,6 +12,15 @@ export function attr(page: Page, testid: string, name: string): Promise<string |
   return page.evaluate(([t, n]) => document.querySelector(`[data-testid="${t}"]`)?.getAttribute(n as string) ?? null, [testid, name]);
 }
 
+/** Waits for `stage` on show and laid out: its panel rendered, the fonts loaded, two frames drawn. */
+export async function stageShown(page: Page, stage: string): Promise<void> {
+  await expect.poll(() => page.locator('main.stage-view').getAttribute('data-stage'), SLOW).toBe(stage);
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
+
 /** Presses a key with the focus on the page itself (no control focused). */
 export async function press(page: Page, key: string): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());

@@ -3,8 +3,12 @@
 // forces WebGPU; a policy and a trained reward model come back after a reload, probes and all; and
 // a screenshot of every stage at 1280×800 and at 1024×768 (a projector).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, autoLabel, loadSftFromGate, pairOnShow, shortRewardRun } from './drive';
+import { SLOW, attr, autoLabel, loadSftFromGate, pairOnShow, shortRewardRun, stageShown } from './drive';
+
+/** Waits for the note that the policy and the plain RM kept in this browser are back. */
+const restored = (page: Page) => expect.poll(() => page.getByTestId('restored').textContent().catch(() => ''), SLOW).toMatch(/Restored from this browser: the policy sft and the plain RM/);
 
 describe('the first minutes', () => {
   let s: PageSession;
@@ -42,7 +46,7 @@ describe('the first minutes', () => {
     const points = await attr(page, 'rm-loss-chart', 'data-points');
 
     await page.reload();
-    await expect.poll(() => page.getByTestId('restored').textContent().catch(() => ''), SLOW).toMatch(/Restored from this browser: the policy sft and the plain RM/);
+    await restored(page);
     expect(await page.getByTestId('gate-policy').textContent()).toBe('sft');
     expect(await attr(page, 'rm-run-plain', 'data-steps')).toBe('4');
     expect(await attr(page, 'rm-heldout-plain', 'data-value')).toBe(accuracy);
@@ -65,8 +69,10 @@ describe('the first minutes', () => {
       for (const stage of ['world', 'sft', 'label', 'reward', 'ppo', 'evaluate']) {
         await page.goto(s.url(`?backend=wasm#/${stage}`));
         await expect.poll(() => attr(page, 'backend', 'data-backend'), SLOW).toBe('wasm');
+        // The policy and the reward model kept in this browser are back, and said so above the stage.
+        await restored(page);
         if (stage === 'label') await pairOnShow(page);
-        await page.waitForTimeout(300);
+        await stageShown(page, stage);
         await page.screenshot({ path: `test-results/stage-${stage}-${w}x${h}.png` });
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${stage} at ${w} px`).toBeLessThanOrEqual(w);
         if (w >= 1024) {

@@ -89,15 +89,12 @@ describe('jobs', () => {
     await expect.poll(() => step(page), SLOW).toBeGreaterThan(1);
     await page.getByTestId('rm-pause').click();
     await expect.poll(() => page.getByTestId('rm-resume').isVisible(), SLOW).toBe(true);
-    // A step in flight when Pause arrived may still land; after that the count holds.
-    await page.waitForTimeout(1500);
+    // A step in flight when Pause arrived may still land; then the run holds, and says so.
+    await expect.poll(() => attr(page, 'rm-step', 'data-phase'), SLOW).toBe('paused');
     const held = await step(page);
-    await page.waitForTimeout(1500);
-    expect(await step(page)).toBe(held);
+    // One step, and it holds again right after it.
     await page.getByTestId('rm-one-step').click();
-    await expect.poll(() => step(page), SLOW).toBe(held + 1);
-    await page.waitForTimeout(1500);
-    expect(await step(page)).toBe(held + 1);
+    await expect.poll(async () => [await step(page), await attr(page, 'rm-step', 'data-phase')], SLOW).toEqual([held + 1, 'paused']);
     await page.getByTestId('rm-resume').click();
     await expect.poll(() => step(page), SLOW).toBeGreaterThan(held + 2);
     expect(await page.getByTestId('rm-pause').isVisible()).toBe(true);

@@ -56,9 +56,6 @@ describe('PPO stage', () => {
     expect(Number(await attr(page, 'ppo-chart-reward', 'data-points'))).toBe(6);
     expect(Number(await attr(page, 'ppo-chart-gold-rate', 'data-points'))).toBe(3 * 4); // true and informative, hallucination, no answer at steps 0-3
     expect(Number(await attr(page, 'ppo-chart-kl', 'data-points'))).toBe(3);
-    const rate = Number(await attr(page, 'ppo-gold-rate', 'data-value'));
-    expect(rate).toBeGreaterThanOrEqual(0);
-    expect(rate).toBeLessThanOrEqual(1);
     expect(await page.getByTestId('ppo-sample').count()).toBe(6);
     // A false claim in the feed is marked, and only where the judge says so.
     for (const li of await page.getByTestId('ppo-sample').all()) {
@@ -74,6 +71,11 @@ describe('PPO stage', () => {
     for (const k of ['step', 'objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'tokens/response_len_mean']) expect(header).toContain(k);
     // The gold figures at the start, then one row per step.
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '1', '2', '3']);
+    // The gold hallucination rate on show is the one measured after step 3: a count out of the 8 probes.
+    const rate = Number(await attr(page, 'ppo-gold-rate', 'data-value'));
+    expect(header).toContain('gold/hallucination_rate');
+    expect(rate).toBe(Number(lines.at(-1)!.split(',')[header.indexOf('gold/hallucination_rate')]));
+    expect(Number.isInteger(rate * 8)).toBe(true);
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ppo-chart-kl-png').click()]);
     expect(png.suggestedFilename()).toBe('kl-from-the-reference.png');
     expect(readFileSync((await png.path()) as string).subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -81,17 +83,23 @@ describe('PPO stage', () => {
 
   it('pauses, steps once and resumes a run, and stops it', async () => {
     const { page } = s;
+    // The run before was kept at its end.
+    await expect.poll(() => attr(page, 'ppo-saved', 'data-step'), SLOW).toBe('3');
+    const before = await attr(page, 'ppo-saved', 'data-version');
     await page.getByTestId('ppo-steps').fill('0');
+    // Kept only when the run holds or ends: a save after Pause says the run has come to its hold.
+    await page.getByTestId('ppo-saveEvery').fill('0');
     await page.getByTestId('ppo-start').click();
     await expect.poll(() => step(page), LONG).toBeGreaterThan(0);
     await page.getByTestId('ppo-pause').click();
     await expect.poll(() => page.getByTestId('ppo-resume').isVisible(), SLOW).toBe(true);
-    await page.waitForTimeout(3000);
-    const held = await step(page);
-    await page.waitForTimeout(2000);
+    await expect.poll(() => attr(page, 'ppo-saved', 'data-version'), LONG).not.toBe(before);
+    const held = Number(await attr(page, 'ppo-saved', 'data-step'));
     expect(await step(page)).toBe(held);
+    // One step, and it holds again right after it.
     await page.getByTestId('ppo-one-step').click();
-    await expect.poll(() => step(page), LONG).toBe(held + 1);
+    await expect.poll(() => attr(page, 'ppo-saved', 'data-step'), LONG).toBe(String(held + 1));
+    expect(await step(page)).toBe(held + 1);
     await page.getByTestId('ppo-resume').click();
     await expect.poll(() => step(page), LONG).toBeGreaterThan(held + 1);
     await page.getByTestId('ppo-stop').click();

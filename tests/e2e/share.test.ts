@@ -3,7 +3,7 @@
 // presenter mode by keys; the dark theme kept over a reload; screenshots of both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, press } from './drive';
+import { SLOW, attr, press, stageShown } from './drive';
 
 describe('links, presenter mode and themes', () => {
   let s: PageSession;
@@ -75,7 +75,9 @@ describe('links, presenter mode and themes', () => {
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), SLOW).toBe('dark');
     expect(await attr(page, 'theme', 'aria-label')).toContain('light');
     await page.goto(s.url('?backend=wasm#/world'));
-    await page.waitForTimeout(500);
+    await expect.poll(() => attr(page, 'backend', 'data-backend'), SLOW).toBe('wasm');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await stageShown(page, 'world');
     await s.screenshot('dark');
     expect(s.errors).toEqual([]);
   });

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, lines } from '../helpers/cli';
-import { validateScene } from '../../src/engine/world/scene';
+import { validateScene, type Scene } from '../../src/engine/world/scene';
+import { drawPrompts } from '../../src/engine/data/prompts';
+import { judge } from '../../src/engine/judge/judge';
 import { VOCAB } from '../../src/engine/language/vocab';
 
 const dir = mkdtempSync(join(tmpdir(), 'rlhf-policy-'));
@@ -44,13 +46,14 @@ describe('sample', () => {
   it('prints K judged answers as JSONL, the same for the same seed', () => {
     const a = cli('sample', '--policy', policy, '--n', '3', '--seed', '5');
     expect(a.code, a.stderr).toBe(0);
-    const rows = lines(a.stdout).map((l) => JSON.parse(l) as { scene: unknown; question: string; response: string; score: number; hallucination: boolean });
-    expect(rows).toHaveLength(3);
+    const rows = lines(a.stdout).map((l) => JSON.parse(l) as { scene: Scene; type: string; question: string; response: string; score: number; hallucination: boolean; claims: unknown[] });
+    // The prompts the seed draws, each answer with the judge's verdict on it.
+    const prompts = drawPrompts(3, 5, { order: 'random' });
+    expect(rows.map((r) => [r.scene, r.type, r.question])).toEqual(prompts.map((p) => [JSON.parse(JSON.stringify(p.scene)), p.type, p.question]));
     for (const r of rows) {
       expect('scene' in validateScene(r.scene)).toBe(true);
-      expect(typeof r.response).toBe('string');
-      expect(r.score).toBeGreaterThanOrEqual(0);
-      expect(r.score).toBeLessThanOrEqual(6);
+      const v = judge(r.scene, r.question, r.response);
+      expect({ hallucination: r.hallucination, score: r.score, claims: r.claims }).toEqual({ hallucination: v.hallucination, score: v.score, claims: v.claims.map((c) => ({ text: c.text, truth: c.truth })) });
     }
     const b = cli('sample', '--policy', policy, '--n', '3', '--seed', '5');
     expect(b.stdout).toBe(a.stdout);

@@ -2,7 +2,7 @@
 // prefix to its binaries); a preferred backend is tried first; every attempt is reported; `auto`
 // times the model on each backend that starts and keeps the fastest.
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 
 describe('initBackend', () => {
@@ -29,13 +29,25 @@ describe('initBackend', () => {
 
   it('auto: times the model on every backend that starts (WASM alone in Node) and keeps the fastest', async () => {
     const calls: string[] = [];
-    const choice = await initBackend({ preferred: 'auto', measure: async () => void calls.push(tf.getBackend()) });
-    expect(choice.name).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
-    // A warm-up and a timed pass on each backend that started.
-    expect(calls).toEqual(['wasm', 'wasm']);
-    expect(choice.tried.map((t) => [t.name, t.ok])).toEqual([['wasm', true], ['webgpu', false], ['webgl', false]]);
-    expect(choice.tried[0]!.ms).toBeGreaterThanOrEqual(0);
-    expect(choice.reason).toBe('the only fast backend here');
+    // On a fake clock the warm-up pass takes 30 ms and the timed pass 12 ms: the time reported is the timed pass alone.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const choice = await initBackend({
+        preferred: 'auto',
+        measure: async () => {
+          calls.push(tf.getBackend());
+          vi.advanceTimersByTime(calls.length === 1 ? 30 : 12);
+        },
+      });
+      expect(choice.name).toBe('wasm');
+      expect(tf.getBackend()).toBe('wasm');
+      // A warm-up and a timed pass on each backend that started.
+      expect(calls).toEqual(['wasm', 'wasm']);
+      expect(choice.tried.map((t) => [t.name, t.ok])).toEqual([['wasm', true], ['webgpu', false], ['webgl', false]]);
+      expect(choice.tried[0]).toEqual({ name: 'wasm', ok: true, ms: 12 });
+      expect(choice.reason).toBe('the only fast backend here');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

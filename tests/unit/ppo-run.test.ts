@@ -115,18 +115,22 @@ describe('the safety net', () => {
     const control = new JobControl();
     const points: PpoPoint[] = [];
     let stateAtBad: string | undefined;
+    // The job comes to a hold once, after the bad step; it is stopped there.
+    const holds: number[] = [];
+    control.onHold = async () => {
+      holds.push(points.length);
+      control.stop();
+    };
     const result = await runPpoSteps(run, 5, {
       control,
       onPoint: (p) => {
         points.push(p);
-        if (p.nonFinite) {
-          stateAtBad = control.state;
-          setTimeout(() => control.stop(), 10);
-        }
+        if (p.nonFinite) stateAtBad = control.state;
       },
     });
     expect(points.map((p) => p.nonFinite ?? 'ok')).toEqual(['ok', 'ok', 'objective/scores']);
     expect(stateAtBad).toBe('paused');
+    expect(holds).toEqual([3]);
     expect(result).toMatchObject({ steps: 2, stopped: true, halted: { step: 3, quantity: 'objective/scores' } });
     expect(run.steps).toBe(2);
     run.dispose();
@@ -174,16 +178,26 @@ describe('roles and reward models', () => {
     const fact = { model: createRewardModel(policy), fact: true, norm: { mean: 0, std: 1, source: 'test' } };
     expect(() => createPpoRun(policy, fact, { ...small, reward: 'plain' })).toThrow(/plain reward needs a plain reward model/);
     expect(() => createPpoRun(policy, plain, { ...small, reward: 'fact' })).toThrow(/needs a Fact-RM/);
-    const run = createPpoRun(policy, fact, { ...small, reward: 'fact', batchSize: 4, miniBatchSize: 4 });
+    // Two runs alike (the same weights, the same seeds), the same Fact-RM: after a first step one swaps in
+    // that Fact-RM normalised by a mean 100 higher. Their second steps sample the same answers, so
+    // every score of the swapped run is exactly 100 below the other's.
+    const twin = tiny();
+    const cfg: Partial<PpoConfig> = { ...small, reward: 'fact', batchSize: 4, miniBatchSize: 4 };
+    const [run, other] = [createPpoRun(policy, fact, cfg), createPpoRun(twin, fact, cfg)];
     expect((await run.step()).applied).toBe(true);
+    expect((await other.step()).applied).toBe(true);
     expect(() => run.setRewardModel(plain)).toThrow(/needs a Fact-RM/);
-    const fact2 = { ...fact, norm: { mean: 100, std: 1, source: 'test' } };
-    run.setRewardModel(fact2);
-    const r = await run.step();
-    expect(r.metrics['objective/base_score']).toBeLessThan(-50); // the new normalisation is in force
+    run.setRewardModel({ ...fact, norm: { mean: 100, std: 1, source: 'test' } });
+    const [swapped, kept] = [await run.step(), await other.step()];
+    expect(swapped.samples).toHaveLength(3); // samplesPerPoint's default
+    expect(swapped.samples.map((x) => x.response)).toEqual(kept.samples.map((x) => x.response));
+    expect(swapped.metrics['objective/base_score']).toBeCloseTo((kept.metrics['objective/base_score'] as number) - 100, 4);
+    swapped.samples.forEach((x, i) => expect(x.score).toBeCloseTo((kept.samples[i] as { score: number }).score - 100, 4));
     run.dispose();
+    other.dispose();
     tf.dispose([plain.model, fact.model].flatMap((m) => m.namedWeights().map(([, v]) => v)));
     policy.dispose();
+    twin.dispose();
   });
 });
 

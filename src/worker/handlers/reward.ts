@@ -3,6 +3,7 @@
 
 import { runRewardJob } from '../../engine/reward/job';
 import type { RewardPoint } from '../../engine/reward/train-run';
+import type { JobProgress } from '../../engine/train/job';
 import { keepRewardModel, pointSender, progress, requirePolicy } from '../state';
 import { loadRewardModel } from '../persist';
 import type { RewardModelInfo } from '../../engine/reward/job';
@@ -22,10 +23,18 @@ export const rewardHandlers: HandlerSet<'train-rm' | 'restore-rms'> = {
   async 'train-rm'(req, control) {
     const kind = req.config.kind;
     let sender: ReturnType<typeof pointSender<RewardPoint>> | undefined;
+    let last: JobProgress | undefined;
+    // At a hold (paused, no step granted): the last step's point at once, then the phase "paused",
+    // so the page knows the run holds there.
+    control.onHold = async () => {
+      sender?.flush();
+      if (last) progress(req.id, { kind: 'progress', progress: { ...last, phase: 'paused' } });
+    };
     try {
       const res = await runRewardJob(requirePolicy(), req.records, req.config, {
         control,
         onProgress: (p) => {
+          last = p;
           if (!sender) {
             const total = p.total;
             sender = pointSender<RewardPoint>(req.id, (points) => ({ kind: 'rm', model: kind, total, points }));
