@@ -14,6 +14,7 @@ import { createRewardModel } from '../../src/engine/reward/train-run';
 import type { PpoConfig } from '../../src/engine/ppo/config';
 import type { CustomReward } from '../../src/engine/ppo/roles';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../src/engine/ppo/run';
+import { judgeAnswer } from '../../src/engine/judge/judged';
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm', wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
@@ -193,6 +194,8 @@ describe('roles and reward models', () => {
     expect(swapped.samples.map((x) => x.response)).toEqual(kept.samples.map((x) => x.response));
     expect(swapped.metrics['objective/base_score']).toBeCloseTo((kept.metrics['objective/base_score'] as number) - 100, 4);
     swapped.samples.forEach((x, i) => expect(x.score).toBeCloseTo((kept.samples[i] as { score: number }).score - 100, 4));
+    // Each sample carries the judge's reading of it, as the page shows it (no second judging there).
+    for (const x of swapped.samples) expect(x.judged).toEqual(judgeAnswer(x.scene, x.question, x.response));
     run.dispose();
     other.dispose();
     tf.dispose([plain.model, fact.model].flatMap((m) => m.namedWeights().map(([, v]) => v)));
