@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { Scene } from '../../src/engine/world/scene';
 import { judge } from '../../src/engine/judge/judge';
 import { parseQuestion } from '../../src/engine/language/question';
-import { rowSums, scoreParts, shapeRewards } from '../../src/engine/ppo/rewards';
+import { rowSums, scoreParts, shapeRewards } from '../../src/engine/ppo/reward-shaping';
 import { answerCorrectness } from '../../src/engine/ppo/correctness';
-import { baseScores, CAUGHT_SCORE, goldScore, honestyFirstScore } from '../../src/engine/ppo/scores';
-import { normaliseScores, scoreStats } from '../../src/engine/ppo/reward-model';
+import { baseScores, CAUGHT_SCORE, goldScore, honestyFirstScore } from '../../src/engine/ppo/judge-reward';
+import { normaliseScores, scoreStats } from '../../src/engine/ppo/rm-score';
 
 const close = (got: ArrayLike<number>, want: number[], digits = 6) => {
   expect(got.length).toBe(want.length);

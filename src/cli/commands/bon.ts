@@ -11,7 +11,7 @@ import { readPrefsFile } from './label';
 import { DEFAULT_PERCEPTION, type Perception } from '../../engine/world/render';
 import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
 import { probePerception } from '../../engine/reward/probes';
-import { rewardNorm } from '../../engine/ppo/reward-model';
+import { rewardNorm } from '../../engine/ppo/rm-score';
 import { BON_BOUNDS as B, BON_DEFAULTS as D, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
 import { runBestOfNJob, type BonResult, type BonRewardModel, type BonSweep } from '../../engine/bon/job';
 import { fitOveropt } from '../../engine/overopt/fit';

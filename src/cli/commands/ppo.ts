@@ -15,7 +15,7 @@ import { drawPrompts } from '../../engine/data/prompts';
 import type { VlmModel } from '../../engine/model/model';
 import { checkPpoConfig, PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor } from '../../engine/ppo/presets';
-import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/reward-model';
+import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/rm-score';
 import { sampleRollout } from '../../engine/ppo/rollout';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 

@@ -7,7 +7,7 @@
 import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
 import { shapesHalItems } from '../bench/shapes-hal';
 import type { VlmModel } from '../model/model';
-import { scoreStats, type ScoreNorm } from '../ppo/reward-model';
+import { scoreStats, type ScoreNorm } from '../ppo/rm-score';
 import type { JobHooks } from '../train/job';
 import { fitOveropt, type OveroptFit } from '../overopt/fit';
 import { curvePoints, measuredPeak, type MeasuredPeak } from '../overopt/points';

@@ -16,7 +16,7 @@ import { runPretrainJob } from '../sft/pretrain';
 import { encode } from '../language/vocab';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import type { VlmModel } from '../model/model';
-import { rewardNorm, type RewardRole } from '../ppo/reward-model';
+import { rewardNorm, type RewardRole } from '../ppo/rm-score';
 import type { PpoPoint } from '../ppo/run';
 import { nextStep, type JobHooks, type JobProgress } from '../train/job';
 import { checkExperimentConfig, type ExperimentConfig } from './config';

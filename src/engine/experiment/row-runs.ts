@@ -11,7 +11,7 @@ import type { RewardJobConfig } from '../reward/config';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import { subSeed } from '../world/rng';
 import type { VlmModel } from '../model/model';
-import type { RewardRole } from '../ppo/reward-model';
+import type { RewardRole } from '../ppo/rm-score';
 import { createPpoRun, runPpoSteps, type PpoPoint, type PpoRun } from '../ppo/run';
 import { OnlineRewardModel } from '../ppo/online';
 import { runDpoJob } from '../dpo/job';

@@ -6,7 +6,7 @@ import type { PpoConfig } from './config';
 import { gae } from './gae';
 import { grpoAdvantages } from './grpo';
 import { rlooAdvantages } from './rloo';
-import { rowSums } from './rewards';
+import { rowSums } from './reward-shaping';
 import { whiten } from './whiten';
 
 export interface AdvantageResult {

@@ -2,7 +2,7 @@
 // plus the parts of the score and, every goldEvery steps, the gold figures the judge measures.
 
 import type { GoldFigures } from './gold';
-import type { ScoreParts } from './rewards';
+import type { ScoreParts } from './reward-shaping';
 import type { UpdateStats } from './update';
 
 /** The timed phases of a step, in seconds (TRL's legacy time/ppo/* names, plus rollout). */

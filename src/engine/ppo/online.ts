@@ -6,7 +6,7 @@ import type { PreferenceRecord } from '../prefs/record';
 import type { VlmModel } from '../model/model';
 import { runRewardJob, type RewardModelInfo } from '../reward/job';
 import type { RewardJobConfig } from '../reward/config';
-import { rewardNorm, type RewardRole } from './reward-model';
+import { rewardNorm, type RewardRole } from './rm-score';
 import type { PpoRun } from './run';
 
 /** A reward model trained on the labels so far: its role in a run, and what is known of it. */

@@ -3,7 +3,7 @@
 // the score head in normalised units, so its first values are the RM's normalised score of the prefix.
 import * as tf from '@tensorflow/tfjs-core';
 import type { VlmModel } from '../model/model';
-import type { RewardRole } from './reward-model';
+import type { RewardRole } from './rm-score';
 
 /** Scores the rows of a rollout in place of the reward option (tests, custom rewards); may return NaN (the safety net stops the step). */
 export type CustomReward = (rows: { question: string; response: string; tokens: readonly number[]; index: number }[]) => ArrayLike<number>;

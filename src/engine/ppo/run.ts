@@ -11,7 +11,7 @@ import type { VlmModel } from '../model/model';
 import { resolvePpoConfig, usesValueModel, type PpoConfig } from './config';
 import { goldProbes, measureGold, type GoldFigures, type GoldProbe } from './gold';
 import type { PpoMetrics } from './metrics';
-import type { RewardRole } from './reward-model';
+import type { RewardRole } from './rm-score';
 import { createPpoRoles, disposeRunRoles, type PpoRoles } from './roles';
 import { ppoStep, type PpoSample, type PpoStepContext, type PpoStepResult } from './step';
 

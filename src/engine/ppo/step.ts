@@ -15,11 +15,11 @@ import { answerCorrectness } from './correctness';
 import { forwardRollout, type RolloutForward } from './forward';
 import { nextKlCoef, perTokenKl } from './kl';
 import { firstNonFinite, rolloutMetrics, type PhaseTimes, type PpoMetrics } from './metrics';
-import { normaliseScores, rolloutRmScores, type RewardRole } from './reward-model';
-import { rowSums, scoreParts, shapeRewards, type ScoreParts } from './rewards';
+import { normaliseScores, rolloutRmScores, type RewardRole } from './rm-score';
+import { rowSums, scoreParts, shapeRewards, type ScoreParts } from './reward-shaping';
 import type { PpoRoles } from './roles';
 import { packRollout, sampleRollout, type Rollout } from './rollout';
-import { baseScores } from './scores';
+import { baseScores } from './judge-reward';
 import { ppoUpdate } from './update';
 import { whiten } from './whiten';
 

@@ -2,7 +2,7 @@
 // the reward models kept here, each normalised on the labels as PPO normalises it. Only reads.
 
 import { runBestOfNJob, type BonRewardModel } from '../../engine/bon/job';
-import { rewardNorm } from '../../engine/ppo/reward-model';
+import { rewardNorm } from '../../engine/ppo/rm-score';
 import { probePerception } from '../../engine/reward/probes';
 import type { RewardKind } from '../../engine/reward/config';
 import { progress, requirePolicy, rewardModels } from '../state';

@@ -7,7 +7,7 @@ import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 import { PPO_RUN_STORE_VERSION, type MetricRow, type StoredPpoRun } from '../../engine/ppo/run-record';
 import { resolvePpoConfig } from '../../engine/ppo/config';
 import { rmKindsFor } from '../../engine/ppo/presets';
-import { rewardNorm, type RewardRole } from '../../engine/ppo/reward-model';
+import { rewardNorm, type RewardRole } from '../../engine/ppo/rm-score';
 import { OnlineRewardModel } from '../../engine/ppo/online';
 import type { RewardKind } from '../../engine/reward/config';
 import { announceVersion, keepCopy, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
