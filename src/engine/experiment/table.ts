@@ -5,7 +5,7 @@
 // No TensorFlow.js: the page builds and shows the same table from a finished job.
 
 import type { BenchSize } from '../bench/shapes-hal';
-import type { Label } from '../prefs/record';
+import type { Label } from '../prefs/labels';
 import type { CurvePoint, SeedRow, TableRow } from './row-results';
 import type { RowSpec, StartPolicy } from './rows';
 import { evaluateTargets, type TargetResult, type TargetSpec } from './targets';
