@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
 import { SLOW, attr, policyAndRewardModel } from './drive';
-import { readZip, writeZip } from '../../src/app/label/zip';
+import { readZip, writeZip } from '../../src/app/ui/zip';
 
 const LONG = { timeout: 180_000, interval: 200 };
 const num = async (page: Page, testid: string, name: string) => Number(await attr(page, testid, name));

@@ -1,59 +1,58 @@
-// `perf store` and `perf soak` run as a user runs them, at tiny sizes: the store's figures (saving
-// a label, an import) come out as lines and as JSON; the soak prints a row per measured step and
-// a flat tensor count; an unknown measurement names the ones there are.
+// `perf soak` run as a user runs it, at a tiny size: a row per measured step, then the summary
+// the rows imply (the same tensor count at both steps, so "flat"; nothing left after disposing);
+// an unknown measurement names the ones there are, and `perf store` points to `npm run perf:store`.
 import { describe, expect, it } from 'vitest';
 import { cli, lines } from '../helpers/cli';
 
 const TINY_SOAK = ['--steps', '3', '--batch-size', '2', '--mini-batch-size', '2', '--response-length', '4', '--gold-every', '2'];
 
-describe('perf store', () => {
-  it('prints the time to save a label, empty and full, and the import time', () => {
-    const r = cli('perf', 'store', '--pairs', '40', '--labels', '3');
-    expect(r.code, r.stderr).toBe(0);
-    const out = lines(r.stdout);
-    expect(out[0]).toContain("the page's store (src/app/label/prefs.svelte.ts) on fake-indexeddb");
-    expect(out[1]).toMatch(/^ {2}save one label, store of 0 to 2 labels: mean \d+\.\d\d ms over 3 saves$/);
-    expect(out[2]).toMatch(/^ {2}import 40 pairs \(\d+\.\d MB of JSONL\) into an empty store: \d+\.\d\d s \([\d,]+ pairs\/s\)$/);
-    expect(out[3]).toMatch(/^ {2}save one label, store of 40 to 42 labels: mean \d+\.\d\d ms over 3 saves$/);
-  });
-
-  it('--json prints the figures as one object', () => {
-    const r = cli('perf', 'store', '--pairs', '20', '--labels', '2', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const f = JSON.parse(r.stdout) as Record<string, number>;
-    expect(f).toMatchObject({ pairs: 20, saves: 2 });
-    for (const k of ['saveMsEmpty', 'saveMsFull', 'importMs', 'importMB']) expect(f[k], k).toBeGreaterThan(0);
-  });
-});
+/** The lines of a text made of numbers alone: the soak's table rows (step, seconds, tensors, tensor MB, heap MB). */
+const numberRows = (out: string[]): number[][] => out.map((l) => l.trim().split(/\s+/)).filter((w) => w.every((x) => x !== '' && Number.isFinite(Number(x)))).map((w) => w.map(Number));
 
 describe('perf soak', () => {
-  it('prints the heap and tensor count at the measured steps, and that the count stayed flat', () => {
+  it('prints the tensor count at the measured steps, and that it stayed flat and was all freed', () => {
     const r = cli('perf', 'soak', ...TINY_SOAK);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
     const out = lines(r.stdout);
     expect(out[0]).toContain('PPO soak: 3 steps of the default config but --batch-size 2');
     expect(out[1]).toContain('policy models/sft-plus on wasm; a Fact-RM made from the policy');
-    const rows = out.filter((l) => /^ +\d+ +\d+\.\d +\d+ +\d+\.\d +\d+\.\d$/.test(l)).map((l) => l.trim().split(/ +/).map(Number));
+    const rows = numberRows(out);
     expect(rows.map((x) => x[0])).toEqual([1, 3]);
-    expect(rows[1]![2]).toBe(rows[0]![2]);
-    expect(out.at(-1)).toMatch(/^tensors from step 1 to step 3: (\d+) to \1 \(flat\); heap [\d.]+ to [\d.]+ MB$/);
+    const [tensors1, mb1] = [rows[0]![2]!, rows[0]![3]!];
+    expect(rows[1]![2]).toBe(tensors1);
+    expect(r.stdout).toContain(`tensors from step 1 to step 3: ${tensors1} to ${tensors1} (flat); tensor MB ${mb1.toFixed(1)} to ${mb1.toFixed(1)} (flat)`);
+    expect(r.stdout).toContain('tensors left after disposing: 0');
   });
 
-  it('--json with the gold reward: one line per measured step, then the summary', () => {
+  it('--json with the gold reward: one line per measured step, then the summary they imply', () => {
     const r = cli('perf', 'soak', ...TINY_SOAK, '--reward', 'gold', '--json');
     expect(r.code, r.stderr).toBe(0);
-    const rows = lines(r.stdout).map((l) => JSON.parse(l) as Record<string, number>);
-    expect(rows.slice(0, 2).map((p) => p.step)).toEqual([1, 3]);
-    for (const p of rows.slice(0, 2)) {
-      expect(p.numTensors).toBeGreaterThan(0);
-      expect(p.heapUsed).toBeGreaterThan(0);
-    }
-    expect(rows[2]).toMatchObject({ from: 1, to: 3, tensorsFrom: rows[0]!.numTensors, tensorsTo: rows[0]!.numTensors });
+    const [p1, p3, summary, ...rest] = lines(r.stdout).map((l) => JSON.parse(l) as Record<string, number>);
+    expect(rest).toEqual([]);
+    expect([p1!.step, p3!.step]).toEqual([1, 3]);
+    expect(p3!.numTensors).toBe(p1!.numTensors);
+    expect(summary).toEqual({
+      from: 1, to: 3,
+      tensorsFrom: p1!.numTensors, tensorsTo: p1!.numTensors,
+      bytesFrom: p1!.numBytes, bytesTo: p1!.numBytes,
+      heapFrom: p1!.heapUsed, heapTo: p3!.heapUsed,
+      msPerStep: ((p3!.seconds! - p1!.seconds!) * 1000) / 2,
+      tensorsLeft: 0,
+    });
   });
 });
 
-it('perf with an unknown measurement names store and soak among the ones there are', () => {
-  const r = cli('perf', 'leaks');
-  expect(r.code).toBe(2);
-  expect(r.stderr).toContain('`perf store` or `perf soak`');
+describe('perf with another measurement', () => {
+  it('names the ones there are', () => {
+    const r = cli('perf', 'leaks');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('perf: say what to measure: `perf world`, `perf model`, `perf ppo` or `perf soak` (got "leaks")');
+  });
+
+  it('`perf store` points to the page benchmark that times the label store', () => {
+    const r = cli('perf', 'store');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('`npm run perf:store`');
+  });
 });

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/engine/bench/report';
 import { formatTableMd } from '../../src/engine/experiment/table-md';
-import { buildTable, meanCurve, meanOf, type CurvePoint, type SeedResult, type SeedRow } from '../../src/engine/experiment/table';
+import type { CurvePoint, SeedRow } from '../../src/engine/experiment/row-results';
+import { buildTable, meanCurve, meanOf, type SeedResult } from '../../src/engine/experiment/table';
 import { evaluateTargets, runEnds, type TargetSpec } from '../../src/engine/experiment/targets';
 import { runsChartSvg } from '../../src/engine/experiment/chart-svg';
 import { rowSlug, type RowSpec } from '../../src/engine/experiment/rows';

@@ -8,7 +8,7 @@ import { exportNative } from '../../src/engine/prefs/native';
 import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import { sampleScene } from '../../src/engine/world/sampler';
-import { readZip, writeZip } from '../../src/app/label/zip';
+import { readZip, writeZip } from '../../src/app/ui/zip';
 import { BundleError, RUN_BUNDLE_FORMAT, readRunBundle, writeRunBundle } from '../../src/app/ppo/run-bundle';
 import { generationOf, readStoredRun, runOfPolicy, type StoredPpoRun } from '../../src/engine/ppo/run-record';
 

@@ -5,7 +5,7 @@ import { Rng } from '../../src/engine/world/rng';
 import { ANNOTATOR_PRESETS, answerFeatures, drawLabel, labelProbabilities, type AnnotatorSettings, type AnswerFeatures } from '../../src/engine/prefs/annotator';
 import { annotatePair, simulatedLabeller } from '../../src/engine/prefs/label';
 import type { UnlabelledPair } from '../../src/engine/prefs/collect';
-import type { Label } from '../../src/engine/prefs/record';
+import type { Label } from '../../src/engine/prefs/labels';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

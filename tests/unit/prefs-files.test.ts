@@ -7,7 +7,8 @@ import { sampleScene } from '../../src/engine/world/sampler';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import { ANNOTATOR_PRESETS } from '../../src/engine/prefs/annotator';
 import { simulatedLabeller } from '../../src/engine/prefs/label';
-import { makeRecord, pairKey, swapResponses, validateRecord, type Label, type PreferenceRecord } from '../../src/engine/prefs/record';
+import type { Label } from '../../src/engine/prefs/labels';
+import { makeRecord, pairKey, swapResponses, validateRecord, type PreferenceRecord } from '../../src/engine/prefs/record';
 import { exportNative, importNative } from '../../src/engine/prefs/native';
 import { exportTrl, importTrl, recordPng, TRL_JSONL, type TrlRow } from '../../src/engine/prefs/trl';
 

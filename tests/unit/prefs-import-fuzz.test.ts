@@ -13,7 +13,7 @@ import { Rng, subSeed } from '../../src/engine/world/rng';
 import { pairKey, validateRecord, type PreferenceRecord } from '../../src/engine/prefs/record';
 import { syntheticRecords } from '../../src/engine/prefs/synthetic';
 import { exportTrl, trlRow } from '../../src/engine/prefs/trl';
-import { writeZip } from '../../src/app/label/zip';
+import { writeZip } from '../../src/app/ui/zip';
 import { PREFS_KEY, PrefsStore, type ImportReport } from '../../src/app/label/prefs.svelte';
 
 const SEED = 1313;

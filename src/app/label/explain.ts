@@ -2,7 +2,7 @@
 // settings, and the two file formats, as data for the panels.
 
 import type { AnnotatorName, AnnotatorSettings } from '../../engine/prefs/annotator';
-import { LABELS, type Label } from '../../engine/prefs/record';
+import { LABELS, type Label } from '../../engine/prefs/labels';
 
 /** The paper's instruction to its annotators. */
 export const INSTRUCTION = 'Prefer the answer with fewer hallucinations; only if they are equal, the more helpful one.';

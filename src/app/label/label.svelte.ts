@@ -6,7 +6,8 @@
 import { ANNOTATOR_PRESETS } from '../../engine/prefs/annotator';
 import type { UnlabelledPair } from '../../engine/prefs/collect';
 import { labelByPerson, pairProbabilities } from '../../engine/prefs/label';
-import type { Label, PreferenceRecord } from '../../engine/prefs/record';
+import type { Label } from '../../engine/prefs/labels';
+import type { PreferenceRecord } from '../../engine/prefs/record';
 import { renderScene, type RgbImage } from '../../engine/world/render';
 import { Rng, subSeed } from '../../engine/world/rng';
 import { get, set } from 'idb-keyval';

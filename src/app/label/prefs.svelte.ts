@@ -5,10 +5,11 @@
 
 import { get, set } from 'idb-keyval';
 import { exportNative, importNative, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
-import { pairKey, validateRecord, type Label, type PreferenceRecord } from '../../engine/prefs/record';
+import type { Label } from '../../engine/prefs/labels';
+import { pairKey, validateRecord, type PreferenceRecord } from '../../engine/prefs/record';
 import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
 import { saveFile } from '../files';
-import { readZip, writeZip } from './zip';
+import { readZip, writeZip } from '../ui/zip';
 
 /** The IndexedDB key of the records. */
 export const PREFS_KEY = 'rlhf-playground/preferences';

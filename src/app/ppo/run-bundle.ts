@@ -5,7 +5,7 @@
 
 import { exportNative, importNative } from '../../engine/prefs/native';
 import type { PreferenceRecord } from '../../engine/prefs/record';
-import { readZip, writeZip } from '../label/zip';
+import { readZip, writeZip } from '../ui/zip';
 import { readMetricRow, readStoredRun, type StoredPpoRun } from '../../engine/ppo/run-record';
 
 /** What run.json says it is, and the version of this bundle's layout. */

@@ -1,17 +1,20 @@
 // `perf soak`: --steps PPO steps (default 300) of the default config on a shipped policy (default
 // models/sft-plus), against a Fact-RM made from the policy as train-rm starts one (the same work
 // as a trained one) or, with --reward gold, the judge; prints the heap after a full collection
-// and tf.memory() at steps 1, 10, 50, 100, 200, 300 and the last. Exits 1 when the tensor count grew.
+// and tf.memory() at steps 1, 10, 50, 100, 200, 300 and the last, then the time a step. Exits 1
+// when a step went non-finite, the tensor count or tensor bytes grew from step 10 to the last, or
+// tensors were left once the run and its models were disposed.
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Flags } from '../args';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { resolvePpoConfig, type PpoConfig } from '../../engine/ppo/config';
 import { createPpoRun } from '../../engine/ppo/run';
 import { createRewardModel } from '../../engine/reward/train-run';
-import { soakPpo, type SoakPoint } from '../../engine/perf/soak';
+import { soakPpo, soakVerdict, type SoakPoint, type SoakResult } from '../../engine/perf/soak';
 
 /** The heap in use after a full collection (Node hides gc() unless asked: ask, then read it back). */
 function heapAfterGc(): () => number {
@@ -35,6 +38,7 @@ export async function perfSoak(flags: Flags): Promise<number> {
   const cfg = resolvePpoConfig(overrides);
   const backend = await initNodeBackend(String(flags.backend));
   const dir = String(flags.policy);
+  const tensorsBefore = tf.memory().numTensors;
   const { model: policy } = loadModelDir(dir);
   const rm = cfg.reward === 'gold' ? undefined : createRewardModel(policy);
   const run = createPpoRun(policy, rm ? { model: rm, fact: true, norm: { mean: 0, std: 1, source: 'none' } } : undefined, cfg);
@@ -46,25 +50,23 @@ export async function perfSoak(flags: Flags): Promise<number> {
     console.log('   step  seconds  tensors  tensor MB  heap MB (after GC)');
   }
   const row = (p: SoakPoint) => `  ${String(p.step).padStart(5)}  ${p.seconds.toFixed(1).padStart(7)}  ${String(p.numTensors).padStart(7)}  ${mb(p.numBytes).padStart(9)}  ${mb(p.heapUsed ?? 0).padStart(18)}`;
+  let res: SoakResult;
   try {
-    const res = await soakPpo(run, steps, { heap: heapAfterGc(), onPoint: (p) => console.log(json ? JSON.stringify(p) : row(p)) });
-    if (res.halted) throw new Error(`perf soak: step ${res.halted.step} was not applied (${res.halted.quantity} was not finite)`);
-    // From step 10 (past the first step's one-off allocations) when there are more points than two.
-    const from = res.points.length > 2 ? res.points[1] : res.points[0];
-    const to = res.points.at(-1);
-    if (!from || !to) return 0;
-    const grew = to.numTensors - from.numTensors;
-    const line = { from: from.step, to: to.step, tensorsFrom: from.numTensors, tensorsTo: to.numTensors, heapFrom: from.heapUsed, heapTo: to.heapUsed };
-    if (json) console.log(JSON.stringify(line));
-    else console.log(`tensors from step ${from.step} to step ${to.step}: ${from.numTensors} to ${to.numTensors} (${grew === 0 ? 'flat' : `${grew > 0 ? '+' : ''}${grew}`}); heap ${mb(from.heapUsed ?? 0)} to ${mb(to.heapUsed ?? 0)} MB`);
-    if (grew > 0) {
-      console.error(`perf soak: the tensor count grew by ${grew} from step ${from.step} to step ${to.step}: a leak`);
-      return 1;
-    }
-    return 0;
+    res = await soakPpo(run, steps, { heap: heapAfterGc(), onPoint: (p) => console.log(json ? JSON.stringify(p) : row(p)) });
   } finally {
     run.dispose();
     rm?.dispose();
     policy.dispose();
   }
+  const { summary, problems } = soakVerdict(res);
+  const tensorsLeft = tf.memory().numTensors - tensorsBefore;
+  if (tensorsLeft !== 0) problems.push(`${tensorsLeft} tensors were left after the run, the policy and the reward model were disposed`);
+  if (summary && json) console.log(JSON.stringify({ ...summary, tensorsLeft }));
+  else if (summary) {
+    const change = (a: number, b: number, f: (x: number) => string) => (a === b ? 'flat' : `${b > a ? '+' : ''}${f(b - a)}`);
+    console.log(`tensors from step ${summary.from} to step ${summary.to}: ${summary.tensorsFrom} to ${summary.tensorsTo} (${change(summary.tensorsFrom, summary.tensorsTo, String)}); tensor MB ${mb(summary.bytesFrom)} to ${mb(summary.bytesTo)} (${change(summary.bytesFrom, summary.bytesTo, mb)}); heap ${mb(summary.heapFrom ?? 0)} to ${mb(summary.heapTo ?? 0)} MB`);
+    console.log(`${summary.msPerStep.toFixed(0)} ms a step; tensors left after disposing: ${tensorsLeft}`);
+  }
+  for (const p of problems) console.error(`perf soak: ${p}`);
+  return problems.length ? 1 : 0;
 }

@@ -1,8 +1,8 @@
 // `perf`: speed figures. `perf world` times the renderer and the judge; `perf model` times
 // sampling (with and without the KV cache), forward and backward passes and SFT steps; `perf ppo`
-// times a PPO step of the default config by phase (perf-ppo.ts); `perf store` times saving a label
-// and a 10,000-pair import in the page's store (perf-store.ts); `perf soak` runs 300 PPO steps and
-// prints the heap and the tensor count along the way (perf-soak.ts).
+// times a PPO step of the default config by phase (perf-ppo.ts); `perf soak` runs 300 PPO steps
+// and prints the heap and the tensor count along the way (perf-soak.ts). The page's label store is
+// timed by `npm run perf:store` (scripts/perf-store.mjs): it is page code.
 
 import { COMMON_FLAGS, UsageError, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
@@ -16,19 +16,16 @@ import { VOCAB } from '../../engine/language/vocab';
 import { initNodeBackend } from '../backend-node';
 import { perfPpo } from './perf-ppo';
 import { perfSoak } from './perf-soak';
-import { perfStore } from './perf-store';
 
 export const spec: CommandSpec = {
   name: 'perf',
-  summary: 'Measure speed: `perf world` (renderer, judge), `perf model` (sampling, training), `perf ppo` (one PPO step by phase), `perf store` (saving labels, a big import) or `perf soak` (memory over many PPO steps).',
-  usage: 'perf world|model|ppo|store|soak [--seconds S] [--model default|tiny] [--repeats N] [--pairs N --labels N] [--steps N --policy DIR --reward fact|gold] [--backend wasm|cpu] [--json]',
+  summary: 'Measure speed: `perf world` (renderer, judge), `perf model` (sampling, training), `perf ppo` (one PPO step by phase) or `perf soak` (memory over many PPO steps).',
+  usage: 'perf world|model|ppo|soak [--seconds S] [--model default|tiny] [--repeats N] [--steps N --policy DIR --reward fact|gold] [--backend wasm|cpu] [--json]',
   flags: {
     model: { type: 'string', help: 'model preset for `perf model`', default: 'default', choices: Object.keys(MODEL_PRESETS) },
     backend: COMMON_FLAGS.backend,
     repeats: { type: 'number', help: 'timed repetitions for `perf model`', default: 3, bound: { integer: true, min: 1 } },
     seconds: { type: 'number', help: 'time to spend on each measurement', default: 2, bound: { above: 0 } },
-    pairs: { type: 'number', help: 'pairs to import for `perf store`', default: 10_000, bound: { integer: true, min: 1, max: 1_000_000 } },
-    labels: { type: 'number', help: 'labels saved one at a time for each figure of `perf store`', default: 50, bound: { integer: true, min: 1, max: 100_000 } },
     steps: { type: 'number', help: 'PPO steps of `perf soak`', default: 300, bound: { integer: true, min: 1, max: 100_000 } },
     policy: { ...COMMON_FLAGS.policy, help: 'policy `perf soak` tunes', default: 'models/sft-plus' },
     reward: { type: 'string', help: '`perf soak` scores with a Fact-RM made from the policy, or the judge', default: 'fact', choices: ['fact', 'gold'] },
@@ -69,9 +66,9 @@ export async function run(flags: Flags, positional: string[]): Promise<number> {
   const seconds = typeof flags.seconds === 'number' && flags.seconds > 0 ? flags.seconds : 2;
   if (what === 'model') return perfModel(flags);
   if (what === 'ppo') return perfPpo(flags);
-  if (what === 'store') return perfStore(flags);
   if (what === 'soak') return perfSoak(flags);
-  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\`, \`perf model\`, \`perf ppo\`, \`perf store\` or \`perf soak\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
+  if (what === 'store') throw new UsageError('perf: the page\'s label store is page code, timed by `npm run perf:store` (scripts/perf-store.mjs)');
+  if (what !== 'world') throw new UsageError(`perf: say what to measure: \`perf world\`, \`perf model\`, \`perf ppo\` or \`perf soak\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
   const figures = await perfWorld(seconds);
   if (flags.json) console.log(JSON.stringify(figures));
   else {

@@ -2,7 +2,7 @@
 // gold score and response length against the step, one thin line per seed and a thick one for the
 // mean, the way the page charts a live run. Written beside table.md so a reader sees the curves.
 
-import type { CurvePoint, TableRow } from './table';
+import type { CurvePoint, TableRow } from './row-results';
 
 interface Panel {
   title: string;

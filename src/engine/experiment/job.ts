@@ -22,7 +22,8 @@ import { nextStep, type JobHooks, type JobProgress } from '../train/job';
 import { checkExperimentConfig, type ExperimentConfig } from './config';
 import { dpoRowAnnotator, labelSetId, planRows, rmId, rowRm, rowSlug, type RowSpec, type StartPolicy } from './rows';
 import { Clock, labelWith, runDpoRow, runPpoRow, type ExperimentPoint } from './row-runs';
-import { buildTable, type ExperimentTable, type RmFigures, type SeedResult, type SeedRow } from './table';
+import type { SeedRow } from './row-results';
+import { buildTable, type ExperimentTable, type RmFigures, type SeedResult } from './table';
 
 export type { ExperimentPoint } from './row-runs';
 

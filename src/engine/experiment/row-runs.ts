@@ -18,7 +18,8 @@ import { runDpoJob } from '../dpo/job';
 import type { JobHooks, JobProgress } from '../train/job';
 import type { ExperimentConfig } from './config';
 import { dpoRowAnnotator, labelSetId, rmId, rowDpoConfig, rowPpoConfig, rowRm, type DpoRowSpec, type PpoRowSpec, type RmKey } from './rows';
-import type { CurvePoint, DpoRowRun, PhaseSeconds, PpoRowRun } from './table';
+import type { CurvePoint, DpoRowRun, PpoRowRun } from './row-results';
+import type { PhaseSeconds } from './table';
 
 /** A PPO row's step, live: which seed and row it belongs to. */
 export interface ExperimentPoint {

@@ -5,7 +5,8 @@
 import { POPE_SPLITS } from '../bench/pope';
 import type { DpoConfig } from '../dpo/config';
 import { rowDpoConfig } from './rows';
-import type { CurvePoint, ExperimentTable } from './table';
+import type { CurvePoint } from './row-results';
+import type { ExperimentTable } from './table';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pm = (x: number, sd: number, f: (x: number) => string, show: boolean) => (show ? `${f(x)} ± ${f(sd).replace('%', '')}` : f(x));

@@ -3,7 +3,7 @@
 // that bounds another from above, and reward hacking seen (or prevented) along a PPO run.
 // No TensorFlow.js: the page and the command line print the same verdicts.
 
-import type { CurvePoint, ExperimentTable, SeedRow, TableRow } from './table';
+import type { CurvePoint, SeedRow, TableRow } from './row-results';
 
 export type TargetSpec =
   | {
@@ -122,7 +122,7 @@ const f2 = (x: number) => x.toFixed(2);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Checks each target against the table. */
-export function evaluateTargets(table: Pick<ExperimentTable, 'rows'>, targets: readonly TargetSpec[]): TargetResult[] {
+export function evaluateTargets(table: { rows: readonly TableRow[] }, targets: readonly TargetSpec[]): TargetResult[] {
   const byName = new Map(table.rows.map((r) => [r.name, r]));
   return targets.map((target) => {
     const what = describeTarget(target);

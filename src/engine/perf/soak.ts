@@ -56,3 +56,32 @@ export async function soakPpo(run: PpoRun, steps: number, opts: SoakOptions = {}
   });
   return { points, steps: res.steps, ...(res.halted ? { halted: res.halted } : {}) };
 }
+
+/** Memory and speed over a soak: from its second point (past the first step's one-off allocations) when it has more than two, to its last. */
+export interface SoakSummary {
+  from: number;
+  to: number;
+  tensorsFrom: number;
+  tensorsTo: number;
+  bytesFrom: number;
+  bytesTo: number;
+  heapFrom?: number;
+  heapTo?: number;
+  /** Mean milliseconds a step from `from` to `to` (over every step when they are one point). */
+  msPerStep: number;
+}
+
+/** A soak's figures and what broke its invariants (steps applied with finite figures, a tensor count and tensor bytes that do not grow): none when it held. */
+export function soakVerdict(res: SoakResult): { summary: SoakSummary | null; problems: string[] } {
+  const problems: string[] = [];
+  if (res.halted) problems.push(`step ${res.halted.step} was not applied (${res.halted.quantity} was not finite)`);
+  const from = res.points.length > 2 ? res.points[1] : res.points[0];
+  const to = res.points.at(-1);
+  if (!from || !to) return { summary: null, problems };
+  const msPerStep = to.step > from.step ? ((to.seconds - from.seconds) * 1000) / (to.step - from.step) : (to.seconds * 1000) / to.step;
+  const heap = from.heapUsed !== undefined && to.heapUsed !== undefined ? { heapFrom: from.heapUsed, heapTo: to.heapUsed } : {};
+  const summary: SoakSummary = { from: from.step, to: to.step, tensorsFrom: from.numTensors, tensorsTo: to.numTensors, bytesFrom: from.numBytes, bytesTo: to.numBytes, ...heap, msPerStep };
+  if (to.numTensors > from.numTensors) problems.push(`the tensor count grew by ${to.numTensors - from.numTensors} from step ${from.step} to step ${to.step}: a leak`);
+  if (to.numBytes > from.numBytes) problems.push(`tensor bytes grew by ${to.numBytes - from.numBytes} from step ${from.step} to step ${to.step}: a leak`);
+  return { summary, problems };
+}

@@ -13,7 +13,8 @@ import type { Scene } from '../world/scene';
 import { Rng } from '../world/rng';
 import { judge } from '../judge/judge';
 import { parseResponse } from '../language/parser';
-import type { FieldError, Label } from './record';
+import type { ConfigProblem } from '../train/bounds';
+import type { Label } from './labels';
 
 export interface AnnotatorSettings {
   /** Utility lost per flaw: a false claim, or a sentence outside the grammar (it cannot be checked, so it is not trusted). */
@@ -97,10 +98,10 @@ export function drawLabel(s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeat
 }
 
 /** Checks annotator settings (a parsed JSON value); returns them or the problems, by field. */
-export function validateAnnotatorSettings(v: unknown): { settings: AnnotatorSettings } | { errors: FieldError[] } {
+export function validateAnnotatorSettings(v: unknown): { settings: AnnotatorSettings } | { errors: ConfigProblem[] } {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { errors: [{ field: '', message: 'must be an object of annotator settings' }] };
   const r = v as Record<string, unknown>;
-  const errors: FieldError[] = [];
+  const errors: ConfigProblem[] = [];
   const num = (k: keyof AnnotatorSettings, min: number) => {
     const n = r[k];
     if (typeof n !== 'number' || !Number.isFinite(n) || n < min) errors.push({ field: k, message: `must be a number ≥ ${min}` });

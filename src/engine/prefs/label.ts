@@ -4,7 +4,8 @@
 
 import { Rng, subSeed } from '../world/rng';
 import { answerFeatures, drawLabel, labelProbabilities, type AnnotatorSettings, type LabelProbabilities } from './annotator';
-import { canonicalScene, hash64, makeRecord, promptKey, type Label, type Labeller, type PreferenceRecord } from './record';
+import type { Label } from './labels';
+import { canonicalScene, hash64, makeRecord, promptKey, type Labeller, type PreferenceRecord } from './record';
 import type { UnlabelledPair } from './collect';
 
 /** The labeller entry of a simulated annotator. */

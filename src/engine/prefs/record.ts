@@ -5,13 +5,10 @@ import { validateScene, type Scene } from '../world/scene';
 import { DEFAULT_PERCEPTION, PERCEPTION_RANGES, type Perception } from '../world/render';
 import { QUESTION_TYPES, type QuestionType } from '../language/question';
 import { validateAnnotatorSettings, type AnnotatorSettings } from './annotator';
+import { LABELS, type Label } from './labels';
 
 export const PREFERENCE_FORMAT = 'rlhf-playground/preference';
 export const PREFERENCE_VERSION = 1;
-
-/** A: the first response is better; B: the second; tie: neither; both-bad: both are unacceptable. */
-export const LABELS = ['A', 'B', 'tie', 'both-bad'] as const;
-export type Label = (typeof LABELS)[number];
 
 /** Who labelled a pair: a person, or a simulated annotator with its settings and seed. */
 export type Labeller =

@@ -7,7 +7,8 @@ import { sampleScene } from '../world/sampler';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import { ANNOTATOR_PRESETS } from './annotator';
 import { simulatedLabeller } from './label';
-import { canonicalScene, LABELS, makeRecord, type PreferenceRecord } from './record';
+import { LABELS } from './labels';
+import { canonicalScene, makeRecord, type PreferenceRecord } from './record';
 
 /** Question, its type and two answers that differ: the stock of synthetic pairs. */
 const PROMPTS = [

@@ -1,7 +1,8 @@
-// A small zip archive writer and reader for the TRL-style preference set: the writer stores
-// files uncompressed (method 0, PNGs are compressed already); the reader takes stored and
-// deflated entries (deflate via the browser's DecompressionStream), so a set re-zipped by
-// another tool imports too. No zip64, no encryption: enough for thousands of small files.
+// A small zip archive writer and reader for the TRL-style preference set and a PPO run's
+// bundle: the writer stores files uncompressed (method 0, PNGs are compressed already); the
+// reader takes stored and deflated entries (deflate via the browser's DecompressionStream), so
+// a set re-zipped by another tool imports too. No zip64, no encryption: enough for thousands of
+// small files.
 
 import { crc32 } from '../../engine/world/png';
 
