@@ -33,6 +33,9 @@ describe('config tables', () => {
       { field: 'lr', message: 'must be a number above 0 and at most 0.1' },
       { field: 'mixture.vqaShare', message: 'must be a number from 0 to 1' },
     ]);
+    const { lam: _lam, ...noLam } = PPO_DEFAULTS;
+    expect(checkPpoConfig(noLam as never)).toEqual([{ field: 'lam', message: 'must be a number from 0 to 1' }]);
+    expect(checkPpoConfig(null as never)).toEqual([{ field: '', message: 'must be an object' }]);
     expect(checkBonConfig({ ...BON_DEFAULTS, ns: [] })).toEqual([{ field: 'ns', message: 'must list at least one n' }]);
     expect(checkBonConfig({ ...BON_DEFAULTS, ns: [1, 2000] })).toEqual([{ field: 'ns', message: 'must be whole numbers from 1 to 1024' }]);
     expect(checkLabelJob({ ...LABEL_JOB_DEFAULTS, n: 0, maxTries: Number.NaN })).toEqual([

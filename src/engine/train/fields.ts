@@ -1,6 +1,6 @@
 // A config is one table: a valibot object whose every field is a schema carrying, as metadata,
 // all that is said of it: its default, its bounds or choices, its label on the page, one line of
-// help, and the names TRL and the paper give it. From that table come the config's type
+// help, TRL's name for it and the paper's setting. From that table come the config's type
 // (v.InferOutput), its defaults, its check (problems naming the field), the page's knobs and the
 // command line's flags. No TensorFlow.js: the page reads the tables too.
 
@@ -79,12 +79,9 @@ export function list(def: readonly number[], item: Bound, order: { noun: string;
   );
 }
 
-/**
- * A value the table does not check itself (a nested record with its own check, free text): its
- * type, default and help, nothing more. `check` may refuse a value with `message`.
- */
-export function value<T>(def: T | undefined, info: FieldInfo, check: (x: unknown) => boolean = () => true, message = 'is not valid') {
-  return v.pipe(v.custom<T>(check, message), v.metadata({ kind: 'value', default: def, ...info } satisfies FieldMeta));
+/** A value the table does not check itself (a nested record with its own check, free text): its type, default and help, nothing more. */
+export function value<T>(def: T | undefined, info: FieldInfo) {
+  return v.pipe(v.custom<T>(() => true), v.metadata({ kind: 'value', default: def, ...info } satisfies FieldMeta));
 }
 
 /** A field the config may leave out (no default). */
@@ -147,16 +144,30 @@ export function defaultsOf<T extends Table>(table: T): v.InferOutput<T> {
 export function problemsOf(table: Table, cfg: unknown): ConfigProblem[] {
   const res = v.safeParse(table, cfg, { abortPipeEarly: true });
   if (res.success) return [];
-  return res.issues.map((i) => ({ field: v.getDotPath(i) ?? '', message: i.message }));
+  return res.issues.flatMap((i) => {
+    const field = v.getDotPath(i) ?? '';
+    if (i.type !== 'object') return [{ field, message: i.message }];
+    // A field left out is judged by its own schema (in its own words; a value or an optional one may be absent).
+    const own = i.input === undefined && field ? entryAt(table, field) : undefined;
+    if (!own) return [{ field, message: 'must be an object' }];
+    const res = v.safeParse(own, undefined, { abortPipeEarly: true });
+    return res.success ? [] : [{ field, message: res.issues[0].type === 'object' ? 'must be an object' : res.issues[0].message }];
+  });
+}
+
+/** The schema at `path` in a table ("mixture.vqaShare" reads the nested table), or undefined. */
+function entryAt(table: Table, path: string): v.GenericSchema | undefined {
+  const [head = '', ...rest] = path.split('.');
+  const entry = table.entries[head];
+  if (!entry || !rest.length) return entry;
+  return entry.type === 'object' ? entryAt(entry as Table, rest.join('.')) : undefined;
 }
 
 /** The label of the field at `path` ("mixture.vqaShare" reads the nested table), or undefined when the table has none there. */
 export function labelAt(table: Table, path: string): string | undefined {
-  const [head = '', ...rest] = path.split('.');
-  const entry = table.entries[head];
-  if (!entry) return undefined;
-  if (rest.length) return entry.type === 'object' ? labelAt(entry as Table, rest.join('.')) : undefined;
-  return metaOf(entry.type === 'optional' ? unwrap(entry) : entry).label ?? head;
+  const entry = entryAt(table, path);
+  if (!entry || entry.type === 'object') return undefined;
+  return metaOf(entry.type === 'optional' ? unwrap(entry) : entry).label ?? path.split('.').at(-1);
 }
 
 /**
