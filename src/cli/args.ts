@@ -4,7 +4,7 @@
 // Shared flags (--policy, --json, --backend, --quiet, --in, --out) are declared once below.
 
 import { parseArgs } from 'node:util';
-import { describeBound, withinBound, type Bound } from '../engine/train/bounds';
+import { describeBound, oneOf, withinBound, type Bound } from '../engine/train/bounds';
 
 export interface FlagSpec {
   type: 'string' | 'number' | 'boolean';
@@ -83,10 +83,6 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): Flags {
     if (f.bound && !withinBound(v, f.bound)) throw new UsageError(`${spec.name}: --${name} ${describeBound(f.bound)}, got ${String(v)}`);
   }
   return out;
-}
-
-function oneOf(xs: readonly string[]): string {
-  return xs.length <= 2 ? xs.join(' or ') : `one of ${xs.join(', ')}`;
 }
 
 /** parseArgs' errors in this command line's words. */

@@ -34,7 +34,7 @@ describe('best-of-n and DPO in the Evaluate stage', () => {
     expect(await page.getByTestId('bon-rm-plain').getAttribute('aria-pressed')).toBe('true');
     // A list the engine refuses is named, and the sweep cannot start.
     await page.getByTestId('bon-ns').fill('4,2');
-    await expect.poll(() => page.getByText('Fix: the n list must be ascending without repeats.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Fix: n list must be ascending without repeats.').isVisible()).toBe(true);
     expect(await page.getByTestId('bon-start').isDisabled()).toBe(true);
     await page.getByTestId('bon-ns').fill('1,2,4');
     await page.getByTestId('bon-maxNewTokens').fill('16');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
 import { PROBE_PAIRS, PROBE_VARIANTS } from '../../src/engine/reward/probes';
+import { REWARD_JOB_FIELDS } from '../../src/engine/reward/config';
 import { SLOW, attr, shortRewardRun } from './drive';
 
 const points = async (page: Page, chart: string) => Number(await attr(page, chart, 'data-points'));
@@ -35,6 +36,12 @@ describe('Reward stage', () => {
     await page.locator('nav a[data-stage="reward"]').click();
     await expect.poll(() => attr(page, 'rm-data', 'data-pairs'), SLOW).toBe('12');
     expect(await page.locator('.stage-view h2').first().textContent()).toBe('Reward model');
+    // Each knob is its field of the engine's table: label, tooltip and bounds.
+    const minSteps = page.getByTestId('rm-minSteps').locator('xpath=..');
+    expect(await minSteps.locator('span').first().textContent()).toContain(REWARD_JOB_FIELDS.minSteps.label);
+    expect(await minSteps.locator('[data-tooltip]').getAttribute('data-tooltip')).toBe(REWARD_JOB_FIELDS.minSteps.tooltip);
+    expect(await page.getByTestId('rm-minSteps').getAttribute('max')).toBe('100000');
+    expect(await page.getByTestId('rm-readout').locator('option').allTextContents()).toEqual(['last token (the paper)', 'sum over the answer']);
     await page.getByTestId('rm-choice-plain').click();
     await shortRewardRun(page, 4);
     const heldOut = Number(await attr(page, 'rm-data', 'data-held-out'));

@@ -4,7 +4,8 @@
 // over-optimisation chart: gold and RM score against √KL per RM with the fitted forms, and the
 // PPO stage's run beside them when it has gold points. One per session, so a sweep outlives a visit.
 
-import { BON_DEFAULTS, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
+import { BON_DEFAULTS, BON_FIELDS, BON_TABLE, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
+import { problemLines } from '../../engine/train/fields';
 import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { Calls, RewardKind } from '../../worker/protocol';
 import { LineFeed, type SeriesSpec, type XY } from '../charts/line-chart';
@@ -36,9 +37,6 @@ function curveSpecs(name: string, color: string, form: string): SeriesSpec[] {
 const CURVES = [...KINDS.map((k) => ({ id: k as string, specs: curveSpecs(KIND_INFO[k].name, KIND_INFO[k].color, 'd(α − βd)') })), { id: 'ppo', specs: curveSpecs('PPO run', PPO_COLOR, 'd(α − β log d)') }];
 const seriesOf = (c: CurveSeries): XY[][] => [c.gold, c.fit, c.rm, c.peak];
 
-/** The knobs' names on the page, for the engine's problems. */
-const FIELD_NAMES: Partial<Record<keyof BonConfig, string>> = { ns: 'the n list', samples: 'the pool', temperature: 'the temperature', maxNewTokens: 'max tokens', seed: 'the seed', size: 'the size' };
-
 export class BonState {
   /** Reward models left out of the sweep (the others the session has all pick). */
   excluded = $state.raw<RewardKind[]>([]);
@@ -67,13 +65,13 @@ export class BonState {
     try {
       ns = parseNs(this.ns);
     } catch (e) {
-      return `the n list must be whole numbers separated by commas: ${(e as Error).message}`;
+      return `${BON_FIELDS.ns.label} must be whole numbers separated by commas: ${(e as Error).message}`;
     }
     return bonConfig({ ns, size: this.size, temperature: this.temperature, maxNewTokens: this.maxNewTokens, seed: this.seed });
   });
 
   /** What is wrong with the knobs, in words (the engine's check). */
-  readonly problems: string[] = $derived(typeof this.config === 'string' ? [this.config] : checkBonConfig(this.config).map((p) => `${FIELD_NAMES[p.field as keyof BonConfig] ?? p.field} ${p.message}`));
+  readonly problems: string[] = $derived(typeof this.config === 'string' ? [this.config] : problemLines(checkBonConfig(this.config), BON_TABLE));
 
   /** Why a sweep cannot start now, or null. */
   readonly blocked: string | null = $derived.by(() => {

@@ -3,7 +3,8 @@
 // loss, the implicit reward's accuracy, the gold figures), and the result: the tuned policy is the
 // loaded one from then on, to benchmark beside the others. One per session, so a run outlives a visit.
 
-import { checkDpoConfig, DPO_DEFAULTS, planDpoJob, type DpoConfig, type DpoPlan } from '../../engine/dpo/config';
+import { checkDpoConfig, DPO_DEFAULTS, DPO_FIELDS, DPO_TABLE, planDpoJob, type DpoConfig, type DpoPlan } from '../../engine/dpo/config';
+import { problemLines } from '../../engine/train/fields';
 import type { DpoPoint } from '../../engine/dpo/job';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
@@ -16,14 +17,9 @@ export type DpoRunResult = Calls['dpo']['res'];
 /** The page's starting knobs: the engine's defaults, with the held-out accuracy every 5 steps so its chart fills as the run goes. */
 export const DPO_PAGE_DEFAULTS: DpoConfig = { ...DPO_DEFAULTS, evalEvery: 5 };
 
-/** The knobs' names on the page, in the order shown; the first ones are on the card, the rest under "every knob". */
-export const DPO_KNOB_NAMES: Record<keyof DpoConfig, string> = {
-  beta: 'β', epochs: 'Epochs', minSteps: 'Min steps', batchPairs: 'Pairs per step', lr: 'Learning rate', goldEvery: 'Gold every',
-  maxGradNorm: 'Max grad norm', heldOutShare: 'Held-out share', evalEvery: 'Evaluate every', tieWeight: 'Tie weight', bothBadWeight: 'Both-bad weight',
-  goldProbeSize: 'Gold probes', klPrompts: 'KL prompts', seed: 'Seed',
-};
+/** The knobs on the card, in the table's order; the rest go under "every knob". */
 export const DPO_MAIN_KNOBS: readonly (keyof DpoConfig)[] = ['beta', 'epochs', 'minSteps', 'batchPairs', 'lr', 'goldEvery'];
-export const DPO_MORE_KNOBS = (Object.keys(DPO_KNOB_NAMES) as (keyof DpoConfig)[]).filter((k) => !DPO_MAIN_KNOBS.includes(k));
+export const DPO_MORE_KNOBS = (Object.keys(DPO_FIELDS) as (keyof DpoConfig)[]).filter((k) => !DPO_MAIN_KNOBS.includes(k));
 
 export class DpoState {
   config = $state<DpoConfig>({ ...DPO_PAGE_DEFAULTS });
@@ -50,7 +46,7 @@ export class DpoState {
   ], { min: 0, max: 6 }, { y2: { min: 0, max: 1, percent: true } });
 
   /** What is wrong with the knobs, in words (the engine's check). */
-  readonly problems: string[] = $derived(checkDpoConfig(this.config).map((p) => `${DPO_KNOB_NAMES[p.field as keyof DpoConfig] ?? p.field} ${p.message}`));
+  readonly problems: string[] = $derived(problemLines(checkDpoConfig(this.config), DPO_TABLE));
 
   /** What a run would do with the labels of this browser (null while a knob is wrong). */
   readonly plan: DpoPlan | null = $derived.by(() => (this.problems.length ? null : planDpoJob(this.prefs.records, this.config)));

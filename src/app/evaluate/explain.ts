@@ -1,13 +1,8 @@
 // What the Evaluate stage's best-of-n and DPO cards say about themselves: their knobs and charts,
-// as data for the tooltips and captions (the DPO knobs' own explanations are the engine's DPO_TOOLTIPS).
+// as data for the tooltips and captions (the knobs' own are in the engine's best-of-n and DPO tables).
 
 export const BON_TOOLTIPS = {
   card: 'Best-of-n needs no training: it samples n answers and keeps the one the reward model scores highest. Every row is read off one pool of answers per prompt (the expected result over every n-subset of it, as Gao et al. estimate it), so the rows are smooth even on 96 prompts.',
-  ns: 'The n of each row, ascending, separated by commas. The pool is the largest n: 64 answers per prompt takes a while on the CPU; 1,2,4,8 is a quick look.',
-  size: 'The ShapesHal-Bench prompts the answers are sampled for and judged on: standard (96), or large (800: about eight times as long, for low variance).',
-  temperature: 'Sampling temperature of the pool: best-of-n picks among different answers, so above 0; 1 is the policy’s own distribution (the KL formula assumes it).',
-  maxNewTokens: 'Most tokens per answer (the benchmark’s 48); fewer is faster.',
-  seed: 'Seed of the sampler and the images’ pixel noise.',
   chart:
     'Gold (the judge’s 0–6 score, left axis, dots) and the proxy (the RM’s normalised score, right axis, dashed) of the kept answer against √KL from the policy, one curve per reward model; the solid line is Gao et al.’s best-of-n form d(α − βd) fitted to the gold, the star the measured gold peak. The PPO stage’s run, when it has gold points, is drawn in green with the RL form d(α − β log d) (its gold on its own probes, so its level may differ).',
 } as const;

@@ -4,7 +4,9 @@
 
 import { ANNOTATOR_PRESETS, type AnnotatorName, type AnnotatorSettings } from '../../engine/prefs/annotator';
 import { labelCounts } from '../../engine/prefs/label';
-import { checkLabelJob, LABEL_JOB_DEFAULTS } from '../../engine/prefs/label-config';
+import { checkLabelJob, LABEL_JOB_DEFAULTS, LABEL_JOB_TABLE } from '../../engine/prefs/label-config';
+import { problemLines } from '../../engine/train/fields';
+import { SETTING_INFO } from './explain';
 import type { ProgressEvent } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
@@ -12,11 +14,8 @@ import type { PrefsStore } from './prefs.svelte';
 
 export const MAX_AUTO = 2000;
 
-/** The knobs' names on the card, for the engine's problems. */
-const FIELD_NAMES: Record<string, string> = {
-  n: 'N', mix: 'the perturbed share', degenerate: 'the degenerate share', 'annotator.noise': 'noise', 'annotator.tieMargin': 'the tie margin',
-  'annotator.hallucinationWeight': 'the hallucination weight', 'annotator.informativenessWeight': 'the informativeness weight', 'annotator.lengthBias': 'the length bias',
-};
+/** The annotator's settings by their names on the card, for the engine's problems. */
+const SETTING_NAMES = Object.fromEntries(Object.entries(SETTING_INFO).map(([k, s]) => [`annotator.${k}`, s.label]));
 
 /** The numeric settings, in the order the card shows them. */
 export const NUMERIC_SETTINGS = ['hallucinationWeight', 'informativenessWeight', 'lengthBias', 'noise', 'tieMargin'] as const satisfies readonly (keyof AnnotatorSettings)[];
@@ -46,9 +45,9 @@ export class AutoLabelState {
 
   /** What is wrong with the knobs, in words: the engine's checks of the labelling job, with the page's names. */
   readonly problems: string[] = $derived.by(() => {
-    const out = checkLabelJob({ ...LABEL_JOB_DEFAULTS, n: this.n, mix: this.mix, degenerate: this.degenerate, annotator: { name: this.name, settings: this.settings, seed: 0 } }).map((p) => `${FIELD_NAMES[p.field] ?? p.field} ${p.message}`);
-    if (this.n > MAX_AUTO) out.push(`N must be at most ${MAX_AUTO} here (the command line's \`label\` takes more)`);
-    return out;
+    const out = checkLabelJob({ ...LABEL_JOB_DEFAULTS, n: this.n, mix: this.mix, degenerate: this.degenerate, annotator: { name: this.name, settings: this.settings, seed: 0 } });
+    if (this.n > MAX_AUTO) out.push({ field: 'n', message: `must be at most ${MAX_AUTO} here (the command line's \`label\` takes more)` });
+    return problemLines(out, LABEL_JOB_TABLE, SETTING_NAMES);
   });
 
   constructor(engine: EngineState, prefs: PrefsStore, nextSeed: () => Promise<number>) {

@@ -61,9 +61,6 @@ export const AUTO_INFO = {
   card:
     'A simulated annotator judges both answers against the scene’s ground truth and picks by a noisy Bradley-Terry choice on a weighted utility: ' +
     'u = −hallucination weight × flaws + informativeness weight × informativeness + length bias × sentences. Cheap labels, with a known taste and known noise.',
-  n: 'Pairs to sample from the loaded policy and label (1 to 2000). Stop keeps the pairs labelled so far.',
-  mix: 'Share of pairs made as (a policy answer, the same answer with one hallucinated object added): pairs that differ by exactly one false claim. 0 gives two policy samples per pair.',
-  degenerate: 'Share of pairs made as (a policy answer, a degenerate one: empty, “i am not sure .”, or the answer’s words reversed). The policy never writes these at the start, so a reward model that never saw one can score silence high, and PPO then learns to say nothing. Labelled like the rest, they teach the reward model where such answers rank.',
 } as const;
 
 export const FILES_INFO = {

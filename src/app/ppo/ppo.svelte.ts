@@ -5,7 +5,8 @@
 // the run with the policy as it goes; keep.svelte.ts shows, exports and imports it. One per
 // session, so a run outlives a visit.
 
-import { checkPpoConfig, type PpoConfig } from '../../engine/ppo/config';
+import { checkPpoConfig, PPO_TABLE, type PpoConfig } from '../../engine/ppo/config';
+import { problemLines } from '../../engine/train/fields';
 import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig } from '../../engine/ppo/presets';
 import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
@@ -51,7 +52,7 @@ export class PpoState {
 
   /** What is wrong with the knobs, in words (the engine's checks). */
   readonly problems: string[] = $derived.by(() => [
-    ...checkPpoConfig(this.config).map((p) => `${p.field} ${p.message}`),
+    ...problemLines(checkPpoConfig(this.config), PPO_TABLE),
     ...(!Number.isInteger(this.steps) || this.steps < 0 || this.steps > 100_000 ? ['steps must be a whole number from 0 (until stopped) to 100000'] : []),
     ...(!Number.isInteger(this.refreshEvery) || this.refreshEvery < 0 || this.refreshEvery > 10_000 ? ['refresh every must be a whole number from 0 (never) to 10000'] : []),
     ...(!Number.isInteger(this.saveEvery) || this.saveEvery < 0 || this.saveEvery > 100_000 ? ['save every must be a whole number from 0 (only at the end) to 100000'] : []),

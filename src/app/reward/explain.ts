@@ -1,5 +1,5 @@
-// What the Reward stage says about itself: the two kinds of reward model, the run's knobs, the
-// metrics and the probes, as data for the panels.
+// What the Reward stage says about itself: the two kinds of reward model, the metrics and the
+// probes, as data for the panels (the run's knobs are in the engine's reward-job table).
 
 import { PROBE_VARIANTS, type ProbeVariant } from '../../engine/reward/probes';
 import type { RewardKind } from '../../worker/protocol';
@@ -21,21 +21,6 @@ export const CHOICE_INFO = {
   plain: KIND_INFO.plain.tip,
   fact: KIND_INFO.fact.tip,
   both: 'Train the plain RM, then the Fact-RM, on the same labels and the same split, and compare them side by side.',
-} as const;
-
-export const KNOB_INFO = {
-  epochs: 'Passes over the training pairs. A small set gets more passes (see minimum steps).',
-  minSteps: 'At least this many steps, however few the pairs.',
-  batchPairs: 'Pairs per step; each pair is two rows of the batch (chosen and rejected).',
-  lr: 'Peak learning rate of AdamW: warm-up over the first tenth of the run, then cosine decay to a tenth.',
-  heldOutShare: 'Share of prompts held out to measure accuracy; all pairs about one prompt go to the same side. Same labels and seed, same split.',
-  seed: 'Seed of the split, the minibatch order and the augmentation (fresh pixel noise and facts order each time a pair is seen). Starts at the run’s seed.',
-  evalEvery: 'Measure held-out accuracy every N steps (and always at the end). 0: only at the end. Each measurement costs a pass over the held-out pairs.',
-  trainTrunk: 'Train the whole decoder with the score head (the paper’s choice), or only the score head on the SFT policy’s features. The vision encoder stays frozen either way.',
-  readout: 'Where the score head reads the answer. Last token (the paper’s): one score from the final position, which must gather the whole answer through attention. Sum over the answer: the head scores every answer token and adds them up, so each sentence adds its own share and a false claim anywhere can cost on its own. Both start from the same trunk.',
-  tieWeight: 'Weight of a tie against a decided pair: the loss pulls its two scores together. 0 leaves ties out.',
-  bothBadWeight: 'Weight of a both-bad pair against a decided pair: the loss pushes both scores below 0. 0 leaves them out.',
-  probeItems: 'Probe scenes scored after training (question types in turn), each with every answer variant of the table below.',
 } as const;
 
 export const CHART_INFO = {

@@ -3,7 +3,8 @@
 // annotator ceiling of the labels, and each model's results and probes. The models themselves
 // stay in the worker, for PPO. One per session, so a run and its charts outlive a visit elsewhere.
 
-import { checkRewardJob, planRewardJob, REWARD_JOB_DEFAULTS, type RewardJobConfig, type RewardPlan } from '../../engine/reward/config';
+import { checkRewardJob, planRewardJob, REWARD_JOB_DEFAULTS, REWARD_JOB_TABLE, type RewardJobConfig, type RewardPlan } from '../../engine/reward/config';
+import { problemLines } from '../../engine/train/fields';
 import { annotatorCeiling, type AnnotatorCeiling } from '../../engine/reward/ceiling';
 import { PROBE_VARIANTS, probeItems, type ProbeItem, type ProbeVariant } from '../../engine/reward/probes';
 import type { PreferenceRecord } from '../../engine/prefs/record';
@@ -33,11 +34,6 @@ type StoredRewardModels = Partial<Record<RewardKind, StoredRewardModel>>;
 
 const KINDS: readonly RewardKind[] = ['plain', 'fact'];
 
-/** The knobs' names on the page, for the engine's problems. */
-const FIELD_NAMES: Partial<Record<keyof RewardJobConfig, string>> = {
-  epochs: 'epochs', minSteps: 'minimum steps', batchPairs: 'pairs per step', lr: 'the learning rate', heldOutShare: 'the held-out share',
-  seed: 'the seed', tieWeight: 'the tie weight', bothBadWeight: 'the both-bad weight', evalEvery: 'evaluate every', probeItems: 'probe items',
-};
 const SERIES = { plain: 0, fact: 1 } as const;
 /** The accuracy chart's series of the annotator ceiling. */
 const CEILING = 2;
@@ -93,7 +89,7 @@ export class RewardState {
   });
 
   /** What is wrong with the knobs, in words (the engine's bounds, the page's names). */
-  readonly problems: string[] = $derived(checkRewardJob(this.config).map((p) => `${FIELD_NAMES[p.field as keyof RewardJobConfig] ?? p.field} ${p.message}`));
+  readonly problems: string[] = $derived(problemLines(checkRewardJob(this.config), REWARD_JOB_TABLE));
 
   /** The labels split by prompt, the usable training pairs and the steps, exactly as the worker will plan them. */
   readonly plan: RewardPlan = $derived.by(() => (this.problems.length === 0 ? planRewardJob(this.prefs.records, this.config) : { train: this.prefs.records, heldOut: [], usable: 0, steps: 0 }));

@@ -1,47 +1,9 @@
-// What the SFT stage says about itself: the data-mixture knobs with the paper's finding, the
-// training knobs, and the names of the shipped policies, as data for the panels.
+// What the SFT stage says about itself: the loss chart, sampling, the benchmarks and the names of
+// the shipped policies, as data for the panels (the training knobs are in the engine's SFT table).
 
-import type { SftMixture } from '../../engine/sft/data';
-
-export interface KnobInfo {
-  label: string;
-  tip: string;
-}
-
-/** The four data-mixture knobs of the SFT data (docs/design.md, section 4). */
-export const MIXTURE_INFO: Readonly<Record<keyof SftMixture, KnobInfo>> = {
-  vqaShare: {
-    label: 'VQA-style share (SFT+)',
-    tip:
-      'Share of examples from the human-annotated VQA-style source: short answers that are always correct. ' +
-      'Plain SFT uses none; the paper’s SFT+ adds such data and finds it lowers hallucination (and raises capability) before any RLHF.',
-  },
-  hallucinationRate: {
-    label: 'Hallucination rate',
-    tip:
-      'Share of the synthetic, machine-written answers that name objects that are not there, following the co-occurrence prior ' +
-      '(a red circle “brings” a yellow triangle). The model learns to guess the same way.',
-  },
-  fillerRate: {
-    label: 'Filler rate',
-    tip: 'Share of synthetic answers padded with a filler sentence that claims nothing (“this is a nice picture .”): fluent but uninformative.',
-  },
-  factsShare: {
-    label: 'Facts in the prompt',
-    tip:
-      'Share of examples whose prompt carries the scene’s ground-truth facts (such answers never hallucinate). ' +
-      'The reward model inherits this trunk, so this is where it learns to read facts, as Fact-RLHF needs.',
-  },
-};
+import type { SftMixture } from '../../engine/sft/config';
 
 export const TRAIN_INFO = {
-  steps: 'Optimisation steps (minibatches). Stop ends the run after the current step and keeps what it learnt.',
-  batchSize: 'Examples per step. Larger batches give a smoother loss and fewer, slower steps.',
-  lr: 'Peak learning rate of AdamW: warm-up over the first tenth of the run (at most 100 steps), then cosine decay.',
-  seed: 'Seed of the training data and of the minibatch order (and of a fresh decoder). Starts at the run’s seed.',
-  fresh:
-    'Fresh decoder: a new language model on the loaded policy’s pretrained, frozen vision encoder (as LLaVA keeps CLIP); ' +
-    'needs thousands of steps. Continue: fine-tune the loaded policy further on this mixture, for example to turn SFT into SFT+.',
   chart:
     'Next-token cross-entropy on the response tokens (nats per token). Training loss: each minibatch; held-out loss: ' +
     'examples from other seeds, measured every few steps and at the end. A gap between them means the model memorises.',

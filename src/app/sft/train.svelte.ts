@@ -4,7 +4,8 @@
 
 import { SFT_MIXTURE, SFT_PLUS_MIXTURE, type SftMixture } from '../../engine/sft/data';
 import type { SftPoint } from '../../engine/sft/run';
-import { checkSftJob, SFT_JOB_DEFAULTS, type SftJobConfig } from '../../engine/sft/config';
+import { checkSftJob, SFT_JOB_DEFAULTS, SFT_JOB_TABLE, type SftJobConfig } from '../../engine/sft/config';
+import { problemLines } from '../../engine/train/fields';
 import type { ProgressEvent } from '../../worker/protocol';
 import { LineFeed } from '../charts/line-chart';
 import type { EngineState } from '../engine/engine.svelte';
@@ -20,9 +21,6 @@ export interface TrainResult {
   heldOutLoss: number;
   stopped: boolean;
 }
-
-/** The knobs' names on the card, for the engine's problems. */
-const FIELD_NAMES: Record<string, string> = { steps: 'steps', batchSize: 'batch size', lr: 'learning rate', seed: 'seed' };
 
 const sameMixture = (a: SftMixture, b: SftMixture) => (Object.keys(b) as (keyof SftMixture)[]).every((k) => Math.abs(a[k] - b[k]) < 1e-9);
 
@@ -61,7 +59,7 @@ export class TrainState {
   );
 
   /** What is wrong with the knobs, if anything (Start stays off until it is fixed). */
-  readonly problems: string[] = $derived.by(() => checkSftJob(this.config).map((p) => `${FIELD_NAMES[p.field] ?? p.field} ${p.message}`));
+  readonly problems: string[] = $derived.by(() => problemLines(checkSftJob(this.config), SFT_JOB_TABLE));
 
   /** The knobs as the engine's SFT job config. */
   readonly config: SftJobConfig = $derived.by(() => ({ steps: this.steps, batchSize: this.batchSize, mixture: { ...this.mixture }, seed: this.seed, lr: this.lr, fresh: this.fresh }));

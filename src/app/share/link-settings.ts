@@ -3,7 +3,7 @@
 // experiment. A link carries only what differs from the defaults; opening one says what it set,
 // and names what it could not read (nothing else changes then).
 
-import { PPO_DEFAULTS, PPO_CHOICES, type PpoConfig } from '../../engine/ppo/config';
+import { PPO_FIELDS, type PpoConfig } from '../../engine/ppo/config';
 import { PPO_PRESET_NAMES } from '../../engine/ppo/presets';
 import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import { SFT_JOB_DEFAULTS } from '../../engine/sft/config';
@@ -31,15 +31,14 @@ const str = (key: string, choices: readonly string[] | undefined, get: (s: Sessi
 const bool = (key: string, get: (s: Session) => boolean, set: (s: Session, v: boolean) => void, def: boolean): Setting => ({ key, kind: 'boolean', get, set: (s, v) => set(s, v as boolean), default: def });
 
 /** Every PPO knob, as ppo.FIELD. */
-const ppoSettings: Setting[] = (Object.keys(PPO_DEFAULTS) as (keyof PpoConfig)[]).map((field) => {
-  const def = PPO_DEFAULTS[field];
+const ppoSettings: Setting[] = Object.values(PPO_FIELDS).map((f) => {
+  const field = f.name as keyof PpoConfig;
   const get = (s: Session) => s.ppo.config[field];
   const set = (s: Session, v: Value) => {
     s.ppo.config = { ...s.ppo.config, [field]: v };
   };
-  if (typeof def === 'boolean') return { key: `ppo.${field}`, kind: 'boolean', get, set, default: def };
-  if (typeof def === 'number') return { key: `ppo.${field}`, kind: 'number', get, set, default: def };
-  return { key: `ppo.${field}`, kind: 'string', ...(PPO_CHOICES[field] ? { choices: PPO_CHOICES[field] } : {}), get, set, default: def };
+  const kind = f.kind === 'flag' ? 'boolean' : f.kind === 'number' ? 'number' : 'string';
+  return { key: `ppo.${field}`, kind, ...(f.choices ? { choices: f.choices } : {}), get, set, default: f.default as Value };
 });
 
 /** Every setting a link can carry, in the order a link writes them. */

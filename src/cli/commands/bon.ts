@@ -5,17 +5,21 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
+import { configFlags, valuesFromFlags, flagProblem, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { readPrefsFile } from './label';
 import { DEFAULT_PERCEPTION, type Perception } from '../../engine/world/render';
-import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
 import { probePerception } from '../../engine/reward/probes';
 import { rewardNorm } from '../../engine/ppo/rm-score';
-import { BON_BOUNDS as B, BON_DEFAULTS as D, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
+import { BON_DEFAULTS, BON_FIELDS, bonConfig, checkBonConfig, parseNs, type BonConfig } from '../../engine/bon/config';
 import { runBestOfNJob, type BonResult, type BonRewardModel, type BonSweep } from '../../engine/bon/job';
 import { fitOveropt } from '../../engine/overopt/fit';
 import { curvePoints, measuredPeak, parseMetricsJsonl, ppoMeasures } from '../../engine/overopt/points';
+
+/** The sweep's knobs as flags, the n list as --n; the pool is unset unless given (the largest n). */
+const FLAGS: ConfigFlagOptions<keyof BonConfig> = { names: { ns: 'n' }, except: ['samples'], defaults: true };
+const POOL: ConfigFlagOptions<keyof BonConfig> = { only: ['samples'], help: (f) => `${f.tooltip} (default: the largest n)` };
 
 export const spec: CommandSpec = {
   name: 'bon',
@@ -25,13 +29,9 @@ export const spec: CommandSpec = {
     policy: { ...COMMON_FLAGS.policy, help: 'the policy that samples (best-of-n starts from it)' },
     rm: { type: 'string', help: 'reward model checkpoint(s) as train-rm writes them, comma-separated; each picks from the same pool' },
     prefs: { type: 'string', help: "the RMs' training pairs, for the score normalisation (default: the file each checkpoint names; none: the pool's own spread)" },
-    n: { type: 'string', help: 'the n of each row, ascending, comma-separated', default: D.ns.join(',') },
-    samples: { type: 'number', help: 'answers sampled per prompt (default: the largest n)', bound: B.samples },
-    size: { type: 'string', help: 'the prompts: ShapesHal-Bench standard (96 items) or large (800)', default: D.size, choices: Object.keys(SHAPES_HAL_SIZES) },
-    temperature: { type: 'number', help: 'sampling temperature', default: D.temperature, bound: B.temperature },
-    'max-new-tokens': { type: 'number', help: 'most tokens per answer', default: D.maxNewTokens, bound: B.maxNewTokens },
-    'batch-rows': { type: 'number', help: 'rows per sampling batch', default: D.batchRows, bound: B.batchRows },
-    seed: { type: 'number', help: 'seed of the sampler and the pixel noise', default: D.seed, bound: B.seed },
+    n: { type: 'string', help: BON_FIELDS.ns.tooltip, default: BON_DEFAULTS.ns.join(',') },
+    ...configFlags(BON_FIELDS, POOL),
+    ...configFlags(BON_FIELDS, FLAGS),
     answers: { type: 'string', help: "write the pool to this file as JSONL: each prompt's distinct answers with their count, the judge's score and each RM's normalised score" },
     'ppo-metrics': { type: 'string', help: "PPO runs' metrics.jsonl (comma-separated): their gold against √KL, with the RL form fitted" },
     backend: COMMON_FLAGS.backend,
@@ -43,21 +43,16 @@ export const spec: CommandSpec = {
 const list = (v: unknown): string[] => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-function configFromFlags(flags: Flags): BonConfig {
+function bonConfigFromFlags(flags: Flags): BonConfig {
   let ns: number[];
   try {
     ns = parseNs(String(flags.n));
   } catch (e) {
     throw new UsageError(`bon: --n must be whole numbers separated by commas: ${(e as Error).message}`);
   }
-  const cfg = bonConfig({
-    ns, ...(flags.samples !== undefined ? { samples: Number(flags.samples) } : {}),
-    size: String(flags.size) as BenchSize, temperature: Number(flags.temperature), maxNewTokens: Number(flags['max-new-tokens']),
-    batchRows: Number(flags['batch-rows']), seed: Number(flags.seed),
-  });
-  const problems = checkBonConfig(cfg);
-  const flagOf: Record<string, string> = { ns: 'n', maxNewTokens: 'max-new-tokens', batchRows: 'batch-rows' };
-  if (problems.length) throw new UsageError(`bon: --${flagOf[problems[0]!.field] ?? problems[0]!.field} ${problems[0]!.message}`);
+  const cfg = bonConfig({ ns, ...valuesFromFlags(BON_FIELDS, flags, POOL), ...valuesFromFlags(BON_FIELDS, flags, FLAGS) });
+  const problem = flagProblem('bon', checkBonConfig(cfg), FLAGS);
+  if (problem) throw problem;
   return cfg;
 }
 
@@ -113,7 +108,7 @@ function printSweep(s: BonSweep, log: (l: string) => void): void {
 
 export async function run(flags: Flags): Promise<number> {
   const log = notes(flags);
-  const cfg = configFromFlags(flags);
+  const cfg = bonConfigFromFlags(flags);
   const rmDirs = list(flags.rm);
   const ppoFiles = list(flags['ppo-metrics']);
   if (rmDirs.length === 0 && ppoFiles.length === 0) throw new UsageError('bon: give --rm DIR (the best-of-n sweep) and/or --ppo-metrics FILE (a PPO run\'s curve)');

@@ -5,25 +5,17 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type FlagSpec, type Flags } from '../args';
+import { COMMON_FLAGS, notes, type CommandSpec, type Flags } from '../args';
+import { configFlags, valuesFromFlags, flagProblem, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
 import { readPrefsFile } from './label';
 import { labelCounts } from '../../engine/prefs/label';
-import { checkDpoConfig, DPO_BOUNDS, DPO_DEFAULTS, DPO_TOOLTIPS, planDpoJob, type DpoConfig } from '../../engine/dpo/config';
+import { checkDpoConfig, DPO_FIELDS, planDpoJob, type DpoConfig } from '../../engine/dpo/config';
 import { runDpoJob, type DpoGold, type DpoPoint } from '../../engine/dpo/job';
 
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** train-rm's spellings of the knobs both commands have. */
-const ALIASES: Partial<Record<keyof DpoConfig, string[]>> = { batchPairs: ['batch'], heldOutShare: ['held-out'] };
-
-/** One flag per DpoConfig field (--beta, --batch-pairs, --both-bad-weight, ...). */
-const CONFIG_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
-  (Object.keys(DPO_DEFAULTS) as (keyof DpoConfig)[]).map((k) => [kebab(k), {
-    type: 'number', help: DPO_TOOLTIPS[k], default: DPO_DEFAULTS[k], ...(DPO_BOUNDS[k] ? { bound: DPO_BOUNDS[k] } : {}), ...(ALIASES[k] ? { aliases: ALIASES[k] } : {}),
-  } satisfies FlagSpec]),
-);
+/** One flag per DpoConfig field (--beta, --batch-pairs, --both-bad-weight, ...), with train-rm's spellings of the knobs both have. */
+const FLAGS: ConfigFlagOptions<keyof DpoConfig> = { defaults: true, aliases: PAIR_FLAG_ALIASES };
 
 export const spec: CommandSpec = {
   name: 'dpo',
@@ -33,7 +25,7 @@ export const spec: CommandSpec = {
     policy: { ...COMMON_FLAGS.policy, help: 'the SFT policy to start from; a frozen copy of it is the reference' },
     in: { type: 'string', required: true, aliases: ['prefs'], help: 'preference file (JSONL, as `label` writes it); bad lines are reported and skipped' },
     out: { type: 'string', required: true, help: 'directory for the tuned policy and metrics.jsonl' },
-    ...CONFIG_FLAGS,
+    ...configFlags(DPO_FIELDS, FLAGS),
     backend: COMMON_FLAGS.backend,
     quiet: COMMON_FLAGS.quiet,
     json: { ...COMMON_FLAGS.json, help: 'print every step as a JSON line on stdout, then the summary' },
@@ -55,9 +47,9 @@ function pointJson(p: DpoPoint): Record<string, unknown> {
 
 export async function run(flags: Flags): Promise<number> {
   const log = notes(flags);
-  const cfg = Object.fromEntries((Object.keys(DPO_DEFAULTS) as (keyof DpoConfig)[]).map((k) => [k, Number(flags[kebab(k)])])) as unknown as DpoConfig;
-  const problems = checkDpoConfig(cfg);
-  if (problems.length) throw new UsageError(`dpo: --${kebab(problems[0]!.field)} ${problems[0]!.message}`);
+  const cfg = valuesFromFlags(DPO_FIELDS, flags, FLAGS) as DpoConfig;
+  const problem = flagProblem('dpo', checkDpoConfig(cfg), FLAGS);
+  if (problem) throw problem;
   const inFile = String(flags.in);
   const out = String(flags.out);
   const imported = readPrefsFile(inFile);

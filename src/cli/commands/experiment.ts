@@ -6,41 +6,36 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type FlagSpec, type Flags } from '../args';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
+import { configFlags, valuesFromFlags, flagName, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
-import { SHAPES_HAL_SIZES, type BenchSize } from '../../engine/bench/shapes-hal';
-import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
-import { PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
-import { DPO_BOUNDS, DPO_DEFAULTS, DPO_TOOLTIPS, type DpoConfig } from '../../engine/dpo/config';
-import { checkExperimentConfig, EXPERIMENT_BOUNDS, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
+import { PPO_FIELDS, type PpoConfig } from '../../engine/ppo/config';
+import { DPO_FIELDS, type DpoConfig } from '../../engine/dpo/config';
+import { REWARD_JOB_FIELDS, type RewardJobConfig } from '../../engine/reward/config';
+import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_FIELDS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
 import { runExperiment, type KeptRewardModel, type KeptRow } from '../../engine/experiment/job';
 import { exportNative } from '../../engine/prefs/native';
 import { formatTableMd } from '../../engine/experiment/table-md';
 import { runsChartSvg } from '../../engine/experiment/chart-svg';
 import type { StartPolicy } from '../../engine/experiment/rows';
 
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
 /** Every PpoConfig knob but the seed as a flag (--kl-coef ...), put on every PPO row; unset unless given. */
-const PPO_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
-  (Object.keys(PPO_DEFAULTS) as (keyof PpoConfig)[]).filter((k) => k !== 'seed').map((k) => {
-    const d = PPO_DEFAULTS[k];
-    const help = `every PPO row: ${PPO_TOOLTIPS[k]} (default: the row's preset)`;
-    const spec: FlagSpec =
-      typeof d === 'number' ? { type: 'number', help, ...(PPO_BOUNDS[k] ? { bound: PPO_BOUNDS[k] } : {}) }
-        : typeof d === 'boolean' ? { type: 'string', help, choices: ['true', 'false'] }
-          : { type: 'string', help, choices: PPO_CHOICES[k] as readonly string[] };
-    return [kebab(k), spec];
-  }),
-);
+const PPO_FLAGS: ConfigFlagOptions<keyof PpoConfig> = { except: ['seed'], help: (f) => `every PPO row: ${f.tooltip} (default: the row's preset)` };
 
 /** Every DPO knob but the seed, as --dpo-<name>, put on every DPO row. */
-const DPO_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
-  (Object.keys(DPO_DEFAULTS) as (keyof DpoConfig)[]).filter((k) => k !== 'seed').map((k) => [`dpo-${kebab(k)}`, {
-    type: 'number', help: `every DPO row: ${DPO_TOOLTIPS[k]} (default: the row's, else ${DPO_DEFAULTS[k]})`, ...(DPO_BOUNDS[k] ? { bound: DPO_BOUNDS[k] } : {}),
-  } satisfies FlagSpec]),
-);
+const DPO_FLAGS: ConfigFlagOptions<keyof DpoConfig> = { except: ['seed'], prefix: 'dpo-', help: (f) => `every DPO row: ${f.tooltip} (default: the row's, else ${String(f.default)})` };
+
+/** The experiment's own settings, by their older names where they have one; unset unless given: the preset decides. */
+const OWN_FLAGS: ConfigFlagOptions<keyof ExperimentConfig> = {
+  names: { labelMix: 'mix', labelDegenerate: 'degenerate', ppoSteps: 'steps' },
+  switches: ['retrainSft'],
+  help: (f) => (f.kind === 'flag' || f.optional ? f.tooltip : `${f.tooltip} (default: the preset's)`),
+};
+
+/** The reward models' knobs an experiment's command line sets. */
+const RM_FLAGS: ConfigFlagOptions<keyof RewardJobConfig> = { only: ['epochs', 'minSteps'], prefix: 'rm-', help: (f) => `reward models: ${f.tooltip}` };
+const READOUT_FLAG: ConfigFlagOptions<keyof RewardJobConfig> = { only: ['readout'], help: RM_FLAGS.help! };
 
 export const spec: CommandSpec = {
   name: 'experiment',
@@ -48,25 +43,16 @@ export const spec: CommandSpec = {
   usage: `experiment --preset ${EXPERIMENT_PRESET_NAMES.join('|')} --seeds 1,2,3 --out DIR [--rows NAME,...] [--retrain-sft] [--pairs N] [--steps N] [--kl-coef X ...]`,
   flags: {
     preset: { type: 'string', help: 'experiment preset: its rows and targets (data in src/engine/experiment/presets)', default: 'default', choices: EXPERIMENT_PRESET_NAMES },
-    seeds: { type: 'string', help: 'comma-separated seeds; each labels, trains its reward models and runs every row afresh', default: EXPERIMENT_DEFAULTS.seeds.join(',') },
+    seeds: { type: 'string', help: `${EXPERIMENT_FIELDS.seeds.tooltip} Comma-separated.`, default: EXPERIMENT_DEFAULTS.seeds.join(',') },
     out: { type: 'string', required: true, help: 'folder for table.md, table.json, runs.svg and seed-S/ROW/ checkpoints' },
     rows: { type: 'string', help: "only these rows, comma-separated by name (default: all of the preset's)" },
     sft: { type: 'string', help: 'the shipped SFT policy', default: 'models/sft' },
     'sft-plus': { type: 'string', help: 'the shipped SFT+ policy', default: 'models/sft-plus' },
-    'retrain-sft': { type: 'boolean', help: 'make SFT and SFT+ per seed by their recipes (pretrain --preset sft|sft-plus --seed S) instead of reading --sft and --sft-plus' },
-    'sft-steps': { type: 'number', help: "with --retrain-sft: SFT steps (default: the recipe's)", bound: { integer: true, min: 0 } },
-    'vision-steps': { type: 'number', help: "with --retrain-sft: vision pretraining steps (default: the recipe's)", bound: { integer: true, min: 0 } },
-    'grounding-steps': { type: 'number', help: "with --retrain-sft: grounding-stage steps (default: the recipe's)", bound: { integer: true, min: 0 } },
-    pairs: { type: 'number', help: 'pairs sampled from each start policy and labelled, per seed (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.pairs },
-    mix: { type: 'number', help: 'share of pairs made as (a sample, the same with one likely but absent object written in) instead of two samples (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.labelMix },
-    degenerate: { type: 'number', help: `share of pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled) for the reward models to rank (default ${EXPERIMENT_DEFAULTS.labelDegenerate}, or the preset's)`, bound: EXPERIMENT_BOUNDS.labelDegenerate },
-    steps: { type: 'number', help: 'PPO steps per PPO row (default: the preset\'s)', bound: EXPERIMENT_BOUNDS.ppoSteps },
-    'bench-size': { type: 'string', help: "benchmark size (default: the preset's)", choices: Object.keys(SHAPES_HAL_SIZES) },
-    'rm-epochs': { type: 'number', help: 'reward models: passes over the training pairs', bound: { above: 0, max: 1000 } },
-    'rm-min-steps': { type: 'number', help: 'reward models: at least this many steps', bound: { integer: true, min: 0 } },
-    readout: { type: 'string', help: 'reward models: where the score is read (the last token, as the paper, or summed over the answer)', choices: SCORE_READOUTS },
-    ...PPO_FLAGS,
-    ...DPO_FLAGS,
+    ...configFlags(EXPERIMENT_FIELDS, OWN_FLAGS),
+    ...configFlags(REWARD_JOB_FIELDS, RM_FLAGS),
+    ...configFlags(REWARD_JOB_FIELDS, READOUT_FLAG),
+    ...configFlags(PPO_FIELDS, PPO_FLAGS),
+    ...configFlags(DPO_FIELDS, DPO_FLAGS),
     backend: COMMON_FLAGS.backend,
     quiet: COMMON_FLAGS.quiet,
     json: { ...COMMON_FLAGS.json, help: 'print the table (table.json) as one JSON object on stdout' },
@@ -84,34 +70,13 @@ function parseSeeds(text: string): number[] {
 /** The experiment config of the flags: the preset, then the flags given; a UsageError names the first bad one. */
 export function configFromFlags(flags: Flags): ExperimentConfig {
   const preset = String(flags.preset);
-  const ppo: Record<string, unknown> = {};
-  for (const k of Object.keys(PPO_DEFAULTS)) {
-    const v = flags[kebab(k)];
-    if (k === 'seed' || v === undefined) continue;
-    ppo[k] = typeof PPO_DEFAULTS[k as keyof PpoConfig] === 'boolean' ? v === 'true' : v;
-  }
-  const dpo: Record<string, unknown> = {};
-  for (const k of Object.keys(DPO_DEFAULTS)) if (k !== 'seed' && flags[`dpo-${kebab(k)}`] !== undefined) dpo[k] = Number(flags[`dpo-${kebab(k)}`]);
   const base = EXPERIMENT_PRESETS[preset]!;
   const overrides: Partial<ExperimentConfig> = {
+    ...valuesFromFlags(EXPERIMENT_FIELDS, flags, OWN_FLAGS),
     seeds: parseSeeds(String(flags.seeds)),
-    ppo: ppo as Partial<PpoConfig>,
-    dpo: dpo as Partial<DpoConfig>,
-    rm: {
-      ...EXPERIMENT_DEFAULTS.rm, ...base.settings.rm,
-      ...(flags['rm-epochs'] !== undefined ? { epochs: Number(flags['rm-epochs']) } : {}),
-      ...(flags['rm-min-steps'] !== undefined ? { minSteps: Number(flags['rm-min-steps']) } : {}),
-      ...(flags.readout !== undefined ? { readout: String(flags.readout) as ScoreReadout } : {}),
-    },
-    ...(flags.pairs !== undefined ? { pairs: Number(flags.pairs) } : {}),
-    ...(flags.steps !== undefined ? { ppoSteps: Number(flags.steps) } : {}),
-    ...(flags.mix !== undefined ? { labelMix: Number(flags.mix) } : {}),
-    ...(flags.degenerate !== undefined ? { labelDegenerate: Number(flags.degenerate) } : {}),
-    ...(flags['bench-size'] !== undefined ? { benchSize: String(flags['bench-size']) as BenchSize } : {}),
-    ...(flags['retrain-sft'] ? { retrainSft: true } : {}),
-    ...(flags['sft-steps'] !== undefined ? { sftSteps: Number(flags['sft-steps']) } : {}),
-    ...(flags['vision-steps'] !== undefined ? { visionSteps: Number(flags['vision-steps']) } : {}),
-    ...(flags['grounding-steps'] !== undefined ? { groundingSteps: Number(flags['grounding-steps']) } : {}),
+    ppo: valuesFromFlags(PPO_FIELDS, flags, PPO_FLAGS),
+    dpo: valuesFromFlags(DPO_FIELDS, flags, DPO_FLAGS),
+    rm: { ...EXPERIMENT_DEFAULTS.rm, ...base.settings.rm, ...valuesFromFlags(REWARD_JOB_FIELDS, flags, RM_FLAGS), ...valuesFromFlags(REWARD_JOB_FIELDS, flags, READOUT_FLAG) },
   };
   const only = typeof flags.rows === 'string' ? flags.rows.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
   let cfg: ExperimentConfig;
@@ -127,7 +92,8 @@ export function configFromFlags(flags: Flags): ExperimentConfig {
     const knob = /(?:^ppo|^dpo|\.config)\.(\w+)$/.exec(p.field)?.[1];
     const row = /^rows\[\d+\] \((.*)\)\.config\./.exec(p.field)?.[1];
     const isDpo = p.field.startsWith('dpo.') || (row !== undefined && cfg.rows.find((r) => r.name === row)?.kind === 'dpo');
-    throw new UsageError(`experiment: ${knob ? `--${isDpo ? 'dpo-' : ''}${kebab(knob)}${row ? ` (row ${row})` : ''}` : p.field} ${p.message}`);
+    const own = Object.hasOwn(EXPERIMENT_FIELDS, p.field) ? `--${flagName(p.field as keyof ExperimentConfig, OWN_FLAGS)}` : p.field;
+    throw new UsageError(`experiment: ${knob ? `--${isDpo ? flagName(knob as keyof DpoConfig, DPO_FLAGS) : flagName(knob as keyof PpoConfig, PPO_FLAGS)}${row ? ` (row ${row})` : ''}` : own} ${p.message}`);
   }
   return cfg;
 }

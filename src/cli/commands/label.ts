@@ -4,6 +4,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
+import { configFlags, valuesFromFlags, type ConfigFlagOptions } from '../config-flags';
+import { LABEL_JOB_DEFAULTS, LABEL_JOB_FIELDS, type LabelJobConfig } from '../../engine/prefs/label-config';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { ANNOTATOR_NAMES, ANNOTATOR_PRESETS, type AnnotatorName } from '../../engine/prefs/annotator';
@@ -15,6 +17,9 @@ import { exportTrl, type ExportFile } from '../../engine/prefs/trl';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import { annotatorCeiling } from '../../engine/reward/ceiling';
 
+/** The job's knobs a command line sets: how many pairs, the seed, the sampling and the pair mix. */
+const FLAGS: ConfigFlagOptions<keyof LabelJobConfig> = { only: ['n', 'seed', 'temperature', 'maxTries', 'mix', 'degenerate'], defaults: true };
+
 export const spec: CommandSpec = {
   name: 'label',
   summary: 'Sample answer pairs from a policy and label them with a simulated annotator (preference JSONL).',
@@ -22,14 +27,9 @@ export const spec: CommandSpec = {
   flags: {
     policy: COMMON_FLAGS.policy,
     annotator: { type: 'string', help: 'simulated annotator preset', default: 'careful', choices: ANNOTATOR_NAMES },
-    n: { type: 'number', help: 'pairs to label', default: 100, bound: { integer: true, min: 0 } },
-    seed: { type: 'number', help: 'seed of the scenes, questions, sampling and the annotator', default: 0, bound: { integer: true, min: 0 } },
+    ...configFlags(LABEL_JOB_FIELDS, FLAGS),
     out: { type: 'string', required: true, help: 'preference file to write (JSONL)' },
     append: { type: 'boolean', help: 'add to an existing --out file (pairs already in it are not added twice)' },
-    temperature: { type: 'number', help: 'sampling temperature (above 0: a pair needs two different samples)', default: 1, bound: { above: 0 } },
-    'max-tries': { type: 'number', help: 'rounds a prompt is resampled while its two responses are equal, before it is dropped', default: 4, bound: { integer: true, min: 1 } },
-    mix: { type: 'number', help: 'share of pairs made as (policy answer, the same answer with one hallucinated object) instead of two samples', default: 0, bound: { min: 0, max: 1 } },
-    degenerate: { type: 'number', help: 'share of pairs made as (policy answer, a degenerate answer: empty, "i am not sure ." or the answer scrambled); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },
     ...PERCEPTION_FLAGS,
     trl: { type: 'string', help: 'also write the decided pairs as a TRL-style set (train.jsonl, images/, README.md) to this folder' },
     backend: COMMON_FLAGS.backend,
@@ -62,12 +62,7 @@ export function writeFiles(dir: string, files: readonly ExportFile[]): void {
 
 export async function run(flags: Flags): Promise<number> {
   const name = String(flags.annotator);
-  const n = Number(flags.n);
-  const seed = Number(flags.seed);
-  const maxTries = Number(flags['max-tries']);
-  const temperature = Number(flags.temperature);
-  const mix = Number(flags.mix);
-  const degenerate = Number(flags.degenerate);
+  const { n, seed, temperature, maxTries, mix, degenerate } = { ...LABEL_JOB_DEFAULTS, ...valuesFromFlags(LABEL_JOB_FIELDS, flags, FLAGS) };
   const perception = perceptionFromFlags(flags, 'label');
   const out = String(flags.out);
   if (existsSync(out) && !flags.append) throw new UsageError(`label: ${out} exists; pass --append to add to it, or choose another --out`);

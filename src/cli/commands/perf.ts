@@ -10,7 +10,7 @@ import { renderScene, DEFAULT_PERCEPTION } from '../../engine/world/render';
 import { makeSftData } from '../../engine/sft/data';
 import { judge } from '../../engine/judge/judge';
 import { makeConfig, MODEL_PRESETS, type PresetName } from '../../engine/model/config';
-import { PPO_BOUNDS } from '../../engine/ppo/config';
+import { PPO_FIELDS } from '../../engine/ppo/config';
 import { measureModelPerf } from '../../engine/perf/model';
 import { VOCAB } from '../../engine/language/vocab';
 import { initNodeBackend } from '../backend-node';
@@ -29,10 +29,10 @@ export const spec: CommandSpec = {
     steps: { type: 'number', help: 'PPO steps of `perf soak`', default: 300, bound: { integer: true, min: 1, max: 100_000 } },
     policy: { ...COMMON_FLAGS.policy, help: 'policy `perf soak` tunes', default: 'models/sft-plus' },
     reward: { type: 'string', help: '`perf soak` scores with a Fact-RM made from the policy, or the judge', default: 'fact', choices: ['fact', 'gold'] },
-    'batch-size': { type: 'number', help: 'PPO batch for `perf soak` (default the config\'s)', bound: PPO_BOUNDS.batchSize },
-    'mini-batch-size': { type: 'number', help: 'PPO minibatch for `perf soak` (default the config\'s)', bound: PPO_BOUNDS.miniBatchSize },
-    'response-length': { type: 'number', help: 'new tokens per response for `perf soak` (default the config\'s)', bound: PPO_BOUNDS.responseLength },
-    'gold-every': { type: 'number', help: 'gold figures every N steps in `perf soak`, 0 never (default the config\'s)', bound: PPO_BOUNDS.goldEvery },
+    'batch-size': { type: 'number', help: 'PPO batch for `perf soak` (default the config\'s)', bound: PPO_FIELDS.batchSize.bound },
+    'mini-batch-size': { type: 'number', help: 'PPO minibatch for `perf soak` (default the config\'s)', bound: PPO_FIELDS.miniBatchSize.bound },
+    'response-length': { type: 'number', help: 'new tokens per response for `perf soak` (default the config\'s)', bound: PPO_FIELDS.responseLength.bound },
+    'gold-every': { type: 'number', help: 'gold figures every N steps in `perf soak`, 0 never (default the config\'s)', bound: PPO_FIELDS.goldEvery.bound },
     json: { ...COMMON_FLAGS.json, help: 'print the figures as one JSON object' },
   },
 };

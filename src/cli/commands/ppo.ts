@@ -4,7 +4,8 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type FlagSpec, type Flags } from '../args';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
+import { configFlags, valuesFromFlags, flagProblem } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
 import { DEFAULT_PERCEPTION, type Perception } from '../../engine/world/render';
@@ -13,26 +14,14 @@ import type { PreferenceRecord } from '../../engine/prefs/record';
 import { probePerception } from '../../engine/reward/probes';
 import { drawPrompts } from '../../engine/data/prompts';
 import type { VlmModel } from '../../engine/model/model';
-import { checkPpoConfig, PPO_BOUNDS, PPO_CHOICES, PPO_DEFAULTS, PPO_TOOLTIPS, type PpoConfig } from '../../engine/ppo/config';
+import { checkPpoConfig, PPO_DEFAULTS, PPO_FIELDS, type PpoConfig } from '../../engine/ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor } from '../../engine/ppo/presets';
 import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/rm-score';
 import { sampleRollout } from '../../engine/ppo/rollout';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
 /** One flag per PpoConfig field (--kl-coef, --mini-batch-size, ...), unset unless given: the preset decides. */
-const CONFIG_FLAGS: Record<string, FlagSpec> = Object.fromEntries(
-  (Object.keys(PPO_DEFAULTS) as (keyof PpoConfig)[]).map((k) => {
-    const d = PPO_DEFAULTS[k];
-    const help = `${PPO_TOOLTIPS[k]} (default ${String(d)}, or the preset's)`;
-    const spec: FlagSpec =
-      typeof d === 'number' ? { type: 'number', help, ...(PPO_BOUNDS[k] ? { bound: PPO_BOUNDS[k] } : {}) }
-        : typeof d === 'boolean' ? { type: 'string', help, choices: ['true', 'false'] }
-          : { type: 'string', help, choices: PPO_CHOICES[k] as readonly string[] };
-    return [kebab(k), spec];
-  }),
-);
+const CONFIG_FLAGS = configFlags(PPO_FIELDS, { help: (f) => `${f.tooltip} (default ${String(f.default)}, or the preset's)` });
 
 export const spec: CommandSpec = {
   name: 'ppo',
@@ -54,17 +43,11 @@ export const spec: CommandSpec = {
 };
 
 /** The preset's config with the flags given on top; a UsageError names the first bad field. */
-function configFromFlags(flags: Flags): PpoConfig {
-  const preset = ppoPreset(String(flags.preset));
-  const cfg: Record<string, unknown> = { ...PPO_DEFAULTS, ...preset.config };
-  for (const k of Object.keys(PPO_DEFAULTS)) {
-    const v = flags[kebab(k)];
-    if (v === undefined) continue;
-    cfg[k] = typeof PPO_DEFAULTS[k as keyof PpoConfig] === 'boolean' ? v === 'true' : v;
-  }
-  const problems = checkPpoConfig(cfg as unknown as PpoConfig);
-  if (problems.length) throw new UsageError(`ppo: --${kebab(problems[0]!.field)} ${problems[0]!.message}`);
-  return cfg as unknown as PpoConfig;
+function configFromPresetAndFlags(flags: Flags): PpoConfig {
+  const cfg = { ...PPO_DEFAULTS, ...ppoPreset(String(flags.preset)).config, ...valuesFromFlags(PPO_FIELDS, flags) } as PpoConfig;
+  const problem = flagProblem('ppo', checkPpoConfig(cfg));
+  if (problem) throw problem;
+  return cfg;
 }
 
 function readRecords(path: string): PreferenceRecord[] {
@@ -94,7 +77,7 @@ const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 export async function run(flags: Flags): Promise<number> {
   const log = notes(flags);
-  const cfg = configFromFlags(flags);
+  const cfg = configFromPresetAndFlags(flags);
   const presetName = String(flags.preset);
   const out = String(flags.out);
   const steps = Number(flags.steps);

@@ -8,7 +8,7 @@ import { loadModelDir } from '../model-files';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../../engine/prefs/annotator';
 import { RM_BENCH_DEFAULTS, runRmBench, type RmBenchReport, type RmKind } from '../../engine/reward/bench';
 import { PROBE_PAIRS } from '../../engine/reward/probes';
-import { REWARD_JOB_BOUNDS, REWARD_RUN_DEFAULTS } from '../../engine/reward/config';
+import { REWARD_JOB_FIELDS as F, REWARD_RUN_DEFAULTS } from '../../engine/reward/config';
 import { describePerception, PERCEPTION_FLAGS, perceptionFromFlags } from '../perception-flags';
 import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 
@@ -23,10 +23,10 @@ export const spec: CommandSpec = {
     'held-out': { type: 'number', help: 'held-out pairs per seed', default: RM_BENCH_DEFAULTS.heldOut, bound: { integer: true, min: 1 } },
     annotator: { type: 'string', help: 'simulated annotator', default: RM_BENCH_DEFAULTS.annotator, choices: ANNOTATOR_NAMES },
     kinds: { type: 'string', help: 'reward models to train: plain, fact or both', default: RM_BENCH_DEFAULTS.kinds.join(','), choices: ['plain', 'fact', 'plain,fact', 'fact,plain'] },
-    'probe-n': { type: 'number', help: 'probe scenes per run', default: RM_BENCH_DEFAULTS.probeItems, bound: REWARD_JOB_BOUNDS.probeItems },
-    epochs: { type: 'number', help: 'passes over the training pairs', default: REWARD_RUN_DEFAULTS.epochs, bound: REWARD_JOB_BOUNDS.epochs },
-    'min-steps': { type: 'number', help: 'at least this many steps per run', default: REWARD_RUN_DEFAULTS.minSteps, bound: REWARD_JOB_BOUNDS.minSteps },
-    lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr, bound: REWARD_JOB_BOUNDS.lr },
+    'probe-n': { type: 'number', help: 'probe scenes per run', default: RM_BENCH_DEFAULTS.probeItems, bound: F.probeItems.bound },
+    epochs: { type: 'number', help: 'passes over the training pairs', default: REWARD_RUN_DEFAULTS.epochs, bound: F.epochs.bound },
+    'min-steps': { type: 'number', help: 'at least this many steps per run', default: REWARD_RUN_DEFAULTS.minSteps, bound: F.minSteps.bound },
+    lr: { type: 'number', help: 'peak learning rate', default: REWARD_RUN_DEFAULTS.optim.lr, bound: F.lr.bound },
     readout: { type: 'string', help: 'where the reward models read their score: the last token, or the sum over the response', default: RM_BENCH_DEFAULTS.readout, choices: SCORE_READOUTS },
     mix: { type: 'number', help: 'share of pairs made as (policy answer, the same with one hallucinated object)', default: 0, bound: { min: 0, max: 1 } },
     degenerate: { type: 'number', help: 'share of pairs made as (policy answer, a degenerate answer: empty, "i am not sure ." or the answer scrambled); mix + degenerate ≤ 1', default: 0, bound: { min: 0, max: 1 } },

@@ -3,36 +3,31 @@
 // accuracy, the pair counts and the annotator's ceiling. The job itself is the engine's.
 
 import { COMMON_FLAGS, notes, type CommandSpec, type Flags } from '../args';
+import { configFlags, valuesFromFlags, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
 import { labelCounts } from '../../engine/prefs/label';
 import { HEADLINE_PROBE } from '../../engine/reward/probes';
-import { REWARD_JOB_BOUNDS as B, REWARD_JOB_DEFAULTS as D, planRewardJob, rewardRunOf, type RewardJobConfig } from '../../engine/reward/config';
+import { planRewardJob, REWARD_JOB_FIELDS, rewardRunOf, type RewardJobConfig } from '../../engine/reward/config';
 import { runRewardJob } from '../../engine/reward/job';
-import { SCORE_READOUTS, type ScoreReadout } from '../../engine/model/config';
 import { readPrefsFile } from './label';
+
+/** One flag per knob of the job (--epochs, --batch-pairs, --readout, ...), but the kind and the trunk: --fact and --head-only say those. */
+const FLAGS: ConfigFlagOptions<keyof RewardJobConfig> = { except: ['kind', 'trainTrunk'], defaults: true, aliases: PAIR_FLAG_ALIASES };
+const CONFIG_FLAGS = configFlags(REWARD_JOB_FIELDS, FLAGS);
 
 export const spec: CommandSpec = {
   name: 'train-rm',
   summary: 'Train a reward model (plain, or Fact-RM with --fact) from preference pairs and save it.',
-  usage: 'train-rm --in FILE [--fact] --out DIR [--policy DIR] [--readout last|sum] [--epochs N] [--held-out SHARE]',
+  usage: 'train-rm --in FILE [--fact] --out DIR [--policy DIR] [--readout last|sum] [--epochs N] [--held-out-share SHARE]',
   flags: {
     in: { type: 'string', required: true, aliases: ['prefs'], help: 'preference file (JSONL, as `label` writes it); bad lines are reported and skipped' },
     fact: { type: 'boolean', help: "Fact-RM: the scene's facts, sentences shuffled, go in front of the question" },
     out: { type: 'string', required: true, help: 'directory to save the reward model in' },
     policy: { ...COMMON_FLAGS.policy, help: 'SFT policy the trunk starts from' },
-    'held-out': { type: 'number', help: 'share of prompts held out for accuracy', default: D.heldOutShare, bound: B.heldOutShare },
-    epochs: { type: 'number', help: 'passes over the training pairs', default: D.epochs, bound: B.epochs },
-    'min-steps': { type: 'number', help: 'at least this many steps, however few the pairs', default: D.minSteps, bound: B.minSteps },
-    batch: { type: 'number', help: 'pairs per step', default: D.batchPairs, bound: B.batchPairs },
-    lr: { type: 'number', help: 'peak learning rate', default: D.lr, bound: B.lr },
-    'tie-weight': { type: 'number', help: 'weight of a tie (pulls its two scores together) relative to a decided pair', default: D.tieWeight, bound: B.tieWeight },
-    'both-bad-weight': { type: 'number', help: 'weight of a both-bad pair (pushes both scores below 0) relative to a decided pair', default: D.bothBadWeight, bound: B.bothBadWeight },
-    readout: { type: 'string', help: 'where the score is read: the last token (as the paper) or the sum over the response tokens', default: D.readout, choices: SCORE_READOUTS },
+    ...CONFIG_FLAGS,
+    'eval-every': { ...CONFIG_FLAGS['eval-every']!, help: 'held-out accuracy every N steps (0: a fifth of the run, at least 10)', default: 0 },
     'head-only': { type: 'boolean', help: 'train the score head alone (the trunk stays as the policy left it)' },
-    'eval-every': { type: 'number', help: 'held-out accuracy every N steps (0: a fifth of the run, at least 10)', default: 0, bound: B.evalEvery },
-    'probe-n': { type: 'number', help: 'probe items for probeAccuracy', default: D.probeItems, bound: B.probeItems },
-    seed: { type: 'number', help: 'seed of the split, the batch order and the augmentation', default: 1, bound: B.seed },
     backend: COMMON_FLAGS.backend,
     quiet: COMMON_FLAGS.quiet,
     json: COMMON_FLAGS.json,
@@ -43,13 +38,7 @@ export async function run(flags: Flags): Promise<number> {
   const inFile = String(flags.in);
   const out = String(flags.out);
   const log = notes(flags);
-  const cfg: RewardJobConfig = {
-    kind: flags.fact ? 'fact' : 'plain',
-    epochs: Number(flags.epochs), minSteps: Number(flags['min-steps']), batchPairs: Number(flags.batch), lr: Number(flags.lr),
-    heldOutShare: Number(flags['held-out']), seed: Number(flags.seed), trainTrunk: !flags['head-only'],
-    tieWeight: Number(flags['tie-weight']), bothBadWeight: Number(flags['both-bad-weight']),
-    evalEvery: Number(flags['eval-every']), probeItems: Number(flags['probe-n']), readout: String(flags.readout) as ScoreReadout,
-  };
+  const cfg = { ...valuesFromFlags(REWARD_JOB_FIELDS, flags, FLAGS), kind: flags.fact ? 'fact' : 'plain', trainTrunk: !flags['head-only'] } as RewardJobConfig;
 
   const imported = readPrefsFile(inFile);
   const skippedLines = new Set(imported.problems.map((p) => p.line)).size;

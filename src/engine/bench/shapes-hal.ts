@@ -20,6 +20,7 @@ export interface BenchItem {
 /** Item counts per type: the standard benchmark and the larger, low-variance one. */
 export const SHAPES_HAL_SIZES = { standard: 12, large: 100 } as const;
 export type BenchSize = keyof typeof SHAPES_HAL_SIZES;
+export const SHAPES_HAL_SIZE_NAMES = Object.keys(SHAPES_HAL_SIZES) as readonly BenchSize[];
 
 /** Returns the ShapesHal-Bench items; fixed for a given size. */
 export function shapesHalItems(size: BenchSize = 'standard'): BenchItem[] {

@@ -7,7 +7,7 @@ import { allPrompts, benchSuite, scoreBench, type BenchReport } from '../bench/r
 import type { BenchSize } from '../bench/shapes-hal';
 import type { VlmModel } from '../model/model';
 import type { JobHooks } from '../train/job';
-import { BON_BOUNDS, BON_DEFAULTS } from './config';
+import { BON_DEFAULTS, BON_FIELDS as F } from './config';
 import { checkBounds } from '../train/bounds';
 import { samplePool, scorePool, withNoiseSeeds } from './pool';
 import { bestOfN } from './select';
@@ -33,7 +33,7 @@ export async function runBestOfNBench(
   policy: VlmModel, rm: { model: VlmModel; fact: boolean }, config: Partial<BonBenchConfig> = {}, hooks: JobHooks = {}, opts: { perception?: Perception } = {},
 ): Promise<{ report: BenchReport; responses: Map<string, string> }> {
   const cfg = { ...BON_BENCH_DEFAULTS, ...config };
-  const problems = checkBounds(cfg, { n: { integer: true, min: 1, max: BON_BOUNDS.samples!.max }, temperature: BON_BOUNDS.temperature, maxNewTokens: BON_BOUNDS.maxNewTokens, batchRows: BON_BOUNDS.batchRows, seed: BON_BOUNDS.seed });
+  const problems = checkBounds(cfg, { n: F.samples.bound, temperature: F.temperature.bound, maxNewTokens: F.maxNewTokens.bound, batchRows: F.batchRows.bound, seed: F.seed.bound });
   if (problems.length) throw new Error(`best-of-n bench: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
   const suite = benchSuite(cfg.size);
   const prompts = withNoiseSeeds(allPrompts(suite), cfg.seed);

@@ -1,85 +1,43 @@
-// The DPO job's one typed config, documented field by field, its defaults, bounds, the one check
-// and its plan (the same split by prompt as the reward model's, so both learn from the same
-// pairs). No TensorFlow.js: the page reads it for its knobs and checks exactly as the engine does.
+// The DPO job's one config, as one table (train/fields.ts): each knob's default, bounds, label on
+// the page, one line of help and TRL's name; its check and its plan (the same split by prompt as
+// the reward model's, so both learn from the same pairs). No TensorFlow.js: the page reads it for
+// its knobs and checks exactly as the engine does.
 
+import * as v from 'valibot';
 import type { PreferenceRecord } from '../prefs/record';
 import { planRewardJob, type RewardPlan } from '../reward/config';
-import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
+import type { ConfigProblem } from '../train/bounds';
+import { defaultsOf, fieldsOf, num, problemsOf } from '../train/fields';
 
-export interface DpoConfig {
-  /** β: the weight of the implicit reward β·log(π/π_ref); small β lets the policy move further from the reference (TRL beta; Rafailov et al.: 0.1). */
-  beta: number;
-  /** Passes over the training pairs. */
-  epochs: number;
-  /** At least this many steps however few the pairs. */
-  minSteps: number;
-  /** Pairs per step; each pair is two rows of the batch. */
-  batchPairs: number;
-  /** Peak learning rate (Adam; warm-up over a tenth of the run, cosine decay to a tenth). */
-  lr: number;
-  /** Largest global gradient norm (TRL max_grad_norm). */
-  maxGradNorm: number;
-  /** Share of prompts held out for the implicit reward's accuracy (split by prompt as the reward model's job splits, same seed, same split). */
-  heldOutShare: number;
-  /** Seed of the split, the batch order and the KL prompts. */
-  seed: number;
-  /** Weight of a tie relative to a decided pair: a ½-target loss that pulls the two implicit rewards together; 0 drops ties. */
-  tieWeight: number;
-  /** Weight of a both-bad pair: each answer loses to a virtual answer as likely as under the reference (pushes both below it); 0 drops them. */
-  bothBadWeight: number;
-  /** Held-out implicit-reward accuracy every N steps (0: only at the end). */
-  evalEvery: number;
-  /** The gold figures (greedy answers to fixed probes, judged) every N steps (0: at the start and the end only). */
-  goldEvery: number;
-  /** Probes of the gold figures (ppo/gold.ts: the same probes PPO measures). */
-  goldProbeSize: number;
-  /** Fresh training prompts sampled (temperature 1) with the gold figures to estimate the KL from the reference (0: none). */
-  klPrompts: number;
-}
+const count = (def: number, max: number, label: string, help: string) => num(def, { integer: true, min: 0, max }, { label, help });
+const weight = (def: number, label: string, help: string) => num(def, { min: 0, max: 100 }, { label, help });
 
-export const DPO_DEFAULTS: DpoConfig = {
-  beta: 0.1, epochs: 2, minSteps: 25, batchPairs: 16, lr: 1e-4, maxGradNorm: 1, heldOutShare: 0.2, seed: 1,
-  tieWeight: 0, bothBadWeight: 0, evalEvery: 0, goldEvery: 25, goldProbeSize: 48, klPrompts: 64,
-};
+/** In the page's order: the first six on the card, the rest under "every knob". */
+export const DPO_TABLE = v.object({
+  beta: num(0.1, { above: 0, max: 100 }, { label: 'β', help: 'β of the implicit reward β·log(π/π_ref): smaller lets the policy move further from the SFT reference', trl: 'beta' }),
+  epochs: num(2, { above: 0, max: 1000 }, { label: 'Epochs', help: 'passes over the training pairs' }),
+  minSteps: count(25, 100_000, 'Min steps', 'at least this many steps, however few the pairs'),
+  batchPairs: num(16, { integer: true, min: 1, max: 256 }, { label: 'Pairs per step', help: 'pairs per step' }),
+  lr: num(1e-4, { above: 0, max: 0.1 }, { label: 'Learning rate', help: 'peak learning rate' }),
+  goldEvery: count(25, 100_000, 'Gold every', 'gold figures every N steps (0: at the start and the end)'),
+  maxGradNorm: num(1, { min: 0, max: 1000 }, { label: 'Max grad norm', help: 'largest global gradient norm', trl: 'max_grad_norm' }),
+  heldOutShare: num(0.2, { above: 0, below: 1 }, { label: 'Held-out share', help: 'share of prompts held out for accuracy (the same split as the reward model for the same seed)', step: '0.05' }),
+  evalEvery: count(0, 100_000, 'Evaluate every', 'held-out accuracy every N steps (0: at the end)'),
+  tieWeight: weight(0, 'Tie weight', 'weight of a tie (pulls its two implicit rewards together); 0 drops ties'),
+  bothBadWeight: weight(0, 'Both-bad weight', 'weight of a both-bad pair (pushes both answers below their reference likelihood); 0 drops them'),
+  goldProbeSize: num(48, { integer: true, min: 1, max: 1024 }, { label: 'Gold probes', help: 'gold probes (the ones PPO measures)' }),
+  klPrompts: count(64, 4096, 'KL prompts', 'prompts sampled to estimate the KL from the reference (0: none)'),
+  seed: count(1, 2 ** 32 - 1, 'Seed', 'seed of the split, the batch order and the KL prompts'),
+});
 
-export const DPO_BOUNDS: Bounds<DpoConfig> = {
-  beta: { above: 0, max: 100 },
-  epochs: { above: 0, max: 1000 },
-  minSteps: { integer: true, min: 0, max: 100_000 },
-  batchPairs: { integer: true, min: 1, max: 256 },
-  lr: { above: 0, max: 0.1 },
-  maxGradNorm: { min: 0, max: 1000 },
-  heldOutShare: { above: 0, below: 1 },
-  seed: { integer: true, min: 0, max: 2 ** 32 - 1 },
-  tieWeight: { min: 0, max: 100 },
-  bothBadWeight: { min: 0, max: 100 },
-  evalEvery: { integer: true, min: 0, max: 100_000 },
-  goldEvery: { integer: true, min: 0, max: 100_000 },
-  goldProbeSize: { integer: true, min: 1, max: 1024 },
-  klPrompts: { integer: true, min: 0, max: 4096 },
-};
+export type DpoConfig = v.InferOutput<typeof DPO_TABLE>;
 
-/** One-line explanations of each knob, for tooltips and --help. */
-export const DPO_TOOLTIPS: Record<keyof DpoConfig, string> = {
-  beta: 'β of the implicit reward β·log(π/π_ref): smaller lets the policy move further from the SFT reference',
-  epochs: 'passes over the training pairs',
-  minSteps: 'at least this many steps, however few the pairs',
-  batchPairs: 'pairs per step',
-  lr: 'peak learning rate',
-  maxGradNorm: 'largest global gradient norm',
-  heldOutShare: 'share of prompts held out for accuracy (the same split as the reward model for the same seed)',
-  seed: 'seed of the split, the batch order and the KL prompts',
-  tieWeight: 'weight of a tie (pulls its two implicit rewards together); 0 drops ties',
-  bothBadWeight: 'weight of a both-bad pair (pushes both answers below their reference likelihood); 0 drops them',
-  evalEvery: 'held-out accuracy every N steps (0: at the end)',
-  goldEvery: 'gold figures every N steps (0: at the start and the end)',
-  goldProbeSize: 'gold probes (the ones PPO measures)',
-  klPrompts: 'prompts sampled to estimate the KL from the reference (0: none)',
-};
+export const DPO_FIELDS = fieldsOf(DPO_TABLE);
+export const DPO_DEFAULTS: DpoConfig = defaultsOf(DPO_TABLE);
 
 /** Every knob outside its bounds; [] when the job can run. */
 export function checkDpoConfig(cfg: DpoConfig): ConfigProblem[] {
-  return checkBounds(cfg, DPO_BOUNDS);
+  return problemsOf(DPO_TABLE, cfg);
 }
 
 /** What a DPO job will do with these records: its split (the reward model's for the same seed), the training pairs its loss can use, and its steps (0 when none). */

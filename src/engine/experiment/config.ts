@@ -1,112 +1,73 @@
-// The experiment's one typed config, documented field by field, its defaults (sized so the
+// The experiment's one config, as one table (train/fields.ts): each setting's default (sized so the
 // default experiment on 3 seeds fits 90 minutes on a 2-core machine, docs/experiment.md), bounds
-// and the one check; and the experiment presets, data in presets/*.json (rows, targets, settings).
-// No TensorFlow.js: the page reads it for its knobs and checks exactly as the engine does.
+// and help, and the one check; and the experiment presets, data in presets/*.json (rows, targets,
+// settings). No TensorFlow.js: the page may read it as the engine does.
 
-import { SHAPES_HAL_SIZES, type BenchSize } from '../bench/shapes-hal';
+import * as v from 'valibot';
+import { SHAPES_HAL_SIZE_NAMES } from '../bench/shapes-hal';
 import { PPO_DEFAULTS, type PpoConfig } from '../ppo/config';
 import { DPO_DEFAULTS, type DpoConfig } from '../dpo/config';
-import { checkRewardJob, REWARD_JOB_DEFAULTS, type RewardJobConfig } from '../reward/config';
-import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
+import { REWARD_JOB_DEFAULTS, REWARD_JOB_TABLE, type RewardJobConfig } from '../reward/config';
+import type { ConfigProblem } from '../train/bounds';
+import { choice, defaultsOf, fieldsOf, flag, list, maybe, num, problemsOf, value, withDefault } from '../train/fields';
 import { checkRows, type RowSpec } from './rows';
 import { checkTargets, type TargetSpec } from './targets';
 import defaultPreset from './presets/default.json';
 import rewardHacking from './presets/reward-hacking.json';
 
 /** The reward-model job's settings an experiment sets (each RM's kind comes from its rows, its seed from the experiment's). */
-export type ExperimentRmSettings = Omit<RewardJobConfig, 'kind' | 'seed'>;
+const RM_SETTINGS = v.omit(REWARD_JOB_TABLE, ['kind', 'seed']);
+export type ExperimentRmSettings = v.InferOutput<typeof RM_SETTINGS>;
 
-export interface ExperimentConfig {
-  /** The experiment preset's name: the table's title. */
-  preset: string;
-  /** What the experiment shows, in a sentence or two. */
-  description: string;
-  /** The table's rows, in order (rows.ts): a start policy as it is, or a PPO preset run from one. */
-  rows: RowSpec[];
-  /** What the table must show (targets.ts); checked and reported with the table. */
-  targets: TargetSpec[];
-  /** Seeds; each labels its own pairs, trains its own reward models and runs every row afresh from its start policy. */
-  seeds: number[];
-  /** Pairs sampled (temperature labelTemperature, two answers per prompt) from each start policy a reward model needs, per seed; each annotator the rows name labels the same pairs. */
-  pairs: number;
-  /** Sampling temperature of the pairs to label (above 0: a pair needs two different answers). */
-  labelTemperature: number;
-  /** Share of the pairs made as (a sample, the same sample with one likely but absent object written in) instead of two samples: contrastive pairs that teach claim checking. */
-  labelMix: number;
-  /** Share of the pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled), labelled like the rest: the reward models learn where saying nothing ranks. labelMix + labelDegenerate ≤ 1. */
-  labelDegenerate: number;
-  /** PPO steps of every PPO row. */
-  ppoSteps: number;
-  /** PPO settings put on every PPO row after its preset's and its own (the seed is the experiment's). */
-  ppo: Partial<PpoConfig>;
-  /** DPO settings put on every DPO row after its own (the seed is the experiment's). */
-  dpo: Partial<DpoConfig>;
-  /** The reward-model job: epochs, batch, learning rate, held-out share, readout, probes. */
-  rm: ExperimentRmSettings;
-  /** Benchmark size for every row: `standard` (96 ShapesHal items) or `large` (800, lower variance). */
-  benchSize: BenchSize;
-  /** Make the start policies per seed by their recipes (`pretrain --preset sft|sft-plus --seed S`) instead of reading the shipped ones. */
-  retrainSft: boolean;
-  /** With retrainSft: SFT steps of each recipe (absent: the recipe's). */
-  sftSteps?: number;
-  /** With retrainSft: vision pretraining steps (absent: the recipe's). */
-  visionSteps?: number;
-  /** With retrainSft: grounding-stage steps (absent: the recipe's). */
-  groundingSteps?: number;
-}
+const steps = (help: string) => maybe(num(undefined, { integer: true, min: 0, max: 1_000_000 }, { help }));
 
 /**
- * The defaults. 800 pairs per seed, 120 PPO steps of 32 responses, the large benchmarks and gold
- * figures on 96 probes every 10 steps: the default experiment takes about 25 minutes a seed here
- * (docs/experiment.md has the timing behind these and what fewer pairs or steps cost in figures).
+ * The experiment as one table. Its defaults: 800 pairs per seed, 120 PPO steps of 32 responses,
+ * the large benchmarks and gold figures on 96 probes every 10 steps: the default experiment takes
+ * about 25 minutes a seed here (docs/experiment.md has the timing behind these and what fewer
+ * pairs or steps cost in figures). The preset, its rows and targets have no default: a preset gives them.
  */
-export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description' | 'rows' | 'targets'> = {
-  seeds: [1, 2, 3],
-  pairs: 800,
-  labelTemperature: 1,
-  labelMix: 0,
-  labelDegenerate: 0.25,
-  ppoSteps: 120,
-  ppo: { goldEvery: 10, goldProbeSize: 96 },
-  dpo: {},
-  rm: { ...withoutKindAndSeed(REWARD_JOB_DEFAULTS), evalEvery: 0 },
-  benchSize: 'large',
-  retrainSft: false,
-};
+export const EXPERIMENT_TABLE = v.object({
+  preset: value<string>(undefined, { help: 'The experiment preset’s name: the table’s title.' }),
+  description: value<string>(undefined, { help: 'What the experiment shows, in a sentence or two.' }),
+  rows: value<RowSpec[]>(undefined, { help: 'The table’s rows, in order (rows.ts): a start policy as it is, or a PPO preset run from one.' }),
+  targets: value<TargetSpec[]>(undefined, { help: 'What the table must show (targets.ts); checked and reported with the table.' }),
+  seeds: list([1, 2, 3], { integer: true, min: 0, max: 2 ** 32 - 1 }, { noun: 'seed', ascending: false }, { help: 'Seeds; each labels its own pairs, trains its own reward models and runs every row afresh from its start policy.' }),
+  pairs: num(800, { integer: true, min: 2, max: 100_000 }, { help: 'Pairs sampled (temperature labelTemperature, two answers per prompt) from each start policy a reward model needs, per seed; each annotator the rows name labels the same pairs.' }),
+  labelTemperature: num(1, { above: 0, max: 10 }, { help: 'Sampling temperature of the pairs to label (above 0: a pair needs two different answers).' }),
+  labelMix: num(0, { min: 0, max: 1 }, { help: 'Share of the pairs made as (a sample, the same sample with one likely but absent object written in) instead of two samples: contrastive pairs that teach claim checking.' }),
+  labelDegenerate: num(0.25, { min: 0, max: 1 }, { help: 'Share of the pairs made as (a sample, a degenerate answer: empty, "i am not sure ." or the sample scrambled), labelled like the rest: the reward models learn where saying nothing ranks. labelMix + labelDegenerate ≤ 1.' }),
+  ppoSteps: num(120, { integer: true, min: 0, max: 1_000_000 }, { help: 'PPO steps of every PPO row.' }),
+  ppo: value<Partial<PpoConfig>>({ goldEvery: 10, goldProbeSize: 96 }, { help: 'PPO settings put on every PPO row after its preset\'s and its own (the seed is the experiment\'s).' }),
+  dpo: value<Partial<DpoConfig>>({}, { help: 'DPO settings put on every DPO row after its own (the seed is the experiment\'s).' }),
+  rm: withDefault(RM_SETTINGS, { ...withoutKindAndSeed(REWARD_JOB_DEFAULTS), evalEvery: 0 }),
+  benchSize: choice(SHAPES_HAL_SIZE_NAMES, 'large', { help: 'Benchmark size for every row: standard (96 ShapesHal items) or large (800, lower variance).' }),
+  retrainSft: flag(false, { help: 'Make the start policies per seed by their recipes (pretrain --preset sft|sft-plus --seed S) instead of reading the shipped ones.' }),
+  sftSteps: steps('With retrainSft: SFT steps of each recipe (absent: the recipe\'s).'),
+  visionSteps: steps('With retrainSft: vision pretraining steps (absent: the recipe\'s).'),
+  groundingSteps: steps('With retrainSft: grounding-stage steps (absent: the recipe\'s).'),
+});
+
+export type ExperimentConfig = v.InferOutput<typeof EXPERIMENT_TABLE>;
+
+export const EXPERIMENT_FIELDS = fieldsOf(EXPERIMENT_TABLE);
+export const EXPERIMENT_DEFAULTS: Omit<ExperimentConfig, 'preset' | 'description' | 'rows' | 'targets'> = defaultsOf(EXPERIMENT_TABLE);
 
 function withoutKindAndSeed(c: RewardJobConfig): ExperimentRmSettings {
   const { kind: _kind, seed: _seed, ...rest } = c;
   return rest;
 }
 
-export const EXPERIMENT_BOUNDS: Bounds<ExperimentConfig> = {
-  pairs: { integer: true, min: 2, max: 100_000 },
-  labelTemperature: { above: 0, max: 10 },
-  labelMix: { min: 0, max: 1 },
-  labelDegenerate: { min: 0, max: 1 },
-  ppoSteps: { integer: true, min: 0, max: 1_000_000 },
-};
-
-/** Every problem with a config, each naming its field; [] when it can run. */
+/** Every problem with a config, each naming its field: the table's, then the label shares together, the PPO and DPO overrides, the rows and the targets; [] when it can run. */
 export function checkExperimentConfig(cfg: ExperimentConfig): ConfigProblem[] {
-  const out = checkBounds(cfg, EXPERIMENT_BOUNDS);
+  const out = problemsOf(EXPERIMENT_TABLE, cfg);
   if (out.length === 0 && cfg.labelMix + cfg.labelDegenerate > 1) out.push({ field: 'labelDegenerate', message: `must be at most 1 − labelMix (${1 - cfg.labelMix})` });
-  if (!Array.isArray(cfg.seeds) || cfg.seeds.length === 0) out.push({ field: 'seeds', message: 'must list at least one seed' });
-  else if (cfg.seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) out.push({ field: 'seeds', message: 'must be whole numbers from 0 to 4294967295' });
-  else if (new Set(cfg.seeds).size !== cfg.seeds.length) out.push({ field: 'seeds', message: 'must not repeat a seed' });
-  if (!Object.hasOwn(SHAPES_HAL_SIZES, cfg.benchSize)) out.push({ field: 'benchSize', message: `must be ${Object.keys(SHAPES_HAL_SIZES).join(' or ')}` });
-  if (typeof cfg.retrainSft !== 'boolean') out.push({ field: 'retrainSft', message: 'must be true or false' });
-  for (const f of ['sftSteps', 'visionSteps', 'groundingSteps'] as const) {
-    const v = cfg[f];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 1_000_000)) out.push({ field: f, message: 'must be a whole number from 0 to 1000000' });
-  }
   const unknownPpo = Object.keys(cfg.ppo ?? {}).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
   if (unknownPpo.length) out.push({ field: 'ppo', message: `has unknown fields ${unknownPpo.join(', ')}` });
   if ((cfg.ppo as Record<string, unknown>)?.seed !== undefined) out.push({ field: 'ppo.seed', message: 'is the experiment seed; give seeds instead' });
   const unknownDpo = Object.keys(cfg.dpo ?? {}).filter((k) => !Object.hasOwn(DPO_DEFAULTS, k));
   if (unknownDpo.length) out.push({ field: 'dpo', message: `has unknown fields ${unknownDpo.join(', ')}` });
   if ((cfg.dpo as Record<string, unknown>)?.seed !== undefined) out.push({ field: 'dpo.seed', message: 'is the experiment seed; give seeds instead' });
-  out.push(...checkRewardJob({ ...cfg.rm, kind: 'plain', seed: 1 }).map((p) => ({ field: `rm.${p.field}`, message: p.message })));
   const rows = Array.isArray(cfg.rows) ? cfg.rows : [];
   // Each row with the experiment's PPO overrides on top, so a bad override is named where it bites.
   const rowsWithPpo = rows.map((r) => (r?.kind === 'ppo' && !unknownPpo.length ? { ...r, config: { ...r.config, ...cfg.ppo } } : r?.kind === 'dpo' && !unknownDpo.length ? { ...r, config: { ...r.config, ...cfg.dpo } } : r));

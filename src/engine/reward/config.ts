@@ -1,16 +1,57 @@
 // A reward-model run's settings without TensorFlow.js, so the page can plan a run (split, usable
-// pairs, steps) and check its knobs exactly as the engine will: the loss weights, the run, and
-// the job (one flat config the page and the CLI both fill in), with their bounds.
+// pairs, steps) and check its knobs exactly as the engine will: the job (one flat config the page
+// and the CLI both fill in) as one table (train/fields.ts), and the loss and the run the trainer
+// takes, made from it.
 
+import * as v from 'valibot';
 import { subSeed } from '../world/rng';
-import { SCORE_READOUTS, type ScoreReadout } from '../model/config';
+import { SCORE_READOUTS } from '../model/config';
 import { hash64, promptKey, type PreferenceRecord } from '../prefs/record';
-import { checkBounds, type Bounds, type ConfigProblem } from '../train/bounds';
+import type { ConfigProblem } from '../train/bounds';
+import { choice, defaultsOf, fieldsOf, flag, num, problemsOf } from '../train/fields';
 import type { OptimConfig } from '../train/trainer';
 
 /** How a pair enters the loss: decided pairs are oriented so that A is the chosen answer. */
 export type PairKind = 'decided' | 'tie' | 'both-bad';
 
+/** Which reward model: plain (image, question, answer) or Fact-RM (the scene's facts too). */
+export const REWARD_KINDS = ['plain', 'fact'] as const;
+export type RewardKind = (typeof REWARD_KINDS)[number];
+
+const weight = (def: number, label: string, help: string) => num(def, { min: 0, max: 100 }, { label, help, step: '0.1' });
+
+/** One reward-model job as the page and the CLI set it up (split, train, evaluate, probe), in the page's order. */
+export const REWARD_JOB_TABLE = v.object({
+  kind: choice(REWARD_KINDS, 'plain', { label: 'Reward model', help: 'Which reward model: plain (image, question, answer) or Fact-RM (the scene’s facts too).' }),
+  epochs: num(4, { above: 0, max: 1000 }, { label: 'Epochs', help: 'Passes over the training pairs. A small set gets more passes (see minimum steps).' }),
+  minSteps: num(25, { integer: true, min: 0, max: 100_000 }, { label: 'Min steps', help: 'At least this many steps, however few the pairs.' }),
+  batchPairs: num(16, { integer: true, min: 1, max: 256 }, { label: 'Pairs per step', help: 'Pairs per step; each pair is two rows of the batch (chosen and rejected).' }),
+  lr: num(1e-3, { above: 0, max: 0.1 }, { label: 'Learning rate', help: 'Peak learning rate of AdamW: warm-up over the first tenth of the run, then cosine decay to a tenth.' }),
+  heldOutShare: num(0.2, { above: 0, below: 1 }, { label: 'Held-out share', help: 'Share of prompts held out to measure accuracy; all pairs about one prompt go to the same side. Same labels and seed, same split.', step: '0.05' }),
+  evalEvery: num(10, { integer: true, min: 0, max: 100_000 }, { label: 'Evaluate every', help: 'Measure held-out accuracy every N steps (and always at the end). 0: only at the end. Each measurement costs a pass over the held-out pairs.' }),
+  tieWeight: weight(0.5, 'Tie weight', 'Weight of a tie against a decided pair: the loss pulls its two scores together. 0 leaves ties out.'),
+  bothBadWeight: weight(0.5, 'Both-bad weight', 'Weight of a both-bad pair against a decided pair: the loss pushes both scores below 0. 0 leaves them out.'),
+  probeItems: num(64, { integer: true, min: 1, max: 512 }, { label: 'Probe items', help: 'Probe scenes scored after training (question types in turn), each with every answer variant of the table below.' }),
+  seed: num(1, { integer: true, min: 0, max: 2 ** 32 - 1 }, { label: 'Seed', help: 'Seed of the split, the minibatch order and the augmentation (fresh pixel noise and facts order each time a pair is seen). Starts at the run’s seed.' }),
+  readout: choice(SCORE_READOUTS, 'last', {
+    label: 'Score read at',
+    help: 'Where the score head reads the answer. Last token (the paper’s): one score from the final position, which must gather the whole answer through attention. Sum over the answer: the head scores every answer token and adds them up, so each sentence adds its own share and a false claim anywhere can cost on its own. Both start from the same trunk.',
+    options: { last: 'last token (the paper)', sum: 'sum over the answer' },
+  }),
+  trainTrunk: flag(true, { label: 'Train the decoder trunk too', help: 'Train the whole decoder with the score head (the paper’s choice), or only the score head on the SFT policy’s features. The vision encoder stays frozen either way.' }),
+});
+
+export type RewardJobConfig = v.InferOutput<typeof REWARD_JOB_TABLE>;
+
+export const REWARD_JOB_FIELDS = fieldsOf(REWARD_JOB_TABLE);
+export const REWARD_JOB_DEFAULTS: RewardJobConfig = defaultsOf(REWARD_JOB_TABLE);
+
+/** Every knob of a reward job the table refuses; [] when it can run. */
+export function checkRewardJob(cfg: RewardJobConfig): ConfigProblem[] {
+  return problemsOf(REWARD_JOB_TABLE, cfg);
+}
+
+/** The loss's weights: a job's, and the centring term's. */
 export interface RewardLossConfig {
   /** Weight of the (s_a + s_b)² centring term (TRL suggests 0.01). */
   centreCoef: number;
@@ -22,89 +63,23 @@ export interface RewardLossConfig {
   bothBadMargin: number;
 }
 
-export const REWARD_LOSS_DEFAULTS: RewardLossConfig = { centreCoef: 0.01, tieWeight: 0.5, bothBadWeight: 0.5, bothBadMargin: 0 };
+export const REWARD_LOSS_DEFAULTS: RewardLossConfig = { centreCoef: 0.01, tieWeight: REWARD_JOB_DEFAULTS.tieWeight, bothBadWeight: REWARD_JOB_DEFAULTS.bothBadWeight, bothBadMargin: 0 };
 
-export interface RewardRunConfig {
+/** A run as the trainer takes it: a job's knobs (rewardRunOf), with the optimiser's settings. */
+export interface RewardRunConfig extends Pick<RewardJobConfig, 'epochs' | 'minSteps' | 'batchPairs' | 'trainTrunk' | 'seed' | 'evalEvery'> {
   /** Read the scene's facts (Fact-RM) or not (plain RM). */
   fact: boolean;
-  /** Passes over the training pairs. */
-  epochs: number;
-  /** At least this many steps however few the pairs (a small set gets more passes). */
-  minSteps: number;
-  /** Pairs per step; each pair is two rows of the batch. */
-  batchPairs: number;
-  /** Train the decoder trunk with the head (true) or the score head alone. The vision encoder stays frozen. */
-  trainTrunk: boolean;
   /** Render each view of a pair with fresh pixel noise and a fresh facts order. */
   augment: boolean;
-  /** Seed of the minibatch order and the augmentation. */
-  seed: number;
   loss: RewardLossConfig;
   /** Optimiser; warm-up defaults to a tenth of the run and the schedule to the run's length. */
   optim: Partial<OptimConfig>;
-  /** Held-out evaluation every N steps (0: only at the end). */
-  evalEvery: number;
 }
 
 export const REWARD_RUN_DEFAULTS: RewardRunConfig = {
-  fact: false, epochs: 4, minSteps: 25, batchPairs: 16, trainTrunk: true, augment: true, seed: 1,
-  loss: REWARD_LOSS_DEFAULTS, optim: { lr: 1e-3, decay: 'cosine', minLrRatio: 0.1, clipNorm: 1 }, evalEvery: 0,
+  fact: false, epochs: REWARD_JOB_DEFAULTS.epochs, minSteps: REWARD_JOB_DEFAULTS.minSteps, batchPairs: REWARD_JOB_DEFAULTS.batchPairs, trainTrunk: true, augment: true, seed: 1,
+  loss: REWARD_LOSS_DEFAULTS, optim: { lr: REWARD_JOB_DEFAULTS.lr, decay: 'cosine', minLrRatio: 0.1, clipNorm: 1 }, evalEvery: 0,
 };
-
-/** Which reward model: plain (image, question, answer) or Fact-RM (the scene's facts too). */
-export type RewardKind = 'plain' | 'fact';
-export const REWARD_KINDS: readonly RewardKind[] = ['plain', 'fact'];
-
-/** One reward-model job as the page and the CLI set it up: split, train, evaluate, probe. */
-export interface RewardJobConfig {
-  kind: RewardKind;
-  epochs: number;
-  minSteps: number;
-  batchPairs: number;
-  /** Peak learning rate. */
-  lr: number;
-  /** Share of prompts held out for accuracy (split by prompt, seeded). */
-  heldOutShare: number;
-  /** Seed of the split, the batch order and the augmentation. */
-  seed: number;
-  /** Train the decoder trunk with the score head, or the head alone. */
-  trainTrunk: boolean;
-  tieWeight: number;
-  bothBadWeight: number;
-  /** Held-out evaluation every N steps (0: only at the end). */
-  evalEvery: number;
-  /** Probe items scored after training. */
-  probeItems: number;
-  /** Where the score head reads the sequence: its last token (the paper's), or summed over the response. */
-  readout: ScoreReadout;
-}
-
-export const REWARD_JOB_DEFAULTS: RewardJobConfig = {
-  kind: 'plain', epochs: REWARD_RUN_DEFAULTS.epochs, minSteps: REWARD_RUN_DEFAULTS.minSteps, batchPairs: REWARD_RUN_DEFAULTS.batchPairs,
-  lr: REWARD_RUN_DEFAULTS.optim.lr as number, heldOutShare: 0.2, seed: 1, trainTrunk: true,
-  tieWeight: REWARD_LOSS_DEFAULTS.tieWeight, bothBadWeight: REWARD_LOSS_DEFAULTS.bothBadWeight, evalEvery: 10, probeItems: 64, readout: 'last',
-};
-
-export const REWARD_JOB_BOUNDS: Bounds<RewardJobConfig> = {
-  epochs: { above: 0, max: 1000 },
-  minSteps: { integer: true, min: 0, max: 100_000 },
-  batchPairs: { integer: true, min: 1, max: 256 },
-  lr: { above: 0, max: 0.1 },
-  heldOutShare: { above: 0, below: 1 },
-  seed: { integer: true, min: 0, max: 2 ** 32 - 1 },
-  tieWeight: { min: 0, max: 100 },
-  bothBadWeight: { min: 0, max: 100 },
-  evalEvery: { integer: true, min: 0, max: 100_000 },
-  probeItems: { integer: true, min: 1, max: 512 },
-};
-
-/** Every knob of a reward job outside its bounds (or an unknown kind or readout); [] when it can run. */
-export function checkRewardJob(cfg: RewardJobConfig): ConfigProblem[] {
-  const out = checkBounds(cfg, REWARD_JOB_BOUNDS);
-  if (!REWARD_KINDS.includes(cfg.kind)) out.push({ field: 'kind', message: `must be ${REWARD_KINDS.join(' or ')}` });
-  if (!(SCORE_READOUTS as readonly string[]).includes(cfg.readout)) out.push({ field: 'readout', message: `must be ${SCORE_READOUTS.join(' or ')}` });
-  return out;
-}
 
 /**
  * Splits records into training and held-out sets by prompt (all pairs about one prompt go to the

@@ -14,20 +14,11 @@ import type { QuestionType } from '../language/question';
 import { writeAnswerWith, writeClaim } from '../language/writer';
 import { ABSENT_POOLS, attributeExistenceQuestion, existenceQuestion, makeQuestion, type AbsentPool, type Focus, type Question } from '../data/questions';
 import { categoryKey } from '../world/sampler';
+import { SFT_MIXTURE, type SftMixture } from './config';
 
-/** The four knobs of the page's data mixture. */
-export interface SftMixture {
-  /** Share of examples from the short, correct VQA-style source (0 = plain SFT; the "SFT+" recipe adds it). */
-  vqaShare: number;
-  /** Share of synthetic answers (without facts in the prompt, and not "i am not sure") that hallucinate. */
-  hallucinationRate: number;
-  /** Share of synthetic answers padded with a filler sentence. */
-  fillerRate: number;
-  /** Share of examples whose prompt carries the scene's facts (those answers are copied from the facts and never hallucinate). */
-  factsShare: number;
-}
+/** The mixture's knobs and the SFT recipe's values are the SFT job's table's (config.ts). */
+export { SFT_MIXTURE, type SftMixture };
 
-export const SFT_MIXTURE: SftMixture = { vqaShare: 0, hallucinationRate: 0.4, fillerRate: 0.3, factsShare: 0.25 };
 export const SFT_PLUS_MIXTURE: SftMixture = { ...SFT_MIXTURE, vqaShare: 0.5 };
 
 /** What the SFT questions ask: the seven question types other than existence, and existence ("is there a X ?"). */

@@ -22,14 +22,22 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** What a bound asks for, in words: "must be a whole number from 1 to 256", "must be above 0 and at most 0.1". */
-export function describeBound(b: Bound): string {
-  const kind = b.integer ? 'a whole number' : 'a number';
+/**
+ * What a bound asks for, in words: "must be a whole number from 1 to 256", "must be a number above
+ * 0 and at most 0.1"; of several numbers: "must be whole numbers from 1 to 256".
+ */
+export function describeBound(b: Bound, plural = false): string {
+  const kind = plural ? (b.integer ? 'whole numbers' : 'numbers') : b.integer ? 'a whole number' : 'a number';
   const lo = b.min !== undefined ? { word: 'from', v: b.min } : b.above !== undefined ? { word: 'above', v: b.above } : undefined;
   const hi = b.max !== undefined ? { word: 'at most', v: b.max } : b.below !== undefined ? { word: 'below', v: b.below } : undefined;
   if (lo?.word === 'from' && hi?.word === 'at most') return `must be ${kind} from ${lo.v} to ${hi.v}`;
   const parts = [lo && (lo.word === 'from' ? `at least ${lo.v}` : `above ${lo.v}`), hi && `${hi.word} ${hi.v}`].filter(Boolean);
   return `must be ${kind}${parts.length ? ` ${parts.join(' and ')}` : ''}`;
+}
+
+/** "a or b", "one of a, b, c". */
+export function oneOf(xs: readonly string[]): string {
+  return xs.length <= 2 ? xs.join(' or ') : `one of ${xs.join(', ')}`;
 }
 
 /** True when v is within the bound. */
