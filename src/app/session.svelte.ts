@@ -66,7 +66,7 @@ export class Session {
     const kinds = await this.reward.restore();
     if (kinds.length) parts.push(kinds.length === 2 ? 'the plain RM and the Fact-RM' : kinds[0] === 'fact' ? 'the Fact-RM' : 'the plain RM');
     // The PPO run last: it is kept with the policy restored above.
-    const run = this.ppo.keep.restore();
+    const run = await this.ppo.keep.restore();
     if (run) parts.push(run);
     return parts;
   }

@@ -2,7 +2,13 @@
 // one file (src/app/ppo/run-bundle.ts): a record reads back as written, knobs added since take
 // their defaults, metrics past the saved step are left out, a later layout is named; a bundle reads
 // back whole, and junk, a foreign zip, a bad label line or a foreign checkpoint are refused by name.
-import { describe, expect, it } from 'vitest';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clear, set } from 'idb-keyval';
+import { OLDER_RUN_KEY, PpoKeeper } from '../../src/app/ppo/keep.svelte';
+import { PpoMetrics } from '../../src/app/ppo/metrics.svelte';
+import type { EngineState } from '../../src/app/engine/engine.svelte';
+import type { PrefsStore } from '../../src/app/label/prefs.svelte';
 import { labelByPerson } from '../../src/engine/prefs/label';
 import { exportNative } from '../../src/engine/prefs/native';
 import { PPO_DEFAULTS } from '../../src/engine/ppo/config';
@@ -113,5 +119,29 @@ describe('the run bundle', () => {
     const head = JSON.parse(new TextDecoder().decode(good.get('ppo-run/run.json'))) as { run: object };
     expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, formatVersion: 9 })))).toBe("the bundle's layout (version 9) is newer than this page reads (1)");
     expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, run: { ...head.run, step: 'two' } })))).toBe('run.json does not describe a run: step is not a whole number from 0');
+  });
+});
+
+describe('a run the page kept itself in an earlier layout', () => {
+  const view = () => ({ job: { running: false }, result: null, metrics: new PpoMetrics(), error: null as string | null, shown: [] as StoredPpoRun[], show(r: StoredPpoRun) { this.shown.push(r); } });
+  const keeper = (version: string, metadata: Record<string, unknown>, ppo = view()) =>
+    new PpoKeeper({ policy: { name: 'sft', params: 1, metadata, origin: 'sft@1a2b3c4d', version } } as unknown as EngineState, {} as PrefsStore, ppo, { policyName: () => 'sft', linkSetsKnobs: () => false });
+
+  beforeEach(() => clear());
+
+  it('comes back for the policy version it was kept with, and only then', async () => {
+    await set(OLDER_RUN_KEY, run());
+    const ppo = view();
+    expect(await keeper('sft@1a2b3c4d+2', {}, ppo).restore()).toBe('the PPO run up to step 2');
+    expect(ppo.shown).toEqual([run()]);
+    expect(await keeper('sft@1a2b3c4d+9', {}).restore()).toBeNull();
+  });
+
+  it('gives way to the run kept with the policy itself', async () => {
+    await set(OLDER_RUN_KEY, run());
+    const ppo = view();
+    const own = run({ step: 4, policy: { ...run().policy, version: 'sft@1a2b3c4d+4' } });
+    await keeper('sft@1a2b3c4d+4', { ppo: { run: own } }, ppo).restore();
+    expect(ppo.shown).toEqual([own]);
   });
 });

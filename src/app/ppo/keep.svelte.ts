@@ -4,8 +4,9 @@
 // said in a note), and a whole run as one file (Export run, Import run). An import that fails
 // changes nothing stored.
 
+import { get } from 'idb-keyval';
 import type { PolicyInfo } from '../../worker/protocol';
-import { PPO_RUN_STORE_VERSION, generationOf, runOfPolicy, type RunPlan, type StoredPpoRun } from '../../engine/ppo/run-record';
+import { PPO_RUN_STORE_VERSION, generationOf, readStoredRun, runOfPolicy, type RunPlan, type StoredPpoRun } from '../../engine/ppo/run-record';
 import type { EngineState } from '../engine/engine.svelte';
 import type { PrefsStore } from '../label/prefs.svelte';
 import { saveFile } from '../files';
@@ -29,6 +30,13 @@ export interface KeeperHost {
   /** A link set PPO knobs: a restored run shows its metrics, not its knobs. */
   linkSetsKnobs(): boolean;
 }
+
+/**
+ * Where the page itself kept the last PPO run before the worker kept it with the policy: read
+ * once after a reload for a policy that carries no run of its own, so a run kept then still comes
+ * back; never written.
+ */
+export const OLDER_RUN_KEY = 'rlhf-playground/ppo-run';
 
 /** The bundle's file name. */
 export const RUN_BUNDLE_FILE = 'ppo-run.zip';
@@ -88,11 +96,12 @@ export class PpoKeeper {
    * charts go back to the policy's last save), unless a run has gone on since; returns what came
    * back in words, or null.
    */
-  restore(): string | null {
+  async restore(): Promise<string | null> {
     if (this.ppo.job.running || this.ppo.result !== null) return null;
     const loaded = this.engine.policy;
-    const read = loaded ? runOfPolicy(loaded.metadata) : null;
-    if (!loaded || !read) return null;
+    if (!loaded) return null;
+    const read = runOfPolicy(loaded.metadata) ?? (await this.olderRun(loaded.version));
+    if (!read) return null;
     if ('problem' in read) {
       this.error = `The PPO run kept with the policy could not be read: ${read.problem}. The policy is loaded as it is.`;
       return null;
@@ -106,6 +115,14 @@ export class PpoKeeper {
     const text = `Restored the PPO run kept with the policy ${run.policy.version}, from its last save at step ${run.step}${run.ended ? ' (its end)' : ''} (${new Date(run.savedAt).toLocaleTimeString()}): ${knobs} up to that step${since}. Run PPO to start a new run from there.`;
     this.restored = { step: run.step, version: run.policy.version, text };
     return `the PPO run up to step ${run.step}`;
+  }
+
+  /** The run the page kept itself in an older layout, if it is this policy version's. */
+  private async olderRun(version: string): Promise<ReturnType<typeof readStoredRun> | null> {
+    const kept = await get<unknown>(OLDER_RUN_KEY).catch(() => undefined);
+    if (kept === undefined) return null;
+    const read = readStoredRun(kept);
+    return 'run' in read && read.run.policy.version === version ? read : null;
   }
 
   /** Downloads the run on show as one file: its config, metrics, policy checkpoint and the labels. */

@@ -11,6 +11,8 @@ import { saveFile } from '../files';
 import { DRAWS_KEY } from '../label/label.svelte';
 import { PREFS_KEY, readStoredPrefs } from '../label/prefs.svelte';
 import { RM_STORE_KEY } from '../reward/reward.svelte';
+import { OLDER_RUN_KEY } from '../ppo/keep.svelte';
+import { readStoredRun } from '../../engine/ppo/run-record';
 import { STORED_KEY, checkpointFileName } from '../sft/policy.svelte';
 import type { EngineState } from '../engine/engine.svelte';
 import type { EvaluateState } from '../evaluate/evaluate.svelte';
@@ -55,6 +57,11 @@ function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 
         detail: `accuracy, probes and curves of ${Object.keys((value as object | null) ?? {}).join(' and ') || 'no'} model(s)`,
         deleting: 'They stay on screen until you leave the page; after a reload the reward models are not restored.',
       };
+    case OLDER_RUN_KEY: {
+      const read = readStoredRun(value);
+      const detail = 'run' in read ? `kept by an earlier version of this page: config and ${plural(read.run.metrics.length, 'metric row')} up to step ${read.run.step} (policy ${read.run.policy.version})` : `unreadable: ${read.problem}`;
+      return { name: 'PPO run (earlier layout)', detail, deleting: 'A reload no longer brings back this run’s charts; runs since are kept with their policy.' };
+    }
     case DRAWS_KEY:
       return { name: 'Labelling draws', detail: `${String(value)} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
     default:
