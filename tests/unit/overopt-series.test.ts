@@ -76,4 +76,12 @@ describe('describeFit', () => {
     expect(describeFit({ form: 'rl', alpha: 1, beta: -0.1, baseline: 0, rmse: 0, n: 3, peak: null })).toBe('d(α − β log d): α 1.000, β -0.100, rmse 0.000; the fit never turns down');
     expect(describeFit(null)).toBe('too few points to fit');
   });
+
+  it('does not read a peak off the fit past the measured range or off the 0–6 scale', () => {
+    const fit = (d: number, gold: number) => ({ form: 'bon' as const, alpha: 1, beta: 0.1, baseline: 2, rmse: 0.05, n: 6, peak: { d, gold } });
+    expect(describeFit(fit(1.2, 2.72), 2.5)).toBe('d(α − βd): α 1.000, β 0.100, rmse 0.050; fitted peak 2.72 at √KL 1.20');
+    const past = 'd(α − βd): α 1.000, β 0.100, rmse 0.050; the fit turns down only past what was measured (√KL up to 2.50), so its peak is no figure to read';
+    expect(describeFit(fit(15.8, 6.89), 2.5)).toBe(past);
+    expect(describeFit(fit(2, 6.89), 2.5)).toBe(past);
+  });
 });

@@ -1,7 +1,7 @@
 // A stage's job (src/app/engine/stage-job.svelte.ts) against a fake worker: the one place where a
 // page job starts, is stopped, paused or stepped, and ends, however it ends.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineState } from '../../src/app/engine/engine.svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EngineState, secondsLeft, type PageJob } from '../../src/app/engine/engine.svelte';
 import { StageJob } from '../../src/app/engine/stage-job.svelte';
 import { installFakeWorker, last, removeFakeWorker, settle, type Msg } from './fake-worker';
 
@@ -92,5 +92,31 @@ describe('a stage job', () => {
     job.control('resume');
     await settle();
     expect(calls('control').map((m) => m.action)).toEqual(['pause', 'step', 'resume']);
+  });
+});
+
+describe('the time a job has left', () => {
+  it('counts from the first step after a resume, not across the time it was held', async () => {
+    const { engine, job, call } = await running();
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const step = (done: number) => last().reply({ type: 'progress', id: call.id, event: { kind: 'progress', progress: { phase: 'labelling', done, total: 10 } } });
+    step(1);
+    now = 2000;
+    step(2);
+    // 2 s a step since step 1, 8 steps to go.
+    expect(secondsLeft(job.page as PageJob, now)).toBe(16);
+    job.control('pause');
+    await settle();
+    last().reply({ type: 'result', id: (calls('control')[0] as Msg).id, call: 'control', result: { state: 'paused' } });
+    now = 62_000; // a minute held
+    job.control('resume');
+    await settle();
+    expect(secondsLeft(job.page as PageJob, now)).toBeNull();
+    step(3);
+    now = 64_000;
+    step(4);
+    expect(secondsLeft(engine.jobs.get(call.id) as PageJob, now)).toBe(12);
+    clock.mockRestore();
   });
 });

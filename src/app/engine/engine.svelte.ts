@@ -204,8 +204,8 @@ export class EngineState {
   async control(id: number, action: JobAction): Promise<void> {
     if (!this.client || !this.jobs.has(id)) return;
     if (action === 'stop') this.update(id, { state: 'stopping' });
-    // Going on clears why the engine had paused it.
-    if (action === 'resume' || action === 'step') this.update(id, { note: undefined });
+    // Going on clears why the engine had paused it, and the rate starts again: time held is no step's.
+    if (action === 'resume' || action === 'step') this.update(id, { note: undefined, rateFrom: undefined });
     const { state } = await this.client.call('control', { target: id, action }).result;
     if (state !== 'ended') this.update(id, { state });
   }

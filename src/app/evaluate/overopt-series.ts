@@ -66,10 +66,20 @@ export function ppoCurve(lines: readonly PpoMetricsLine[]): PpoCurve {
   };
 }
 
-/** The fit in words: "d(α − βd), α 0.52, β 0.11; peak 3.41 at √KL 2.36" (or that it never turns down). */
-export function describeFit(fit: OveroptFit | null): string {
+/**
+ * The fit in words: "d(α − βd), α 0.52, β 0.11; peak 3.41 at √KL 2.36" (or that it never turns
+ * down). Given the largest √KL measured, a peak past it, or off the judge's 0–6 scale, is said to
+ * be the fit's extrapolation rather than a figure.
+ */
+export function describeFit(fit: OveroptFit | null, measuredTo?: number): string {
   if (!fit) return 'too few points to fit';
   const form = fit.form === 'bon' ? 'd(α − βd)' : 'd(α − β log d)';
-  const peak = fit.peak ? `fitted peak ${fit.peak.gold.toFixed(2)} at √KL ${fit.peak.d.toFixed(2)}` : 'the fit never turns down';
+  const p = fit.peak;
+  const beyond = p !== null && measuredTo !== undefined && (p.d > measuredTo || p.gold < 0 || p.gold > 6);
+  const peak = !p
+    ? 'the fit never turns down'
+    : beyond
+      ? `the fit turns down only past what was measured (√KL up to ${(measuredTo as number).toFixed(2)}), so its peak is no figure to read`
+      : `fitted peak ${p.gold.toFixed(2)} at √KL ${p.d.toFixed(2)}`;
   return `${form}: α ${fit.alpha.toFixed(3)}, β ${fit.beta.toFixed(3)}, rmse ${fit.rmse.toFixed(3)}; ${peak}`;
 }
