@@ -188,6 +188,14 @@ describe('SFT stage', () => {
     await page.mouse.move(0, 400); // no hover highlight in the shot
     await page.evaluate(() => window.scrollTo(0, 0)); // keep the sticky header at the top of the shot
     await s.screenshot('sft');
+    // The failure shows wherever a stage names the policy, until it is dismissed.
+    await page.locator('nav a[data-stage="label"]').click();
+    await expect.poll(() => page.getByTestId('gate-policy-error').textContent().catch(() => '')).toContain('not an RLHF Playground checkpoint');
+    await page.getByTestId('gate-policy-error-dismiss').click();
+    expect(await page.getByTestId('gate-policy-error').count()).toBe(0);
+    await page.locator('nav a[data-stage="sft"]').click();
+    await expect.poll(() => page.getByTestId('policy-name').textContent().catch(() => '')).toBe('sft');
+    expect(await page.getByTestId('policy-error').count()).toBe(0);
   });
 
   it('saves the policy in the browser and loads it after a reload', async () => {
