@@ -74,7 +74,13 @@ describe('Label stage', () => {
     await expect.poll(() => attr(page, 'verdict', 'data-label')).toBe('A');
     expect(await page.getByTestId('answer-verdict').count()).toBe(2);
     for (const v of await page.getByTestId('answer-verdict').all()) expect(await v.textContent()).toMatch(/\d \/ 6/);
-    expect(await page.getByTestId('verdict-careful').textContent()).toMatch(/^(A|B|tie|both bad)$/);
+    const careful = (await page.getByTestId('verdict-careful').textContent()) as string;
+    expect(careful).toMatch(/^(A|B|tie|both bad)$/);
+    // The reason names the side the careful annotator leans to (or why neither).
+    const why = (await page.getByTestId('verdict-why').textContent()) as string;
+    if (careful === 'tie') expect(why).toBe('the two weigh the same to it');
+    else if (careful === 'both bad') expect(why).toMatch(/^both have \d+ false claims or unreadable sentences$/);
+    else expect(why.startsWith(`${careful} `)).toBe(true);
     expect(await attr(page, 'pair', 'data-pair')).toBe(no);
     expect(await counts(page)).toEqual({ A: 1, B: 0, tie: 0, 'both-bad': 0, total: 1 });
     expect(await byLabeller(page)).toEqual({ you: 1 });

@@ -2,7 +2,7 @@
 // the settings (worked out by hand), careful ranks flaws first, and the presets' tastes show.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/world/rng';
-import { ANNOTATOR_PRESETS, answerFeatures, drawLabel, labelProbabilities, type AnnotatorSettings, type AnswerFeatures } from '../../src/engine/prefs/annotator';
+import { ANNOTATOR_PRESETS, answerFeatures, drawLabel, labelProbabilities, type AnnotatorSettings, type AnswerFeatures, preferenceReason } from '../../src/engine/prefs/annotator';
 import { annotatePair, simulatedLabeller } from '../../src/engine/prefs/label';
 import type { UnlabelledPair } from '../../src/engine/prefs/collect';
 import type { Label } from '../../src/engine/prefs/labels';
@@ -109,5 +109,23 @@ describe('the presets on real answers', () => {
     expect(annotatePair(p, l, 'v', at)).toEqual(annotatePair(p, l, 'v', at));
     const labels = Array.from({ length: 40 }, (_, i) => annotatePair(p, simulatedLabeller('noisy', ANNOTATOR_PRESETS.noisy, i), 'v', at).label);
     expect(new Set(labels).size).toBeGreaterThan(1);
+  });
+});
+
+describe('why an annotator leans as it does', () => {
+  const careful = ANNOTATOR_PRESETS.careful;
+  const f = (flaws: number, informativeness: number, sentences: number) => ({ flaws, informativeness, sentences });
+
+  it('names the term of the utility that decides, with both answers\' figures', () => {
+    // Same 0-6 score is possible with one unreadable sentence more: 2·1 outweighs 1·(0.5 − 0.4).
+    expect(preferenceReason(careful, f(1, 0.5, 2), f(0, 0.4, 1))).toBe('B has fewer false claims or unreadable sentences (0 against 1)');
+    expect(preferenceReason(careful, f(0, 0.75, 2), f(0, 0.25, 1))).toBe('A says more of what was asked (informativeness 0.75 against 0.25)');
+    // The length-biased annotator: 0.75·(3 − 1) = 1.5 against 1·(0.5 − 0.25) for it and 0.5·(0 − 1) against it.
+    expect(preferenceReason(ANNOTATOR_PRESETS['length-biased'], f(0, 0.25, 1), f(1, 0.5, 3))).toBe('B is longer (3 sentences against 1), which this annotator likes');
+  });
+
+  it('says when the two are flawed alike, or weigh the same', () => {
+    expect(preferenceReason(careful, f(2, 0.5, 2), f(2, 0.1, 1))).toBe('both have 2 false claims or unreadable sentences');
+    expect(preferenceReason(careful, f(0, 0.5, 2), f(0, 0.45, 1))).toBe('the two weigh the same to it');
   });
 });

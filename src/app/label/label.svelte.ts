@@ -3,7 +3,7 @@
 // verdict on both answers; plus auto-labelling and the stored records. One per session, so the
 // queue and the records are shared with the Reward stage and survive a visit elsewhere.
 
-import { ANNOTATOR_PRESETS } from '../../engine/prefs/annotator';
+import { ANNOTATOR_PRESETS, answerFeatures, preferenceReason } from '../../engine/prefs/annotator';
 import type { UnlabelledPair } from '../../engine/prefs/collect';
 import { labelByPerson, pairProbabilities } from '../../engine/prefs/label';
 import type { Label } from '../../engine/prefs/labels';
@@ -41,8 +41,8 @@ export interface Reveal {
   record: PreferenceRecord;
   a: JudgedAnswer;
   b: JudgedAnswer;
-  /** The label a careful annotator (the paper's instruction) would most likely give, and how likely. */
-  careful: { label: Label; p: number };
+  /** The label a careful annotator (the paper's instruction) would most likely give, how likely, and why. */
+  careful: { label: Label; p: number; why: string };
 }
 
 export class LabelState {
@@ -177,7 +177,7 @@ export class LabelState {
       record,
       a: judgeAnswer(q.pair.scene, q.pair.question, q.pair.responseA),
       b: judgeAnswer(q.pair.scene, q.pair.question, q.pair.responseB),
-      careful: { label: best, p: p[best] },
+      careful: { label: best, p: p[best], why: preferenceReason(ANNOTATOR_PRESETS.careful, answerFeatures(q.pair.scene, q.pair.question, q.pair.responseA), answerFeatures(q.pair.scene, q.pair.question, q.pair.responseB)) },
     };
   }
 

@@ -88,6 +88,28 @@ export function labelProbabilities(s: AnnotatorSettings, a: AnswerFeatures, b: A
   return { A: pA, B: pB, tie: Math.max(0, 1 - pA - pB), 'both-bad': 0 };
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Why an annotator with these settings leans the way it does on a pair, in words: the feature that
+ * decides its utility ("B has fewer false claims or unreadable sentences (0 against 1)"), or that the two
+ * are flawed alike (both bad) or within its tie margin.
+ */
+export function preferenceReason(s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeatures): string {
+  if (bothBad(s, a, b)) return `both have ${a.flaws} false claims or unreadable sentences`;
+  const d = utility(s, a) - utility(s, b);
+  if (Math.abs(d) <= s.tieMargin) return 'the two weigh the same to it';
+  const [win, lose, w, l] = d > 0 ? ['A', 'B', a, b] : ['B', 'A', b, a];
+  // The largest of the three terms of the utility's difference decides.
+  const terms = [
+    { size: s.hallucinationWeight * (l.flaws - w.flaws), text: `${win} has fewer false claims or unreadable sentences (${w.flaws} against ${l.flaws})` },
+    { size: s.informativenessWeight * (w.informativeness - l.informativeness), text: `${win} says more of what was asked (informativeness ${w.informativeness.toFixed(2)} against ${l.informativeness.toFixed(2)})` },
+    { size: s.lengthBias * (w.sentences - l.sentences), text: `${win} is ${w.sentences > l.sentences ? 'longer' : 'shorter'} (${plural(w.sentences, 'sentence')} against ${l.sentences}), which this annotator likes` },
+  ];
+  const top = terms.reduce((x, y) => (y.size > x.size ? y : x));
+  return top.size > 0 ? top.text : `${win} weighs more than ${lose} to it`;
+}
+
 /** Draws a label: the noisy Bradley-Terry choice described at the top. Advances `rng` by one draw. */
 export function drawLabel(s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeatures, rng: Rng): Label {
   const u = rng.next();
