@@ -50,11 +50,5 @@ export class ViewState {
   }
 }
 
-/** The theme's colours for charts (chart.js draws on a canvas, outside the CSS). */
-export function chartColours(): { text: string; grid: string } {
-  const css = getComputedStyle(document.documentElement);
-  return { text: css.getPropertyValue('--text').trim() || '#1b2230', grid: css.getPropertyValue('--border').trim() || '#e2e5ea' };
-}
-
 /** The page's one view state (the page has one <html>). */
 export const view = new ViewState();

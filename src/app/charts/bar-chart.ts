@@ -2,7 +2,7 @@
 // instance per chart, its data replaced when the runs compared change (they do not stream).
 
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Title, Tooltip } from 'chart.js';
-import { chartColours } from '../view.svelte';
+import { themed } from './theme';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title, Tooltip, Legend);
 
@@ -25,23 +25,20 @@ function datasets(d: BarChartData) {
   return d.groups.map((g) => ({ label: g.label, data: [...g.values], backgroundColor: g.color, borderRadius: 3, maxBarThickness: 28 }));
 }
 
-/** Builds a bar chart on the canvas, animation off. */
+/** Builds a bar chart on the canvas, animation off, in the theme's colours (and following it). */
 export function createBarChart(canvas: HTMLCanvasElement, d: BarChartData, title: string, yLabel: string): Chart<'bar'> {
-  const colours = chartColours();
-  Chart.defaults.color = colours.text;
-  Chart.defaults.borderColor = colours.grid;
-  return new Chart(canvas, {
+  return new Chart<'bar'>(canvas, {
     type: 'bar',
+    plugins: [themed],
     data: { labels: [...d.categories], datasets: datasets(d) },
     options: {
       animation: false,
       maintainAspectRatio: false,
-      color: colours.text,
       scales: {
         y: { min: 0, ...(d.percent ? { max: 1, ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } } : d.max !== undefined ? { max: d.max } : {}), title: { display: true, text: yLabel } },
       },
       plugins: {
-        title: { display: true, text: title, align: 'start', font: { size: 14, weight: 'bold' }, color: colours.text },
+        title: { display: true, text: title, align: 'start', font: { size: 14, weight: 'bold' } },
         legend: { position: 'bottom', labels: { boxWidth: 14 } },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${d.percent ? `${(Number(c.parsed.y) * 100).toFixed(1)}%` : Number(c.parsed.y).toFixed(2)}` } },
       },

@@ -3,7 +3,7 @@
 // chart.js instance (registering only the parts a line chart uses) that appends, never rebuilds.
 
 import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
-import { chartColours } from '../view.svelte';
+import { themed } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Title, Tooltip, Legend);
 
@@ -139,24 +139,21 @@ function valueAxis(a: AxisSpec, title: string, position: 'left' | 'right', grid 
   };
 }
 
-/** Builds a chart of the feed's series on the canvas, with animation off (it is redrawn often). */
+/** Builds a chart of the feed's series on the canvas, with animation off (it is redrawn often), in the theme's colours (and following it). */
 export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: LineChartOptions): Chart<'line', XY[]> {
-  const colours = chartColours();
   // A series on the right needs the right-hand axis, specified or not.
   const y2 = feed.axes.y2 ?? (feed.series.some((s) => s.right) ? {} : undefined);
   const right = (i: number) => feed.series[i]?.right === true;
   const pct = (i: number) => (right(i) ? y2?.percent : feed.y.percent) === true;
-  Chart.defaults.color = colours.text;
-  Chart.defaults.borderColor = colours.grid;
   return new Chart<'line', XY[]>(canvas, {
     type: 'line',
+    plugins: [themed],
     data: { datasets: feed.series.map((s, i) => dataset(s, feed.data[i] ?? [])) },
     options: {
       animation: false,
       parsing: false,
       normalized: true,
       maintainAspectRatio: false,
-      color: colours.text,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: { type: 'linear', min: 0, ...(feed.xMax !== null ? { max: feed.xMax } : {}), title: { display: true, text: o.xLabel }, ...(feed.axes.xDecimals ? {} : { ticks: { precision: 0 } }) },
@@ -164,7 +161,7 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
         ...(y2 ? { y2: valueAxis(y2, o.y2Label ?? '', 'right', false) } : {}),
       },
       plugins: {
-        title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' }, color: colours.text },
+        title: { display: true, text: o.title, align: 'start', font: { size: 14, weight: 'bold' } },
         legend: {
           position: 'bottom',
           labels: { boxWidth: 14, boxHeight: 2, ...(feed.axes.legendHidesEmpty ? { filter: (item, data) => (data.datasets[item.datasetIndex ?? -1]?.data.length ?? 0) > 0 } : {}) },
