@@ -2,6 +2,8 @@
 // a short run writes a checkpoint that loads and one metrics line per step (gold figures at the
 // start and every N steps); the gold reward needs no RM; the RM's labels normalise its scores,
 // or the policy's own samples do when there are none; bad settings are usage errors naming the flag.
+import { ppoAlarms } from '../../src/engine/ppo/alarms';
+import type { MetricRow } from '../../src/engine/ppo/run-record';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +69,9 @@ describe('ppo', () => {
     expect(metrics.map((m) => m.step)).toEqual([0, 1, 2, 3]);
     expect(metrics.filter((m) => m['gold/score'] !== undefined).map((m) => m.step)).toEqual([0, 2]);
     for (const m of metrics.slice(1)) for (const k of ['objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'loss/value_avg', 'tokens/response_len_mean']) expect(Number.isFinite(m[k]), k).toBe(true);
+    // The summary carries the alarms its own metrics raise (none yet: two gold points are no trend).
+    expect(s.alarms).toEqual(ppoAlarms(metrics as MetricRow[]).map(({ id, step, text }) => ({ id, step, text })));
+    expect(s.alarms).toEqual([]);
     const { model, manifest } = loadModelDir(out);
     expect(model.version).toMatch(/^ppo-fact-rlhf@[0-9a-f]{8}$/);
     expect(manifest.metadata).toMatchObject({ role: 'policy', ppo: { preset: 'fact-rlhf', steps: 3 } });

@@ -30,3 +30,16 @@ describe('a PPO run\'s figures', () => {
     expect(m.halt).toBeNull();
   });
 });
+
+describe('the PPO stage\'s alarms', () => {
+  it('are read off the run\'s own metrics as its gold points come, and cleared with them', () => {
+    const m = new PpoMetrics();
+    const gold = (step: number, score: number, rm: number) => point(step, { 'objective/scores': rm, 'gold/score': score, 'gold/true_informative': 0.5, 'gold/hallucination_rate': 0.3, 'gold/no_answer_rate': 0 });
+    m.plot([gold(0, 3, 0), gold(5, 3.2, 0.5)]);
+    expect(m.alarms).toEqual([]);
+    m.plot([gold(10, 2.8, 1), gold(15, 2.5, 1.5)]);
+    expect(m.alarms.map((a) => [a.id, a.step])).toEqual([['gamed', 5]]);
+    m.clear(0);
+    expect(m.alarms).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@
 // the charts' feeds, the newest point and gold figures, the feed of sampled answers (as the worker
 // judged them), and whether the engine held the run after a step it did not apply.
 
+import { ppoAlarms, type Alarm } from '../../engine/ppo/alarms';
 import type { GoldFigures } from '../../engine/ppo/gold';
 import type { MetricRow } from '../../engine/ppo/run-record';
 import type { PpoPoint } from '../../engine/ppo/run';
@@ -50,6 +51,8 @@ export class PpoMetrics {
   count = $state(0);
   /** The last step was not applied (a quantity was not finite): the run holds until resumed or stopped. */
   halt = $state.raw<{ step: number; quantity: string } | null>(null);
+  /** What the metrics say is going wrong (the reward gamed, answers going empty, saying less). */
+  alarms = $state.raw<Alarm[]>([]);
   /** Every step's metrics, oldest first. */
   private rows: MetricRow[] = [];
 
@@ -63,6 +66,7 @@ export class PpoMetrics {
     this.lastGold = null;
     this.feed = [];
     this.halt = null;
+    this.alarms = [];
     this.rows = [];
     this.count = 0;
     for (const f of Object.values(this.feeds)) {
@@ -85,6 +89,7 @@ export class PpoMetrics {
     for (const p of points) this.rows.push({ step: p.step, ...(p.metrics as Record<string, number>) });
     this.count = this.rows.length;
     this.last = newest;
+    if (points.some((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')) this.alarms = ppoAlarms(this.rows);
     // A point with gold figures carries them among its metrics too (a kept run has only those).
     const gold = [...points].reverse().find((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')?.metrics as Record<string, number> | undefined;
     if (gold) this.lastGold = goldOf(gold);

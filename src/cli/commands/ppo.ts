@@ -19,6 +19,8 @@ import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor } from '../../engine/ppo/preset
 import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/rm-score';
 import { sampleRollout } from '../../engine/ppo/rollout';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
+import { ppoAlarms } from '../../engine/ppo/alarms';
+import type { MetricRow } from '../../engine/ppo/run-record';
 
 /** One flag per PpoConfig field (--kl-coef, --mini-batch-size, ...), unset unless given: the preset decides. */
 const CONFIG_FLAGS = configFlags(PPO_FIELDS, { help: (f) => `${f.tooltip} (default ${String(f.default)}, or the preset's)` });
@@ -132,7 +134,9 @@ export async function run(flags: Flags): Promise<number> {
       ...(result.halted ? { halted: result.halted } : {}),
       last: result.last ? Object.fromEntries(Object.entries(result.last).filter(([k]) => !k.startsWith('time/')).map(([k, v]) => [k, round(v as number)])) : null,
       goldStart: gold0 ?? null, gold: result.gold ?? null, seconds,
+      alarms: ppoAlarms(lines.map((l) => JSON.parse(l) as MetricRow)).map((a) => ({ id: a.id, step: a.step, text: a.text })),
     };
+    for (const a of summary.alarms) log(`ppo: alarm from step ${a.step}: ${a.text}`);
     await saveModelDir(policy, out, {
       recipe: `ppo-${presetName}`,
       role: 'policy',
