@@ -1,6 +1,8 @@
 // The Evaluate stage in Chromium: benchmark the shipped SFT policy without loading it, then the
 // loaded SFT+ policy; see the bars per question type for the two side by side; the runs come back
 // after a reload; an experiment's table.json is drawn, and a file that is not one is refused.
+import { benchWarnings } from '../../src/engine/bench/reading';
+import type { StoredBenchReport } from '../../src/engine/bench/report';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +43,13 @@ describe('Evaluate stage', () => {
     await page.getByTestId('eval-loaded').click();
     await expect.poll(() => page.getByTestId('eval-run').count(), SLOW).toBe(2);
     expect(Number(await page.getByTestId('eval-run').nth(1).getAttribute('data-score'))).toBeCloseTo(shipped('sft-plus').score, 9);
+    // Each run is read with care: the warnings its own report raises, and no others.
+    const reports = await page.evaluate(() => (globalThis as unknown as { rlhfPlayground: { session: { evaluate: { runs: { report: unknown }[] } } } }).rlhfPlayground.session.evaluate.runs.map((r) => r.report));
+    for (const [i, report] of reports.entries()) {
+      const shown = await page.getByTestId('eval-run').nth(i).getByTestId('eval-run-warning').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+      expect(shown).toEqual(benchWarnings(report as StoredBenchReport).map((w) => w.id));
+    }
+    expect(await page.getByTestId('eval-pope-reading').textContent()).toContain('a yes-ratio near 50% is healthy');
     // Two runs, eight question types each.
     expect(await attr(page, 'eval-bars', 'data-groups')).toBe('2');
     expect(await attr(page, 'eval-bars', 'data-bars')).toBe('16');
