@@ -63,6 +63,14 @@ describe('PPO stage', () => {
     }
     expect(await page.getByTestId('gate-policy').textContent()).toBe('sft');
     expect(await page.getByTestId('ppo-result').textContent()).toMatch(/sft@[0-9a-f]{8}\+\d+/);
+    // The header and the SFT card name the tuned weights, and what made them.
+    const tuned = (await page.getByTestId('ppo-result').textContent())?.match(/sft@[0-9a-f]{8}\+\d+/)?.[0];
+    expect(await attr(page, 'header-policy', 'data-version')).toBe(tuned);
+    expect((await page.getByTestId('header-policy').innerText())?.trim()).toBe(`sft${(tuned as string).slice((tuned as string).indexOf('+'))}`);
+    await page.locator('nav a[data-stage="sft"]').click();
+    expect(await page.getByTestId('policy-version').textContent()).toBe(`${tuned} after PPO here (fact-rlhf, 3 steps)`);
+    expect(await page.getByTestId('policy-bench').textContent()).toContain('as it was before the updates here');
+    await page.locator('nav a[data-stage="ppo"]').click();
     // The metrics as CSV (a row per step, TRL's names as columns) and a chart as PNG.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ppo-csv').click()]);
     expect(csv.suggestedFilename()).toBe('ppo-metrics.csv');

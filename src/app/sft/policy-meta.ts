@@ -48,3 +48,16 @@ export function summarise(metadata: Record<string, unknown> | undefined): Policy
 export function metadataOfModelJson(json: unknown): Record<string, unknown> | undefined {
   return obj(obj(obj(obj(json)?.userDefinedMetadata)?.rlhfPlayground)?.metadata);
 }
+
+/**
+ * How the loaded weights came to be what they are, in words: as loaded, after a PPO run kept with
+ * them (its preset and steps), or after some updates in this page (SFT, DPO, a reward of PPO's).
+ */
+export function lineage(info: { origin: string; version: string; metadata: Record<string, unknown> }): string {
+  if (info.version === info.origin) return 'as loaded';
+  const run = obj(obj(info.metadata.ppo)?.run);
+  const policy = obj(run?.policy);
+  if (run && policy?.version === info.version) return `after PPO here (${String(run.preset)}, ${String(run.step)} steps)`;
+  const n = Number(info.version.slice(info.origin.length + 1));
+  return Number.isInteger(n) && n > 0 ? `after ${n} updates here` : 'trained here';
+}
