@@ -28,6 +28,12 @@ describe('the guided tour', () => {
 
   it('walks a visitor from a hallucinating model to a lower gold hallucination rate, one click a step', { timeout: 600_000 }, async () => {
     const { page } = s;
+    /** The settings the tour's steps change, as the page holds them. */
+    const settings = () => page.evaluate(() => {
+      const { session } = (globalThis as unknown as { rlhfPlayground: { session: { sft: { sample: { n: number } }; reward: { epochs: number; minSteps: number; probeItems: number }; ppo: { steps: number; preset: string } } } }).rlhfPlayground;
+      return { sampleN: session.sft.sample.n, epochs: session.reward.epochs, minSteps: session.reward.minSteps, probeItems: session.reward.probeItems, ppoSteps: session.ppo.steps, preset: session.ppo.preset };
+    });
+    const before = await settings();
     await page.getByTestId('tour-offer').click();
     await act(page, 'hallucinate');
     expect(await page.evaluate(() => location.hash)).toBe('#/sft');
@@ -42,6 +48,8 @@ describe('the guided tour', () => {
     // Left and resumed: the tour picks up where it was.
     await page.getByTestId('tour-close').click();
     expect(await page.getByTestId('tour').count()).toBe(0);
+    // Closed, it leaves the person's settings as they were (its short runs were its own).
+    expect(await settings()).toEqual(before);
     await page.getByTestId('tour-open').click();
     await page.getByTestId('tour-next').click();
     await act(page, 'ppo');
@@ -52,6 +60,10 @@ describe('the guided tour', () => {
     expect(await page.getByTestId('tour-status').textContent()).toMatch(/gold hallucination rate \d+% → \d+%/);
     await page.evaluate(() => window.scrollTo(0, 0));
     await s.screenshot('tour');
+    // The last step ends the tour, and the settings come back again.
+    await page.getByTestId('tour-finish').click();
+    expect(await page.getByTestId('tour').count()).toBe(0);
+    expect(await settings()).toEqual(before);
     expect(s.errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // watch the true hallucination rate fall), each saying what happens and why. The step reached is
 // kept in this browser, so the tour can be left and resumed at any time.
 
+import { untrack } from 'svelte';
 import type { Session } from '../session.svelte';
 import type { PpoState } from '../ppo/ppo.svelte';
 import { PPO_CHARTS } from '../ppo/metrics.svelte';
@@ -146,7 +147,16 @@ export class TourState {
   running = $state(false);
   error = $state<string | null>(null);
 
+  /** Puts back the settings the tour's steps changed; null until a step has changed them. */
+  private putBack: (() => void) | null = null;
+
   constructor(private readonly session: Session) {
+    // Closed (or finished): the person's settings come back; what the steps made stays.
+    $effect.root(() => {
+      $effect(() => {
+        if (!this.session.tourOpen) untrack(() => this.restoreSettings());
+      });
+    });
     let stored: string | null = null;
     try {
       stored = localStorage.getItem(STEP_KEY);
@@ -166,6 +176,7 @@ export class TourState {
     this.error = null;
     const step = this.step;
     location.hash = `#/${step.stage}`;
+    this.keepSettings();
     try {
       await step.run(this.session);
       if (!step.done(this.session)) this.error = this.whyNotDone() ?? 'That did not finish; the stage itself says why.';
@@ -174,6 +185,30 @@ export class TourState {
     } finally {
       this.running = false;
     }
+  }
+
+  /** Puts back the settings the tour changed (it sets short runs and small sizes for its steps). */
+  restoreSettings(): void {
+    this.putBack?.();
+    this.putBack = null;
+  }
+
+  /** Notes the settings the steps change, once, so closing the tour can put them back. */
+  private keepSettings(): void {
+    if (this.putBack) return;
+    const { sft, label, reward, ppo } = this.session;
+    const [sample, auto] = [sft.sample, label.auto];
+    const was = {
+      questionType: sample.questionType, n: sample.n, autoPreset: auto.preset, autoSettings: { ...auto.settings }, autoN: auto.n,
+      choice: reward.choice, minSteps: reward.minSteps, epochs: reward.epochs, probeItems: reward.probeItems,
+      ppoPreset: ppo.preset, ppoConfig: $state.snapshot(ppo.config), ppoSteps: ppo.steps,
+    };
+    this.putBack = () => {
+      Object.assign(sample, { questionType: was.questionType, n: was.n });
+      Object.assign(auto, { preset: was.autoPreset, settings: was.autoSettings, n: was.autoN });
+      Object.assign(reward, { choice: was.choice, minSteps: was.minSteps, epochs: was.epochs, probeItems: was.probeItems });
+      Object.assign(ppo, { preset: was.ppoPreset, config: was.ppoConfig, steps: was.ppoSteps });
+    };
   }
 
   goTo(i: number): void {
