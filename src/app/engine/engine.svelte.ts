@@ -4,41 +4,10 @@
 // When the worker dies, or its GPU device is lost, the engine fails the jobs that were running,
 // starts a fresh worker (on WASM after a lost device) and tells `onRestart`, which restores into it.
 
-import { BACKEND_PREFERENCES, type BackendAttempt, type BackendName, type BackendPreference } from '../../engine/backend-names';
+import type { BackendAttempt, BackendName, BackendPreference } from '../../engine/backend-names';
 import type { JobProgress, JobState } from '../../engine/train/job';
 import { SLOT_CALLS, type CallType, type Calls, type Fault, type JobAction, type PolicyInfo, type ProgressEvent, type WorkerEvent } from '../../worker/protocol';
 import { EngineClient } from './client';
-
-/** localStorage: the backend chosen in the header. */
-const BACKEND_KEY = 'rlhf-playground/backend';
-
-const isPreference = (b: unknown): b is BackendPreference => (BACKEND_PREFERENCES as readonly unknown[]).includes(b);
-
-/** The backend asked for in the URL (`?backend=wasm`), if any. */
-export function backendFromUrl(search: string): BackendPreference | undefined {
-  const b = new URLSearchParams(search).get('backend');
-  return isPreference(b) ? b : undefined;
-}
-
-/** The backend to start: the URL's (`?backend=`), else the one chosen in this browser, else auto. */
-export function backendPreference(search: string): BackendPreference {
-  let stored: string | null = null;
-  try {
-    stored = localStorage.getItem(BACKEND_KEY);
-  } catch {
-    // No storage: auto.
-  }
-  return backendFromUrl(search) ?? (isPreference(stored) ? stored : 'auto');
-}
-
-/** Keeps the header's choice of backend for the next loads. */
-export function storeBackendChoice(p: BackendPreference): void {
-  try {
-    localStorage.setItem(BACKEND_KEY, p);
-  } catch {
-    // Without storage the choice applies only through ?backend=.
-  }
-}
 
 /** A job running in the worker, as the page tracks it. */
 export interface PageJob {
