@@ -29,6 +29,8 @@ describe('app shell', () => {
     // Backend (once the engine worker has started), seed and run name sit in the header.
     await expect.poll(() => page.locator('header .backend').textContent(), { timeout: 60_000 }).toMatch(/^\s*(webgpu|webgl|wasm|cpu)\s*$/);
     expect(await page.locator('header .seed').innerText()).toMatch(/^seed \d+$/);
+    // Every header button says what it does at this width.
+    expect(await page.getByTestId('copy-link').innerText()).toBe('Copy link');
     expect((await page.locator('header .run-name').textContent())?.trim()).not.toBe('');
     await s.screenshot('shell');
   });
