@@ -8,6 +8,7 @@ import { EngineState, type Restart } from './engine/engine.svelte';
 import { LabelState } from './label/label.svelte';
 import { RewardState } from './reward/reward.svelte';
 import { SftState } from './sft/sft.svelte';
+import { shippedLabel } from './sft/explain';
 import { PpoState } from './ppo/ppo.svelte';
 import { EvaluateState } from './evaluate/evaluate.svelte';
 import { BonState } from './evaluate/bon.svelte';
@@ -47,6 +48,10 @@ export class Session {
     this.ppo = new PpoState(engine, prefs, this.reward, {
       policyName: () => this.sft.policy.name,
       linkSetsKnobs: () => this.linkSettings?.set.some((x) => x.key.startsWith('ppo.')) ?? false,
+      startAgain: () => {
+        const folder = this.sft.policy.tunedFromShipped;
+        return folder ? { label: shippedLabel(folder), load: () => this.sft.policy.loadShipped(folder) } : null;
+      },
     });
     this.evaluate = new EvaluateState(engine);
     this.bon = new BonState(engine, prefs, this.reward, this.ppo);

@@ -5,7 +5,7 @@
 // version), and that policy benchmarks beside the others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, policyAndRewardModel } from './drive';
+import { SLOW, attr, policyAndRewardModel, stageShown } from './drive';
 
 const LONG = { timeout: 300_000, interval: 250 };
 
@@ -113,14 +113,26 @@ describe('best-of-n and DPO in the Evaluate stage', () => {
     const from = (await attr(page, 'dpo-result', 'data-from')) as string;
     const version = (await attr(page, 'dpo-result', 'data-version')) as string;
     // The reference is the loaded policy: the SFT policy after the PPO run's updates.
-    expect(from).toMatch(/^sft@[0-9a-f]{8}\+\d+$/);
-    expect(version).toBe(`${from}+3`);
+    expect(from).toMatch(/^sft@[0-9a-f]{8}\/ppo-[0-9a-f]{4}\+\d+$/);
+    // The DPO run's own name after it, and its three updates.
+    expect(version).toMatch(new RegExp(`^${from.replaceAll('+', '\\+')}/dpo-[0-9a-f]{4}\\+3$`));
     // Three losses, the gold figures at the start and the end.
     expect(Number(await attr(page, 'dpo-loss-chart', 'data-points'))).toBeGreaterThanOrEqual(3);
     expect(Number(await attr(page, 'dpo-gold-chart', 'data-points'))).toBe(4);
     // The tuned policy is the loaded one now: the Evaluate stage's button names it.
     await expect.poll(() => page.getByTestId('eval-loaded').textContent()).not.toBe(before);
     expect(await page.getByTestId('eval-loaded').textContent()).toContain('dpo');
+    // Named so on every stage, with the DPO run's own name and its updates after it.
+    const named = (await page.getByTestId('header-policy').innerText()).trim();
+    expect(named).toMatch(/^dpo.*\/dpo-[0-9a-f]{4}\+3$/);
+    expect(await page.getByTestId('eval-loaded').textContent()).toContain(`(${named})`);
+    for (const stage of ['label', 'reward', 'ppo']) {
+      await page.locator(`nav a[data-stage="${stage}"]`).click();
+      await stageShown(page, stage);
+      expect(await page.getByTestId('gate-policy').textContent(), stage).toBe(named);
+    }
+    await page.locator('nav a[data-stage="evaluate"]').click();
+    await stageShown(page, 'evaluate');
     await page.getByTestId('dpo-bench').click();
     await expect.poll(() => page.getByTestId('eval-run').count(), LONG).toBe(1);
     const run = page.getByTestId('eval-run').first();

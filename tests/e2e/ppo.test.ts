@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
-import { SLOW, attr, pairOnShow, press, policyAndRewardModel } from './drive';
+import { SLOW, attr, pairOnShow, press, policyAndRewardModel, stageShown } from './drive';
 import { PPO_PRESET_NAMES } from '../../src/engine/ppo/presets';
 
 const LONG = { timeout: 180_000, interval: 200 };
@@ -61,12 +61,20 @@ describe('PPO stage', () => {
     for (const li of await page.getByTestId('ppo-sample').all()) {
       expect((await li.locator('[data-truth="false"]').count()) > 0).toBe((await li.getAttribute('data-hallucination')) === 'true');
     }
-    expect(await page.getByTestId('gate-policy').textContent()).toBe('sft');
-    expect(await page.getByTestId('ppo-result').textContent()).toMatch(/sft@[0-9a-f]{8}\+\d+/);
+    // The run named its weights: the shipped version, the run's own name, its updates (an update per minibatch and epoch).
+    const tuned = (await page.getByTestId('ppo-result').textContent())?.match(/sft@[0-9a-f]{8}\/ppo-[0-9a-f]{4}\+\d+/)?.[0];
+    expect(tuned).toBeDefined();
     // The header and the SFT card name the tuned weights, and what made them.
-    const tuned = (await page.getByTestId('ppo-result').textContent())?.match(/sft@[0-9a-f]{8}\+\d+/)?.[0];
     expect(await attr(page, 'header-policy', 'data-version')).toBe(tuned);
-    expect((await page.getByTestId('header-policy').innerText())?.trim()).toBe(`sft${(tuned as string).slice((tuned as string).indexOf('+'))}`);
+    expect((await page.getByTestId('header-policy').innerText())?.trim()).toBe(`sft${(tuned as string).slice((tuned as string).indexOf('/'))}`);
+    const named = `sft${(tuned as string).slice((tuned as string).indexOf('/'))}`;
+    // Every stage that works from the policy names the tuned one.
+    for (const stage of ['label', 'reward', 'ppo', 'evaluate']) {
+      await page.locator(`nav a[data-stage="${stage}"]`).click();
+      await stageShown(page, stage);
+      if (stage === 'evaluate') expect(await page.getByTestId('eval-loaded').textContent(), stage).toContain(`(${named})`);
+      else expect(await page.getByTestId('gate-policy').textContent(), stage).toBe(named);
+    }
     await page.locator('nav a[data-stage="sft"]').click();
     expect(await page.getByTestId('policy-version').textContent()).toBe(`${tuned} after PPO here (fact-rlhf, 3 steps)`);
     expect(await page.getByTestId('policy-bench').textContent()).toContain('as it was before the updates here');
@@ -97,11 +105,19 @@ describe('PPO stage', () => {
     await page.getByTestId('ppo-steps').fill('0');
     // Kept only when the run holds or ends: a save after Pause says the run has come to its hold.
     await page.getByTestId('ppo-saveEvery').fill('0');
+    // The policy is tuned already: Run PPO asks where from, and nothing runs until answered.
     await page.getByTestId('ppo-start').click();
+    expect(await attr(page, 'ppo-ask', 'data-tuned')).toBe(before);
+    expect(await page.getByTestId('ppo-ask').textContent()).toContain('start again from SFT');
+    expect(await page.getByTestId('ppo-progress').count()).toBe(0);
+    await page.getByTestId('ppo-from-tuned').click();
+    expect(await page.getByTestId('ppo-ask').count()).toBe(0);
     await expect.poll(() => step(page), LONG).toBeGreaterThan(0);
     await page.getByTestId('ppo-pause').click();
     await expect.poll(() => page.getByTestId('ppo-resume').isVisible(), SLOW).toBe(true);
     await expect.poll(() => attr(page, 'ppo-saved', 'data-version'), LONG).not.toBe(before);
+    // A run of its own, on top of the first one's weights.
+    expect(await attr(page, 'ppo-saved', 'data-version')).toMatch(new RegExp(`^${(before as string).replaceAll('+', '\\+')}/ppo-[0-9a-f]{4}\\+\\d+$`));
     const held = Number(await attr(page, 'ppo-saved', 'data-step'));
     expect(await step(page)).toBe(held);
     // One step, and it holds again right after it.
@@ -117,8 +133,16 @@ describe('PPO stage', () => {
   it('labels while PPO runs; every 2 labels retrain the reward model and swap it in', async () => {
     const { page } = s;
     await page.getByTestId('ppo-refreshEvery').fill('2');
+    // This time from the start: the shipped SFT policy is loaded again, and the run gets a name of its own.
+    const first = (await attr(page, 'ppo-saved', 'data-version')) as string;
     await page.getByTestId('ppo-start').click();
+    await page.getByTestId('ppo-from-start').click();
     await expect.poll(() => step(page), LONG).toBeGreaterThan(0);
+    const fresh = (v: string | null) => v !== null && /^sft@[0-9a-f]{8}\/ppo-[0-9a-f]{4}\+\d+$/.test(v) && v !== first;
+    await expect.poll(async () => fresh(await attr(page, 'header-policy', 'data-version')), LONG).toBe(true);
+    const again = (await attr(page, 'header-policy', 'data-version')) as string;
+    expect(again.split('/')[0]).toBe(first.split('/')[0]);
+    expect(again.split('/')[1]!.split('+')[0]).not.toBe(first.split('/')[1]!.split('+')[0]);
     await page.getByTestId('ppo-label-open').click();
     for (let i = 0; i < 2; i++) {
       const no = await pairOnShow(page);

@@ -50,7 +50,8 @@ beforeAll(async () => {
   });
   writeFileSync(PREFS, exportNative(annotatePairs(pairs, simulatedLabeller('careful', ANNOTATOR_PRESETS.careful, 1), 'tiny-test@0', '2025-01-01T00:00:00.000Z')));
   const rm = createRewardModel(policy);
-  await saveModelDir(rm, RM, { role: 'reward-model', rewardModel: { fact: true, readout: 'last' }, prefs: PREFS });
+  // As train-rm records it: measured on 4 decided held-out pairs, half right (a coin toss).
+  await saveModelDir(rm, RM, { role: 'reward-model', rewardModel: { fact: true, readout: 'last' }, prefs: PREFS, result: { heldOutAccuracy: 0.5, pairs: { heldOutDecided: 4 } } });
   rm.dispose();
   policy.dispose();
 });
@@ -65,13 +66,19 @@ describe('ppo', () => {
     expect(s).toMatchObject({ out, preset: 'fact-rlhf', steps: 3 });
     expect((s.last as Record<string, number>)['objective/kl_coef']).toBe(0.2);
     expect(s.goldStart).toHaveProperty('gold/hallucination_rate');
+    // The probes include existence questions: the share answered yes.
+    const yes = (s.goldStart as Record<string, number>)['gold/yes_ratio'] as number;
+    expect(yes >= 0 && yes <= 1).toBe(true);
     const metrics = lines(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number>);
     expect(metrics.map((m) => m.step)).toEqual([0, 1, 2, 3]);
     expect(metrics.filter((m) => m['gold/score'] !== undefined).map((m) => m.step)).toEqual([0, 2]);
     for (const m of metrics.slice(1)) for (const k of ['objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'loss/value_avg', 'tokens/response_len_mean']) expect(Number.isFinite(m[k]), k).toBe(true);
-    // The summary carries the alarms its own metrics raise (none yet: two gold points are no trend).
-    expect(s.alarms).toEqual(ppoAlarms(metrics as MetricRow[]).map(({ id, step, text }) => ({ id, step, text })));
-    expect(s.alarms).toEqual([]);
+    // The summary carries the alarms its own metrics raise (no trend yet: two gold points are none),
+    // and the reward model's: 50% on 4 held-out pairs cannot be told from a coin.
+    const rm = { name: 'the Fact-RM', accuracy: 0.5, decided: 4 };
+    expect(s.alarms).toEqual(ppoAlarms(metrics as MetricRow[], rm).map(({ id, step, text }) => ({ id, step, text })));
+    expect((s.alarms as { id: string }[]).map((a) => a.id)).toEqual(['rm-chance']);
+    expect(r.stderr).toContain('ppo: alarm from step 0: The reward is close to a coin toss: the Fact-RM ranks 50% of 4 held-out pairs');
     const { model, manifest } = loadModelDir(out);
     expect(model.version).toMatch(/^ppo-fact-rlhf@[0-9a-f]{8}$/);
     expect(manifest.metadata).toMatchObject({ role: 'policy', ppo: { preset: 'fact-rlhf', steps: 3 } });

@@ -9,6 +9,7 @@ describe('the loaded weights, in words', () => {
   it('are as loaded at their origin, and after N updates past it', () => {
     expect(lineage({ origin, version: origin, metadata: {} })).toBe('as loaded');
     expect(lineage({ origin, version: `${origin}+12`, metadata: {} })).toBe('after 12 updates here');
+    expect(lineage({ origin: `${origin}/dpo-3f9a`, version: `${origin}/dpo-3f9a+40`, metadata: {} })).toBe('after 40 updates here (run dpo-3f9a)');
   });
 
   it('name the PPO run kept with them, only when it is of these very weights', () => {

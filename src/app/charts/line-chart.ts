@@ -2,7 +2,7 @@
 // and tells the charts drawing it about each batch of new points; createLineChart builds one
 // chart.js instance (registering only the parts a line chart uses) that appends, never rebuilds.
 
-import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Title, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
 import { themed } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Title, Tooltip, Legend);
@@ -32,6 +32,14 @@ export interface FeedListener {
   clear(): void;
   /** The step axis now ends at `max` (a run's last step), or fits the points (null). */
   setXMax(max: number | null): void;
+  /** The feed's marks changed. */
+  marked?(): void;
+}
+
+/** A vertical line on a chart at a step, with a few words at its top (where an alarm started). */
+export interface ChartMark {
+  x: number;
+  label: string;
 }
 
 /** How a feed's value axis reads: a fixed range (accuracy from 0 to 100%) and percent ticks. */
@@ -58,6 +66,8 @@ export class LineFeed {
 
   /** Where the step axis ends: the run's last step once known, so a run fills its chart as it goes. */
   xMax: number | null = null;
+  /** Vertical marks drawn over the series (where an alarm started). */
+  marks: readonly ChartMark[] = [];
 
   constructor(
     readonly series: readonly SeriesSpec[],
@@ -79,11 +89,19 @@ export class LineFeed {
     for (const l of this.listeners) l.append(added);
   }
 
-  /** Drops every point (and the step axis's end) and tells every chart. */
+  /** Drops every point (the step axis's end and the marks too) and tells every chart. */
   clear(): void {
     for (const d of this.data) d.length = 0;
     this.xMax = null;
+    this.marks = [];
     for (const l of this.listeners) l.clear();
+  }
+
+  /** Sets the marks (replacing those there), and tells every chart if they changed. */
+  setMarks(marks: readonly ChartMark[]): void {
+    if (JSON.stringify(marks) === JSON.stringify(this.marks)) return;
+    this.marks = marks;
+    for (const l of this.listeners) l.marked?.();
   }
 
   /** All points of all series. */
@@ -139,6 +157,41 @@ function valueAxis(a: AxisSpec, title: string, position: 'left' | 'right', grid 
   };
 }
 
+/** The colour of a mark: the page's alarm red, legible on both themes. */
+const MARK_COLOUR = '#d64545';
+
+/** Draws the feed's marks over the chart: a dashed line at each mark's step and its words at the top. */
+function markPlugin(feed: LineFeed): Plugin<'line'> {
+  return {
+    id: 'marks',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea: area, scales } = chart;
+      const x = scales.x;
+      if (!x || feed.marks.length === 0) return;
+      ctx.save();
+      ctx.strokeStyle = MARK_COLOUR;
+      ctx.fillStyle = MARK_COLOUR;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([4, 3]);
+      ctx.font = '600 11px system-ui, sans-serif';
+      ctx.textBaseline = 'top';
+      feed.marks.forEach((m, i) => {
+        const px = x.getPixelForValue(m.x);
+        if (px < area.left - 1 || px > area.right + 1) return;
+        ctx.beginPath();
+        ctx.moveTo(px, area.top);
+        ctx.lineTo(px, area.bottom);
+        ctx.stroke();
+        // Words on the side with room, stacked when several marks share a chart.
+        const w = ctx.measureText(m.label).width;
+        const left = px + 4 + w > area.right ? px - 4 - w : px + 4;
+        ctx.fillText(m.label, left, area.top + 2 + i * 13);
+      });
+      ctx.restore();
+    },
+  };
+}
+
 /** Builds a chart of the feed's series on the canvas, with animation off (it is redrawn often), in the theme's colours (and following it). */
 export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: LineChartOptions): Chart<'line', XY[]> {
   // A series on the right needs the right-hand axis, specified or not.
@@ -147,7 +200,7 @@ export function createLineChart(canvas: HTMLCanvasElement, feed: LineFeed, o: Li
   const pct = (i: number) => (right(i) ? y2?.percent : feed.y.percent) === true;
   return new Chart<'line', XY[]>(canvas, {
     type: 'line',
-    plugins: [themed],
+    plugins: [themed, markPlugin(feed)],
     data: { datasets: feed.series.map((s, i) => dataset(s, feed.data[i] ?? [])) },
     options: {
       animation: false,

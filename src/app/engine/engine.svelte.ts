@@ -240,7 +240,8 @@ export class EngineState {
         this.policy = e.info;
         return;
       case 'policy-version':
-        if (this.policy && this.policy.origin === e.origin) this.policy = { ...this.policy, version: e.version };
+        // A run's first update gives the weights an origin of their own, under the loaded one's.
+        if (this.policy && e.origin.startsWith(this.policy.origin)) this.policy = { ...this.policy, origin: e.origin, version: e.version };
         return;
       case 'job':
         this.update(e.id, { state: e.state, ...(e.note ? { note: e.note } : {}) });

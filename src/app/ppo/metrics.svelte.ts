@@ -2,12 +2,12 @@
 // the charts' feeds, the newest point and gold figures, the feed of sampled answers (as the worker
 // judged them), and whether the engine held the run after a step it did not apply.
 
-import { ppoAlarms, type Alarm } from '../../engine/ppo/alarms';
+import { ppoAlarms, type Alarm, type AlarmId, type RmHeldOut } from '../../engine/ppo/alarms';
 import type { GoldFigures } from '../../engine/ppo/gold';
 import type { MetricRow } from '../../engine/ppo/run-record';
 import type { PpoPoint } from '../../engine/ppo/run';
 import type { PpoSample } from '../../engine/ppo/step';
-import { LineFeed, type XY } from '../charts/line-chart';
+import { LineFeed, type ChartMark, type XY } from '../charts/line-chart';
 import { saveFile, toCsv } from '../files';
 
 /** The charts, each a metric (or two) under its TRL name. */
@@ -21,6 +21,15 @@ export const PPO_CHARTS = [
   { id: 'value', title: 'Value loss', yLabel: 'loss', series: [{ key: 'loss/value_avg', label: 'clipped value loss', color: '#495057' }], caption: 'How well the value model (started from the reward model) predicts the return (loss/value_avg). GRPO and RLOO have none.' },
   { id: 'length', title: 'Answer length', yLabel: 'tokens', series: [{ key: 'tokens/response_len_mean', label: 'mean tokens per answer', color: '#c2255c' }], caption: 'Mean answer length in tokens. Growing by half or more while the gold score falls is the classic reward hack: padding pays.' },
 ] as const satisfies readonly { id: string; title: string; yLabel: string; percent?: boolean; caption: string; series: readonly { key: string; label: string; color: string; dots?: boolean }[] }[];
+
+/** Where each alarm is marked (the charts that show it) and its words on the mark. */
+export const ALARM_MARKS: Record<AlarmId, { charts: readonly PpoChartId[]; label: string }> = {
+  gamed: { charts: ['reward', 'gold-score'], label: 'reward gamed' },
+  'no-answer': { charts: ['gold-rate'], label: 'going empty' },
+  'says-less': { charts: ['gold-rate'], label: 'saying less' },
+  'yes-collapse': { charts: ['gold-rate'], label: 'yes collapsed' },
+  'rm-chance': { charts: ['reward'], label: 'RM at chance' },
+};
 
 /** A sampled answer in the feed, with the step that sampled it. */
 export interface FeedItem {
@@ -53,6 +62,8 @@ export class PpoMetrics {
   halt = $state.raw<{ step: number; quantity: string } | null>(null);
   /** What the metrics say is going wrong (the reward gamed, answers going empty, saying less). */
   alarms = $state.raw<Alarm[]>([]);
+  /** The reward model the run reads, as measured on its held-out pairs (for the alarm at chance); undefined for the gold reward. */
+  rm: RmHeldOut | undefined = undefined;
   /** Every step's metrics, oldest first. */
   private rows: MetricRow[] = [];
 
@@ -89,7 +100,7 @@ export class PpoMetrics {
     for (const p of points) this.rows.push({ step: p.step, ...(p.metrics as Record<string, number>) });
     this.count = this.rows.length;
     this.last = newest;
-    if (points.some((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')) this.alarms = ppoAlarms(this.rows);
+    if (points.some((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')) this.setAlarms(ppoAlarms(this.rows, this.rm));
     // A point with gold figures carries them among its metrics too (a kept run has only those).
     const gold = [...points].reverse().find((p) => typeof (p.metrics as Record<string, unknown>)['gold/score'] === 'number')?.metrics as Record<string, number> | undefined;
     if (gold) this.lastGold = goldOf(gold);
@@ -97,6 +108,15 @@ export class PpoMetrics {
     if (items.length) this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
     // The engine's safety net held the run after a step it did not apply; a later step clears it.
     this.halt = newest.nonFinite ? { step: newest.step + 1, quantity: newest.nonFinite } : null;
+  }
+
+  /** Shows the alarms, each marked on the charts that show it where it started. */
+  private setAlarms(alarms: Alarm[]): void {
+    this.alarms = alarms;
+    for (const c of PPO_CHARTS) {
+      const marks: ChartMark[] = alarms.flatMap((a) => (ALARM_MARKS[a.id].charts.includes(c.id) ? [{ x: a.step, label: ALARM_MARKS[a.id].label }] : []));
+      this.feeds[c.id].setMarks(marks);
+    }
   }
 
   /** Every step's metrics up to `step`. */

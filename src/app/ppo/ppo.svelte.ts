@@ -7,8 +7,9 @@
 
 import { checkPpoConfig, PPO_TABLE, type PpoConfig } from '../../engine/ppo/config';
 import { problemLines } from '../../engine/train/fields';
-import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig } from '../../engine/ppo/presets';
-import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
+import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig, rmKindsFor } from '../../engine/ppo/presets';
+import { REWARD_JOB_DEFAULTS, type RewardKind } from '../../engine/reward/config';
+import type { RmHeldOut } from '../../engine/ppo/alarms';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
 import type { PrefsStore } from '../label/prefs.svelte';
@@ -19,6 +20,12 @@ import { PpoKeeper, type KeeperHost } from './keep.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
 
 export type PpoResult = Calls['ppo']['res'];
+
+/** What the PPO stage reads from the rest of the page. */
+export interface PpoHost extends KeeperHost {
+  /** The shipped policy the loaded one was tuned from, by its label, with a way to load it again; null when there is none to go back to. */
+  startAgain(): { label: string; load: () => Promise<boolean> } | null;
+}
 
 export class PpoState {
   preset = $state('fact-rlhf');
@@ -90,7 +97,7 @@ export class PpoState {
     private readonly prefs: PrefsStore,
     /** The reward models the reward reads, and their knobs (for online RLHF's retraining). */
     private readonly reward: RewardState,
-    host: KeeperHost,
+    private readonly host: PpoHost,
   ) {
     this.job = new StageJob(engine, 'ppo', 'tuning the policy with PPO');
     this.keep = new PpoKeeper(engine, prefs, this, host);
@@ -112,8 +119,36 @@ export class PpoState {
     this.config = presetConfig(name);
   }
 
+  /**
+   * Run PPO was pressed on a policy a PPO or DPO run here has tuned already: the choice between
+   * going on from it and starting again from the shipped policy it was tuned from (null when that
+   * is not at hand, e.g. a policy imported from a file). Null while nothing is asked.
+   */
+  asking = $state.raw<{ tuned: string; again: string | null } | null>(null);
+
+  /** Starts a run, first asking where from when the loaded policy is already tuned by a run here. */
+  async request(): Promise<void> {
+    const version = this.engine.policy?.version ?? '';
+    if (!isTunedByRun(version)) return this.start();
+    this.asking = { tuned: version, again: this.host.startAgain()?.label ?? null };
+  }
+
+  /** The answer to `asking`: go on from the tuned policy, or load the shipped one again first. */
+  async answer(from: 'tuned' | 'start'): Promise<void> {
+    this.asking = null;
+    if (from === 'start') {
+      const again = this.host.startAgain();
+      if (!again || !(await again.load())) {
+        this.error = 'Could not load the policy to start again from; nothing was run.';
+        return;
+      }
+    }
+    await this.start();
+  }
+
   /** Starts a run of the current knobs on the loaded policy; resolves when it ends. */
   async start(): Promise<void> {
+    this.asking = null;
     if (this.job.running || this.blocked !== null || this.problems.length > 0) return;
     this.error = null;
     this.result = null;
@@ -122,6 +157,7 @@ export class PpoState {
     this.keep.restored = null;
     this.metrics.clear(this.steps);
     const config = $state.snapshot(this.config);
+    this.metrics.rm = this.rmHeldOut(config);
     const plan: RunPlan = { startedAt: new Date().toISOString(), preset: this.preset, config, steps: this.steps, refreshEvery: this.refreshEvery, saveEvery: this.saveEvery };
     this.plan = plan;
     const records = this.prefs.records;
@@ -139,6 +175,14 @@ export class PpoState {
     } catch (e) {
       this.error = `PPO failed: ${(e as Error).message}`;
     }
+  }
+
+  /** The reward model a run of `config` reads (the worker's choice: the Fact-RM first), as measured on its held-out pairs. */
+  private rmHeldOut(config: PpoConfig): RmHeldOut | undefined {
+    const kinds = rmKindsFor(config).filter((k): k is RewardKind => k !== 'none').sort((a) => (a === 'fact' ? -1 : 1));
+    const kind = kinds.find((k) => this.reward.results[k]);
+    const held = kind ? this.reward.results[kind]?.run.heldOut : undefined;
+    return kind && held ? { name: kind === 'fact' ? 'the Fact-RM' : 'the plain RM', accuracy: held.accuracy, decided: held.decided } : undefined;
   }
 
   private async sendLabels(target: number, records: readonly { id: string }[]): Promise<void> {
@@ -186,6 +230,11 @@ export class PpoState {
     if (e.kind !== 'ppo' || e.points.length === 0) return;
     this.metrics.plot(e.points);
   }
+}
+
+/** Whether a version names weights a PPO or DPO run here has tuned ("…/ppo-3f9a+80"). */
+export function isTunedByRun(version: string): boolean {
+  return /\/(ppo|dpo)-[0-9a-f]{4}\b/.test(version);
 }
 
 /** The knobs most runs change, first on the card; the rest sit under "every knob". */

@@ -59,5 +59,7 @@ export function lineage(info: { origin: string; version: string; metadata: Recor
   const policy = obj(run?.policy);
   if (run && policy?.version === info.version) return `after PPO here (${String(run.preset)}, ${String(run.step)} steps)`;
   const n = Number(info.version.slice(info.origin.length + 1));
-  return Number.isInteger(n) && n > 0 ? `after ${n} updates here` : 'trained here';
+  const named = /\/([a-z]+-[0-9a-f]{4})$/.exec(info.origin);
+  const of = named ? ` (run ${named[1]})` : '';
+  return Number.isInteger(n) && n > 0 ? `after ${n} updates here${of}` : 'trained here';
 }

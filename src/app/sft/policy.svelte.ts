@@ -3,6 +3,7 @@
 // and load from this browser. A failed action leaves the previous policy loaded and says why.
 
 import type { PolicyInfo } from '../../worker/protocol';
+import { versionSuffix } from '../../engine/model/version';
 import type { EngineState } from '../engine/engine.svelte';
 import { SHIPPED } from '../engine/shipped';
 import { shippedLabel } from './explain';
@@ -63,9 +64,17 @@ export class PolicyState {
   readonly name: string = $derived(
     this.info && this.info.origin === this.storedOrigin && this.stored ? this.stored.name : (this.info?.name ?? ''),
   );
+  /** The loaded policy as every stage names it: its name and what its weights went through here ("sft/ppo-3f9a+80"). */
+  readonly shown: string = $derived(this.info ? `${this.name}${versionSuffix(this.info.version, this.info.origin)}` : '');
   readonly summary: PolicySummary = $derived(summarise(this.info?.metadata));
   /** The shipped folder whose policy is loaded now, unchanged (not trained since), if any. */
   readonly shippedLoaded: string | null = $derived(this.shippedLoad && this.shippedLoad.version === this.info?.version ? this.shippedLoad.folder : null);
+  /** The shipped folder the loaded policy was trained from here (its version goes on from the shipped one's), if any. */
+  readonly tunedFromShipped: string | null = $derived(
+    this.shippedLoad && this.info && this.info.version !== this.shippedLoad.version && /^[/+]/.test(this.info.version.slice(this.shippedLoad.version.length)) && this.info.version.startsWith(this.shippedLoad.version)
+      ? this.shippedLoad.folder
+      : null,
+  );
 
   constructor(engine: EngineState) {
     this.engine = engine;
@@ -160,8 +169,9 @@ export class PolicyState {
    */
   async restore(): Promise<PolicyInfo | null> {
     const info = await this.engine.run('restoring the policy', 'load-policy', { source: { kind: 'session' } });
-    // A shipped policy not trained since still shows as the shipped one.
-    if (info && info.version === info.origin && Object.hasOwn(SHIPPED, info.name)) this.shippedLoad = { folder: info.name, version: info.version };
+    // A shipped policy still shows as the shipped one (and, trained since, as trained from it).
+    const shipped = info && Object.hasOwn(SHIPPED, info.name) ? /^[^/+]+@[0-9a-f]{8}/.exec(info.version)?.[0] : undefined;
+    if (info && shipped?.startsWith(`${info.name}@`)) this.shippedLoad = { folder: info.name, version: shipped };
     return info;
   }
 

@@ -19,7 +19,7 @@ import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor } from '../../engine/ppo/preset
 import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/rm-score';
 import { sampleRollout } from '../../engine/ppo/rollout';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
-import { ppoAlarms } from '../../engine/ppo/alarms';
+import { ppoAlarms, type RmHeldOut } from '../../engine/ppo/alarms';
 import type { MetricRow } from '../../engine/ppo/run-record';
 
 /** One flag per PpoConfig field (--kl-coef, --mini-batch-size, ...), unset unless given: the preset decides. */
@@ -57,22 +57,26 @@ function readRecords(path: string): PreferenceRecord[] {
 }
 
 /** Loads a reward model and its normalisation (from its training pairs, else from the policy's own samples). */
-async function loadRewardRole(dir: string, prefsFlag: string | undefined, policy: VlmModel, cfg: PpoConfig, log: (l: string) => void): Promise<{ role: RewardRole; perception: Perception }> {
+async function loadRewardRole(dir: string, prefsFlag: string | undefined, policy: VlmModel, cfg: PpoConfig, log: (l: string) => void): Promise<{ role: RewardRole; perception: Perception; heldOut?: RmHeldOut }> {
   const { model, manifest } = loadModelDir(dir);
-  const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string };
+  const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string; result?: { heldOutAccuracy?: unknown; pairs?: { heldOutDecided?: unknown } } };
   if (!meta.rewardModel) log(`ppo: note: ${dir} does not say it is a reward model; reading it as a plain one`);
   const fact = meta.rewardModel?.fact === true;
+  // How train-rm measured it, when it did: the run's alarms say when that is no better than a coin.
+  const acc = meta.result?.heldOutAccuracy;
+  const decided = meta.result?.pairs?.heldOutDecided;
+  const heldOut = typeof decided === 'number' && (acc === null || typeof acc === 'number') ? { heldOut: { name: fact ? 'the Fact-RM' : 'the plain RM', accuracy: acc, decided } } : {};
   const prefs = prefsFlag ?? meta.prefs;
   if (prefs && existsSync(prefs)) {
     const records = readRecords(prefs);
     const norm = await rewardNorm(model, fact, records);
     log(`ppo: ${fact ? 'Fact-RM' : 'plain RM'} ${dir}: scores normalised by mean ${norm.mean.toFixed(3)}, spread ${norm.std.toFixed(3)} on ${norm.source} (${prefs})`);
-    return { role: { model, fact, norm }, perception: probePerception(records) };
+    return { role: { model, fact, norm }, perception: probePerception(records), ...heldOut };
   }
   const ro = await sampleRollout(policy, drawPrompts(64, cfg.seed + 1), { numGenerations: 1, responseLength: cfg.responseLength, temperature: cfg.temperature, seed: cfg.seed, perception: { ...DEFAULT_PERCEPTION } });
   const norm = await rolloutNorm({ model, fact }, ro);
   log(`ppo: note: no training pairs for ${dir} (${prefs ?? 'none named'}); scores normalised on ${norm.source} instead (mean ${norm.mean.toFixed(3)}, spread ${norm.std.toFixed(3)})`);
-  return { role: { model, fact, norm }, perception: { ...DEFAULT_PERCEPTION } };
+  return { role: { model, fact, norm }, perception: { ...DEFAULT_PERCEPTION }, ...heldOut };
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -95,9 +99,11 @@ export async function run(flags: Flags): Promise<number> {
     let rm: RewardRole | undefined;
     let honestyRm: RewardRole | undefined;
     let perception: Perception = { ...DEFAULT_PERCEPTION };
+    let rmHeldOut: RmHeldOut | undefined;
     if (needsRm) {
       const r = await loadRewardRole(String(flags.rm), flags.prefs as string | undefined, policy, cfg, log);
       rm = r.role;
+      rmHeldOut = r.heldOut;
       perception = r.perception;
       loaded.push(rm.model);
       const kinds = rmKindsFor(cfg);
@@ -134,7 +140,7 @@ export async function run(flags: Flags): Promise<number> {
       ...(result.halted ? { halted: result.halted } : {}),
       last: result.last ? Object.fromEntries(Object.entries(result.last).filter(([k]) => !k.startsWith('time/')).map(([k, v]) => [k, round(v as number)])) : null,
       goldStart: gold0 ?? null, gold: result.gold ?? null, seconds,
-      alarms: ppoAlarms(lines.map((l) => JSON.parse(l) as MetricRow)).map((a) => ({ id: a.id, step: a.step, text: a.text })),
+      alarms: ppoAlarms(lines.map((l) => JSON.parse(l) as MetricRow), rmHeldOut).map((a) => ({ id: a.id, step: a.step, text: a.text })),
     };
     for (const a of summary.alarms) log(`ppo: alarm from step ${a.step}: ${a.text}`);
     await saveModelDir(policy, out, {

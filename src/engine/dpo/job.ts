@@ -91,7 +91,7 @@ async function evaluate(policy: VlmModel, pairs: readonly DpoPair[], ref: { a: F
  * and when no pair can be learnt from. Stopped through hooks.control, it returns what it has.
  * Probes are rendered with `perception` (default: the one the pairs were rendered with).
  */
-export async function runDpoJob(reference: VlmModel, records: readonly PreferenceRecord[], config: Partial<DpoConfig> = {}, hooks: JobHooks<DpoPoint> = {}, opts: { perception?: Perception } = {}): Promise<DpoJobResult> {
+export async function runDpoJob(reference: VlmModel, records: readonly PreferenceRecord[], config: Partial<DpoConfig> = {}, hooks: JobHooks<DpoPoint> = {}, opts: { perception?: Perception; /** The run's name in the tuned policy's version (VlmModel.startRun). */ runName?: string } = {}): Promise<DpoJobResult> {
   const cfg: DpoConfig = { ...DPO_DEFAULTS, ...config };
   const problems = checkDpoConfig(cfg);
   if (problems.length) throw new Error(`dpo: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
@@ -106,6 +106,7 @@ export async function runDpoJob(reference: VlmModel, records: readonly Preferenc
   const refHeld = await pairLogps(reference, heldOut);
 
   const policy = reference.clone();
+  if (opts.runName) policy.startRun(opts.runName);
   const trainer = new Trainer(policy.trainableVariables(), {
     lr: cfg.lr, totalSteps: plan.steps, warmupSteps: Math.min(50, Math.ceil(plan.steps / 10)), decay: 'cosine', minLrRatio: 0.1, clipNorm: cfg.maxGradNorm,
   }, { onApplied: () => policy.bumpGeneration() });

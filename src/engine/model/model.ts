@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { subSeed } from '../world/rng';
 import { validateConfig, type ModelConfig } from './config';
 import { Params, type ParamSpec } from './params';
-import { policyVersion } from './version';
+import { policyVersion, runOrigin } from './version';
 import { createVisionEncoder, visionParamSpecs, type VisionEncoder } from './vision';
 
 function decoderSpecs(cfg: ModelConfig): ParamSpec[] {
@@ -64,6 +64,8 @@ export class VlmModel {
   generation = 0;
   /** Where the weights came from: a checkpoint's "recipe@crc32", a fresh model's seed, or a clone's source version. */
   origin: string;
+  /** A run's name waiting for the run's first update (startRun). */
+  private pendingRun: string | undefined;
 
   constructor(config: ModelConfig, vision: VisionEncoder, params: Params, origin = 'new') {
     this.origin = origin;
@@ -110,9 +112,23 @@ export class VlmModel {
     this.bumpGeneration();
   }
 
-  /** Marks the weights as changed (see generation). */
+  /** Marks the weights as changed (see generation); the first change of a named run starts its own origin. */
   bumpGeneration(): void {
+    if (this.pendingRun !== undefined) {
+      this.origin = runOrigin(this.version, this.pendingRun);
+      this.generation = 0;
+      this.pendingRun = undefined;
+    }
     this.generation += 1;
+  }
+
+  /**
+   * Names the run about to train these weights: from its first update on, their origin is the
+   * version they had then and the run's name ("sft@1a2b3c4d/ppo-3f9a"), so two runs from the same
+   * weights never share a version. A run that changes nothing leaves the version as it was.
+   */
+  startRun(name: string): void {
+    this.pendingRun = name;
   }
 
   /** Sets the value head to the score head's weights (the value model starts from the reward model). */

@@ -1,12 +1,13 @@
 // What a PPO run's own metrics say is going wrong, while it runs: the reward model's score rising
-// while the judge's gold score falls (the reward is being gamed), answers going empty, and
-// hallucination falling only because the answers say less. Each alarm names the step it started
-// at, says what it saw in one sentence and what to try. Plain numbers: the page shows them beside
-// the charts and the command line in its summary.
+// while the judge's gold score falls (the reward is being gamed), answers going empty,
+// hallucination falling only because the answers say less, the yes-ratio on existence probes
+// collapsing to never or always, and a reward model no better than a coin toss on its held-out
+// pairs. Each alarm names the step it started at, says what it saw in one sentence and what to
+// try. Plain numbers: the page shows them beside (and on) the charts, the command line in its summary.
 
 import type { MetricRow } from './run-record';
 
-export type AlarmId = 'gamed' | 'no-answer' | 'says-less';
+export type AlarmId = 'gamed' | 'no-answer' | 'says-less' | 'yes-collapse' | 'rm-chance';
 
 export interface Alarm {
   id: AlarmId;
@@ -27,7 +28,28 @@ export const ALARM_MARGINS = {
   noAnswerAt: 0.2,
   /** Share true and informative fallen from its best. */
   informativeFall: 0.1,
+  /** A yes-ratio this close to 0 or 1 on two gold points in a row is a collapse, if it started at least this far from both. */
+  yesEdge: 0.05,
+  yesStartedFrom: 0.15,
+  /** A reward model is at chance when the 95% interval of its held-out accuracy reaches 50% (1.96 standard errors of a coin). */
+  chanceZ: 1.96,
 } as const;
+
+/** The reward model the run reads, as measured on its held-out pairs. */
+export interface RmHeldOut {
+  /** "the Fact-RM", "the plain RM". */
+  name: string;
+  /** Share of decided held-out pairs it ranks as the labeller did; null when none was decided. */
+  accuracy: number | null;
+  /** Decided held-out pairs. */
+  decided: number;
+}
+
+/** Whether a held-out accuracy on `decided` pairs cannot be told from a coin toss (its 95% interval reaches 50%). */
+export function atChance(accuracy: number | null, decided: number): boolean {
+  if (accuracy === null || decided === 0) return true;
+  return accuracy - ALARM_MARGINS.chanceZ * Math.sqrt(0.25 / decided) <= 0.5;
+}
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const num = (r: MetricRow, k: string): number | undefined => (typeof r[k] === 'number' && Number.isFinite(r[k]) ? r[k] : undefined);
@@ -48,12 +70,22 @@ function scoreOver(rows: readonly MetricRow[], from: number, to: number): number
  * The alarms a run's metrics raise now (oldest rows first; gold figures on the rows that measured
  * them). None before three gold points: a trend needs them.
  */
-export function ppoAlarms(rows: readonly MetricRow[]): Alarm[] {
+export function ppoAlarms(rows: readonly MetricRow[], rm?: RmHeldOut): Alarm[] {
+  const out: Alarm[] = [];
+  // A reward model at chance, from the start: PPO would chase its noise.
+  if (rm && rows.length > 0 && atChance(rm.accuracy, rm.decided)) {
+    out.push({
+      id: 'rm-chance', step: 0,
+      text: rm.accuracy === null || rm.decided === 0
+        ? `The reward is a guess: ${rm.name} has no decided held-out pair to be measured on.`
+        : `The reward is close to a coin toss: ${rm.name} ranks ${pct(rm.accuracy)} of ${rm.decided} held-out pairs as the labeller did, and a coin gets 50% (on ${rm.decided} pairs the two cannot be told apart).`,
+      hint: 'Label more pairs and train the reward model again until its held-out accuracy is clearly above 50%; until then PPO chases noise.',
+    });
+  }
   const gold = rows.filter((r) => num(r, 'gold/score') !== undefined);
-  if (gold.length < 3) return [];
+  if (gold.length < 3) return out;
   const first = gold[0] as MetricRow;
   const last = gold.at(-1) as MetricRow;
-  const out: Alarm[] = [];
 
   // The reward is being gamed: the gold score has fallen from its best while the RM's score went up.
   const top = best(gold.slice(0, -1), 'gold/score') as MetricRow;
@@ -91,6 +123,22 @@ export function ppoAlarms(rows: readonly MetricRow[]): Alarm[] {
       id: 'says-less', step: topTi.step,
       text: `${hallFell ? `Hallucination fell (${pct(h0 as number)} to ${pct(hN as number)}) only because the answers say less: t` : 'T'}rue and informative answers fell from ${pct(num(topTi, 'gold/true_informative') as number)} to ${pct(tiN)} since step ${topTi.step}.`,
       hint: 'Look at the sample feed: "i am not sure ." everywhere is evasion the reward pays for. A correctness bonus or the honesty-first reward pays for answers that are both true and informative.',
+    });
+  }
+
+  // The yes-ratio on the existence probes collapsing to never (or always) yes, on two gold points in a row.
+  const yes0 = num(first, 'gold/yes_ratio');
+  const [prev, now] = gold.slice(-2).map((r) => num(r, 'gold/yes_ratio'));
+  const edge = ALARM_MARGINS.yesEdge;
+  const started = yes0 !== undefined && yes0 >= ALARM_MARGINS.yesStartedFrom && yes0 <= 1 - ALARM_MARGINS.yesStartedFrom;
+  const collapsed = (y: number | undefined, low: boolean) => y !== undefined && (low ? y <= edge : y >= 1 - edge);
+  for (const low of [true, false]) {
+    if (!started || !collapsed(prev, low) || !collapsed(now, low)) continue;
+    const from = gold.find((r) => collapsed(num(r, 'gold/yes_ratio'), low)) as MetricRow;
+    out.push({
+      id: 'yes-collapse', step: from.step,
+      text: `The policy ${low ? 'no longer says yes' : 'says yes to everything'}: "is there a … ?" probes answered yes ${pct(now as number)} of the time, from ${pct(yes0 as number)} at the start${low ? ' (never saying yes cannot claim a false object, so a reward can pay for it)' : ''}.`,
+      hint: `Compare the POPE figures in Evaluate: a yes-ratio near the share of questions about objects that are there is healthy. ${low ? 'A reward that pays for honesty without knowing the facts (the plain RM) can learn that "no" is safe; try the Fact-RM.' : 'Try the Fact-RM, which reads the facts.'}`,
     });
   }
   return out;

@@ -2,6 +2,7 @@
 // loaded one its frozen reference; a point per step for the charts; at the end the tuned copy
 // becomes the loaded policy (the page hears its new version), kept in this browser as PPO's is.
 
+import { newRunName } from '../../engine/model/version';
 import { runDpoJob, type DpoPoint } from '../../engine/dpo/job';
 import { pointSender, policyInfo, progress, requirePolicy, setPolicy } from '../state';
 import type { HandlerSet } from './types';
@@ -15,7 +16,7 @@ export const dpoHandlers: HandlerSet<'dpo'> = {
       control,
       onPoint: (p) => sender.push(p),
       onProgress: (p) => progress(req.id, { kind: 'progress', progress: p }),
-    }).finally(() => sender.flush());
+    }, { runName: newRunName('dpo') }).finally(() => sender.flush());
     const { policy: tuned, ...figures } = res;
     const beta = req.config.beta;
     // The reference's own benchmark figures are not the tuned policy's.

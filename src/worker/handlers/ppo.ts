@@ -3,6 +3,7 @@
 // version as it goes, and online RLHF: labels given meanwhile retrain the RM every N labels. The
 // run is kept here alone: each save of the policy carries the run's plan and metrics up to its step.
 
+import { newRunName } from '../../engine/model/version';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 import { PPO_RUN_STORE_VERSION, type MetricRow, type StoredPpoRun } from '../../engine/ppo/run-record';
 import { resolvePpoConfig } from '../../engine/ppo/config';
@@ -34,6 +35,7 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
       const m = rewardModels.get(kind)!.model;
       main = { model: m, fact: kind === 'fact', norm: await rewardNorm(m, kind === 'fact', req.records) };
     }
+    policy.startRun(newRunName('ppo'));
     const run = createPpoRun(policy, main, cfg);
     const rmKind: RewardKind = main?.fact ? 'fact' : 'plain';
     const learner = new OnlineRewardModel(run.roles.reference, req.records, { ...req.rmConfig, kind: rmKind }, main ? req.refreshEvery : 0);

@@ -1,6 +1,7 @@
 // SFT in the page (the engine's SFT job): the page hears the points and, while the loaded policy
 // itself is trained, its new version as it goes; a fresh model becomes the policy when done.
 
+import { newRunName } from '../../engine/model/version';
 import { runSftJob } from '../../engine/sft/job';
 import type { SftPoint } from '../../engine/sft/run';
 import { announceVersion, pointSender, policyInfo, progress, requirePolicy, setPolicy } from '../state';
@@ -12,6 +13,7 @@ export const sftHandlers: HandlerSet<'train-sft'> = {
     const before = policyInfo();
     const c = req.config;
     const sender = pointSender<SftPoint>(req.id, (points) => ({ kind: 'sft', points }), 150, c.fresh ? undefined : announceVersion);
+    if (!c.fresh) base.startRun(newRunName('sft'));
     const res = await runSftJob(base, c, {
       control,
       onPoint: (p) => sender.push(p),
