@@ -10,6 +10,7 @@ import { RewardState } from './reward/reward.svelte';
 import { SftState } from './sft/sft.svelte';
 import { shippedLabel } from './sft/explain';
 import { PpoState } from './ppo/ppo.svelte';
+import { PresetSetup } from './ppo/preset-setup.svelte';
 import { EvaluateState } from './evaluate/evaluate.svelte';
 import { BonState } from './evaluate/bon.svelte';
 import { DpoState } from './evaluate/dpo.svelte';
@@ -23,6 +24,8 @@ export class Session {
   readonly label: LabelState;
   readonly reward: RewardState;
   readonly ppo: PpoState;
+  /** A preset that needs labels of its own (reward hacking) sets them up in one click. */
+  readonly ppoSetup: PresetSetup;
   readonly evaluate: EvaluateState;
   /** The Evaluate stage's best-of-n sweep with the over-optimisation curve, and its DPO run. */
   readonly bon: BonState;
@@ -53,6 +56,7 @@ export class Session {
         return folder ? { label: shippedLabel(folder), load: () => this.sft.policy.loadShipped(folder) } : null;
       },
     });
+    this.ppoSetup = new PresetSetup((folder) => this.sft.policy.loadShipped(folder), this.label.auto, this.reward, this.ppo);
     this.evaluate = new EvaluateState(engine);
     this.bon = new BonState(engine, prefs, this.reward, this.ppo);
     this.dpo = new DpoState(engine, prefs);

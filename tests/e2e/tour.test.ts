@@ -8,11 +8,22 @@ import { attr } from './drive';
 
 const LONG = { timeout: 300_000, interval: 250 };
 
-/** Does a step with its button, waits for its result, and looks at it before going on. */
-async function act(page: Page, step: string): Promise<void> {
+/** Where a step's result is on screen: its top within the window, and whether the tour's panel covers any of it. */
+async function placed(page: Page, selector: string): Promise<{ inView: boolean; covered: boolean }> {
+  return page.evaluate((sel) => {
+    const el = (document.querySelector(sel) as Element).getBoundingClientRect();
+    const p = (document.querySelector('[data-testid="tour"]') as Element).getBoundingClientRect();
+    const header = (document.querySelector('header') as Element).getBoundingClientRect().bottom;
+    return { inView: el.top >= header && el.top < innerHeight, covered: el.left < p.right && p.left < el.right && el.top < p.bottom && p.top < el.bottom };
+  }, selector);
+}
+
+/** Does a step with its button, waits for its result, and finds it in view with the panel beside it, not over it. */
+async function act(page: Page, step: string, result: string): Promise<void> {
   await expect.poll(() => attr(page, 'tour', 'data-step'), LONG).toBe(step);
   await page.getByTestId('tour-act').click();
   await expect.poll(() => attr(page, 'tour', 'data-done'), LONG).toBe('true');
+  await expect.poll(() => placed(page, result)).toEqual({ inView: true, covered: false });
 }
 
 describe('the guided tour', () => {
@@ -35,16 +46,18 @@ describe('the guided tour', () => {
     });
     const before = await settings();
     await page.getByTestId('tour-offer').click();
-    await act(page, 'hallucinate');
+    await act(page, 'hallucinate', '[data-testid="sample-results"]');
     expect(await page.evaluate(() => location.hash)).toBe('#/sft');
     expect(await page.getByTestId('sample-response').count()).toBe(3);
     expect(await page.getByTestId('tour-status').textContent()).toMatch(/of 3 answers name something that is not there/);
     await page.getByTestId('tour-next').click();
-    await act(page, 'label');
-    expect(await attr(page, 'counts', 'data-total')).toBe('40');
+    await act(page, 'label', '[data-testid="auto-note"]');
+    expect(await attr(page, 'counts', 'data-total')).toBe('60');
     await page.getByTestId('tour-next').click();
-    await act(page, 'reward');
+    await act(page, 'reward', '[data-testid="rm-acc-chart"]');
     expect(await attr(page, 'rm-run-fact', 'data-steps')).not.toBeNull();
+    // It says whether the reward model is better than a coin toss on its held-out pairs.
+    expect(await page.getByTestId('tour-status').textContent()).toMatch(/^held-out accuracy \d+% on \d+ pairs: (clearly better than a coin toss|on so few pairs that cannot be told from a coin toss)/);
     // Left and resumed: the tour picks up where it was.
     await page.getByTestId('tour-close').click();
     expect(await page.getByTestId('tour').count()).toBe(0);
@@ -52,13 +65,14 @@ describe('the guided tour', () => {
     expect(await settings()).toEqual(before);
     await page.getByTestId('tour-open').click();
     await page.getByTestId('tour-next').click();
-    await act(page, 'ppo');
+    await act(page, 'ppo', '[data-testid="ppo-chart-gold-rate"]');
     expect(await attr(page, 'ppo-result', 'data-steps')).toBe('20');
     await page.getByTestId('tour-next').click();
     await expect.poll(() => attr(page, 'tour', 'data-step'), LONG).toBe('fall');
     expect(await attr(page, 'tour', 'data-done')).toBe('true');
     expect(await page.getByTestId('tour-status').textContent()).toMatch(/gold hallucination rate \d+% → \d+%/);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    // Reached with Next, the step done already shows its figures in view.
+    await expect.poll(() => placed(page, '[data-testid="ppo-status"]')).toEqual({ inView: true, covered: false });
     await s.screenshot('tour');
     // The last step ends the tour, and the settings come back again.
     await page.getByTestId('tour-finish').click();

@@ -48,15 +48,17 @@ describe('PPO alarms', () => {
 
   it('say the policy no longer says yes when the existence probes’ yes-ratio collapses on two gold points in a row, not on one', () => {
     const yes = [0.4, 0.3, 0, 0, 0];
-    const gold = (s: number) => ({ ...healthyGold(s), 'gold/yes_ratio': yes[s / 5] as number });
+    const gold = (s: number) => ({ ...healthyGold(s), 'gold/yes_ratio': yes[s / 5] as number, 'gold/yes_questions': 10 });
     const alarms = ppoAlarms(run(20, (s) => s / 10, gold));
     expect(alarms.map((a) => [a.id, a.step])).toEqual([['yes-collapse', 10]]);
-    expect(alarms[0]?.text).toBe('The policy no longer says yes: "is there a … ?" probes answered yes 0% of the time, from 40% at the start (never saying yes cannot claim a false object, so a reward can pay for it).');
+    expect(alarms[0]?.text).toBe('The policy no longer says yes: 10 "is there a … ?" probes answered yes 0% of the time, from 40% at the start (never saying yes cannot claim a false object, so a reward can pay for it).');
     // One point at 0 is noise on a few probes; a policy that never said yes to start with did not collapse.
-    expect(ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': [0.4, 0.3, 0.3, 0.3, 0][s / 5] as number })))).toEqual([]);
-    expect(ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': 0 })))).toEqual([]);
+    expect(ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': [0.4, 0.3, 0.3, 0.3, 0][s / 5] as number, 'gold/yes_questions': 10 })))).toEqual([]);
+    expect(ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': 0, 'gold/yes_questions': 10 })))).toEqual([]);
+    // One yes of 6 probes at the start, none later: too few to call a collapse.
+    expect(ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': s < 10 ? 1 / 6 : 0, 'gold/yes_questions': 6 })))).toEqual([]);
     // Always yes, too.
-    const always = ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': [0.5, 0.8, 0.9, 1, 1][s / 5] as number })));
+    const always = ppoAlarms(run(20, (s) => s / 10, (s) => ({ ...healthyGold(s), 'gold/yes_ratio': [0.5, 0.8, 0.9, 1, 1][s / 5] as number, 'gold/yes_questions': 10 })));
     expect(always.map((a) => [a.id, a.step])).toEqual([['yes-collapse', 15]]);
     expect(always[0]?.text).toContain('says yes to everything');
   });

@@ -11,6 +11,7 @@ import type { ProgressEvent } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
 import { StageJob } from '../engine/stage-job.svelte';
 import type { PrefsStore } from './prefs.svelte';
+import type { PreferenceRecord } from '../../engine/prefs/record';
 
 export const MAX_AUTO = 2000;
 
@@ -61,9 +62,9 @@ export class AutoLabelState {
     this.settings = { ...ANNOTATOR_PRESETS[name] };
   }
 
-  /** Samples and labels N pairs; adds the records to the store. */
-  async run(): Promise<void> {
-    if (this.job.running || this.problems.length > 0) return;
+  /** Samples and labels N pairs; adds the records to the store and returns them (null when it failed or could not start). */
+  async run(): Promise<PreferenceRecord[] | null> {
+    if (this.job.running || this.problems.length > 0) return null;
     this.error = null;
     this.note = null;
     this.progress = { done: 0, total: this.n };
@@ -84,8 +85,10 @@ export class AutoLabelState {
       const stopped = res.records.length < this.n ? ` (stopped after ${res.records.length} of ${this.n})` : '';
       const dropped = res.dropped ? `; ${res.dropped} prompts dropped: the policy gave the same answer twice every try` : '';
       this.note = `${name} labelled ${added} pairs${stopped}: A ${c.A}, B ${c.B}, tie ${c.tie}, both bad ${c['both-bad']}${dropped}.`;
+      return res.records;
     } catch (e) {
       this.error = `Auto-labelling failed: ${(e as Error).message}`;
+      return null;
     }
   }
 }

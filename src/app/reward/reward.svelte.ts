@@ -129,10 +129,14 @@ export class RewardState {
     this.job = new StageJob(engine, 'train-rm', 'training a reward model');
   }
 
-  /** Trains the chosen model(s), one after the other; Stop ends the current one and skips the rest. */
-  async start(): Promise<void> {
+  /**
+   * Trains the chosen model(s), one after the other; Stop ends the current one and skips the rest.
+   * `only` trains the models named on some of the labels instead (a preset's set-up: a plain RM
+   * on the length-biased annotator's labels alone).
+   */
+  async start(only?: { kinds: readonly RewardKind[]; records: readonly PreferenceRecord[] }): Promise<void> {
     if (this.training || this.blocked !== null || this.problems.length > 0) return;
-    const kinds = this.choice === 'both' ? KINDS : [this.choice];
+    const kinds = only?.kinds ?? (this.choice === 'both' ? KINDS : [this.choice]);
     this.error = null;
     // Redraw the charts with only the models that are not retrained now.
     for (const k of kinds) this.history[k] = { loss: [], acc: [] };
@@ -141,7 +145,7 @@ export class RewardState {
     this.results = next;
     this.redraw();
     const config = this.config;
-    const records = this.prefs.records;
+    const records = only ? [...only.records] : this.prefs.records;
     try {
       for (const kind of kinds) {
         this.training = kind;

@@ -3,11 +3,12 @@
 // watch the true hallucination rate fall), each saying what happens and why. The step reached is
 // kept in this browser, so the tour can be left and resumed at any time.
 
-import { untrack } from 'svelte';
+import { tick, untrack } from 'svelte';
 import type { Session } from '../session.svelte';
 import type { PpoState } from '../ppo/ppo.svelte';
 import { PPO_CHARTS } from '../ppo/metrics.svelte';
 import type { StageId } from '../stages';
+import { atChance } from '../../engine/ppo/alarms';
 
 const STEP_KEY = 'rlhf-playground/tour-step';
 
@@ -18,6 +19,8 @@ export interface TourStep {
   why: string;
   /** The stage the step happens on. */
   stage: StageId;
+  /** Where its result shows (a CSS selector on that stage): scrolled into view, never under the panel. */
+  target: string;
   /** The button's words. */
   action: string;
   /** Does the step (the page's own actions, nothing special). */
@@ -29,7 +32,7 @@ export interface TourStep {
 }
 
 /** Labels the tour asks for before it trains the reward model. */
-const TOUR_LABELS = 40;
+const TOUR_LABELS = 60;
 /** PPO steps of the tour's run. */
 const TOUR_PPO_STEPS = 20;
 
@@ -41,6 +44,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'See it hallucinate',
     why: 'The model was fine-tuned (SFT) on answers that are fluent but partly invented, as machine-written instruction data is. Asked to describe a picture, it often names objects that are not there: the judge marks each false claim in red.',
     stage: 'sft',
+    target: '[data-testid="sample-results"]',
     action: 'Load the model and ask it',
     async run(s) {
       if (s.engine.policy === null) await s.sft.policy.loadShipped('sft');
@@ -61,6 +65,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Label pairs of answers',
     why: 'RLHF starts from people saying which of two answers is better. Label a few yourself (keys 1 and 2) to see what it asks of you; then a simulated annotator with the paper’s instruction (fewer hallucinations first) labels enough for a reward model.',
     stage: 'label',
+    target: '[data-testid="auto-note"]',
     action: `Let the careful annotator label ${TOUR_LABELS}`,
     async run(s) {
       s.label.auto.usePreset('careful');
@@ -75,6 +80,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Train the reward model',
     why: 'A reward model learns to score answers so the preferred one scores higher. This one is a Fact-RM: it also reads the scene’s facts, the paper’s remedy for a reward model the policy could fool.',
     stage: 'reward',
+    target: '[data-testid="rm-acc-chart"]',
     action: 'Train the Fact-RM',
     async run(s) {
       s.reward.choice = 'fact';
@@ -86,7 +92,12 @@ export const TOUR_STEPS: readonly TourStep[] = [
     done: (s) => s.reward.results.fact !== undefined,
     status: (s) => {
       const r = s.reward.results.fact;
-      return r ? `held-out accuracy ${r.run.heldOut.accuracy === null ? '—' : pct(r.run.heldOut.accuracy)}` : s.reward.progress ? `step ${s.reward.progress.step} of ${s.reward.progress.total}` : '';
+      if (!r) return s.reward.progress ? `step ${s.reward.progress.step} of ${s.reward.progress.total}` : '';
+      const { accuracy, decided } = r.run.heldOut;
+      const measured = `held-out accuracy ${accuracy === null ? '—' : pct(accuracy)} on ${decided} pairs`;
+      return atChance(accuracy, decided)
+        ? `${measured}: on so few pairs that cannot be told from a coin toss (50%). Go back and label more, then train again; or go on and see PPO chase a reward that is mostly noise.`
+        : `${measured}: clearly better than a coin toss.`;
     },
   },
   {
@@ -94,6 +105,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Run PPO',
     why: 'PPO samples answers, lets the reward model score them, and moves the model towards higher scores, while a KL penalty keeps it close to where it started. The charts show the reward, and, what no real system can show, the true hallucination rate.',
     stage: 'ppo',
+    target: '[data-testid="ppo-chart-gold-rate"]',
     action: `Run ${TOUR_PPO_STEPS} PPO steps`,
     async run(s) {
       s.ppo.usePreset('fact-rlhf');
@@ -109,6 +121,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Watch hallucination fall',
     why: 'The judge checks the tuned model on questions it never trained on. With a reward model that reads the facts, the share of answers with a false claim falls, and the answers stay useful. Try the reward-hacking preset next to see a reward model being fooled.',
     stage: 'ppo',
+    target: '[data-testid="ppo-status"]',
     action: 'Show the figures',
     async run() {},
     done: (s) => goldFell(s.ppo) !== null,
@@ -138,6 +151,11 @@ function goldFell(ppo: PpoState): { from: number; to: number; trueInformative?: 
   return { from: first, to: last, ...(a !== undefined && b !== undefined && ti.length > 1 ? { trueInformative: { from: a, to: b } } : {}) };
 }
 
+/** Whether two boxes on screen share any area. */
+export function overlaps(a: { left: number; right: number; top: number; bottom: number }, b: { left: number; right: number; top: number; bottom: number }): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
 /** The series of the PPO stage's gold chart: true and informative, hallucination, no answer. */
 const GOLD_SERIES = PPO_CHARTS.find((c) => c.id === 'gold-rate')!.series;
 
@@ -146,6 +164,10 @@ export class TourState {
   index = $state(0);
   running = $state(false);
   error = $state<string | null>(null);
+  /** The side of the window the panel sits on: it moves to the left when on the right it would cover the step's result. */
+  side = $state<'right' | 'left'>('right');
+  /** The panel shows only the step's title, status and buttons (its why folded away), to leave a tall result in the clear. */
+  compact = $state(false);
 
   /** Puts back the settings the tour's steps changed; null until a step has changed them. */
   private putBack: (() => void) | null = null;
@@ -180,6 +202,7 @@ export class TourState {
     try {
       await step.run(this.session);
       if (!step.done(this.session)) this.error = this.whyNotDone() ?? 'That did not finish; the stage itself says why.';
+      else await this.reveal();
     } catch (e) {
       this.error = (e as Error).message;
     } finally {
@@ -219,6 +242,31 @@ export class TourState {
       // The tour still goes on; it starts over after a reload.
     }
     location.hash = `#/${this.step.stage}`;
+    this.compact = false;
+    // A step already done shows its result again, once its stage is on show.
+    if (this.step.done(this.session)) setTimeout(() => void this.reveal(), 60);
+  }
+
+  /**
+   * Scrolls the step's result to the top of the window, under the header, and puts the panel on the
+   * side where it covers none of it (the right, unless the result reaches under it there).
+   */
+  async reveal(): Promise<void> {
+    await tick();
+    const el = document.querySelector(this.step.target);
+    const panel = document.querySelector('[data-testid="tour"]');
+    if (!el || !panel) return;
+    const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
+    window.scrollTo({ top: window.scrollY + el.getBoundingClientRect().top - header - 12, behavior: 'instant' });
+    for (const compact of [false, true]) {
+      for (const side of ['right', 'left'] as const) {
+        this.side = side;
+        this.compact = compact;
+        await tick();
+        if (!overlaps(el.getBoundingClientRect(), panel.getBoundingClientRect())) return;
+      }
+    }
+    this.side = 'right';
   }
 
   private whyNotDone(): string | null {

@@ -31,6 +31,9 @@ export const ALARM_MARGINS = {
   /** A yes-ratio this close to 0 or 1 on two gold points in a row is a collapse, if it started at least this far from both. */
   yesEdge: 0.05,
   yesStartedFrom: 0.15,
+  /** Existence probes needed before a yes-ratio is read at all, and "yes" answers at the start (fewer is noise). */
+  yesQuestions: 8,
+  yesAnswers: 2,
   /** A reward model is at chance when the 95% interval of its held-out accuracy reaches 50% (1.96 standard errors of a coin). */
   chanceZ: 1.96,
 } as const;
@@ -130,14 +133,16 @@ export function ppoAlarms(rows: readonly MetricRow[], rm?: RmHeldOut): Alarm[] {
   const yes0 = num(first, 'gold/yes_ratio');
   const [prev, now] = gold.slice(-2).map((r) => num(r, 'gold/yes_ratio'));
   const edge = ALARM_MARGINS.yesEdge;
-  const started = yes0 !== undefined && yes0 >= ALARM_MARGINS.yesStartedFrom && yes0 <= 1 - ALARM_MARGINS.yesStartedFrom;
+  const asked = num(first, 'gold/yes_questions') ?? 0;
+  const enough = asked >= ALARM_MARGINS.yesQuestions && yes0 !== undefined && Math.min(yes0, 1 - yes0) * asked >= ALARM_MARGINS.yesAnswers - 1e-9;
+  const started = enough && yes0 >= ALARM_MARGINS.yesStartedFrom && yes0 <= 1 - ALARM_MARGINS.yesStartedFrom;
   const collapsed = (y: number | undefined, low: boolean) => y !== undefined && (low ? y <= edge : y >= 1 - edge);
   for (const low of [true, false]) {
     if (!started || !collapsed(prev, low) || !collapsed(now, low)) continue;
     const from = gold.find((r) => collapsed(num(r, 'gold/yes_ratio'), low)) as MetricRow;
     out.push({
       id: 'yes-collapse', step: from.step,
-      text: `The policy ${low ? 'no longer says yes' : 'says yes to everything'}: "is there a … ?" probes answered yes ${pct(now as number)} of the time, from ${pct(yes0 as number)} at the start${low ? ' (never saying yes cannot claim a false object, so a reward can pay for it)' : ''}.`,
+      text: `The policy ${low ? 'no longer says yes' : 'says yes to everything'}: ${asked} "is there a … ?" probes answered yes ${pct(now as number)} of the time, from ${pct(yes0 as number)} at the start${low ? ' (never saying yes cannot claim a false object, so a reward can pay for it)' : ''}.`,
       hint: `Compare the POPE figures in Evaluate: a yes-ratio near the share of questions about objects that are there is healthy. ${low ? 'A reward that pays for honesty without knowing the facts (the plain RM) can learn that "no" is safe; try the Fact-RM.' : 'Try the Fact-RM, which reads the facts.'}`,
     });
   }

@@ -3,7 +3,8 @@
 // samples), judged. gold/true_informative is the share with no false claim that states an asked
 // fact (the headline: silence cannot raise it), gold/hallucination_rate the share scoring below 3,
 // gold/score the mean, gold/no_answer_rate the share left empty, gold/yes_ratio the share of the
-// existence probes ("is there a … ?") answered yes (POPE's yes-ratio; 0 or 1 is a collapse).
+// existence probes ("is there a … ?") answered yes (POPE's yes-ratio; 0 or 1 is a collapse), out
+// of gold/yes_questions of them.
 
 import { Rng } from '../world/rng';
 import { benchSeed, sampleScene } from '../world/sampler';
@@ -48,6 +49,8 @@ export interface GoldFigures {
   'gold/score': number;
   /** Absent when no probe asks whether an object is there. */
   'gold/yes_ratio'?: number;
+  /** How many probes ask whether an object is there (what the yes-ratio is a share of). */
+  'gold/yes_questions'?: number;
 }
 
 /** Answers the probes greedily (up to maxNewTokens) and judges them; the policy is only read. */
@@ -57,7 +60,7 @@ export async function measureGold(policy: VlmModel, probes: readonly GoldProbe[]
   const n = Math.max(1, verdicts.length);
   const asked = probes.flatMap((p, i) => (p.asks ? [readYesNo(answers[i] as string, p.asks) === true] : []));
   return {
-    ...(asked.length ? { 'gold/yes_ratio': asked.filter(Boolean).length / asked.length } : {}),
+    ...(asked.length ? { 'gold/yes_ratio': asked.filter(Boolean).length / asked.length, 'gold/yes_questions': asked.length } : {}),
     'gold/true_informative': verdicts.filter(trueAndInformative).length / n,
     'gold/hallucination_rate': verdicts.filter((v) => v.score < 3).length / n,
     'gold/no_answer_rate': verdicts.filter((v) => v.noAnswer).length / n,
