@@ -1,6 +1,6 @@
 // `npm run perf:tour [-- --no-build]`: how long the guided first run takes a scripted visitor, from
-// opening the page (a fresh profile, the default backend) until the gold hallucination rate has
-// fallen: one click per step and a look at each result. Prints the time of each step and a JSON line.
+// opening the page (a fresh profile, the default backend) until its last step reads the gold
+// figures: one click per step and a look at each result. Prints the time of each step and a JSON line.
 import { parseArgs } from 'node:util';
 import { openBuiltPage } from './page-session.mjs';
 

@@ -67,12 +67,20 @@ export class Session {
   /** Brings back what this browser kept; returns what came back, in words. */
   private async bringBack(): Promise<string[]> {
     const parts: string[] = [];
-    // A person may have loaded a policy or started a job meanwhile: theirs comes first.
-    await this.engine.slotFree();
-    const policy = this.engine.policy === null ? await this.sft.policy.restore() : null;
+    // A person may have loaded a policy or started a job meanwhile: theirs comes first, also when
+    // it starts between the engine coming free and the restore's request (the engine refuses that).
+    const unlessTheirs = async <T>(restore: () => Promise<T>, none: T): Promise<T> => {
+      await this.engine.slotFree();
+      try {
+        return await restore();
+      } catch (e) {
+        if (/^the engine is busy/.test((e as Error).message)) return none;
+        throw e;
+      }
+    };
+    const policy = await unlessTheirs(() => (this.engine.policy === null ? this.sft.policy.restore() : Promise.resolve(null)), null);
     if (policy) parts.push(`the policy ${policy.name}${policy.version !== policy.origin ? ` as trained here (${policy.version})` : ''}`);
-    await this.engine.slotFree();
-    const kinds = await this.reward.restore();
+    const kinds = await unlessTheirs(() => this.reward.restore(), []);
     if (kinds.length) parts.push(kinds.length === 2 ? 'the plain RM and the Fact-RM' : kinds[0] === 'fact' ? 'the Fact-RM' : 'the plain RM');
     // The PPO run last: it is kept with the policy restored above.
     const run = await this.ppo.keep.restore();

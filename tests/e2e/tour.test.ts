@@ -37,7 +37,7 @@ describe('the guided tour', () => {
     await s?.close();
   });
 
-  it('walks a visitor from a hallucinating model to a lower gold hallucination rate, one click a step', { timeout: 600_000 }, async () => {
+  it('walks a visitor from a hallucinating model to PPO, one click a step, and reads the gold figures together', { timeout: 600_000 }, async () => {
     const { page } = s;
     /** The settings the tour's steps change, as the page holds them. */
     const settings = () => page.evaluate(() => {
@@ -52,7 +52,7 @@ describe('the guided tour', () => {
     expect(await page.getByTestId('tour-status').textContent()).toMatch(/of 3 answers name something that is not there/);
     await page.getByTestId('tour-next').click();
     await act(page, 'label', '[data-testid="auto-note"]');
-    expect(await attr(page, 'counts', 'data-total')).toBe('60');
+    expect(await attr(page, 'counts', 'data-total')).toBe('160');
     await page.getByTestId('tour-next').click();
     await act(page, 'reward', '[data-testid="rm-acc-chart"]');
     expect(await attr(page, 'rm-run-fact', 'data-steps')).not.toBeNull();
@@ -70,7 +70,13 @@ describe('the guided tour', () => {
     await page.getByTestId('tour-next').click();
     await expect.poll(() => attr(page, 'tour', 'data-step'), LONG).toBe('fall');
     expect(await attr(page, 'tour', 'data-done')).toBe('true');
-    expect(await page.getByTestId('tour-status').textContent()).toMatch(/gold hallucination rate \d+% → \d+%/);
+    // The figures, read together: a fall bought by saying less is called that, not a success.
+    const status = (await page.getByTestId('tour-status').textContent()) as string;
+    const [from, to, tiFrom, tiTo] = (status.match(/(\d+)%/g) ?? []).map((x) => Number(x.slice(0, -1)));
+    expect(status).toMatch(/^gold hallucination rate \d+% → \d+%/);
+    if ((to as number) >= (from as number)) expect(status).toContain('it did not fall in this run');
+    else if ((tiTo as number) < (tiFrom as number)) expect(status).toContain('it says less, not more that is true');
+    else expect(status).toContain('fewer false claims, and no fewer useful answers');
     // Reached with Next, the step done already shows its figures in view.
     await expect.poll(() => placed(page, '[data-testid="ppo-status"]')).toEqual({ inView: true, covered: false });
     await s.screenshot('tour');

@@ -1,6 +1,7 @@
 // The guided first run: the whole pipeline with the shipped model in five steps a newcomer takes
-// with one click each (see it hallucinate, label a few pairs, train the reward model, run PPO,
-// watch the true hallucination rate fall), each saying what happens and why. The step reached is
+// with one click each (see it hallucinate, label pairs, train the reward model, run PPO, read what
+// it learnt: the true hallucination rate, and whether it fell by saying less), each saying what
+// happens and why. The step reached is
 // kept in this browser, so the tour can be left and resumed at any time.
 
 import { tick, untrack } from 'svelte';
@@ -32,7 +33,7 @@ export interface TourStep {
 }
 
 /** Labels the tour asks for before it trains the reward model. */
-const TOUR_LABELS = 60;
+const TOUR_LABELS = 160;
 /** PPO steps of the tour's run. */
 const TOUR_PPO_STEPS = 20;
 
@@ -85,7 +86,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     async run(s) {
       s.reward.choice = 'fact';
       s.reward.minSteps = 25;
-      s.reward.epochs = 1;
+      s.reward.epochs = 2;
       s.reward.probeItems = 16;
       await s.reward.start();
     },
@@ -118,27 +119,31 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     id: 'fall',
-    title: 'Watch hallucination fall',
-    why: 'The judge checks the tuned model on questions it never trained on. With a reward model that reads the facts, the share of answers with a false claim falls, and the answers stay useful. Try the reward-hacking preset next to see a reward model being fooled.',
+    title: 'Read what it learnt',
+    why: 'The judge checks the tuned model on questions it never trained on. The share of answers with a false claim should fall; but read the answers in the sample feed too: a policy can stop hallucinating by saying nothing useful ("i am not sure ."), which a reward model trained on few labels may pay for. True-and-informative is the figure that silence cannot raise. Next, try the reward-hacking preset (its Set up button) and watch the answers grow longer while the gold score falls.',
     stage: 'ppo',
     target: '[data-testid="ppo-status"]',
     action: 'Show the figures',
     async run() {},
-    done: (s) => goldFell(s.ppo) !== null,
+    done: (s) => goldMoved(s.ppo) !== null,
     status: (s) => {
-      const f = goldFell(s.ppo);
+      const f = goldMoved(s.ppo);
       if (!f) return '';
-      const ti = f.trueInformative ? `, true and informative ${pct(f.trueInformative.from)} → ${pct(f.trueInformative.to)}` : '';
-      return `gold hallucination rate ${pct(f.from)} → ${pct(f.to)}${ti}`;
+      const rate = `gold hallucination rate ${pct(f.from)} → ${pct(f.to)}`;
+      const t = f.trueInformative;
+      const ti = t ? `true and informative ${pct(t.from)} → ${pct(t.to)}` : '';
+      if (f.to >= f.from) return `${rate}: it did not fall in this run${ti ? ` (${ti})` : ''}.`;
+      if (t && t.to < t.from) return `${rate}, but ${ti}: it says less, not more that is true. The sample feed shows what this reward model pays for; the honesty-first preset pays only for answers that are true and informative.`;
+      return `${rate}, ${ti || 'true and informative not measured'}: fewer false claims, and no fewer useful answers.`;
     },
   },
 ];
 
 /**
- * The gold hallucination rate at the start of the PPO stage's run and now, once it has fallen,
+ * The gold hallucination rate at the start of the PPO stage's run and now, once measured twice,
  * with the share true and informative at the same two points (so a fall bought by saying less shows).
  */
-function goldFell(ppo: PpoState): { from: number; to: number; trueInformative?: { from: number; to: number } } | null {
+function goldMoved(ppo: PpoState): { from: number; to: number; trueInformative?: { from: number; to: number } } | null {
   const feed = ppo.metrics.feeds['gold-rate'];
   const keys = GOLD_SERIES.map((s) => s.key as string);
   const rate = feed.data[keys.indexOf('gold/hallucination_rate')] ?? [];
@@ -146,7 +151,7 @@ function goldFell(ppo: PpoState): { from: number; to: number; trueInformative?: 
   void ppo.metrics.lastGold; // the feed is not reactive; the newest gold figures are
   const first = rate[0]?.y;
   const last = rate.at(-1)?.y;
-  if (first === undefined || last === undefined || rate.length < 2 || last >= first) return null;
+  if (first === undefined || last === undefined || rate.length < 2) return null;
   const [a, b] = [ti[0]?.y, ti.at(-1)?.y];
   return { from: first, to: last, ...(a !== undefined && b !== undefined && ti.length > 1 ? { trueInformative: { from: a, to: b } } : {}) };
 }
