@@ -193,4 +193,17 @@ describe('charts follow the theme', () => {
     await page.getByTestId('eval-bars').screenshot({ path: join(RESULTS_DIR, 'theme-evaluate-dark-bars.png') });
     expect(s.errors).toEqual([]);
   });
+
+  it('draws chart text larger in presenter mode, and back when it is left', async () => {
+    const { page } = s;
+    await page.locator('nav a[data-stage="sft"]').click();
+    await stageShown(page, 'sft');
+    const size = () => page.evaluate(() => (document.querySelector('[data-testid="loss-chart"] canvas') as HTMLCanvasElement | null)?.dataset.tickSize);
+    await expect.poll(size).toBe('12');
+    await page.getByTestId('present').click();
+    await expect.poll(size).toBe('16');
+    await screenshots('theme-present');
+    await page.getByTestId('present').click();
+    await expect.poll(size).toBe('12');
+  });
 });

@@ -1,6 +1,7 @@
 // The charts' colours come from the page's theme, the CSS custom properties that <html data-theme>
 // selects: chart.js draws on a canvas, outside the CSS. The `themed` plugin gives a chart the
-// theme's colours when it is built and again, redrawing it at once, whenever data-theme changes;
+// theme's colours (and in presenter mode, <html data-present>, larger text) when it is built and
+// again, redrawing it at once, whenever either changes;
 // and it fills the canvas with the card background before each draw, so that a chart saved as
 // PNG shows its text on the theme's background rather than on nothing.
 
@@ -13,19 +14,25 @@ export interface ChartColours {
   grid: string;
   /** The card the chart sits on. */
   background: string;
+  /** Text size in px: larger in presenter mode, for a projector. */
+  size: number;
 }
+
+/** Chart text sizes: ticks and legends, and the title two px larger. */
+export const CHART_TEXT = { normal: 12, present: 16 } as const;
 
 /** The current theme's colours for charts. */
 export function themeColours(): ChartColours {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return { text: v('--text', '#1b2230'), grid: v('--border', '#e2e5ea'), background: v('--surface', '#ffffff') };
+  const size = document.documentElement.hasAttribute('data-present') ? CHART_TEXT.present : CHART_TEXT.normal;
+  return { text: v('--text', '#1b2230'), grid: v('--border', '#e2e5ea'), background: v('--surface', '#ffffff'), size };
 }
 
 /** The colour-bearing parts of a scale's options. */
 interface ScalePaint {
-  ticks?: { color?: unknown };
-  title?: { color?: unknown };
+  ticks?: { color?: unknown; font?: unknown };
+  title?: { color?: unknown; font?: unknown };
   grid?: { color?: unknown };
   border?: { color?: unknown };
 }
@@ -34,7 +41,7 @@ interface ScalePaint {
 interface OptionsPaint {
   color?: unknown;
   scales?: Record<string, ScalePaint | undefined>;
-  plugins?: { title?: { color?: unknown }; legend?: { labels?: { color?: unknown } } };
+  plugins?: { title?: { color?: unknown; font?: unknown }; legend?: { labels?: { color?: unknown; font?: unknown } } };
 }
 
 /** The colours each chart was last given. */
@@ -53,12 +60,16 @@ function paint(chart: Chart, c: ChartColours): void {
     if (!s) continue;
     (s.ticks ??= {}).color = c.text;
     (s.title ??= {}).color = c.text;
+    s.ticks.font = { size: c.size };
+    s.title.font = { size: c.size };
     (s.grid ??= {}).color = c.grid;
     (s.border ??= {}).color = c.grid;
   }
   const p = (o.plugins ??= {});
   (p.title ??= {}).color = c.text;
+  p.title.font = { ...(typeof p.title.font === 'object' ? p.title.font : {}), size: c.size + 2 };
   ((p.legend ??= {}).labels ??= {}).color = c.text;
+  (p.legend.labels as { font?: unknown }).font = { size: c.size };
 }
 
 /** Gives every chart on the page the theme's colours and redraws it. */
@@ -66,7 +77,7 @@ function restyle(): void {
   const c = themeColours();
   for (const chart of live) {
     const was = given.get(chart);
-    if (was && was.text === c.text && was.grid === c.grid && was.background === c.background) continue;
+    if (was && was.text === c.text && was.grid === c.grid && was.background === c.background && was.size === c.size) continue;
     paint(chart, c);
     // A chart destroyed meanwhile has no canvas context left to draw on.
     if (chart.ctx) chart.update('none');
@@ -77,7 +88,7 @@ function follow(chart: Chart): void {
   live.add(chart);
   if (!observer) {
     observer = new MutationObserver(restyle);
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'data-present'] });
   }
 }
 
@@ -92,7 +103,7 @@ function unfollow(chart: Chart): void {
 /**
  * The theme plugin, given to each chart (`plugins: [themed]`). After each draw it also writes on
  * the canvas the colours chart.js resolved for the text (data-tick-color, data-legend-color,
- * data-title-color), for tests to read.
+ * data-title-color) and the ticks' text size (data-tick-size), for tests to read.
  */
 export const themed: Plugin = {
   id: 'themed',
@@ -115,6 +126,7 @@ export const themed: Plugin = {
     d.tickColor = [...new Set(Object.values(chart.scales).map((s) => String((s.options as ScalePaint).ticks?.color)))].join(' ');
     d.legendColor = String(chart.legend?.options.labels.color ?? '');
     d.titleColor = String((chart as { titleBlock?: { options: { color?: unknown } } }).titleBlock?.options.color ?? '');
+    d.tickSize = String((Object.values(chart.scales)[0]?.options as { ticks?: { font?: { size?: unknown } } } | undefined)?.ticks?.font?.size ?? '');
   },
   afterDestroy(chart) {
     unfollow(chart);
