@@ -31,5 +31,5 @@ try {
 } finally {
   await session.close();
 }
-console.log(`guided tour on ${out.backend}: ${out.seconds.toFixed(0)} s from opening the page until the gold hallucination rate had fallen (${out.status})`);
+console.log(`guided tour on ${out.backend}: ${out.seconds.toFixed(0)} s from opening the page until its last step read the gold figures (${out.status})`);
 console.log(JSON.stringify(out));
