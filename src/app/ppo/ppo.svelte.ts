@@ -7,8 +7,8 @@
 
 import { checkPpoConfig, PPO_TABLE, type PpoConfig } from '../../engine/ppo/config';
 import { problemLines } from '../../engine/train/fields';
-import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig, rmKindsFor } from '../../engine/ppo/presets';
-import { REWARD_JOB_DEFAULTS, type RewardKind } from '../../engine/reward/config';
+import { PPO_PRESETS, PPO_PRESET_NAMES, presetConfig, rewardModelOrder } from '../../engine/ppo/presets';
+import { REWARD_JOB_DEFAULTS } from '../../engine/reward/config';
 import type { RmHeldOut } from '../../engine/ppo/alarms';
 import type { Calls, ProgressEvent } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
@@ -179,8 +179,7 @@ export class PpoState {
 
   /** The reward model a run of `config` reads (the worker's choice: the Fact-RM first), as measured on its held-out pairs. */
   private rmHeldOut(config: PpoConfig): RmHeldOut | undefined {
-    const kinds = rmKindsFor(config).filter((k): k is RewardKind => k !== 'none').sort((a) => (a === 'fact' ? -1 : 1));
-    const kind = kinds.find((k) => this.reward.results[k]);
+    const kind = rewardModelOrder(config).find((k) => this.reward.results[k]);
     const held = kind ? this.reward.results[kind]?.run.heldOut : undefined;
     return kind && held ? { name: kind === 'fact' ? 'the Fact-RM' : 'the plain RM', accuracy: held.accuracy, decided: held.decided } : undefined;
   }

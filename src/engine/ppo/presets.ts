@@ -61,6 +61,11 @@ export function rmKindsFor(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): Pre
   return [cfg.reward];
 }
 
+/** The trained reward models a config can read, in the order a run picks them (the Fact-RM first); none for the gold reward. */
+export function rewardModelOrder(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): ('plain' | 'fact')[] {
+  return rmKindsFor(cfg).filter((k): k is 'plain' | 'fact' => k !== 'none').sort((a) => (a === 'fact' ? -1 : 1));
+}
+
 /** Every preset by name, in a fixed order. */
 export const PPO_PRESETS: Readonly<Record<string, PpoPreset>> = Object.fromEntries(RAW.map((raw) => parsePreset(raw)).map((p) => [p.name, p]));
 

@@ -7,7 +7,7 @@ import { newRunName } from '../../engine/model/version';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 import { PPO_RUN_STORE_VERSION, type MetricRow, type StoredPpoRun } from '../../engine/ppo/run-record';
 import { resolvePpoConfig } from '../../engine/ppo/config';
-import { rmKindsFor } from '../../engine/ppo/presets';
+import { rewardModelOrder } from '../../engine/ppo/presets';
 import { rewardNorm, type RewardRole } from '../../engine/ppo/rm-score';
 import { OnlineRewardModel } from '../../engine/ppo/online';
 import type { RewardKind } from '../../engine/reward/config';
@@ -26,7 +26,7 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
     const before = policyInfo();
     const cfg = resolvePpoConfig(req.config);
     // The kinds this reward can run with (any one of them; the Fact-RM first), or none for the gold reward.
-    const kinds = rmKindsFor(cfg).filter((k): k is RewardKind => k !== 'none').sort((a) => (a === 'fact' ? -1 : 1));
+    const kinds = rewardModelOrder(cfg);
     const kind = kinds.find((k) => rewardModels.has(k));
     if (kinds.length && !kind) throw new Error(`the ${cfg.reward} reward needs a ${kinds.map((k) => NAMES[k]).join(' or a ')}: train it in the Reward stage first`);
     progress(req.id, { kind: 'progress', progress: { phase: 'preparing the four roles', done: 0, total: req.steps } });
