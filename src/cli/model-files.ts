@@ -1,24 +1,37 @@
 // Checkpoints on disk, in the TensorFlow.js layout: DIR/model.json (manifest and weight specs)
-// beside DIR/weights.bin. The page reads the same two files.
+// beside DIR/weights.bin, which the page reads too; and beside them the files other tools open
+// (model.safetensors, config.json, vocab.json: engine/model/portable.ts, docs/checkpoint.md).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { fromArtifacts, fromModelJson, readManifest, toArtifacts, toModelJson, type CheckpointManifest, type ManifestInput } from '../engine/model/checkpoint';
 import type { VlmModel } from '../engine/model/model';
+import { portableFiles } from '../engine/model/portable';
 import { TOKENIZER_VERSION, VOCAB } from '../engine/language/vocab';
 
-/** Writes the model to DIR (created if needed); returns the bytes of weights written. */
+/** Writes the model to DIR (created if needed), side files included; returns the bytes of weights written. */
 export async function saveModelDir(model: VlmModel, dir: string, metadata: Record<string, unknown>): Promise<number> {
   const info: ManifestInput = { tokenizerVersion: TOKENIZER_VERSION, metadata, createdAt: new Date().toISOString() };
-  const { modelJson, weightData } = toModelJson(await toArtifacts(model, info));
+  const artifacts = await toArtifacts(model, info);
+  const { modelJson, weightData } = toModelJson(artifacts);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);
   writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weightData));
+  writePortableFiles(artifacts, dir);
   return weightData.byteLength;
 }
 
-function readArtifacts(dir: string): tf.io.ModelArtifacts {
+/** Writes model.safetensors, config.json and vocab.json of the artifacts into DIR (created if needed); returns the files' names and sizes. */
+export function writePortableFiles(artifacts: tf.io.ModelArtifacts, dir: string): { name: string; bytes: number }[] {
+  const files = portableFiles(artifacts);
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) writeFileSync(join(dir, f.name), f.bytes);
+  return files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
+}
+
+/** Reads DIR/model.json and the weights file it names into artifacts; throws naming the folder if it cannot. */
+export function readArtifacts(dir: string): tf.io.ModelArtifacts {
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;

@@ -11,7 +11,7 @@ export type LayerKV = {
   v: tf.Tensor4D;
 };
 
-const MASKED = -1e9; // added to scores of forbidden keys; exp() of it is exactly 0 in float32
+export const MASKED = -1e9; // added to scores of forbidden keys; exp() of it is exactly 0 in float32
 
 /**
  * Additive attention bias [B, 1, T, S] for T queries that are the last T of S positions:

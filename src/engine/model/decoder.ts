@@ -95,11 +95,14 @@ export function decoderForward(model: VlmModel, input: DecoderInput, training = 
   return runBlocks(model, x, input.keyValid, undefined, training);
 }
 
+/** Added to the pad token's logit so that it is never predicted. */
+export const PAD_LOGIT = -1e9;
+
 /** LM head (tied to the token embedding): hidden [..., D] → logits [..., V]; the pad token is never predicted. */
 export function lmLogits(model: VlmModel, hidden: tf.Tensor): tf.Tensor {
   const { vocabSize, padId } = model.config;
   const padMask = new Float32Array(vocabSize);
-  padMask[padId] = -1e9;
+  padMask[padId] = PAD_LOGIT;
   const emb = model.params.get<tf.Tensor2D>('tok/emb');
   const d = emb.shape[1];
   const logits = matMul2d(hidden.reshape([-1, d]), tf.transpose(emb)); // [N, V]

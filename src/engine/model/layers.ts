@@ -47,15 +47,20 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   return y.reshape([...lead, outDim]);
 }
 
-/** Layer normalisation over the last axis with gain g and bias b (eps 1e-5). */
+/** Added to the variance in every layer norm. */
+export const LAYER_NORM_EPS = 1e-5;
+/** GELU's sigmoid form is x·σ(GELU_SIGMOID_SCALE·x). */
+export const GELU_SIGMOID_SCALE = 1.702;
+
+/** Layer normalisation over the last axis with gain g and bias b (eps 1e-5, the biased variance). */
 export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LAYER_NORM_EPS))), g), b);
 }
 
 /** GELU in its sigmoid form, x·σ(1.702x) (as in CLIP): three ops, smooth, close to the erf form. */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+  return tf.mul(x, tf.sigmoid(tf.mul(x, GELU_SIGMOID_SCALE)));
 }
 
 /**
