@@ -22,6 +22,8 @@ import * as evaluate from './commands/evaluate';
 import * as bon from './commands/bon';
 import * as dpo from './commands/dpo';
 import * as grounding from './commands/grounding';
+import * as exportCheckpoint from './commands/export-checkpoint';
+import * as logits from './commands/logits';
 
 interface Command {
   spec: CommandSpec;
@@ -49,6 +51,8 @@ const COMMANDS: Record<string, Command> = {
   evaluate,
   bon,
   dpo,
+  'export-checkpoint': exportCheckpoint,
+  logits,
   perf: { ...perf, positional: 1 },
 };
 
