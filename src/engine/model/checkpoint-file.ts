@@ -50,7 +50,8 @@ export function decodeCheckpointFile(bytes: Uint8Array): tf.io.ModelArtifacts {
   if (bytes.length < need) throw new Error(`checkpoint file is truncated: ${bytes.length} bytes, its header says ${need}`);
   const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonBytes))) as tf.io.ModelArtifacts;
   const start = HEADER_BYTES + jsonBytes;
-  // Copy out the weights so the artifacts own an ArrayBuffer of exactly their size.
-  const weightData = bytes.slice(start, start + weightBytes).buffer;
+  // Copy out the weights so the artifacts own an ArrayBuffer of exactly their size (Uint8Array's
+  // slice: a Node Buffer's own slice is a view into the whole file, or into Node's shared pool).
+  const weightData = Uint8Array.prototype.slice.call(bytes, start, start + weightBytes).buffer;
   return { ...meta, weightData };
 }
