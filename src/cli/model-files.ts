@@ -13,7 +13,11 @@ import { TOKENIZER_VERSION, VOCAB } from '../engine/language/vocab';
 /** Writes the model to DIR (created if needed), side files included; returns the bytes of weights written. */
 export async function saveModelDir(model: VlmModel, dir: string, metadata: Record<string, unknown>): Promise<number> {
   const info: ManifestInput = { tokenizerVersion: TOKENIZER_VERSION, metadata, createdAt: new Date().toISOString() };
-  const artifacts = await toArtifacts(model, info);
+  return writeArtifactsDir(await toArtifacts(model, info), dir);
+}
+
+/** Writes artifacts to DIR (created if needed) as model.json, weights.bin and the side files; returns the bytes of weights written. */
+export function writeArtifactsDir(artifacts: tf.io.ModelArtifacts, dir: string): number {
   const { modelJson, weightData } = toModelJson(artifacts);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);

@@ -4,11 +4,13 @@
 // Needs python3 with numpy (Debian: python3-numpy); without it the test fails and says so.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, ROOT } from '../helpers/cli';
+import { readArtifacts } from '../../src/cli/model-files';
+import { encodeCheckpointFile } from '../../src/engine/model/checkpoint-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'rlhf-ckpt-numpy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +40,18 @@ describe('shipped side files', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ tensors: 47, weightBytes: 1_657_928 });
     for (const f of SIDE_FILES) expect(readFileSync(join(out, f)).equals(readFileSync(join(ROOT, 'models', name, f))), `models/${name}/${f} is stale: re-run export-checkpoint`).toBe(true);
+  });
+
+  it("turns the page's .ckpt file of a shipped policy into the whole folder, the same weights in both layouts", () => {
+    const file = join(dir, 'sft.ckpt');
+    writeFileSync(file, encodeCheckpointFile(readArtifacts(join(ROOT, 'models', 'sft'))));
+    const out = join(dir, 'from-ckpt');
+    expect(cli('export-checkpoint', '--policy', file).stderr).toContain('is a file; name the folder to write with --out');
+    const r = cli('export-checkpoint', '--policy', file, '--out', out, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['weights.bin', ...SIDE_FILES]) expect(readFileSync(join(out, f)).equals(readFileSync(join(ROOT, 'models', 'sft', f))), f).toBe(true);
+    const bad = cli('export-checkpoint', '--policy', join(ROOT, 'models', 'README.md'), '--out', out);
+    expect(bad.stderr).toContain('models/README.md: not an RLHF Playground checkpoint file (bad magic bytes)');
   });
 });
 
