@@ -1,7 +1,12 @@
 // The safetensors writer and reader against bytes worked out by hand for two tiny tensors, and the
-// reader's refusals of damaged files; then a model's weights through the side files and back.
+// reader's refusals of damaged files; then a model's weights through the side files and back, and
+// the CLI's checkpoint folder holding all five files.
 
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { saveModelDir } from '../../src/cli/model-files';
 import { initBackend } from '../../src/engine/backend';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/model/safetensors';
 import { artifactTensors, portableFiles } from '../../src/engine/model/portable';
@@ -90,5 +95,21 @@ describe('portableFiles', () => {
     expect(vocab.tokens).toEqual(VOCAB);
     expect(vocab.special).toEqual({ pad: 0, bos: 1, eos: 2, sep: 3, unk: 4, facts: 5 });
     expect(SPECIALS.map((s) => vocab.tokens[vocab.special[s.slice(1, -1)]!])).toEqual([...SPECIALS]);
+  });
+
+  it('go beside model.json and weights.bin in every folder the CLI saves, holding the same weight bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rlhf-portable-'));
+    try {
+      const model = createModel(makeConfig('tiny', VOCAB.length), { seed: 5 });
+      const bytes = await saveModelDir(model, dir, { recipe: 'tiny-test' });
+      model.dispose();
+      expect(readdirSync(dir).sort()).toEqual(['config.json', 'model.json', 'model.safetensors', 'vocab.json', 'weights.bin']);
+      const st = readFileSync(join(dir, 'model.safetensors'));
+      // After the 8-byte length and the header, the data is weights.bin byte for byte (the same order).
+      expect(st.subarray(st.length - bytes).equals(readFileSync(join(dir, 'weights.bin')))).toBe(true);
+      expect(8 + Number(st.readBigUInt64LE(0)) + bytes).toBe(st.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
