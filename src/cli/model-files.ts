@@ -26,12 +26,11 @@ export function writeArtifactsDir(artifacts: tf.io.ModelArtifacts, dir: string):
   return weightData.byteLength;
 }
 
-/** Writes model.safetensors, config.json and vocab.json of the artifacts into DIR (created if needed); returns the files' names and sizes. */
-export function writePortableFiles(artifacts: tf.io.ModelArtifacts, dir: string): { name: string; bytes: number }[] {
+/** Writes model.safetensors, config.json and vocab.json of the artifacts into DIR (created if needed). */
+export function writePortableFiles(artifacts: tf.io.ModelArtifacts, dir: string): void {
   const files = portableFiles(artifacts);
   mkdirSync(dir, { recursive: true });
   for (const f of files) writeFileSync(join(dir, f.name), f.bytes);
-  return files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
 }
 
 /** Reads DIR/model.json and the weights file it names into artifacts; throws naming the folder if it cannot. */
