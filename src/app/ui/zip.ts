@@ -194,7 +194,7 @@ function readEntry(zip: Uint8Array, view: DataView, e: DirEntry): Uint8Array {
       // Into a buffer of the size the directory gives: inflating never grows past it.
       data = inflateSync(raw, { out: new Uint8Array(e.size) });
     } catch (err) {
-      throw new Error(`the zip entry ${e.path} does not inflate (${(err as Error).message})`);
+      throw new Error(`the zip entry ${e.path} does not inflate (${(err as Error).message})`, { cause: err });
     }
     if (data.length !== e.size) throw new Error(`the zip entry ${e.path} is damaged: it inflates to ${data.length} bytes, not the ${e.size} its directory says`);
   }

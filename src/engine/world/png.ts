@@ -163,7 +163,7 @@ export function decodePng(png: Uint8Array, maxPixels = PNG_MAX_PIXELS): RgbaImag
   try {
     raw = unzlibSync(zlib, { out: new Uint8Array(height * (1 + stride)) }); // [H, 1 + W·C]; never grows past it
   } catch (e) {
-    throw new Error(`the PNG's image data does not inflate (${(e as Error).message})`);
+    throw new Error(`the PNG's image data does not inflate (${(e as Error).message})`, { cause: e });
   }
   if (raw.length !== height * (1 + stride)) throw new Error(`the PNG's image data inflates to ${raw.length} bytes, not the ${height * (1 + stride)} of ${height} rows`);
   if (zlib.length < 6 || adler32(raw) !== new DataView(zlib.buffer).getUint32(zlib.length - 4, false)) throw new Error("the PNG's image data is damaged (its Adler-32 does not match)");
