@@ -1,5 +1,6 @@
 // The zip writer and reader: a round trip with deflated and stored entries, text deflated smaller
-// than stored, past 65,535 entries (zip64 end records, read by fflate's own unzip too), and every
+// than stored, past 65,535 entries (zip64 end records, read by fflate's own unzip too, or a wrapped
+// 16-bit count), and every
 // kind of damage refused with the entry named: a changed byte (CRC-32), a cut file, an entry over
 // the size limits (refused before anything is inflated) and more entries than the limit.
 
@@ -121,5 +122,14 @@ describe('writeZip and readZip', () => {
     expect(text(files.get('f/69999.txt'))).toBe('69999');
     // fflate's own reader follows the zip64 records to the same entries.
     expect(Object.keys(unzipSync(big)).length).toBe(70_000);
+    // Without the zip64 records and with the 16-bit count wrapped (70,000 − 65,536), as writers that
+    // know no zip64 leave it, the directory is still read to its end.
+    const wrapped = new Uint8Array(end - 76 + 22);
+    wrapped.set(big.subarray(0, end - 76));
+    wrapped.set(big.subarray(end), end - 76);
+    new DataView(wrapped.buffer).setUint16(end - 76 + 8, 70_000 - 65_536, true);
+    new DataView(wrapped.buffer).setUint16(end - 76 + 10, 70_000 - 65_536, true);
+    expect((await readZip(wrapped)).size).toBe(70_000);
+    expect(await refusal(wrapped, { ...ZIP_LIMITS, entries: 69_999 })).toBe('the archive holds more than 69999 entries; at most 69999 are read');
   });
 });

@@ -129,22 +129,28 @@ export async function readZip(zip: Uint8Array, limits: ZipLimits = ZIP_LIMITS): 
   if (end < 0) throw new Error('not a zip archive (no end-of-directory record)');
   let count = view.getUint16(end + 10, true);
   let at = view.getUint32(end + 16, true);
+  let zip64 = false;
   if (end >= 20 && view.getUint32(end - 20, true) === END64_LOCATOR) {
     const end64 = u64(end - 12);
     if (end64 + 56 > end || view.getUint32(end64, true) !== END64) throw new Error('the zip directory is damaged (its zip64 end record is missing)');
     count = u64(end64 + 32);
     at = u64(end64 + 48);
+    zip64 = true;
   }
   if (count > limits.entries) throw new Error(`the archive holds ${count} entries; at most ${limits.entries} are read`);
 
   const dec = new TextDecoder();
   const dir: DirEntry[] = [];
   let total = 0;
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > zip.length || view.getUint32(at, true) !== CENTRAL) throw new Error(`the zip directory is damaged (at entry ${i + 1} of ${count})`);
+  // Without zip64 records, the directory is read to its end rather than to its 16-bit count:
+  // writers that knew no zip64 (this project's earlier builds among them) let it wrap past 65,535.
+  let n = 0;
+  for (; n < count || (!zip64 && at + 4 <= zip.length && view.getUint32(at, true) === CENTRAL); n++) {
+    if (n >= limits.entries) throw new Error(`the archive holds more than ${limits.entries} entries; at most ${limits.entries} are read`);
+    if (at + 46 > zip.length || view.getUint32(at, true) !== CENTRAL) throw new Error(`the zip directory is damaged (at entry ${n + 1} of ${count})`);
     const nameLen = view.getUint16(at + 28, true);
     const extraLen = view.getUint16(at + 30, true);
-    if (at + 46 + nameLen + extraLen > zip.length) throw new Error(`the zip directory is damaged (at entry ${i + 1} of ${count})`);
+    if (at + 46 + nameLen + extraLen > zip.length) throw new Error(`the zip directory is damaged (at entry ${n + 1} of ${count})`);
     const e: DirEntry = {
       path: dec.decode(zip.subarray(at + 46, at + 46 + nameLen)),
       flags: view.getUint16(at + 8, true),
@@ -171,6 +177,8 @@ export async function readZip(zip: Uint8Array, limits: ZipLimits = ZIP_LIMITS): 
     if (total > limits.totalBytes) throw new Error(`the archive's entries come to more than ${bytes(limits.totalBytes)} uncompressed (the limit), passing it at ${e.path}`);
     dir.push(e);
   }
+
+  if (n % 65536 !== count % 65536) throw new Error(`the zip directory is damaged (it lists ${n} entries; its end record says ${count})`);
 
   const files = new Map<string, Uint8Array>();
   for (const e of dir) files.set(e.path, readEntry(zip, view, e));

@@ -7,7 +7,7 @@
 // takes an image by its pixels, so a set whose PNGs another tool saved again still comes back.
 
 import { renderScene, type RgbImage } from '../world/render';
-import { decodePng, encodePng } from '../world/png';
+import { decodePng, encodePng, pngSize } from '../world/png';
 import { factSentences } from '../world/facts';
 import { validateRecord, type PreferenceRecord } from './record';
 import { mergeRecords, numberedLines, type ImportProblem, type ImportResult } from './native';
@@ -159,13 +159,14 @@ const SHAPE: Record<'prompt' | 'chosen' | 'rejected', string> = {
 
 /** Where `png` differs from the RGB image `want`, in words; undefined when every pixel is the same and opaque. */
 function pixelDifference(png: Uint8Array, want: RgbImage): string | undefined {
+  const size = pngSize(png);
+  if (size && (size.width !== want.width || size.height !== want.height)) return `it is ${size.width}×${size.height}, not ${want.width}×${want.height}`;
   let got;
   try {
-    got = decodePng(png, want.width * want.height);
+    got = decodePng(png, want.width * want.height); // no more pixels than the render has: nothing larger is allocated
   } catch (e) {
     return (e as Error).message;
   }
-  if (got.width !== want.width || got.height !== want.height) return `it is ${got.width}×${got.height}, not ${want.width}×${want.height}`;
   for (let i = 0; i < want.width * want.height; i++) {
     const [r, g, b, a] = got.data.subarray(i * 4, i * 4 + 4);
     if (r !== want.data[i * 3] || g !== want.data[i * 3 + 1] || b !== want.data[i * 3 + 2] || a !== 255) {

@@ -116,6 +116,13 @@ const CHANNELS: Partial<Record<number, number>> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 /** The most pixels decodePng allocates for: 4096 × 4096. */
 export const PNG_MAX_PIXELS = 4096 * 4096;
 
+/** The width and height a PNG's IHDR gives, read without decoding; undefined when it is no PNG with its IHDR first. */
+export function pngSize(png: Uint8Array): { width: number; height: number } | undefined {
+  if (png.length < 24 || SIGNATURE.some((b, i) => png[i] !== b) || String.fromCharCode(...png.subarray(12, 16)) !== 'IHDR') return undefined;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
+}
+
 /**
  * Returns the pixels of an 8-bit, non-interlaced PNG of colour type 0, 2, 4 or 6; changes nothing.
  * Throws, saying what is wrong, on anything else: not a PNG, a damaged or cut chunk (CRC-32), a
