@@ -2,7 +2,8 @@
 // deflates every entry unless it is marked stored; past 65,535 entries the archive ends with
 // zip64 end records (fflate writes only the 16-bit counts). Reading walks the central directory
 // itself, checks every entry's size against limits before inflating anything, checks each
-// entry's CRC-32 after, and names the entry at fault: fflate's own unzip checks neither.
+// entry's CRC-32 after, and names the entry at fault (fflate's own unzip checks no CRC-32 and
+// allocates whatever size the directory declares).
 
 import { inflateSync, zipSync, type Zippable } from 'fflate';
 import { crc32 } from '../../engine/world/png';
