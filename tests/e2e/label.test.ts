@@ -1,12 +1,16 @@
 // The Label stage in Chromium, driven as a person would: load the shipped SFT policy from the
 // stage itself, label pairs with the keys 1-4 and space (the judge's verdict only after the
 // choice), auto-label with a simulated annotator, reload and find the labels still there, export
-// the JSONL and the TRL-style .zip and import them back (no duplicates), and import a file with bad lines.
+// the JSONL and the TRL .zip (TRL's conversational vision rows) and import them back (no duplicates),
+// the TRL set again with its PNGs saved by another tool (RGBA, other filters), and a file with bad lines.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
 import { SLOW, attr, press, pairOnShow } from './drive';
+import { readZip, writeZip } from '../../src/app/ui/zip';
+import { decodePng } from '../../src/engine/world/png';
+import { reencodePng } from '../unit/png-reencode';
 
 /** The stored counts: by label and the total. */
 async function counts(page: Page): Promise<Record<'A' | 'B' | 'tie' | 'both-bad' | 'total', number>> {
@@ -202,6 +206,23 @@ describe('Label stage', () => {
     await expect.poll(() => page.getByTestId('import-report').textContent(), SLOW).toContain('preferences-trl.zip');
     expect(await attr(page, 'import-report', 'data-duplicates')).toBe(String(decided));
     expect(await attr(page, 'import-report', 'data-added')).toBe('0');
+    expect(await attr(page, 'import-report', 'data-problems')).toBe('0');
+    expect((await counts(page)).total).toBe(11);
+
+    // Its rows are TRL's conversational vision rows; with every PNG saved again as RGBA with other
+    // filters and compression, the set still imports as the same pairs (the images match by pixels).
+    const inside = await readZip(new Uint8Array(zip));
+    const row = JSON.parse(new TextDecoder().decode(inside.get('preferences-trl/train.jsonl')).split('\n')[0]!) as { prompt: unknown; chosen: { role: string }[]; images: string[] };
+    expect(row.prompt).toEqual([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: expect.any(String) }] }]);
+    expect(row.chosen[0]?.role).toBe('assistant');
+    const resaved = [...inside].map(([path, data]) => {
+      if (!path.endsWith('.png')) return { path, data };
+      const { width, height, data: rgba } = decodePng(data);
+      return { path, data: reencodePng(width, height, rgba, { colour: 6, filter: (y) => y % 5, level: 9 }) };
+    });
+    await page.getByTestId('import-file').setInputFiles({ name: 'resaved-trl.zip', mimeType: 'application/zip', buffer: Buffer.from(writeZip(resaved)) });
+    await expect.poll(() => page.getByTestId('import-report').textContent(), SLOW).toContain('resaved-trl.zip');
+    expect(await attr(page, 'import-report', 'data-duplicates')).toBe(String(decided));
     expect(await attr(page, 'import-report', 'data-problems')).toBe('0');
     expect((await counts(page)).total).toBe(11);
 

@@ -1,8 +1,11 @@
-// The PNG writer, checked byte by byte and against Node's own zlib (CRC-32, inflate, Adler-32).
+// The PNG writer, checked byte by byte and against Node's own zlib (CRC-32, inflate, Adler-32);
+// the reader, on the writer's files and on the same pixels as other tools write them (every filter
+// type, zlib levels, RGBA, grey), and on what it must refuse, each by what is wrong.
 
 import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { adler32, crc32, encodePng } from '../../src/engine/world/png';
+import { adler32, crc32, decodePng, encodePng } from '../../src/engine/world/png';
+import { reencodePng, withAlpha } from './png-reencode';
 import { renderScene, type RgbImage } from '../../src/engine/world/render';
 import { Rng } from '../../src/engine/world/rng';
 
@@ -129,5 +132,67 @@ describe('encodePng', () => {
   it('rejects an image whose data does not match its size', () => {
     expect(() => encodePng({ width: 2, height: 2, data: new Uint8ClampedArray(11) })).toThrow(RangeError);
     expect(() => encodePng({ width: 0, height: 0, data: new Uint8ClampedArray(0) })).toThrow(RangeError);
+  });
+});
+
+describe('decodePng', () => {
+  const scene = renderScene({ background: 'day', seed: 3, objects: [{ shape: 'triangle', color: 'blue', size: 'large', row: 1, col: 1 }] });
+  const rgb = Uint8Array.from(scene.data);
+  const rgba = withAlpha(rgb);
+  const refusal = (png: Uint8Array, maxPixels?: number) => {
+    try {
+      decodePng(png, maxPixels);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'read';
+  };
+
+  it('reads back what encodePng writes, alpha 255', () => {
+    for (const img of [scene, randomImage(7, 3, 1), randomImage(1, 1, 2), randomImage(150, 300, 9)]) {
+      const back = decodePng(encodePng(img));
+      expect([back.width, back.height]).toEqual([img.width, img.height]);
+      expect(back.data).toEqual(withAlpha(img.data));
+    }
+  });
+
+  it('undoes each filter type, alone and mixed by row, whatever the zlib level', () => {
+    for (const filter of [0, 1, 2, 3, 4]) {
+      for (const level of [0, 1, 9]) {
+        const png = reencodePng(48, 48, rgb, { colour: 2, filter: () => filter, level });
+        expect(decodePng(png).data, `filter ${filter}, level ${level}`).toEqual(rgba);
+      }
+    }
+    // Noise with every byte value puts the sums past 255 and Paeth through all three of its choices.
+    const noise = randomImage(31, 17, 4);
+    const png = reencodePng(31, 17, Uint8Array.from(noise.data), { colour: 2, filter: (y) => (y * 3) % 5, level: 6, idatBytes: 100 });
+    expect(decodePng(png).data).toEqual(withAlpha(noise.data));
+  });
+
+  it('reads RGBA, grey and grey with alpha', () => {
+    const a = Uint8Array.from({ length: 5 * 4 * 4 }, (_, i) => (i * 37) % 256);
+    expect(decodePng(reencodePng(5, 4, a, { colour: 6, filter: (y) => y % 5, level: 9 })).data).toEqual(a);
+    const grey = Uint8Array.from({ length: 6 * 2 }, (_, i) => i * 20);
+    expect(Array.from(decodePng(reencodePng(6, 2, grey, { colour: 0, filter: () => 4, level: 6 })).data.subarray(0, 8))).toEqual([0, 0, 0, 255, 20, 20, 20, 255]);
+    const ga = Uint8Array.from([10, 200, 30, 40]);
+    expect(Array.from(decodePng(reencodePng(2, 1, ga, { colour: 4, filter: () => 1, level: 6 })).data)).toEqual([10, 10, 10, 200, 30, 30, 30, 40]);
+  });
+
+  it('refuses, saying why: not a PNG, a damaged or cut chunk, palette, 16-bit, interlaced, too large, a bad filter', () => {
+    const good = reencodePng(48, 48, rgb, { colour: 2, filter: () => 2, level: 6 });
+    expect(refusal(new TextEncoder().encode('GIF89a not a png'))).toBe('not a PNG (it does not start with the PNG signature)');
+    const flipped = good.slice();
+    flipped[good.length - 30]! ^= 1; // inside the IDAT's data
+    expect(refusal(flipped)).toBe("the PNG's IDAT chunk is damaged (its CRC-32 does not match)");
+    expect(refusal(good.subarray(0, good.length - 20))).toMatch(/^the PNG is cut short/);
+    expect(refusal(reencodePng(2, 2, new Uint8Array(4), { colour: 0, filter: () => 0, level: 6, depth: 16 }))).toBe('the PNG is 16-bit; only 8-bit channels are read');
+    expect(refusal(reencodePng(48, 48, rgb, { colour: 2, filter: () => 0, level: 6, interlace: 1 }))).toBe('the PNG is interlaced (Adam7); only non-interlaced images are read');
+    const palette = reencodePng(2, 2, new Uint8Array(4), { colour: 0, filter: () => 0, level: 6 });
+    palette[8 + 8 + 9] = 3; // colour type, then the IHDR's CRC put right
+    new DataView(palette.buffer).setUint32(8 + 8 + 13, crc32(palette.subarray(12, 29)));
+    expect(refusal(palette)).toBe('the PNG uses a palette (colour type 3); only grey, RGB and RGBA are read');
+    // 48 × 48 is over a limit of 2,000 pixels: refused from the IHDR alone.
+    expect(refusal(good, 2000)).toBe('the PNG is 48×48; at least 1×1 and at most 2000 pixels are read');
+    expect(refusal(reencodePng(2, 2, new Uint8Array(12), { colour: 2, filter: (y) => 5 + y, level: 6 }))).toBe("the PNG's row 0 has filter type 5; only 0 to 4 exist");
   });
 });

@@ -1,6 +1,8 @@
 // Preference records and files: validation names the field at fault; native JSONL round-trips
 // losslessly; import skips bad lines by number and field, never changes what is stored, and keeps
-// a pair once however often it comes; the TRL export carries the right images and imports back.
+// a pair once however often it comes; the TRL export writes TRL's conversational vision rows (a
+// golden row) with the right images, and imports back its own rows, the flat rows of earlier
+// exports, and PNGs saved again by another tool, by their pixels.
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { sampleScene } from '../../src/engine/world/sampler';
@@ -10,7 +12,9 @@ import { simulatedLabeller } from '../../src/engine/prefs/label';
 import type { Label } from '../../src/engine/prefs/labels';
 import { makeRecord, pairKey, swapResponses, validateRecord, type PreferenceRecord } from '../../src/engine/prefs/record';
 import { exportNative, importNative } from '../../src/engine/prefs/native';
-import { exportTrl, importTrl, recordPng, TRL_JSONL, type TrlRow } from '../../src/engine/prefs/trl';
+import { exportTrl, importTrl, recordImage, recordPng, trlRow, TRL_JSONL, type TrlRow } from '../../src/engine/prefs/trl';
+import { reencodePng, withAlpha } from './png-reencode';
+import { factSentences } from '../../src/engine/world/facts';
 
 const AT = '2025-03-01T12:00:00.000Z';
 
@@ -119,15 +123,47 @@ describe('the TRL-style export', () => {
     const d = files.get(p);
     return d instanceof Uint8Array ? d : undefined;
   };
+  const lines = (files.get(TRL_JSONL) as string).trim().split('\n');
 
-  it('writes prompt, chosen, rejected and one PNG per decided pair; ties and both-bad are left out', () => {
+  it("writes a row as TRL's conversational vision preference format, our columns after it", () => {
+    const r = records[4]!;
+    // TRL's dataset formats, "Vision datasets": the prompt's user content is a list of typed parts,
+    // {"type": "image"} where the image goes; chosen and rejected are one assistant message each.
+    expect(JSON.parse(JSON.stringify(trlRow(r)))).toEqual({
+      prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'is it day or night ?' }] }],
+      chosen: [{ role: 'assistant', content: [{ type: 'text', text: 'no .' }] }],
+      rejected: [{ role: 'assistant', content: [{ type: 'text', text: 'yes .' }] }],
+      images: [`images/${r.id}.png`],
+      id: r.id,
+      question_type: 'environment',
+      facts: factSentences(r.scene),
+      scene: JSON.parse(JSON.stringify(r.scene)),
+      render: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: 1034 },
+      labelled_by: { kind: 'simulated', name: 'careful', settings: { ...ANNOTATOR_PRESETS.careful }, seed: 7 },
+      labelled_at: AT,
+      policy_version: 'sft@0badf00d',
+      source: 'policy',
+    });
+    expect(Object.keys(trlRow(r)).slice(0, 4)).toEqual(['prompt', 'chosen', 'rejected', 'images']);
+    expect(trlRow(r).facts.length).toBeGreaterThan(0);
+    // Its line of the JSONL, as written: TRL's columns first, then ours.
+    const golden =
+      '{"prompt":[{"role":"user","content":[{"type":"image"},{"type":"text","text":"is it day or night ?"}]}],' +
+      '"chosen":[{"role":"assistant","content":[{"type":"text","text":"no ."}]}],' +
+      '"rejected":[{"role":"assistant","content":[{"type":"text","text":"yes ."}]}],' +
+      `"images":["images/${r.id}.png"],"id":"${r.id}","question_type":"environment","facts":[`;
+    expect(lines[2]!.slice(0, golden.length)).toBe(golden);
+  });
+
+  it('writes one row and one PNG per decided pair; ties and both-bad are left out', () => {
     expect(ex.rows).toBe(3);
     expect(ex.skipped).toEqual({ tie: 1, 'both-bad': 1 });
-    const rows = (files.get(TRL_JSONL) as string).trim().split('\n').map((l) => JSON.parse(l) as TrlRow);
-    expect(rows.map((r) => [r.prompt, r.chosen, r.rejected])).toEqual([
-      ['is it day or night ?', 'it is day .', 'it is night .'],
-      ['is it day or night ?', 'it is night .', 'it is day .'],
-      ['is it day or night ?', 'no .', 'yes .'],
+    const rows = lines.map((l) => JSON.parse(l) as TrlRow);
+    const texts = (m: TrlRow['chosen']) => m[0]!.content.map((p) => (p.type === 'text' ? p.text : '<image>')).join(' ');
+    expect(rows.map((r) => [texts(r.prompt), texts(r.chosen), texts(r.rejected)])).toEqual([
+      ['<image> is it day or night ?', 'it is day .', 'it is night .'],
+      ['<image> is it day or night ?', 'it is night .', 'it is day .'],
+      ['<image> is it day or night ?', 'no .', 'yes .'],
     ]);
     for (const r of rows) {
       expect(r.images).toEqual([`images/${r.id}.png`]);
@@ -138,7 +174,11 @@ describe('the TRL-style export', () => {
       const idatLen = view.getUint32(33);
       expect(inflateSync(png.subarray(41, 41 + idatLen)).length).toBe(48 * (1 + 48 * 3));
     }
-    expect(files.get('README.md')).toContain('load_dataset');
+    const readme = files.get('README.md') as string;
+    expect(readme).toContain('load_dataset("json"');
+    expect(readme).toContain('cast_column("images", Sequence(Image()))');
+    expect(readme).toContain('DPOTrainer');
+    expect(readme).toContain('RewardTrainer reads text only');
   });
 
   it('round-trips: every decided pair comes back with its id, content and image', () => {
@@ -157,12 +197,67 @@ describe('the TRL-style export', () => {
     expect(importTrl(files.get(TRL_JSONL) as string, read, records).added).toEqual([]);
   });
 
-  it('rejects a row whose image is missing or is not its scene', () => {
-    const text = files.get(TRL_JSONL) as string;
-    const [first, second] = text.trim().split('\n');
-    const rows = [first, JSON.stringify({ ...JSON.parse(second!), images: ['images/nope.png'] }), JSON.stringify({ ...JSON.parse(first!), id: 'other', images: [`images/${(JSON.parse(second!) as TrlRow).id}.png`] })];
+  it('imports the flat rows of earlier exports (prompt, chosen and rejected as strings)', () => {
+    const flat = lines.map((l) => {
+      const r = JSON.parse(l) as TrlRow;
+      const t = (m: TrlRow['chosen']) => (m[0]!.content.find((p) => p.type === 'text') as { text: string }).text;
+      return JSON.stringify({ ...r, prompt: t(r.prompt), chosen: t(r.chosen), rejected: t(r.rejected) });
+    });
+    const res = importTrl(flat.join('\n'), read);
+    expect(res.problems).toEqual([]);
+    expect(res.records).toEqual(importTrl(files.get(TRL_JSONL) as string, read).records);
+  });
+
+  it('takes a PNG saved again by another tool (other filters, zlib level, RGBA) by its pixels', () => {
+    const again = new Map(files);
+    const decided = records.filter((r) => r.label === 'A' || r.label === 'B');
+    decided.forEach((r, i) => {
+      const rgb = Uint8Array.from(recordImage(r).data);
+      const png = i === 0
+        ? reencodePng(48, 48, rgb, { colour: 2, filter: (y) => [1, 2, 3, 4, 0][y % 5]!, level: 9 })
+        : reencodePng(48, 48, withAlpha(rgb), { colour: 6, filter: () => 4, level: i, idatBytes: 512 });
+      expect(png).not.toEqual(read(`images/${r.id}.png`));
+      again.set(`images/${r.id}.png`, png);
+    });
+    const res = importTrl(files.get(TRL_JSONL) as string, (p) => again.get(p) as Uint8Array | undefined);
+    expect(res.problems).toEqual([]);
+    expect(res.records).toHaveLength(3);
+  });
+
+  it('refuses a PNG with one pixel changed, or not opaque, naming the line and the image', () => {
+    const r = records[1]!;
+    const path = `images/${r.id}.png`;
+    const rgb = Uint8Array.from(recordImage(r).data);
+    const changed = rgb.slice();
+    changed[(10 * 48 + 7) * 3 + 1]! ^= 1; // pixel (7, 10), green
+    const faded = withAlpha(rgb);
+    faded[(47 * 48 + 47) * 4 + 3] = 254;
+    for (const [png, message] of [
+      [reencodePng(48, 48, changed, { colour: 2, filter: () => 4, level: 9 }), /^images\/[0-9a-f]+\.png is not the image of the row's scene and render settings: pixel \(7, 10\) is \(\d+, \d+, \d+\), not \(\d+, \d+, \d+\)$/],
+      [reencodePng(48, 48, faded, { colour: 6, filter: () => 0, level: 6 }), /pixel \(47, 47\) is not opaque \(alpha 254\)$/],
+      [reencodePng(24, 24, rgb.subarray(0, 24 * 24 * 3), { colour: 2, filter: () => 0, level: 6 }), /: it is 24×24, not 48×48$/],
+      [reencodePng(48, 48, rgb, { colour: 2, filter: () => 0, level: 6, interlace: 1 }), /: the PNG is interlaced \(Adam7\)/],
+    ] as const) {
+      const res = importTrl(lines.join('\n'), (p) => (p === path ? png : read(p)));
+      expect(res.added).toHaveLength(2);
+      expect(res.problems).toHaveLength(1);
+      expect(res.problems[0]).toMatchObject({ line: 2, field: 'images[0]' });
+      expect(res.problems[0]!.message.startsWith(`${path} is not the image`)).toBe(true);
+      expect(res.problems[0]!.message).toMatch(message);
+    }
+  });
+
+  it('rejects a row whose image is missing or is not its scene, and a row of the wrong shape', () => {
+    const [first, second] = lines;
+    const rows = [
+      first,
+      JSON.stringify({ ...JSON.parse(second!), images: ['images/nope.png'] }),
+      JSON.stringify({ ...JSON.parse(first!), id: 'other', images: [`images/${(JSON.parse(second!) as TrlRow).id}.png`] }),
+      JSON.stringify({ ...JSON.parse(first!), prompt: [{ role: 'user', content: [{ type: 'text', text: 'no image part' }] }], chosen: [{ role: 'user', content: 'yes .' }] }),
+    ];
     const res = importTrl(rows.join('\n'), read);
     expect(res.added).toHaveLength(1);
-    expect(res.problems.map((p) => [p.line, p.field])).toEqual([[2, 'images[0]'], [3, 'images[0]']]);
+    expect(res.problems.map((p) => [p.line, p.field])).toEqual([[2, 'images[0]'], [3, 'images[0]'], [4, 'prompt'], [4, 'chosen']]);
+    expect(res.problems[0]!.message).toBe('no file images/nope.png beside the JSONL');
   });
 });

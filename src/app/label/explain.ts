@@ -67,7 +67,7 @@ export const FILES_INFO = {
   jsonl:
     'Native JSONL: one preference record per line, everything kept (scene, render settings, both answers, label, labeller, time, policy). Lossless; imports back here and into the command line (npm run cli -- train-rm --prefs FILE).',
   trl:
-    'TRL-style set for Python tools, as a .zip: train.jsonl with prompt, chosen, rejected and images columns, the PNG each pair was shown with in images/, and a README on loading it with Hugging Face datasets. Ties and both-bad pairs have no chosen answer and are left out.',
+    'TRL set for Python tools, as a .zip: train.jsonl in TRL\'s conversational vision preference format (prompt, chosen and rejected as chat messages, an images column), the PNG each pair was shown with in images/, and a README on loading it with Hugging Face datasets for TRL\'s DPOTrainer. Ties and both-bad pairs have no chosen answer and are left out.',
   import:
     'Import a native .jsonl file or a TRL-style .zip exported from here. Only adds: pairs already stored are kept once, bad lines are reported by number and field and skipped, and nothing stored is lost.',
 } as const;

@@ -1,10 +1,13 @@
-// A TRL-style preference set for Python tools: `train.jsonl` with one row per decided pair,
-// {prompt, chosen, rejected, images: ["images/<id>.png"]}, the PNGs beside it, and a README.
-// Each row also carries this project's fields (scene, render settings, labeller, ...) so the
-// set imports back without loss. Ties and "both-bad" pairs have no chosen answer: not exported.
+// A preference set in TRL's conversational vision format, for Python tools: `train.jsonl` with
+// one row per decided pair, {prompt: [user message: image + question], chosen: [assistant
+// message], rejected: [assistant message], images: ["images/<id>.png"]}, the PNGs beside it, and
+// a README. Each row also carries this project's fields (scene, render settings, labeller, ...) so
+// the set imports back without loss. Ties and "both-bad" pairs have no chosen answer: not exported.
+// Import also reads the flat rows of earlier exports (prompt, chosen and rejected as strings), and
+// takes an image by its pixels, so a set whose PNGs another tool saved again still comes back.
 
-import { renderScene } from '../world/render';
-import { encodePng } from '../world/png';
+import { renderScene, type RgbImage } from '../world/render';
+import { decodePng, encodePng, pngSize } from '../world/png';
 import { factSentences } from '../world/facts';
 import { validateRecord, type PreferenceRecord } from './record';
 import { mergeRecords, numberedLines, type ImportProblem, type ImportResult } from './native';
@@ -18,11 +21,22 @@ export interface ExportFile {
 export const TRL_JSONL = 'train.jsonl';
 export const TRL_IMAGES = 'images';
 
+/** A part of a message's content: the image's place (the row's `images` fill it, in order) or text. */
+export type TrlPart = { type: 'image' } | { type: 'text'; text: string };
+
+/** A chat message as TRL's vision datasets write it: content is a list of typed parts. */
+export interface TrlMessage {
+  role: 'user' | 'assistant';
+  content: TrlPart[];
+}
+
 /** One row of train.jsonl. The first four are TRL's; the rest are ours (extra columns load as they are). */
 export interface TrlRow {
-  prompt: string;
-  chosen: string;
-  rejected: string;
+  /** One user message: the image, then the question. */
+  prompt: TrlMessage[];
+  /** One assistant message each: the preferred answer and the other. */
+  chosen: TrlMessage[];
+  rejected: TrlMessage[];
   images: string[];
   id: string;
   question_type: string | null;
@@ -36,15 +50,22 @@ export interface TrlRow {
   source: PreferenceRecord['source'];
 }
 
-const README = `# Preference pairs (TRL format)
+const README = `# Preference pairs (TRL's conversational vision format)
 
-\`${TRL_JSONL}\`: one JSON object per line, one per decided preference pair:
-\`prompt\` (the question), \`chosen\` and \`rejected\` (the preferred and the other answer) and
-\`images\` (a list with one PNG path, relative to this folder). The other columns come from
-RLHF Playground: the scene as JSON, its facts, how the image was rendered, who labelled the pair
-and when, and which policy wrote the answers. Ties and "both bad" pairs are not in this set.
+\`${TRL_JSONL}\`: one JSON object per line, one per decided preference pair, in the preference
+format TRL documents for vision datasets (https://huggingface.co/docs/trl/dataset_formats):
 
-Load it with Hugging Face datasets:
+    {"prompt":   [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "is there a red circle ?"}]}],
+     "chosen":   [{"role": "assistant", "content": [{"type": "text", "text": "yes ."}]}],
+     "rejected": [{"role": "assistant", "content": [{"type": "text", "text": "no ."}]}],
+     "images":   ["images/<id>.png"], ...}
+
+The image part of the prompt stands for the row's one image, a 48×48 PNG in \`${TRL_IMAGES}/\`
+(its path relative to this folder). The other columns come from RLHF Playground: the pair's id,
+the scene as JSON and its facts, how the image was rendered, who labelled the pair and when, and
+which policy wrote the answers. Ties and "both bad" pairs are not in this set.
+
+Load it with Hugging Face datasets, the images as PIL images:
 
     import os
     from datasets import load_dataset, Image, Sequence
@@ -52,22 +73,44 @@ Load it with Hugging Face datasets:
     ds = load_dataset("json", data_files=os.path.join(root, "${TRL_JSONL}"), split="train")
     ds = ds.map(lambda r: {"images": [os.path.join(root, p) for p in r["images"]]})
     ds = ds.cast_column("images", Sequence(Image()))
+    ds = ds.select_columns(["prompt", "chosen", "rejected", "images"])  # TRL's columns only
 
-The result has TRL's preference columns (prompt, chosen, rejected, images), ready for
-trl.RewardTrainer or trl.DPOTrainer with a vision-language model.
+TRL's DPOTrainer takes it as it is with a vision-language model, whose processor it loads with
+it (keep max_length=None, so that no image tokens are cut off):
+
+    from trl import DPOConfig, DPOTrainer
+    trainer = DPOTrainer(
+        model="Qwen/Qwen2.5-VL-3B-Instruct",
+        args=DPOConfig(output_dir="dpo-vlm", max_length=None),
+        train_dataset=ds,
+    )
+    trainer.train()
+
+TRL's RewardTrainer reads text only: it cannot train on the images, so it is not the trainer for
+this set.
 `;
+
+/** The image the policy saw for a record. */
+export function recordImage(r: Pick<PreferenceRecord, 'scene' | 'image'>): RgbImage {
+  return renderScene(r.scene, r.image.perception, { noiseSeed: r.image.noiseSeed });
+}
 
 /** The PNG of the image the policy saw for a record. */
 export function recordPng(r: Pick<PreferenceRecord, 'scene' | 'image'>): Uint8Array {
-  return encodePng(renderScene(r.scene, r.image.perception, { noiseSeed: r.image.noiseSeed }));
+  return encodePng(recordImage(r));
 }
+
+const text = (t: string): TrlPart[] => [{ type: 'text', text: t }];
 
 /** The TRL row of a decided record. */
 export function trlRow(r: PreferenceRecord): TrlRow {
   if (r.label !== 'A' && r.label !== 'B') throw new Error(`trlRow: pair ${r.id} is labelled ${r.label}; only A or B have a chosen answer`);
   const [chosen, rejected] = r.label === 'A' ? [r.responseA, r.responseB] : [r.responseB, r.responseA];
   return {
-    prompt: r.question, chosen, rejected, images: [`${TRL_IMAGES}/${r.id}.png`],
+    prompt: [{ role: 'user', content: [{ type: 'image' }, ...text(r.question)] }],
+    chosen: [{ role: 'assistant', content: text(chosen) }],
+    rejected: [{ role: 'assistant', content: text(rejected) }],
+    images: [`${TRL_IMAGES}/${r.id}.png`],
     id: r.id, question_type: r.questionType ?? null, facts: factSentences(r.scene), scene: r.scene, render: r.image,
     labelled_by: r.labelledBy, labelled_at: r.labelledAt, policy_version: r.policyVersion, source: r.source,
   };
@@ -88,14 +131,65 @@ export function exportTrl(records: readonly PreferenceRecord[]): { files: Export
   };
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Reads one TRL row back into a record (chosen as A, label A), or the problems by field. */
+/**
+ * The text of a column: a string (the flat rows of earlier exports), or a list of one message of
+ * `role` whose content is its text part, after one image part for the prompt (a string content,
+ * TRL's text-only form, is taken too). Undefined when the column is neither.
+ */
+function messageText(v: unknown, role: TrlMessage['role']): string | undefined {
+  if (typeof v === 'string') return v;
+  if (!Array.isArray(v) || v.length !== 1 || !isObject(v[0]) || v[0].role !== role) return undefined;
+  const content = v[0].content;
+  if (typeof content === 'string') return role === 'assistant' ? content : undefined;
+  if (!Array.isArray(content) || !content.every(isObject)) return undefined;
+  const texts = content.filter((p) => p.type === 'text');
+  const images = content.filter((p) => p.type === 'image');
+  if (texts.length !== 1 || typeof texts[0]!.text !== 'string' || texts.length + images.length !== content.length) return undefined;
+  if (images.length !== (role === 'user' ? 1 : 0)) return undefined;
+  return texts[0]!.text as string;
+}
+
+const SHAPE: Record<'prompt' | 'chosen' | 'rejected', string> = {
+  prompt: 'must be a list with one user message whose content is an image part and a text part (or, as earlier exports wrote it, a string)',
+  chosen: 'must be a list with one assistant message whose content is one text part (or, as earlier exports wrote it, a string)',
+  rejected: 'must be a list with one assistant message whose content is one text part (or, as earlier exports wrote it, a string)',
+};
+
+/** Where `png` differs from the RGB image `want`, in words; undefined when every pixel is the same and opaque. */
+function pixelDifference(png: Uint8Array, want: RgbImage): string | undefined {
+  const size = pngSize(png);
+  if (size && (size.width !== want.width || size.height !== want.height)) return `it is ${size.width}×${size.height}, not ${want.width}×${want.height}`;
+  let got;
+  try {
+    got = decodePng(png, want.width * want.height); // no more pixels than the render has: nothing larger is allocated
+  } catch (e) {
+    return (e as Error).message;
+  }
+  for (let i = 0; i < want.width * want.height; i++) {
+    const [r, g, b, a] = got.data.subarray(i * 4, i * 4 + 4);
+    if (r !== want.data[i * 3] || g !== want.data[i * 3 + 1] || b !== want.data[i * 3 + 2] || a !== 255) {
+      const at = `pixel (${i % want.width}, ${Math.floor(i / want.width)})`;
+      return a !== 255 ? `${at} is not opaque (alpha ${a})` : `${at} is (${r}, ${g}, ${b}), not (${want.data[i * 3]}, ${want.data[i * 3 + 1]}, ${want.data[i * 3 + 2]})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads one TRL row (conversational, or flat as earlier exports wrote it) back into a record
+ * (chosen as A, label A), or the problems by field. Its PNG must hold the pixels of the row's scene
+ * rendered with its settings, in any encoding; alpha, where there is one, must be opaque.
+ */
 export function recordFromTrlRow(value: unknown, readFile: (path: string) => Uint8Array | undefined): { record: PreferenceRecord } | { errors: { field: string; message: string }[] } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { errors: [{ field: '(line)', message: 'must be a JSON object' }] };
-  const v = value as Record<string, unknown>;
+  if (!isObject(value)) return { errors: [{ field: '(line)', message: 'must be a JSON object' }] };
+  const v = value;
   const errors: { field: string; message: string }[] = [];
-  for (const k of ['prompt', 'chosen', 'rejected']) if (typeof v[k] !== 'string') errors.push({ field: k, message: 'must be a string' });
+  const question = messageText(v.prompt, 'user');
+  const chosen = messageText(v.chosen, 'assistant');
+  const rejected = messageText(v.rejected, 'assistant');
+  for (const [k, t] of [['prompt', question], ['chosen', chosen], ['rejected', rejected]] as const) if (t === undefined) errors.push({ field: k, message: SHAPE[k] });
   for (const k of ['scene', 'render', 'labelled_by', 'labelled_at', 'policy_version', 'source']) {
     if (v[k] === undefined) errors.push({ field: k, message: 'is missing (only sets exported by RLHF Playground carry the scene and labeller needed to import)' });
   }
@@ -105,9 +199,9 @@ export function recordFromTrlRow(value: unknown, readFile: (path: string) => Uin
   const checked = validateRecord({
     format: 'rlhf-playground/preference', version: 1,
     ...(v.id !== undefined ? { id: v.id } : {}),
-    scene: v.scene, image: v.render, question: v.prompt,
+    scene: v.scene, image: v.render, question,
     ...(v.question_type != null ? { questionType: v.question_type } : {}),
-    responseA: v.chosen, responseB: v.rejected, label: 'A',
+    responseA: chosen, responseB: rejected, label: 'A',
     labelledBy: v.labelled_by, labelledAt: v.labelled_at, policyVersion: v.policy_version, source: v.source,
   });
   if ('errors' in checked) {
@@ -117,7 +211,8 @@ export function recordFromTrlRow(value: unknown, readFile: (path: string) => Uin
   const path = (images as string[])[0] as string;
   const png = readFile(path);
   if (!png) return { errors: [{ field: 'images[0]', message: `no file ${path} beside the JSONL` }] };
-  if (!sameBytes(png, recordPng(checked.record))) return { errors: [{ field: 'images[0]', message: `${path} is not the image of the row's scene and render settings` }] };
+  const differs = pixelDifference(png, recordImage(checked.record));
+  if (differs) return { errors: [{ field: 'images[0]', message: `${path} is not the image of the row's scene and render settings: ${differs}` }] };
   return checked;
 }
 
