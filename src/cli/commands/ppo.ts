@@ -129,7 +129,7 @@ export async function run(flags: Flags): Promise<number> {
         const m = p.metrics;
         if (p.nonFinite) log(`  step ${p.step + 1}: not applied, ${p.nonFinite} was not finite; the run stops with the last good weights`);
         else if (p.samples.length || m['objective/scores'] !== undefined) {
-          log(`  step ${p.step}: score ${m['objective/scores']?.toFixed(3)}, kl ${m['objective/kl']?.toFixed(3)}, length ${m['tokens/response_len_mean']?.toFixed(1)}, ${((m['time/ppo/total'] ?? 0) * 1000).toFixed(0)} ms${p.gold ? `; gold true and informative ${(p.gold['gold/true_informative'] * 100).toFixed(1)}%, hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, no answer ${(p.gold['gold/no_answer_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}` : ''}`);
+          log(`  step ${p.step}: score ${m['objective/scores']?.toFixed(3)}, kl ${m['objective/kl']?.toFixed(3)}, length ${m['tokens/responses_len_mean']?.toFixed(1)}, ${((m['time/ppo/total'] ?? 0) * 1000).toFixed(0)} ms${p.gold ? `; gold true and informative ${(p.gold['gold/true_informative'] * 100).toFixed(1)}%, hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, no answer ${(p.gold['gold/no_answer_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}` : ''}`);
         } else if (p.gold) log(`  start: gold true and informative ${(p.gold['gold/true_informative'] * 100).toFixed(1)}%, hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, no answer ${(p.gold['gold/no_answer_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}`);
       },
     });
