@@ -5,14 +5,14 @@
 // the pair counts and the annotator's ceiling. The job itself is the engine's.
 
 import { COMMON_FLAGS, notes, type CommandSpec, type Flags } from '../args';
-import { configFlags, valuesFromFlags, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
+import { configFlags, flagProblem, valuesFromFlags, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
 import { MetricsLog } from '../metrics-log';
 import { Interruption } from '../interrupt';
 import { labelCounts } from '../../engine/prefs/label';
 import { HEADLINE_PROBE } from '../../engine/reward/probes';
-import { planRewardJob, REWARD_JOB_FIELDS, rewardRunOf, type RewardJobConfig } from '../../engine/reward/config';
+import { checkRewardJob, planRewardJob, REWARD_JOB_FIELDS, rewardRunOf, type RewardJobConfig } from '../../engine/reward/config';
 import { runRewardJob } from '../../engine/reward/job';
 import type { RewardPoint } from '../../engine/reward/train-run';
 import { readPrefsFile } from './label';
@@ -63,6 +63,9 @@ export async function run(flags: Flags): Promise<number> {
   const out = String(flags.out);
   const log = notes(flags);
   const cfg = { ...valuesFromFlags(REWARD_JOB_FIELDS, flags, FLAGS), kind: flags.fact ? 'fact' : 'plain', trainTrunk: !flags['head-only'] } as RewardJobConfig;
+  // Checked here, before --out is made for metrics.jsonl.
+  const problem = flagProblem('train-rm', checkRewardJob(cfg), FLAGS);
+  if (problem) throw problem;
 
   const imported = readPrefsFile(inFile);
   const skippedLines = new Set(imported.problems.map((p) => p.line)).size;
