@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, lines, lastJson } from '../helpers/cli';
+import { ROOT, lastJson } from '../helpers/cli';
 import { initBackend } from '../../src/engine/backend';
 import { makeConfig } from '../../src/engine/model/config';
 import { createModel } from '../../src/engine/model/model';
@@ -51,10 +51,10 @@ interface Interrupted {
 }
 
 /**
- * Starts a command, waits until its metrics.jsonl holds `lines` lines for which `training` holds,
+ * Starts a command, waits until its metrics.jsonl holds `count` lines for which `training` holds,
  * sends SIGINT, and waits for it to end.
  */
-function interruptAfter(out: string, training: (row: Record<string, unknown>) => boolean, args: string[], lines = 2): Promise<Interrupted> {
+function interruptAfter(out: string, training: (row: Record<string, unknown>) => boolean, args: string[], count = 2): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
     // As `npm run cli` starts it: node itself hears the signal (tsx's own launcher would kill a busy child).
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT });
@@ -66,7 +66,7 @@ function interruptAfter(out: string, training: (row: Record<string, unknown>) =>
     const read = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>) : []);
     let sent = false;
     const poll = setInterval(() => {
-      if (!sent && read().filter(training).length >= lines) {
+      if (!sent && read().filter(training).length >= count) {
         sent = true;
         child.kill('SIGINT');
       }
