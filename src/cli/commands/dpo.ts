@@ -73,10 +73,11 @@ export async function run(flags: Flags): Promise<number> {
     const plan = planDpoJob(records, cfg);
     log(`dpo: β ${cfg.beta} from ${reference.version}; ${plan.train.length} training pairs ${JSON.stringify(labelCounts(plan.train))} (${plan.usable} usable), ${plan.heldOut.length} held out; ${plan.steps} steps of ${cfg.batchPairs} pairs`);
     const metricsLog = new MetricsLog(out);
+    const epochPerStep = Math.min(cfg.batchPairs, plan.usable) / plan.usable;
     const res = await runDpoJob(reference, records, cfg, {
       control: stop.control,
       onPoint: (p) => {
-        const line = metricsLog.append(pointJson(p, Math.min(cfg.batchPairs, plan.usable) / plan.usable));
+        const line = metricsLog.append(pointJson(p, epochPerStep));
         if (flags.json) console.log(line);
         if (p.gold) log(`  step ${p.step}: gold true and informative ${(100 * p.gold.gold['gold/true_informative']).toFixed(1)}%, hallucination ${(100 * p.gold.gold['gold/hallucination_rate']).toFixed(1)}%, no answer ${(100 * p.gold.gold['gold/no_answer_rate']).toFixed(1)}%, score ${p.gold.gold['gold/score'].toFixed(2)}${p.gold.kl !== undefined ? `, KL ${p.gold.kl.toFixed(2)}` : ''}${p.loss !== undefined ? `; loss ${p.loss.toFixed(3)}, accuracy ${p.metrics?.['rewards/accuracies']?.toFixed(2) ?? '-'}` : ''}`);
         if (p.nonFinite) log(`  step ${p.step + 1}: not applied, ${p.nonFinite} was not finite`);

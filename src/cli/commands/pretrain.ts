@@ -65,8 +65,7 @@ export async function run(flags: Flags): Promise<number> {
         if (p.phase !== phase) log(`${(phase = p.phase)}: ${p.total} ${p.phase === 'benchmarks' ? 'items' : 'steps'}`);
       },
       onPoint: (p) => {
-        const line = metricsLog.append(pointJson(p, (steps += 1)));
-        if (flags.json) console.log(line);
+        metricsLog.append(pointJson(p, (steps += 1)));
         if (p.phase === 'vision' && p.step % 100 === 0) log(`  vision step ${p.step}: loss ${p.loss.toFixed(3)}`);
         if (p.phase !== 'vision' && p.heldOutLoss !== undefined) log(`  ${p.phase} step ${p.step}: loss ${p.loss.toFixed(3)}, held-out ${p.heldOutLoss.toFixed(3)}, lr ${p.lr.toExponential(2)}`);
       },

@@ -90,8 +90,7 @@ export async function run(flags: Flags): Promise<number> {
       res = await runRewardJob(policy, records, cfg, {
         control: stop.control,
         onPoint: (p) => {
-          const line = metricsLog.append(pointJson(p, epochPerStep));
-          if (flags.json) console.log(line);
+          metricsLog.append(pointJson(p, epochPerStep));
           if (p.heldOut) log(`  step ${p.step}: loss ${p.loss.toFixed(3)}, held-out accuracy ${p.heldOut.accuracy?.toFixed(3) ?? '-'}, lr ${p.lr.toExponential(2)}`);
         },
       });
