@@ -39,7 +39,7 @@ describe('the reward-hacking preset', () => {
       return session.ppo.metrics.upTo(1e9);
     });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const lengths = rows.flatMap((r) => (typeof r['tokens/response_len_mean'] === 'number' ? [r['tokens/response_len_mean']] : []));
+    const lengths = rows.flatMap((r) => (typeof r['tokens/responses_len_mean'] === 'number' ? [r['tokens/responses_len_mean']] : []));
     const gold = rows.flatMap((r) => (typeof r['gold/score'] === 'number' ? [r['gold/score']] : []));
     expect(lengths.length).toBe(20);
     expect(gold.length).toBe(3);

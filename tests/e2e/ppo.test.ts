@@ -84,7 +84,7 @@ describe('PPO stage', () => {
     expect(csv.suggestedFilename()).toBe('ppo-metrics.csv');
     const lines = readFileSync((await csv.path()) as string, 'utf8').trim().split('\n');
     const header = lines[0]!.split(',');
-    for (const k of ['step', 'objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'tokens/response_len_mean']) expect(header).toContain(k);
+    for (const k of ['step', 'objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'tokens/responses_len_mean']) expect(header).toContain(k);
     // The gold figures at the start, then one row per step.
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '1', '2', '3']);
     // The gold hallucination rate on show is the one measured after step 3: a count out of the 8 probes.

@@ -106,7 +106,7 @@ describe('dpo', () => {
     expect(metrics.map((m) => m.step)).toEqual([0, 1, 2, 3, 4]);
     expect(metrics.filter((m) => m['gold/score'] !== undefined).map((m) => m.step)).toEqual([0, 2, 4]);
     expect(metrics[1]!.loss).toBeCloseTo(Math.log(2), 3);
-    for (const m of metrics.slice(1)) for (const k of ['loss', 'rewards/margins', 'logps/chosen']) expect(Number.isFinite(m[k]), k).toBe(true);
+    for (const m of metrics.slice(1)) for (const k of ['loss', 'grad_norm', 'learning_rate', 'epoch', 'rewards/accuracies', 'rewards/margins', 'logps/chosen']) expect(Number.isFinite(m[k]), k).toBe(true);
     expect(existsSync(join(out, 'weights.bin'))).toBe(true);
     const { model, manifest } = loadModelDir(out);
     expect(model.version).toMatch(/^dpo@[0-9a-f]{8}$/);

@@ -35,6 +35,18 @@ describe('pretrain', () => {
     expect(weights.byteLength).toBeGreaterThan(10_000);
   });
 
+  it('wrote a metrics line per step of every phase, in turn, under the Trainer\'s names', () => {
+    const rows = lines(readFileSync(join(policy, 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number | string>);
+    expect(rows.map((r) => r.step)).toEqual(rows.map((_, i) => i + 1));
+    const phase = (name: string) => rows.filter((r) => r.phase === name);
+    expect(phase('vision').map((r) => r.phase_step)).toEqual([1, 2, 3, 4]);
+    expect(phase('sft').map((r) => r.phase_step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.phase)).toEqual([...phase('vision'), ...phase('grounding'), ...phase('sft')].map((r) => r.phase));
+    for (const r of phase('sft')) for (const k of ['loss', 'grad_norm', 'learning_rate']) expect(Number.isFinite(r[k]), k).toBe(true);
+    // The last SFT step is evaluated on the held-out set.
+    expect(Number.isFinite(phase('sft').at(-1)!.eval_loss)).toBe(true);
+  });
+
   it('rejects an unknown preset with a message naming the flag', () => {
     const r = cli('pretrain', '--preset', 'huge');
     expect(r.code).toBe(2);

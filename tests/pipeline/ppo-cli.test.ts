@@ -72,7 +72,7 @@ describe('ppo', () => {
     const metrics = lines(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number>);
     expect(metrics.map((m) => m.step)).toEqual([0, 1, 2, 3]);
     expect(metrics.filter((m) => m['gold/score'] !== undefined).map((m) => m.step)).toEqual([0, 2]);
-    for (const m of metrics.slice(1)) for (const k of ['objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'loss/value_avg', 'tokens/response_len_mean']) expect(Number.isFinite(m[k]), k).toBe(true);
+    for (const m of metrics.slice(1)) for (const k of ['objective/scores', 'objective/kl', 'policy/clipfrac_avg', 'loss/value_avg', 'tokens/responses_len_mean']) expect(Number.isFinite(m[k]), k).toBe(true);
     // The summary carries the alarms its own metrics raise (no trend yet: two gold points are none),
     // and the reward model's: 50% on 4 held-out pairs cannot be told from a coin.
     const rm = { name: 'the Fact-RM', accuracy: 0.5, decided: 4 };

@@ -118,6 +118,15 @@ describe('train-rm and probe', () => {
     expect(existsSync(join(rm, 'model.json'))).toBe(true);
   });
 
+  it('wrote a metrics line per step under the Trainer\'s names, held-out figures where it evaluated', () => {
+    const rows = lines(readFileSync(join(rm, 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number>);
+    const steps = lastJson(r.stdout).steps as number;
+    expect(rows.map((m) => m.step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+    for (const m of rows) for (const k of ['loss', 'grad_norm', 'learning_rate', 'epoch']) expect(Number.isFinite(m[k]), k).toBe(true);
+    // 60 steps: held out every 12 (a fifth of the run), the last step's figures are the summary's.
+    expect(rows.filter((m) => m.eval_accuracy !== undefined).map((m) => m.step)).toEqual([12, 24, 36, 48]);
+  });
+
   it('probe prints the variants, the win rates and a JSON line', () => {
     const p = cli('probe', '--rm', rm, '--seed', '2', '--n', '4');
     expect(p.code, p.stderr).toBe(0);

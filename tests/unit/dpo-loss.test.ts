@@ -97,4 +97,11 @@ describe('dpoStats', () => {
     expect(s['logps/rejected']).toBeCloseTo(-2.25, 9);
     expect(dpoStats([1], [2], [0], [0], ['tie'], 0.1)).toBeNull();
   });
+
+  it('counts equal implicit rewards as wrong, as TRL does: the reference itself scores 0', () => {
+    // Policy = reference: both implicit rewards are 0 on every pair, so no pair is "right".
+    expect(dpoStats([-2, -3], [-4, -1], [-2, -3], [-4, -1], ['decided', 'decided'], 0.1)!['rewards/accuracies']).toBe(0);
+    // One pair strictly right, one tied: 1/2.
+    expect(dpoStats([-1, -3], [-4, -1], [-2, -3], [-4, -1], ['decided', 'decided'], 0.1)!['rewards/accuracies']).toBe(0.5);
+  });
 });

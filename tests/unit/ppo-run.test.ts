@@ -85,17 +85,24 @@ describe('a tiny PPO run', () => {
     const run = createPpoRun(policy, undefined, { ...small, learningRate: 1e-9, temperature: 0.5 }, { customReward: evenShare });
     const r = await run.step();
     const keys = [
-      'objective/scores', 'objective/kl', 'objective/kl_coef', 'objective/entropy', 'objective/non_score_reward', 'objective/rlhf_reward',
-      'policy/approxkl_avg', 'policy/clipfrac_avg', 'loss/policy_avg', 'loss/value_avg', 'val/clipfrac_avg', 'val/ratio', 'val/num_eos_tokens',
-      'tokens/response_len_mean', 'time/ppo/rollout', 'time/ppo/forward_pass', 'time/ppo/compute_rewards', 'time/ppo/compute_advantages',
+      'objective/scores', 'objective/kl', 'objective/kl_coef', 'objective/entropy', 'objective/entropy_exact', 'objective/non_score_reward', 'objective/rlhf_reward',
+      'policy/approxkl_avg', 'policy/clipfrac_avg', 'policy/entropy_avg', 'loss/policy_avg', 'loss/value_avg', 'val/clipfrac_avg', 'val/ratio', 'val/ratio_var', 'val/num_eos_tokens',
+      'tokens/responses_len_mean', 'episode', 'eps', 'lr', 'time/ppo/rollout', 'time/ppo/forward_pass', 'time/ppo/compute_rewards', 'time/ppo/compute_advantages',
       'time/ppo/optimize_step', 'time/ppo/total',
     ] as const;
     for (const k of keys) expect(Number.isFinite(r.metrics[k]), k).toBe(true);
     expect(Math.abs(r.metrics['objective/kl'] as number)).toBeLessThan(1e-4);
     expect(r.metrics['val/ratio']).toBeCloseTo(1, 4);
+    // Every minibatch's mean ratio is 1, so they do not vary.
+    expect(r.metrics['val/ratio_var']).toBeLessThan(1e-8);
     expect(r.metrics['policy/approxkl_avg']).toBeLessThan(1e-8);
+    // Entropies are positive: TRL's sampled estimate, the exact one, and the per-token one the updates saw.
+    for (const k of ['objective/entropy', 'objective/entropy_exact', 'policy/entropy_avg'] as const) expect(r.metrics[k], k).toBeGreaterThan(0);
+    expect(r.metrics.episode).toBe(16);
     expect(r.metrics['objective/rlhf_reward']).toBeCloseTo((r.metrics['objective/scores'] as number) + (r.metrics['objective/non_score_reward'] as number), 6);
-    for (let i = 0; i < 3; i++) await run.step();
+    let later = r;
+    for (let i = 0; i < 3; i++) later = await run.step();
+    expect(later.metrics.episode).toBe(4 * 16);
     expect(same(await weights(run.roles.reference), refBefore)).toBe(true);
     run.dispose();
     policy.dispose();

@@ -138,7 +138,7 @@ export async function run(flags: Flags): Promise<number> {
       if (head !== phase) log(`[${p.done}/${p.total}] ${(phase = head)}`);
     },
     onPoint: ({ point }) => {
-      if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold true and informative ${pct(point.gold['gold/true_informative'])}, hallucination ${pct(point.gold['gold/hallucination_rate'])}, no answer ${pct(point.gold['gold/no_answer_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/response_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
+      if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold true and informative ${pct(point.gold['gold/true_informative'])}, hallucination ${pct(point.gold['gold/hallucination_rate'])}, no answer ${pct(point.gold['gold/no_answer_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/responses_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
       if (point.nonFinite) log(`    step ${point.step + 1}: not applied, ${point.nonFinite} was not finite; the row keeps its last good weights`);
     },
   });

@@ -1,13 +1,15 @@
 // `ppo`: tunes a policy with PPO (or GRPO, RLOO) against a reward model under a preset, every
-// PpoConfig knob settable as a flag; writes the tuned policy (model.json + weights.bin) and one
-// JSON line of metrics per step (metrics.jsonl) to --out, and prints a summary as its last line.
+// PpoConfig knob settable as a flag; appends one JSON line of metrics per step to --out/metrics.jsonl
+// as it goes, writes the tuned policy (model.json + weights.bin) there at the end or on Ctrl-C
+// (SIGINT, SIGTERM: the last finished step's, exit 130/143), and prints a summary as its last line.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
 import { configFlags, valuesFromFlags, flagProblem } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
+import { MetricsLog } from '../metrics-log';
+import { Interruption } from '../interrupt';
 import { DEFAULT_PERCEPTION, type Perception } from '../../engine/world/render';
 import { importNative } from '../../engine/prefs/native';
 import type { PreferenceRecord } from '../../engine/prefs/record';
@@ -95,6 +97,9 @@ export async function run(flags: Flags): Promise<number> {
   const { model: policy } = loadModelDir(policyDir);
   const start = policy.version;
   const loaded: { dispose(): void }[] = [];
+  const stop = new Interruption('ppo');
+  // A step that goes non-finite holds the job; on the command line nobody can resume it, so the run ends there.
+  stop.control.onHold = async () => stop.control.stop();
   try {
     let rm: RewardRole | undefined;
     let honestyRm: RewardRole | undefined;
@@ -116,31 +121,33 @@ export async function run(flags: Flags): Promise<number> {
     const ppo = createPpoRun(policy, rm, cfg, { perception, ...(honestyRm ? { honestyRm } : {}) });
     loaded.push({ dispose: () => ppo.dispose() });
     log(`ppo: preset ${presetName} (${cfg.advantageEstimator.toUpperCase()}, reward ${cfg.reward}) from ${start}; ${steps} steps of ${cfg.batchSize} responses`);
-    mkdirSync(out, { recursive: true });
-    const lines: string[] = [];
+    const metricsLog = new MetricsLog(out);
+    const rows: MetricRow[] = [];
     let gold0: PpoPoint['gold'];
     const started = performance.now();
     const result = await runPpoSteps(ppo, steps, {
+      control: stop.control,
       onPoint: (p) => {
-        const line = JSON.stringify({ step: p.step, ...Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [k, round(v as number)])), ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) });
-        lines.push(line);
+        const row = { step: p.step, ...Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [k, round(v as number)])) };
+        rows.push(row);
+        const line = metricsLog.append({ ...row, ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) });
         if (flags.json) console.log(line);
         if (p.step === 0 && p.gold) gold0 = p.gold;
         const m = p.metrics;
         if (p.nonFinite) log(`  step ${p.step + 1}: not applied, ${p.nonFinite} was not finite; the run stops with the last good weights`);
         else if (p.samples.length || m['objective/scores'] !== undefined) {
-          log(`  step ${p.step}: score ${m['objective/scores']?.toFixed(3)}, kl ${m['objective/kl']?.toFixed(3)}, length ${m['tokens/response_len_mean']?.toFixed(1)}, ${((m['time/ppo/total'] ?? 0) * 1000).toFixed(0)} ms${p.gold ? `; gold true and informative ${(p.gold['gold/true_informative'] * 100).toFixed(1)}%, hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, no answer ${(p.gold['gold/no_answer_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}` : ''}`);
+          log(`  step ${p.step}: score ${m['objective/scores']?.toFixed(3)}, kl ${m['objective/kl']?.toFixed(3)}, length ${m['tokens/responses_len_mean']?.toFixed(1)}, ${((m['time/ppo/total'] ?? 0) * 1000).toFixed(0)} ms${p.gold ? `; gold true and informative ${(p.gold['gold/true_informative'] * 100).toFixed(1)}%, hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, no answer ${(p.gold['gold/no_answer_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}` : ''}`);
         } else if (p.gold) log(`  start: gold true and informative ${(p.gold['gold/true_informative'] * 100).toFixed(1)}%, hallucination ${(p.gold['gold/hallucination_rate'] * 100).toFixed(1)}%, no answer ${(p.gold['gold/no_answer_rate'] * 100).toFixed(1)}%, score ${p.gold['gold/score'].toFixed(2)}`);
       },
     });
-    writeFileSync(join(out, 'metrics.jsonl'), lines.map((l) => `${l}\n`).join(''));
     const seconds = Math.round((performance.now() - started) / 1000);
     const summary = {
       out, preset: presetName, steps: result.steps, policyVersion: policy.version, startVersion: start,
       ...(result.halted ? { halted: result.halted } : {}),
+      ...stop.metadata(result.steps),
       last: result.last ? Object.fromEntries(Object.entries(result.last).filter(([k]) => !k.startsWith('time/')).map(([k, v]) => [k, round(v as number)])) : null,
       goldStart: gold0 ?? null, gold: result.gold ?? null, seconds,
-      alarms: ppoAlarms(lines.map((l) => JSON.parse(l) as MetricRow), rmHeldOut).map((a) => ({ id: a.id, step: a.step, text: a.text })),
+      alarms: ppoAlarms(rows, rmHeldOut).map((a) => ({ id: a.id, step: a.step, text: a.text })),
     };
     for (const a of summary.alarms) log(`ppo: alarm from step ${a.step}: ${a.text}`);
     await saveModelDir(policy, out, {
@@ -148,12 +155,15 @@ export async function run(flags: Flags): Promise<number> {
       role: 'policy',
       ppo: { preset: presetName, config: cfg, rm: flags.rm ?? null, norm: rm?.norm ?? null, steps: result.steps },
       policyVersion: start,
+      ...stop.metadata(result.steps),
       command: `npm run cli -- ppo --policy ${policyDir}${flags.rm ? ` --rm ${String(flags.rm)}` : ''} --preset ${presetName} --steps ${steps} --out ${out}`,
       result: summary,
     });
+    if (stop.interrupted) console.error(`ppo: interrupted (${stop.signal}) after step ${result.steps}: its policy is in ${out}/model.json, its metrics in ${metricsLog.path}`);
     console.log(JSON.stringify(summary));
-    return result.halted ? 1 : 0;
+    return stop.exitCode(result.halted ? 1 : 0);
   } finally {
+    stop.close();
     for (const m of loaded.reverse()) m.dispose();
     policy.dispose();
   }

@@ -1,15 +1,20 @@
 // `train-rm`: trains a reward model (plain, or Fact-RM with --fact) from preference records,
-// starting from the SFT policy; saves it and ends with one JSON line: held-out accuracy, probe
-// accuracy, the pair counts and the annotator's ceiling. The job itself is the engine's.
+// starting from the SFT policy; appends one JSON line per step to --out/metrics.jsonl as it goes
+// (TRL's Trainer names), saves the model at the end or on Ctrl-C (SIGINT, SIGTERM: the last
+// finished step's, exit 130/143) and ends with one JSON line: held-out accuracy, probe accuracy,
+// the pair counts and the annotator's ceiling. The job itself is the engine's.
 
 import { COMMON_FLAGS, notes, type CommandSpec, type Flags } from '../args';
-import { configFlags, valuesFromFlags, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
+import { configFlags, flagProblem, valuesFromFlags, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
+import { MetricsLog } from '../metrics-log';
+import { Interruption } from '../interrupt';
 import { labelCounts } from '../../engine/prefs/label';
 import { HEADLINE_PROBE } from '../../engine/reward/probes';
-import { planRewardJob, REWARD_JOB_FIELDS, rewardRunOf, type RewardJobConfig } from '../../engine/reward/config';
+import { checkRewardJob, planRewardJob, REWARD_JOB_FIELDS, rewardRunOf, type RewardJobConfig } from '../../engine/reward/config';
 import { runRewardJob } from '../../engine/reward/job';
+import type { RewardPoint } from '../../engine/reward/train-run';
 import { readPrefsFile } from './label';
 
 /** One flag per knob of the job (--epochs, --batch-pairs, --readout, ...), but the kind and the trunk: --fact and --head-only say those. */
@@ -34,11 +39,33 @@ export const spec: CommandSpec = {
   },
 };
 
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/**
+ * A step's line under the names TRL's Trainer logs for a reward model (loss, grad_norm,
+ * learning_rate, epoch; at evaluations eval_loss and eval_accuracy over the decided held-out
+ * pairs), and ours for the pairs TRL has no name for (eval_tie_gap, eval_both_bad_below).
+ */
+function pointJson(p: RewardPoint, epochPerStep: number): Record<string, unknown> {
+  const line: Record<string, unknown> = { step: p.step, loss: r4(p.loss), grad_norm: r4(p.gradNorm), learning_rate: p.lr, epoch: r4(p.step * epochPerStep) };
+  const h = p.heldOut;
+  if (h) {
+    line.eval_loss = Number.isFinite(h.loss) ? r4(h.loss) : null;
+    if (h.accuracy !== null) line.eval_accuracy = r4(h.accuracy);
+    if (h.tieGap !== null) line.eval_tie_gap = r4(h.tieGap);
+    if (h.bothBadBelow !== null) line.eval_both_bad_below = r4(h.bothBadBelow);
+  }
+  return line;
+}
+
 export async function run(flags: Flags): Promise<number> {
   const inFile = String(flags.in);
   const out = String(flags.out);
   const log = notes(flags);
   const cfg = { ...valuesFromFlags(REWARD_JOB_FIELDS, flags, FLAGS), kind: flags.fact ? 'fact' : 'plain', trainTrunk: !flags['head-only'] } as RewardJobConfig;
+  // Checked here, before --out is made for metrics.jsonl.
+  const problem = flagProblem('train-rm', checkRewardJob(cfg), FLAGS);
+  if (problem) throw problem;
 
   const imported = readPrefsFile(inFile);
   const skippedLines = new Set(imported.problems.map((p) => p.line)).size;
@@ -54,42 +81,61 @@ export async function run(flags: Flags): Promise<number> {
   const plan = planRewardJob(records, cfg);
   if (cfg.evalEvery === 0) cfg.evalEvery = Math.max(10, Math.round(plan.steps / 5));
   log(`train-rm: ${cfg.kind === 'fact' ? 'Fact-RM' : 'plain RM'} (score read at ${cfg.readout}) from ${policy.version}; ${plan.train.length} training pairs ${JSON.stringify(labelCounts(plan.train))} (${plan.usable} usable), ${plan.heldOut.length} held out; ${plan.steps} steps`);
-  const res = await runRewardJob(policy, records, cfg, {
-    onPoint: (p) => {
-      if (p.heldOut) log(`  step ${p.step}: loss ${p.loss.toFixed(3)}, held-out accuracy ${p.heldOut.accuracy?.toFixed(3) ?? '-'}, lr ${p.lr.toExponential(2)}`);
-    },
-  });
-  policy.dispose();
-  const { ceiling, run: r } = res;
-  const summary = {
-    out,
-    fact: cfg.kind === 'fact',
-    readout: cfg.readout,
-    heldOutAccuracy: r.heldOut.accuracy,
-    trainAccuracy: r.train.accuracy,
-    probeAccuracy: res.probes.pairAccuracy[HEADLINE_PROBE],
-    probes: res.probes.pairAccuracy,
-    pairs: {
-      total: records.length, train: res.trainPairs, heldOut: res.heldOutPairs,
-      heldOutDecided: r.heldOut.decided, labels: labelCounts(records), skippedLines, duplicates: imported.duplicates,
-    },
-    heldOut: { tieGap: r.heldOut.tieGap, bothBadBelow: r.heldOut.bothBadBelow, loss: r.heldOut.loss },
-    ceiling: ceiling ? { accuracyCeiling: ceiling.accuracyCeiling, selfAgreement: ceiling.selfAgreement } : null,
-    gapToCeiling: ceiling?.accuracyCeiling != null && r.heldOut.accuracy != null ? ceiling.accuracyCeiling - r.heldOut.accuracy : null,
-    steps: r.steps,
-    seconds: Math.round(res.seconds),
-  };
-  await saveModelDir(res.rm, out, {
-    role: 'reward-model',
-    rewardModel: { fact: cfg.kind === 'fact', readout: cfg.readout },
-    policyVersion: res.info.policyVersion,
-    prefs: inFile,
-    command: `npm run cli -- train-rm --in ${inFile}${cfg.kind === 'fact' ? ' --fact' : ''} --readout ${cfg.readout} --out ${out} --policy ${policyDir} --seed ${cfg.seed}`,
-    config: { ...rewardRunOf(cfg), heldOutShare: cfg.heldOutShare },
-    result: summary,
-  });
-  res.rm.dispose();
-  log(`held-out accuracy ${summary.heldOutAccuracy?.toFixed(3) ?? '- (no decided held-out pairs)'} (ceiling ${ceiling?.accuracyCeiling?.toFixed(3) ?? '-'}), probe "${HEADLINE_PROBE}" ${summary.probeAccuracy.toFixed(3)}`);
-  console.log(JSON.stringify(summary));
-  return 0;
+  const metricsLog = new MetricsLog(out);
+  const epochPerStep = plan.usable ? Math.min(cfg.batchPairs, plan.usable) / plan.usable : 0;
+  const stop = new Interruption('train-rm');
+  try {
+    let res;
+    try {
+      res = await runRewardJob(policy, records, cfg, {
+        control: stop.control,
+        onPoint: (p) => {
+          metricsLog.append(pointJson(p, epochPerStep));
+          if (p.heldOut) log(`  step ${p.step}: loss ${p.loss.toFixed(3)}, held-out accuracy ${p.heldOut.accuracy?.toFixed(3) ?? '-'}, lr ${p.lr.toExponential(2)}`);
+        },
+      });
+    } finally {
+      policy.dispose();
+    }
+    const { ceiling, run: r } = res;
+    const summary = {
+      out,
+      fact: cfg.kind === 'fact',
+      readout: cfg.readout,
+      heldOutAccuracy: r.heldOut.accuracy,
+      trainAccuracy: r.train.accuracy,
+      probeAccuracy: res.probes.pairAccuracy[HEADLINE_PROBE],
+      probes: res.probes.pairAccuracy,
+      pairs: {
+        total: records.length, train: res.trainPairs, heldOut: res.heldOutPairs,
+        heldOutDecided: r.heldOut.decided, labels: labelCounts(records), skippedLines, duplicates: imported.duplicates,
+      },
+      heldOut: { tieGap: r.heldOut.tieGap, bothBadBelow: r.heldOut.bothBadBelow, loss: r.heldOut.loss },
+      ceiling: ceiling ? { accuracyCeiling: ceiling.accuracyCeiling, selfAgreement: ceiling.selfAgreement } : null,
+      gapToCeiling: ceiling?.accuracyCeiling != null && r.heldOut.accuracy != null ? ceiling.accuracyCeiling - r.heldOut.accuracy : null,
+      steps: r.steps,
+      seconds: Math.round(res.seconds),
+      ...stop.metadata(r.steps),
+    };
+    try {
+      await saveModelDir(res.rm, out, {
+        role: 'reward-model',
+        rewardModel: { fact: cfg.kind === 'fact', readout: cfg.readout },
+        policyVersion: res.info.policyVersion,
+        prefs: inFile,
+        command: `npm run cli -- train-rm --in ${inFile}${cfg.kind === 'fact' ? ' --fact' : ''} --readout ${cfg.readout} --out ${out} --policy ${policyDir} --seed ${cfg.seed}`,
+        config: { ...rewardRunOf(cfg), heldOutShare: cfg.heldOutShare },
+        ...stop.metadata(r.steps),
+        result: summary,
+      });
+    } finally {
+      res.rm.dispose();
+    }
+    log(`held-out accuracy ${summary.heldOutAccuracy?.toFixed(3) ?? '- (no decided held-out pairs)'} (ceiling ${ceiling?.accuracyCeiling?.toFixed(3) ?? '-'}), probe "${HEADLINE_PROBE}" ${summary.probeAccuracy.toFixed(3)}`);
+    if (stop.interrupted) console.error(`train-rm: interrupted (${stop.signal}) after step ${r.steps}: the reward model is in ${out}/model.json, its metrics in ${metricsLog.path}`);
+    console.log(JSON.stringify(summary));
+    return stop.exitCode(0);
+  } finally {
+    stop.close();
+  }
 }

@@ -46,7 +46,7 @@ export function dpoLoss(pa: tf.Tensor1D, pb: tf.Tensor1D, ra: tf.Tensor1D, rb: t
 export interface DpoStats {
   'rewards/chosen': number;
   'rewards/rejected': number;
-  /** Share of decided pairs whose chosen answer has the higher implicit reward (equal counts half). */
+  /** Share of decided pairs whose chosen answer has the strictly higher implicit reward (TRL's: a tie counts 0, so a policy equal to its reference scores 0). */
   'rewards/accuracies': number;
   'rewards/margins': number;
   'logps/chosen': number;
@@ -63,7 +63,7 @@ export function dpoStats(pa: ArrayLike<number>, pb: ArrayLike<number>, ra: Array
   return {
     'rewards/chosen': mean(za),
     'rewards/rejected': mean(zb),
-    'rewards/accuracies': mean((i) => (za(i) > zb(i) ? 1 : za(i) === zb(i) ? 0.5 : 0)),
+    'rewards/accuracies': mean((i) => (za(i) > zb(i) ? 1 : 0)),
     'rewards/margins': mean((i) => za(i) - zb(i)),
     'logps/chosen': mean((i) => pa[i] as number),
     'logps/rejected': mean((i) => pb[i] as number),

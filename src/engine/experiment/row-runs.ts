@@ -34,7 +34,7 @@ export function curvePoint(p: PpoPoint): CurvePoint {
   const out: CurvePoint = { step: p.step };
   if (m['objective/base_score'] !== undefined) out.rmScore = m['objective/base_score'];
   if (m['objective/kl'] !== undefined) out.kl = m['objective/kl'];
-  if (m['tokens/response_len_mean'] !== undefined) out.length = m['tokens/response_len_mean'];
+  if (m['tokens/responses_len_mean'] !== undefined) out.length = m['tokens/responses_len_mean'];
   if (p.gold) {
     out.goldScore = p.gold['gold/score'];
     out.goldHallucination = p.gold['gold/hallucination_rate'];

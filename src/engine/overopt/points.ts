@@ -2,6 +2,8 @@
 // policy, from any list of {kl, gold, rm} measurements (best-of-n rows, DPO checkpoints) or from a
 // PPO run's metrics (metrics.jsonl, the keys of src/engine/ppo/metrics.ts). No TensorFlow.js.
 
+import { currentMetricNames } from '../ppo/metric-names';
+
 /** One measurement of a policy: its KL from the start policy and what the judge and the RM say of it. */
 export interface OveroptMeasure {
   /** Nats per response from the start policy (an estimate may dip below 0; it counts as 0). */
@@ -76,14 +78,14 @@ export function ppoMeasures(lines: readonly PpoMetricsLine[]): OveroptMeasure[] 
   return out;
 }
 
-/** Parses metrics.jsonl text into lines (blank and unreadable lines skipped). */
+/** Parses metrics.jsonl text into lines under today's names (blank and unreadable lines skipped). */
 export function parseMetricsJsonl(text: string): PpoMetricsLine[] {
   const out: PpoMetricsLine[] = [];
   for (const raw of text.split('\n')) {
     if (raw.trim() === '') continue;
     try {
       const v = JSON.parse(raw) as unknown;
-      if (v && typeof v === 'object' && typeof (v as { step?: unknown }).step === 'number') out.push(v as PpoMetricsLine);
+      if (v && typeof v === 'object' && typeof (v as { step?: unknown }).step === 'number') out.push(currentMetricNames(v as PpoMetricsLine));
     } catch {
       // not a metrics line
     }

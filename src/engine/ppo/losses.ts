@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KlEstimator } from './config';
 
 /** Σ x·mask / max(Σ mask, 1): the mean over real tokens, a scalar tensor (whiten.ts has the same on plain arrays). */
-function tokenMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
+export function tokenMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   return tf.div(tf.sum(tf.mul(x, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
 

@@ -22,8 +22,13 @@ export type PpoMetrics = {
   'objective/kl': number;
   /** The KL coefficient used this step. */
   'objective/kl_coef': number;
-  /** Mean over responses of the summed per-token entropy of the policy (nats per response). */
+  /**
+   * TRL's sampled estimate of the policy's entropy: −log p of each sampled token, summed over the
+   * response and averaged over responses (nats per response), as TRL's (−logprobs).sum(1).mean().
+   */
   'objective/entropy': number;
+  /** Ours: the exact entropy of each next-token distribution, summed and averaged the same way (nats per response). */
+  'objective/entropy_exact': number;
   /** Mean over responses of the summed −klCoef·KL (0 when the KL is in the loss). */
   'objective/non_score_reward': number;
   /** scores + non_score_reward: the reward PPO maximises. */
@@ -37,10 +42,14 @@ export type PpoMetrics = {
   'objective/no_answer_penalty': number;
   /** EOS tokens in the batch's responses. */
   'val/num_eos_tokens': number;
-  /** Mean response length in tokens (EOS included). */
-  'tokens/response_len_mean': number;
+  /** Mean response length in tokens (EOS included), as TRL's legacy trainer names it. */
+  'tokens/responses_len_mean': number;
   /** The learning rate of the step. */
   lr: number;
+  /** Responses sampled by the run so far, this step's included (TRL's episode). */
+  episode: number;
+  /** Responses sampled per second since the run started (TRL's eps, a whole number). */
+  eps: number;
 } & Omit<UpdateStats, 'updates'> & PhaseTimes & Partial<GoldFigures>;
 
 function mean(xs: ArrayLike<number>): number {
@@ -49,15 +58,19 @@ function mean(xs: ArrayLike<number>): number {
   return xs.length ? s / xs.length : 0;
 }
 
-/** The rollout-side metrics from per-response figures (each [B]). */
-export function rolloutMetrics(parts: ScoreParts, klPerResponse: Float32Array, entropyPerResponse: Float32Array, nonScorePerResponse: Float32Array, lengths: readonly number[], eosTokens: number, klCoef: number) {
+/**
+ * The rollout-side metrics from per-response figures (each [B]); `logprobPerResponse` is the summed
+ * log-prob of each sampled response (its negation is TRL's entropy estimate).
+ */
+export function rolloutMetrics(parts: ScoreParts, klPerResponse: Float32Array, entropyPerResponse: Float32Array, logprobPerResponse: Float32Array, nonScorePerResponse: Float32Array, lengths: readonly number[], eosTokens: number, klCoef: number) {
   const scores = mean(parts.total);
   const nonScore = mean(nonScorePerResponse);
   return {
     'objective/scores': scores,
     'objective/kl': mean(klPerResponse),
     'objective/kl_coef': klCoef,
-    'objective/entropy': mean(entropyPerResponse),
+    'objective/entropy': -mean(logprobPerResponse),
+    'objective/entropy_exact': mean(entropyPerResponse),
     'objective/non_score_reward': nonScore,
     'objective/rlhf_reward': scores + nonScore,
     'objective/base_score': mean(parts.base),
@@ -66,7 +79,7 @@ export function rolloutMetrics(parts: ScoreParts, klPerResponse: Float32Array, e
     'objective/missing_eos_penalty': mean(parts.missingEos),
     'objective/no_answer_penalty': mean(parts.noAnswer),
     'val/num_eos_tokens': eosTokens,
-    'tokens/response_len_mean': mean(lengths),
+    'tokens/responses_len_mean': mean(lengths),
   };
 }
 

@@ -4,6 +4,7 @@
 // added since takes their defaults (the migration path for new knobs).
 
 import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from './config';
+import { currentMetricNames } from './metric-names';
 
 /** The layout of a stored run (1). */
 export const PPO_RUN_STORE_VERSION = 1;
@@ -37,8 +38,8 @@ const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Num
 const isText = (v: unknown): v is string => typeof v === 'string';
 
 /**
- * Checks a step's metrics row: returns it, or why it is not one. Values may be null in JSON (a
- * NaN written out), and those are dropped.
+ * Checks a step's metrics row: returns it (under today's names, metric-names.ts), or why it is
+ * not one. Values may be null in JSON (a NaN written out), and those are dropped.
  */
 export function readMetricRow(v: unknown): MetricRow | string {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'is not an object';
@@ -49,7 +50,7 @@ export function readMetricRow(v: unknown): MetricRow | string {
     row[k] = x;
   }
   if (!isInt(row.step)) return 'step is not a whole number from 0';
-  return row as MetricRow;
+  return currentMetricNames(row as MetricRow);
 }
 
 /**

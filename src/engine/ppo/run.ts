@@ -45,6 +45,9 @@ export class PpoRun {
   private readonly owned: boolean;
   private probes: GoldProbe[] | undefined;
   private applied = 0;
+  /** Responses sampled so far, and when the first step started (for TRL's episode and eps). */
+  private sampled = 0;
+  private startedAt: number | undefined;
 
   /** A run over the caller's roles (the caller frees them); throws naming what does not fit. */
   constructor(roles: PpoRoles, cfg: Partial<PpoConfig> = {}, opts: PpoRunOptions = {}, owned = false) {
@@ -80,11 +83,15 @@ export class PpoRun {
   /**
    * Samples, scores and updates once. A step where some quantity is NaN or infinite changes no
    * weight and says which quantity it was (applied false, nonFinite); the next call tries again.
+   * Its metrics carry the responses sampled so far (episode) and per second (eps), as TRL's do.
    */
   async step(): Promise<PpoRunStep> {
+    this.startedAt ??= performance.now();
     const r = await ppoStep(this.state);
     if (r.applied) this.applied += 1;
-    return { ...r, step: this.applied };
+    this.sampled += this.cfg.batchSize;
+    const seconds = Math.max((performance.now() - this.startedAt) / 1000, 1e-6);
+    return { ...r, metrics: { ...r.metrics, episode: this.sampled, eps: Math.floor(this.sampled / seconds) }, step: this.applied };
   }
 
   /** The gold figures now: the policy's greedy answers to the fixed probes, judged. */

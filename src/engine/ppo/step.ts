@@ -141,10 +141,10 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
 
   const lengths = ro.responses.map((x) => x.length);
   const eos = ro.responses.reduce((n, x) => n + x.filter((t) => t === s.roles.policy.config.eosId).length, 0);
-  const rolled = rolloutMetrics(parts, rowSums(kl, ro.b, ro.r), rowSums(ro.entropy, ro.b, ro.r), rowSums(nonScore, ro.b, ro.r), lengths, eos, s.klCoef);
+  const rolled = rolloutMetrics(parts, rowSums(kl, ro.b, ro.r), rowSums(ro.entropy, ro.b, ro.r), rowSums(ro.logprobs, ro.b, ro.r), rowSums(nonScore, ro.b, ro.r), lengths, eos, s.klCoef);
   const samples = feedSamples(ro, parts, verdicts, s.cfg.samplesPerPoint, s.cfg.numGenerations);
   const bad = firstNonFinite({
-    'policy/logprobs': ro.logprobs, 'ref/logprobs': fwd.refLogprobs, 'objective/entropy': ro.entropy, 'val/values': fwd.values,
+    'policy/logprobs': ro.logprobs, 'ref/logprobs': fwd.refLogprobs, 'objective/entropy_exact': ro.entropy, 'val/values': fwd.values,
     'objective/scores': parts.total, rewards, advantages: adv.advantages, returns: adv.returns,
   });
   if (bad) return { applied: false, nonFinite: bad, metrics: { ...rolled, ...times }, samples };

@@ -7,7 +7,7 @@ import { disposeBatch } from '../model/batch';
 import { responseOutputs } from '../model/logprobs';
 import type { Trainer } from '../train/trainer';
 import type { PpoConfig } from './config';
-import { clippedPolicyLoss, clippedValueLoss, klLoss } from './losses';
+import { clippedPolicyLoss, clippedValueLoss, klLoss, tokenMean } from './losses';
 import { responseValues } from './forward';
 import { packRollout, pickRows, type Rollout } from './rollout';
 import type { PpoRoles } from './roles';
@@ -32,6 +32,10 @@ export interface UpdateStats {
   'loss/value_avg'?: number;
   'val/clipfrac_avg'?: number;
   'val/ratio': number;
+  /** Variance of the minibatch updates' mean ratios (TRL's, unbiased; 0 with a single update). */
+  'val/ratio_var': number;
+  /** The policy's mean per-token entropy (exact, over real tokens) as each update saw it (TRL's). */
+  'policy/entropy_avg': number;
   /** KL in the loss only: the mean KL term. */
   'loss/kl_avg'?: number;
   'policy/grad_norm_avg': number;
@@ -43,8 +47,15 @@ export type UpdateResult = { ok: true; stats: UpdateStats } | { ok: false; nonFi
 
 const STAT_KEYS: Record<string, keyof UpdateStats> = {
   approxkl: 'policy/approxkl_avg', clipfrac: 'policy/clipfrac_avg', policyLoss: 'loss/policy_avg',
-  valueLoss: 'loss/value_avg', valueClipfrac: 'val/clipfrac_avg', ratio: 'val/ratio', kl: 'loss/kl_avg',
+  valueLoss: 'loss/value_avg', valueClipfrac: 'val/clipfrac_avg', ratio: 'val/ratio', kl: 'loss/kl_avg', entropy: 'policy/entropy_avg',
 };
+
+/** The unbiased variance of xs (torch's .var()), 0 for fewer than two. */
+function variance(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+}
 
 /**
  * Runs the epochs of minibatch updates; changes the policy's and value model's weights through
@@ -57,6 +68,7 @@ export async function ppoUpdate(roles: PpoRoles, trainer: Trainer, inp: UpdateIn
   const sums: Record<string, number> = {};
   let gradNorms = 0;
   let updates = 0;
+  const ratios: number[] = [];
   for (let epoch = 0; epoch < cfg.ppoEpochs; epoch++) {
     const order = rng.shuffle([...Array(ro.b).keys()]);
     for (let start = 0; start < ro.b; start += cfg.miniBatchSize) {
@@ -68,12 +80,13 @@ export async function ppoUpdate(roles: PpoRoles, trainer: Trainer, inp: UpdateIn
       try {
         const res = await trainer.step((stats) => {
           const mask = batch.responseMask; // [n, R']
-          const { logprobs } = responseOutputs(roles.policy, batch, { temperature: cfg.temperature, training: true }); // [n, R']
+          const { logprobs, entropy } = responseOutputs(roles.policy, batch, { temperature: cfg.temperature, training: true, entropy: true }); // [n, R'] each
           const pl = clippedPolicyLoss(logprobs, host(inp.oldLogprobs), host(inp.advantages), mask, cfg.cliprange);
           stats.add('policyLoss', pl.loss);
           stats.add('clipfrac', pl.clipfrac);
           stats.add('approxkl', pl.approxkl);
           stats.add('ratio', pl.ratio);
+          stats.add('entropy', tokenMean(entropy as tf.Tensor2D, mask));
           let loss: tf.Scalar = pl.loss;
           if (roles.value && inp.oldValues && inp.returns) {
             const vpred = responseValues(roles.value, batch, true); // [n, R']
@@ -92,13 +105,14 @@ export async function ppoUpdate(roles: PpoRoles, trainer: Trainer, inp: UpdateIn
         if (!res.applied) return { ok: false, nonFinite: STAT_KEYS[res.nonFinite as string] ?? (res.nonFinite as string), updates };
         updates += 1;
         gradNorms += res.gradNorm;
+        ratios.push(res.stats.ratio as number);
         for (const [k, v] of Object.entries(res.stats)) sums[k] = (sums[k] ?? 0) + v;
       } finally {
         disposeBatch(batch);
       }
     }
   }
-  const stats: Record<string, number> = { 'policy/grad_norm_avg': gradNorms / updates, updates };
+  const stats: Record<string, number> = { 'policy/grad_norm_avg': gradNorms / updates, 'val/ratio_var': variance(ratios), updates };
   for (const [k, v] of Object.entries(sums)) stats[STAT_KEYS[k] as string] = v / updates;
   return { ok: true, stats: stats as unknown as UpdateStats };
 }

@@ -7,7 +7,7 @@ import { makeConfig, type PresetName } from '../model/config';
 import { createModel, type VlmModel } from '../model/model';
 import { runBench } from '../bench/run';
 import type { BenchReport } from '../bench/report';
-import type { JobHooks } from '../train/job';
+import type { JobControl, JobHooks } from '../train/job';
 import { pretrainVision, type VisionAccuracy, type VisionPoint } from '../vision/run';
 import { POLICY_RECIPES, type RecipeName } from './recipes';
 import { runSft, type SftPoint } from './run';
@@ -54,13 +54,13 @@ export interface FreshPolicyConfig {
 /**
  * A fresh policy: the decoder initialised, the vision encoder pretrained on its own and then
  * frozen. Returns the model (the caller owns it; it is freed if pretraining throws) and the
- * encoder's held-out cell accuracy.
+ * encoder's held-out cell accuracy. `control`, when given, can stop the vision pretraining early.
  */
-export async function freshPolicy(cfg: FreshPolicyConfig, onVisionPoint?: (p: VisionPoint) => void): Promise<{ model: VlmModel; visionAccuracy: VisionAccuracy }> {
+export async function freshPolicy(cfg: FreshPolicyConfig, onVisionPoint?: (p: VisionPoint) => void, control?: JobControl): Promise<{ model: VlmModel; visionAccuracy: VisionAccuracy }> {
   const model = createModel(makeConfig(cfg.preset, VOCAB.length), { seed: cfg.seed });
   try {
     applyDecoderInit(model, cfg.decoderInit);
-    const visionAccuracy = await pretrainVision(model.vision, { steps: cfg.visionSteps, seed: cfg.seed, optim: { lr: cfg.visionLr, warmupSteps: 20 } }, onVisionPoint);
+    const visionAccuracy = await pretrainVision(model.vision, { steps: cfg.visionSteps, seed: cfg.seed, optim: { lr: cfg.visionLr, warmupSteps: 20 } }, onVisionPoint, control);
     model.vision.setFrozen(true);
     return { model, visionAccuracy };
   } catch (e) {
@@ -69,7 +69,11 @@ export async function freshPolicy(cfg: FreshPolicyConfig, onVisionPoint?: (p: Vi
   }
 }
 
-/** Makes a policy by the recipe; `hooks` hear vision and SFT points and progress through both phases. */
+/**
+ * Makes a policy by the recipe; `hooks` hear vision and SFT points and progress through both
+ * phases. Stopped through hooks.control, it returns the policy as far as it got (every phase after
+ * the one stopped is skipped, the benchmarks too).
+ */
 export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<PretrainPoint> = {}): Promise<PretrainJobResult> {
   if (!Object.hasOwn(POLICY_RECIPES, cfg.recipe)) throw new Error(`pretrain: unknown recipe "${cfg.recipe}"; the recipes are ${Object.keys(POLICY_RECIPES).join(', ')}`);
   const recipe = POLICY_RECIPES[cfg.recipe];
@@ -81,11 +85,12 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
   const { model, visionAccuracy } = await freshPolicy({ preset: recipe.model, seed: cfg.seed, decoderInit: recipe.decoderInit, visionSteps, visionLr: recipe.visionLr }, (p) => {
     hooks.onPoint?.({ phase: 'vision', ...p });
     hooks.onProgress?.({ phase: 'vision pretraining', done: p.step, total: visionSteps });
-  });
+  }, hooks.control);
+  const stopped = () => hooks.control?.state === 'stopping';
   try {
     const visionDone = performance.now();
     let groundingLoss: number | undefined;
-    if (groundingSteps > 0) {
+    if (groundingSteps > 0 && !stopped()) {
       const g = await runSft(model, {
         steps: groundingSteps, batchSize: recipe.batchSize, mixture: GROUNDING_MIXTURE, shape: GROUNDING_SHAPE, seed: subSeed(cfg.seed, 77),
         trainSize: 0, evalEvery: Math.max(1, Math.round(groundingSteps / 5)), optim,
@@ -97,7 +102,8 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
       groundingLoss = g.heldOutLoss;
     }
     const groundingDone = performance.now();
-    const sft = await runSft(model, {
+    // Stopped before SFT, the policy has no SFT steps and no held-out SFT loss.
+    const sft = stopped() ? { steps: 0, heldOutLoss: NaN } : await runSft(model, {
       steps: sftSteps, batchSize: recipe.batchSize, mixture: recipe.mixture, shape: recipe.shape, seed: cfg.seed,
       trainSize: 0, evalEvery: Math.max(1, Math.round(sftSteps / 10)), optim,
     }, {
@@ -106,7 +112,7 @@ export async function runPretrainJob(cfg: PretrainJobConfig, hooks: JobHooks<Pre
       onProgress: (p) => hooks.onProgress?.(p),
     });
     const sftDone = performance.now();
-    const bench = cfg.bench ? (await runBench(model, undefined, {}, (done, total) => hooks.onProgress?.({ phase: 'benchmarks', done, total }))).report : undefined;
+    const bench = cfg.bench && !stopped() ? (await runBench(model, undefined, {}, (done, total) => hooks.onProgress?.({ phase: 'benchmarks', done, total }))).report : undefined;
     const seconds = (performance.now() - started) / 1000;
     const metadata = {
       recipe: cfg.recipe,

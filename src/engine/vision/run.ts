@@ -8,6 +8,7 @@ import { DEFAULT_PERCEPTION, type Perception } from '../world/render';
 import { cellAccuracy, cellAccuracyBySize, cellLabelsFromScenes, createAuxHead, createVisionTrainer, disposeAuxHead, pretrainVisionStep, type AccuracyBySize, type AuxHead, type HeadAccuracy } from './loss';
 import type { VisionEncoder } from '../model/vision';
 import type { OptimConfig } from '../train/trainer';
+import type { JobControl } from '../train/job';
 import { sceneImage } from '../data/encode';
 
 export interface VisionRunConfig {
@@ -43,15 +44,17 @@ function batchOf(rng: Rng, n: number, perception: Partial<Perception>) {
 
 /**
  * Trains the encoder in place (it must not be frozen) and returns its held-out per-cell accuracy
- * per head, overall and by size. `onPoint` gets the loss of each step.
+ * per head, overall and by size. `onPoint` gets the loss of each step; `control`, when given, is
+ * consulted before each step (stopped, the encoder keeps the steps it has taken).
  */
-export async function pretrainVision(enc: VisionEncoder, config: Partial<VisionRunConfig> = {}, onPoint?: (p: VisionPoint) => void): Promise<VisionAccuracy> {
+export async function pretrainVision(enc: VisionEncoder, config: Partial<VisionRunConfig> = {}, onPoint?: (p: VisionPoint) => void, control?: JobControl): Promise<VisionAccuracy> {
   const cfg = { ...VISION_RUN_DEFAULTS, ...config };
   const aux: AuxHead[] = (['place', 'category'] as const).flatMap((k, i) => (cfg.aux[k] > 0 ? [createAuxHead(enc, k, subSeed(cfg.seed, 33 + i), cfg.aux[k])] : []));
   const trainer = createVisionTrainer(enc, { totalSteps: cfg.steps, ...cfg.optim }, aux);
   const rng = new Rng(subSeed(cfg.seed, 31));
   try {
     for (let s = 0; s < cfg.steps; s++) {
+      if (control && !(await control.next())) break;
       const b = batchOf(rng, cfg.batchSize, cfg.perception);
       const r = await pretrainVisionStep(enc, trainer, b.images, b.labels, aux);
       onPoint?.({ step: r.step, loss: r.loss });
