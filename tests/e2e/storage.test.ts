@@ -1,6 +1,6 @@
-// The storage panel in Chromium: after labelling it lists the labels and the policy with their
-// sizes and the browser's estimate; an export downloads the labels as JSONL and the policy as a
-// checkpoint; a delete asks first, then removes the labels (the Label stage counts 0, after a
+// The storage panel in Chromium: after labelling it lists the labels (their index and chunks as one
+// row) and the policy with their sizes and the browser's estimate; an export downloads the labels
+// as JSONL and the policy as a checkpoint; a delete asks first, then removes the labels (the Label stage counts 0, after a
 // reload too) or the settings.
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openPage, type PageSession } from './browser';
 import { SLOW, attr, autoLabel, loadSftFromGate } from './drive';
 
-const LABELS = 'keyval:rlhf-playground/preferences';
+const LABELS = 'keyval:rlhf-playground/labels';
 const POLICY = 'model:rlhf-playground/session-policy';
 const row = (page: Page, id: string) => page.locator(`[data-testid="storage-item"][data-item="${id}"]`);
 
@@ -37,6 +37,8 @@ describe('the storage panel', () => {
     await expect.poll(() => row(page, LABELS).count(), SLOW).toBe(1);
     await expect.poll(() => row(page, POLICY).count(), SLOW).toBe(1);
     expect(await row(page, LABELS).textContent()).toContain('3 labelled pairs');
+    // The labels' chunks are counted in their one row, not listed.
+    expect(await page.locator('[data-testid="storage-item"][data-item^="keyval:rlhf-playground/labels/"]').count()).toBe(0);
     const labelBytes = Number(await row(page, LABELS).getAttribute('data-bytes'));
     const policyBytes = Number(await row(page, POLICY).getAttribute('data-bytes'));
     expect(labelBytes).toBeGreaterThan(100);

@@ -2,7 +2,6 @@
 // saved in this browser, an imported file), kept in this browser and compared side by side, and an
 // experiment's table (a `table.json` the `experiment` command wrote) imported and drawn.
 
-import { get, set } from 'idb-keyval';
 import type { StoredBenchReport } from '../../engine/bench/report';
 import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { PolicySource } from '../../worker/protocol';
@@ -11,6 +10,7 @@ import { SHIPPED } from '../engine/shipped';
 import { StageJob } from '../engine/stage-job.svelte';
 import { shippedLabel } from '../sft/explain';
 import { STORED_KEY } from '../sft/policy.svelte';
+import { loadKept, saveKept, type KeptLayout } from '../storage/layouts';
 
 /** IndexedDB (idb-keyval): the benchmark runs of this browser. */
 export const RUNS_KEY = 'rlhf-playground/eval-runs';
@@ -26,6 +26,16 @@ export interface EvalRun {
   at: string;
   seconds: number;
 }
+
+/** The runs kept: layout 2 is `{ version: 2, runs }`; layout 1 was the bare list. A run without a report is dropped. */
+export const RUNS_LAYOUT: KeptLayout<EvalRun[]> = {
+  key: RUNS_KEY,
+  what: 'the benchmark runs',
+  version: 2,
+  field: 'runs',
+  parse: (v) => (Array.isArray(v) ? v.filter((r: Partial<EvalRun> | null) => typeof r?.id === 'string' && r.report?.shapesHal !== undefined) : null),
+  empty: () => [],
+};
 
 /** What to benchmark. */
 export type EvalTarget = { kind: 'loaded' } | { kind: 'shipped'; folder: string } | { kind: 'stored' } | { kind: 'file'; file: File };
@@ -63,6 +73,10 @@ export class EvaluateState {
   table = $state.raw<{ file: string; rows: ExperimentRow[] } | null>(null);
   tableError = $state<string | null>(null);
   private saving: Promise<void> = Promise.resolve();
+  /** The kept runs are in a layout this page does not know: they are never overwritten. */
+  private readOnly = false;
+  /** Resolves once the kept runs have been read. */
+  readonly loaded: Promise<void>;
 
   /** The runs to compare: those picked, else the two newest. */
   readonly compared: EvalRun[] = $derived.by(() => {
@@ -72,11 +86,16 @@ export class EvaluateState {
 
   constructor(private readonly engine: EngineState) {
     this.job = new StageJob(engine, 'bench', 'benchmarking');
-    void get<EvalRun[]>(RUNS_KEY).then(
-      (stored) => {
-        if (Array.isArray(stored)) this.runs = [...stored.filter((r) => r && typeof r.id === 'string' && r.report?.shapesHal), ...this.runs];
+    this.loaded = loadKept(RUNS_LAYOUT).then(
+      (read) => {
+        if (read.problem) {
+          this.readOnly = true;
+          this.error = `Could not read the benchmark runs kept in this browser: ${read.problem}. New runs are shown but not kept.`;
+        } else this.runs = [...read.value, ...this.runs];
       },
-      () => {},
+      (e: unknown) => {
+        this.error = `Could not read the benchmark runs kept in this browser: ${(e as Error).message}`;
+      },
     );
   }
 
@@ -99,7 +118,7 @@ export class EvaluateState {
       const res = await this.job.run({ size: this.size, ...(source ? { source } : {}) }, source?.kind === 'file' ? { transfer: [source.bytes] } : {});
       const run: EvalRun = { id: `${Date.now().toString(36)}-${this.runs.length}`, name: res.policy.name, version: res.policy.version, size: this.size, report: res.report, at: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 };
       this.runs = [...this.runs, run];
-      this.persist();
+      void this.persist();
     } catch (e) {
       this.error = `The benchmark failed: ${(e as Error).message}`;
     }
@@ -113,7 +132,7 @@ export class EvaluateState {
   remove(id: string): void {
     this.runs = this.runs.filter((r) => r.id !== id);
     this.compare = this.compare.filter((x) => x !== id);
-    this.persist();
+    void this.persist();
   }
 
   /** Reads an experiment's table.json; a file that is not one is named and nothing shown changes. */
@@ -134,13 +153,15 @@ export class EvaluateState {
     this.table = { file: file.name, rows: (v as { rows: ExperimentRow[] }).rows };
   }
 
-  private persist(): void {
-    const snapshot = this.runs;
-    this.saving = this.saving.then(() =>
-      set(RUNS_KEY, snapshot).catch((e: unknown) => {
+  /** Writes the runs as they are when the write comes, in the current layout, after the kept runs are read and every earlier write. */
+  private persist(): Promise<void> {
+    this.saving = Promise.all([this.saving, this.loaded]).then(() => {
+      if (this.readOnly) return;
+      return saveKept(RUNS_LAYOUT, this.runs).catch((e: unknown) => {
         this.error = `Could not keep the runs in this browser: ${(e as Error).message}`;
-      }),
-    );
+      });
+    });
+    return this.saving;
   }
 }
 

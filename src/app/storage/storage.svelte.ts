@@ -6,11 +6,12 @@
 import { del, entries, get } from 'idb-keyval';
 import { exportNative } from '../../engine/prefs/native';
 import { SESSION_POLICY_KEY, rewardModelKey, type StoredModel } from '../../worker/protocol';
-import { RUNS_KEY } from '../evaluate/evaluate.svelte';
+import { RUNS_KEY, RUNS_LAYOUT } from '../evaluate/evaluate.svelte';
 import { saveFile } from '../files';
-import { DRAWS_KEY } from '../label/label.svelte';
+import { DRAWS_KEY, DRAWS_LAYOUT } from '../label/label.svelte';
 import { LABELS_KEY, PREFS_KEY, deleteStoredLabels, readStoredLabels, readStoredPrefs, type LabelsIndex } from '../label/label-chunks';
-import { RM_STORE_KEY } from '../reward/reward.svelte';
+import { RM_LAYOUT, RM_STORE_KEY } from '../reward/reward.svelte';
+import { readKept } from './layouts';
 import { OLDER_RUN_KEY } from '../ppo/keep.svelte';
 import { readStoredRun } from '../../engine/ppo/run-record';
 import { STORED_KEY, checkpointFileName } from '../sft/policy.svelte';
@@ -53,21 +54,27 @@ function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 
       const { records } = readStoredPrefs(value);
       return { name: 'Labels (earlier layout)', detail: plural(records.length, 'labelled pair'), deleting: 'The Reward stage has nothing to train on until you label again.' };
     }
-    case RUNS_KEY:
-      return { name: 'Benchmark runs', detail: plural(Array.isArray(value) ? value.length : 0, 'run'), deleting: 'Evaluate forgets the runs it compares.' };
-    case RM_STORE_KEY:
+    case RUNS_KEY: {
+      const read = readKept(RUNS_LAYOUT, value);
+      return { name: 'Benchmark runs', detail: read.problem ?? plural(read.value.length, 'run'), deleting: 'Evaluate forgets the runs it compares.' };
+    }
+    case RM_STORE_KEY: {
+      const read = readKept(RM_LAYOUT, value);
       return {
         name: 'Reward-model figures',
-        detail: `accuracy, probes and curves of ${Object.keys((value as object | null) ?? {}).join(' and ') || 'no'} model(s)`,
+        detail: read.problem ?? `accuracy, probes and curves of ${Object.keys(read.value).join(' and ') || 'no'} model(s)`,
         deleting: 'They stay on screen until you leave the page; after a reload the reward models are not restored.',
       };
+    }
     case OLDER_RUN_KEY: {
       const read = readStoredRun(value);
       const detail = 'run' in read ? `kept by an earlier version of this page: config and ${plural(read.run.metrics.length, 'metric row')} up to step ${read.run.step} (policy ${read.run.policy.version})` : `unreadable: ${read.problem}`;
       return { name: 'PPO run (earlier layout)', detail, deleting: 'A reload no longer brings back this run’s charts; runs since are kept with their policy.' };
     }
-    case DRAWS_KEY:
-      return { name: 'Labelling draws', detail: `${String(value)} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
+    case DRAWS_KEY: {
+      const read = readKept(DRAWS_LAYOUT, value);
+      return { name: 'Labelling draws', detail: read.problem ?? `${read.value} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
+    }
     default:
       return { name: key, detail: 'kept by this page', deleting: '' };
   }
