@@ -177,6 +177,28 @@ describe('the safety net', () => {
     policy.dispose();
   });
 
+  it('with one update a step (nothing to undo, no checkpoint taken) a bad loss leaves the same state', async () => {
+    const policy = tiny();
+    let calls = 0;
+    const reward: CustomReward = (rows) => {
+      calls += 1;
+      return rows.map((r, i) => (calls === 2 && i === 13 ? 3e38 : (evenShare([r]) as number[])[0] as number));
+    };
+    const run = createPpoRun(policy, undefined, { ...small, miniBatchSize: 16, ppoEpochs: 1, whitenAdvantages: false }, { customReward: reward });
+    const trainer = (run as unknown as { state: { trainer: Trainer } }).state.trainer;
+    expect((await run.step()).applied).toBe(true);
+    const before = await weights(policy);
+    const adam = await trainer.optimizerState();
+    const tensors = tf.memory().numTensors;
+    expect(await run.step()).toMatchObject({ applied: false, nonFinite: 'loss' });
+    expect(same(await weights(policy), before)).toBe(true);
+    expect(await trainer.optimizerState()).toEqual(adam);
+    expect(adam.iterations).toBe(1);
+    expect(tf.memory().numTensors).toBe(tensors);
+    run.dispose();
+    policy.dispose();
+  });
+
   it('names a NaN that comes from a weight (the value model\'s values)', async () => {
     const policy = tiny();
     const run = createPpoRun(policy, undefined, small, { customReward: evenShare });

@@ -140,8 +140,9 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
   if (bad) return { applied: false, nonFinite: bad, metrics: { ...rolled, ...times }, samples };
 
   // Each minibatch's update is checked before it is applied; a bad one after good ones undoes
-  // those: the weights, Adam's moments and beta powers, and the step count go back to this.
-  const saved = s.trainer.checkpoint();
+  // those: the weights, Adam's moments and beta powers, and the step count go back to this
+  // checkpoint (a copy of them all), taken only when there are updates to undo.
+  const saved = s.cfg.ppoEpochs * Math.ceil(ro.b / s.cfg.miniBatchSize) > 1 ? s.trainer.checkpoint() : null;
   const lr = s.trainer.config.lr;
   try {
     const upd = await ppoUpdate(s.roles, s.trainer, {
@@ -151,7 +152,7 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
     lap('time/ppo/optimize_step');
     if (!upd.ok) {
       // Keep the last good state: undo this step's earlier minibatch updates too.
-      s.trainer.restore(saved);
+      if (saved) s.trainer.restore(saved);
       s.roles.policy.bumpGeneration();
       return { applied: false, nonFinite: upd.nonFinite, metrics: { ...rolled, ...times }, samples };
     }
@@ -161,7 +162,7 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
     s.klCoef = nextKlCoef({ value: s.klCoef, adaptive: s.cfg.adaptiveKl, target: s.cfg.klTarget, horizon: s.cfg.klHorizon }, metrics['objective/kl'], ro.b);
     return { applied: true, metrics, samples };
   } finally {
-    disposeCheckpoint(saved);
+    if (saved) disposeCheckpoint(saved);
   }
 }
 
