@@ -199,14 +199,9 @@ export class PrefsStore {
     }
     if (res.added.length > 0) {
       const added = res.added;
-      // The import checked these against the stored keys: they join them rather than re-keying every record.
-      const { keys, ids } = this.indexed();
-      for (const r of added) {
-        keys.add(pairKey(r));
-        ids.add(r.id);
-      }
       this.records = res.records;
-      this.index = { of: this.records, keys, ids };
+      // The merge keyed every record: its keys become the index, so the next label is not a re-keying of them all.
+      this.index = res.keys ? { of: this.records, keys: res.keys, ids: new Set(this.records.map((r) => r.id)) } : null;
       await this.persist((c) => c.append(added));
     }
     const report: ImportReport = { file: file.name, lines: res.lines, added: res.added.length, duplicates: res.duplicates, problems: res.problems };
