@@ -1,15 +1,15 @@
 // The layout version on each value the page keeps under an idb-keyval key (src/app/storage/layouts.ts)
 // on a real IndexedDB (fake-indexeddb): the benchmark runs, the reward models' figures and the count
 // of sampling draws are read from before versions (layout 1) and rewritten in layout 2; layout 2 is
-// read as it is; a later layout, or a value that is not one, is named and left untouched.
+// read as it is; a later layout, or a value that is not one, is named and left untouched; a state's
+// writes wait for the read and go in order.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { clear, get, set } from 'idb-keyval';
-import { loadKept, readKept, saveKept, type KeptLayout } from '../../src/app/storage/layouts';
-import { EvaluateState, RUNS_KEY, RUNS_LAYOUT, type EvalRun } from '../../src/app/evaluate/evaluate.svelte';
+import { KeptValue, loadKept, readKept, saveKept, type KeptLayout } from '../../src/app/storage/layouts';
+import { RUNS_KEY, RUNS_LAYOUT, type EvalRun } from '../../src/app/evaluate/runs';
 import { RM_LAYOUT, RM_STORE_KEY } from '../../src/app/reward/reward.svelte';
 import { DRAWS_KEY, DRAWS_LAYOUT } from '../../src/app/label/label.svelte';
-import type { EngineState } from '../../src/app/engine/engine.svelte';
 
 const run = (id: string) => ({ id, name: 'sft', version: 'sft@1', size: 'standard', report: { shapesHal: { score: 1, hallucinationRate: 0.2, informativeness: 0.5 } }, at: '2025-01-01T00:00:00.000Z', seconds: 3 }) as unknown as EvalRun;
 const model = { result: { accuracy: 0.8 }, loss: [{ x: 1, y: 0.6 }], acc: [{ x: 1, y: 0.8 }], savedAt: '2025-01-01T00:00:00.000Z' };
@@ -59,33 +59,33 @@ describe('kept values carry their layout', () => {
   });
 });
 
-describe("Evaluate's kept runs", () => {
+describe('a kept value as a state holds it', () => {
   beforeEach(async () => {
     await clear();
   });
 
-  const evaluate = () => new EvaluateState({} as EngineState);
-
-  it('loads runs kept before versions, keeps them in layout 2, and a removal writes layout 2', async () => {
+  it('writes after the read, in order, the value as it is when each write comes', async () => {
     await set(RUNS_KEY, [run('a'), { id: 'no report' }, run('b')]);
-    const e = evaluate();
-    await e.loaded;
-    expect(e.runs.map((r) => r.id)).toEqual(['a', 'b']);
-    expect(e.error).toBeNull();
-    e.remove('a');
-    await (e as unknown as { saving: Promise<void> }).saving;
-    expect(await get(RUNS_KEY)).toEqual({ version: 2, runs: [run('b')] });
+    const kept = new KeptValue(RUNS_LAYOUT);
+    let runs: EvalRun[] = [];
+    // Asked for before the read has finished: it waits, and writes what is there when it runs.
+    const first = kept.save(() => runs);
+    const read = await kept.read;
+    expect(read).toMatchObject({ value: [run('a'), run('b')], rewrite: true, problem: null });
+    runs = [...read.value, run('c')];
+    expect(await first).toBe(true);
+    expect(await get(RUNS_KEY)).toEqual({ version: 2, runs: [run('a'), run('b'), run('c')] });
+    runs = [run('c')];
+    expect(await kept.save(() => runs)).toBe(true);
+    expect(await get(RUNS_KEY)).toEqual({ version: 2, runs: [run('c')] });
   });
 
-  it('names runs of a later layout and never overwrites them', async () => {
+  it('never writes over a later layout, and says so', async () => {
     const later = { version: 5, runs: 'elsewhere' };
     await set(RUNS_KEY, later);
-    const e = evaluate();
-    await e.loaded;
-    expect(e.error).toBe('Could not read the benchmark runs kept in this browser: the benchmark runs are stored in layout 5, which this page does not know (it reads layouts 1 to 2); they are left as they are. New runs are shown but not kept.');
-    e.runs = [run('c')];
-    e.remove('c');
-    await (e as unknown as { saving: Promise<void> }).saving;
+    const kept = new KeptValue(RUNS_LAYOUT);
+    expect((await kept.read).problem).toBe('the benchmark runs are stored in layout 5, which this page does not know (it reads layouts 1 to 2); they are left as they are');
+    expect(await kept.save(() => [run('c')])).toBe(false);
     expect(await get(RUNS_KEY)).toEqual(later);
   });
 });

@@ -10,32 +10,10 @@ import { SHIPPED } from '../engine/shipped';
 import { StageJob } from '../engine/stage-job.svelte';
 import { shippedLabel } from '../sft/explain';
 import { STORED_KEY } from '../sft/policy.svelte';
-import { loadKept, saveKept, type KeptLayout } from '../storage/layouts';
+import { KeptValue } from '../storage/layouts';
+import { RUNS_LAYOUT, type EvalRun } from './runs';
 
-/** IndexedDB (idb-keyval): the benchmark runs of this browser. */
-export const RUNS_KEY = 'rlhf-playground/eval-runs';
-
-export interface EvalRun {
-  id: string;
-  /** The policy's name and the version of its weights. */
-  name: string;
-  version: string;
-  size: BenchSize;
-  /** Runs kept before POPE was split by the truth have no popeByTruth. */
-  report: StoredBenchReport;
-  at: string;
-  seconds: number;
-}
-
-/** The runs kept: layout 2 is `{ version: 2, runs }`; layout 1 was the bare list. A run without a report is dropped. */
-export const RUNS_LAYOUT: KeptLayout<EvalRun[]> = {
-  key: RUNS_KEY,
-  what: 'the benchmark runs',
-  version: 2,
-  field: 'runs',
-  parse: (v) => (Array.isArray(v) ? v.filter((r: Partial<EvalRun> | null) => typeof r?.id === 'string' && r.report?.shapesHal !== undefined) : null),
-  empty: () => [],
-};
+export { RUNS_KEY, RUNS_LAYOUT, type EvalRun } from './runs';
 
 /** What to benchmark. */
 export type EvalTarget = { kind: 'loaded' } | { kind: 'shipped'; folder: string } | { kind: 'stored' } | { kind: 'file'; file: File };
@@ -72,9 +50,8 @@ export class EvaluateState {
   error = $state<string | null>(null);
   table = $state.raw<{ file: string; rows: ExperimentRow[] } | null>(null);
   tableError = $state<string | null>(null);
-  private saving: Promise<void> = Promise.resolve();
-  /** The kept runs are in a layout this page does not know: they are never overwritten. */
-  private readOnly = false;
+  /** The runs in IndexedDB: read once, then written one write after another. */
+  private readonly kept = new KeptValue(RUNS_LAYOUT);
   /** Resolves once the kept runs have been read. */
   readonly loaded: Promise<void>;
 
@@ -86,12 +63,10 @@ export class EvaluateState {
 
   constructor(private readonly engine: EngineState) {
     this.job = new StageJob(engine, 'bench', 'benchmarking');
-    this.loaded = loadKept(RUNS_LAYOUT).then(
+    this.loaded = this.kept.read.then(
       (read) => {
-        if (read.problem) {
-          this.readOnly = true;
-          this.error = `Could not read the benchmark runs kept in this browser: ${read.problem}. New runs are shown but not kept.`;
-        } else this.runs = [...read.value, ...this.runs];
+        if (read.problem) this.error = `Could not read the benchmark runs kept in this browser: ${read.problem}. New runs are shown but not kept.`;
+        else this.runs = [...read.value, ...this.runs];
       },
       (e: unknown) => {
         this.error = `Could not read the benchmark runs kept in this browser: ${(e as Error).message}`;
@@ -153,15 +128,14 @@ export class EvaluateState {
     this.table = { file: file.name, rows: (v as { rows: ExperimentRow[] }).rows };
   }
 
-  /** Writes the runs as they are when the write comes, in the current layout, after the kept runs are read and every earlier write. */
+  /** Writes the runs as they are when the write comes, in the current layout (never over runs of a later layout). */
   private persist(): Promise<void> {
-    this.saving = Promise.all([this.saving, this.loaded]).then(() => {
-      if (this.readOnly) return;
-      return saveKept(RUNS_LAYOUT, this.runs).catch((e: unknown) => {
+    return this.kept.save(() => this.runs).then(
+      () => {},
+      (e: unknown) => {
         this.error = `Could not keep the runs in this browser: ${(e as Error).message}`;
-      });
-    });
-    return this.saving;
+      },
+    );
   }
 }
 

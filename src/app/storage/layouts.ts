@@ -52,3 +52,35 @@ export async function loadKept<T>(layout: KeptLayout<T>): Promise<ReadKept<T>> {
 export function saveKept<T>(layout: KeptLayout<T>, value: T): Promise<void> {
   return set(layout.key, keptForm(layout, value));
 }
+
+/**
+ * One kept value as a page's state holds it: read once (an older layout rewritten), then written
+ * in the current layout one write after another, none before the read and none over a layout
+ * this page does not know.
+ */
+export class KeptValue<T> {
+  /** What was read (its problem set for a layout this page does not know). */
+  readonly read: Promise<ReadKept<T>>;
+  private writing: Promise<unknown>;
+
+  constructor(readonly layout: KeptLayout<T>) {
+    this.read = loadKept(layout);
+    this.writing = this.read.catch(() => {});
+  }
+
+  /**
+   * Writes the value `current` gives when the write comes, after every write asked for before.
+   * Resolves true once written, false when the kept value is of a layout this page does not know
+   * (it is left as it is); rejects with the write's error.
+   */
+  save(current: () => T): Promise<boolean> {
+    const write = this.writing.then(async () => {
+      const read = await this.read.catch(() => null);
+      if (read?.problem) return false;
+      await saveKept(this.layout, current());
+      return true;
+    });
+    this.writing = write.catch(() => {});
+    return write;
+  }
+}

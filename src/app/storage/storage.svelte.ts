@@ -6,7 +6,7 @@
 import { del, entries, get } from 'idb-keyval';
 import { exportNative } from '../../engine/prefs/native';
 import { SESSION_POLICY_KEY, rewardModelKey, type StoredModel } from '../../worker/protocol';
-import { RUNS_KEY, RUNS_LAYOUT } from '../evaluate/evaluate.svelte';
+import { RUNS_KEY, RUNS_LAYOUT } from '../evaluate/runs';
 import { saveFile } from '../files';
 import { DRAWS_KEY, DRAWS_LAYOUT } from '../label/label.svelte';
 import { LABELS_KEY, PREFS_KEY, deleteStoredLabels, readStoredLabels, readStoredPrefs, type LabelsIndex } from '../label/label-chunks';
