@@ -1,8 +1,10 @@
 // `npm run perf:store [-- --pairs N --labels N --json]`: the page's label store
 // (src/app/label/prefs.svelte.ts) on fake-indexeddb in Node: the time to save one label (add it,
 // and wait until IndexedDB holds it) in an empty store and in one holding --pairs labels (default
-// 10,000; each save writes the whole list), each the mean of --labels saves (default 50), and the
-// time to import --pairs pairs from native JSONL into an empty store. --json prints the figures as
+// 10,000), each the mean of --labels saves (default 50), and the time to import --pairs pairs from
+// native JSONL into an empty store (parse, check, dedupe, and write every chunk). The labels are
+// kept in chunks (src/app/label/label-chunks.ts): a save writes its chunk and the index, so the two
+// save figures should match whatever --pairs is. --json prints the figures as
 // one object: pairs, saves, saveMsEmpty, saveMsFull, importMs, importMB.
 // The store is the page's own code, compiled by Vite with the Svelte plugin as the Node test
 // suites compile it.
@@ -69,7 +71,7 @@ try {
 if (values.json) console.log(JSON.stringify(f));
 else {
   const n = (x) => x.toLocaleString('en');
-  console.log(`labels in the page's store (src/app/label/prefs.svelte.ts) on fake-indexeddb in Node`);
+  console.log(`labels in the page's store (src/app/label/prefs.svelte.ts, in chunks) on fake-indexeddb in Node`);
   console.log(`  save one label, store of 0 to ${n(f.saves - 1)} labels: mean ${f.saveMsEmpty.toFixed(2)} ms over ${n(f.saves)} saves`);
   console.log(`  import ${n(f.pairs)} pairs (${f.importMB.toFixed(1)} MB of JSONL) into an empty store: ${(f.importMs / 1000).toFixed(2)} s (${n(Math.round(f.pairs / (f.importMs / 1000)))} pairs/s)`);
   console.log(`  save one label, store of ${n(f.pairs)} to ${n(f.pairs + f.saves - 1)} labels: mean ${f.saveMsFull.toFixed(2)} ms over ${n(f.saves)} saves`);

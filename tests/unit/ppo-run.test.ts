@@ -1,7 +1,7 @@
 // PPO end to end on the tiny model: each estimator (GAE, GRPO, RLOO) learns a trivially rewarded
 // behaviour (answer with even token ids); the reference stays frozen; log-probs follow the
 // temperature; the safety net (a NaN score, a NaN weight, an infinite loss in a later minibatch)
-// leaves the weights as they were and pauses the job; the tensor count stays flat over 50 steps;
+// leaves the weights and Adam's state as they were and pauses the job; the tensor count stays flat over 50 steps;
 // an empty answer that a reward likes best stops paying once the no-answer penalty is on.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import type { PpoConfig } from '../../src/engine/ppo/config';
 import type { CustomReward } from '../../src/engine/ppo/roles';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../src/engine/ppo/run';
 import { judgeAnswer } from '../../src/engine/judge/judged';
+import type { Trainer } from '../../src/engine/train/trainer';
 
 beforeAll(async () => {
   await initBackend({ preferred: 'wasm', wasmPaths: 'node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
@@ -145,13 +146,23 @@ describe('the safety net', () => {
     policy.dispose();
   });
 
-  it('keeps the last good weights when the loss goes infinite in a later minibatch', async () => {
+  it('keeps the last good weights and optimiser state when the loss goes infinite in a later minibatch', async () => {
     const policy = tiny();
     const value = () => run.roles.value as VlmModel;
-    // A finite but huge score on one response: its return overflows the squared value error.
-    const reward: CustomReward = (rows) => rows.map((r, i) => (i === 13 ? 3e38 : (evenShare([r]) as number[])[0] as number));
+    // A finite but huge score on one response of the second step: its return overflows the squared value error.
+    let calls = 0;
+    const reward: CustomReward = (rows) => {
+      calls += 1;
+      return rows.map((r, i) => (calls === 2 && i === 13 ? 3e38 : (evenShare([r]) as number[])[0] as number));
+    };
     const run = createPpoRun(policy, undefined, { ...small, miniBatchSize: 4, whitenAdvantages: false }, { customReward: reward });
+    const trainer = (run as unknown as { state: { trainer: Trainer } }).state.trainer;
+    // A good step first, so Adam has moments to keep.
+    expect((await run.step()).applied).toBe(true);
     const before = [await weights(policy), await weights(value())];
+    const adam = await trainer.optimizerState();
+    const steps = trainer.stepCount;
+    const tensors = tf.memory().numTensors;
     const generation = policy.generation;
     const r = await run.step();
     expect(r.applied).toBe(false);
@@ -160,7 +171,37 @@ describe('the safety net', () => {
     expect(policy.generation - generation).toBeGreaterThanOrEqual(2);
     expect(same(await weights(policy), before[0]!)).toBe(true);
     expect(same(await weights(value()), before[1]!)).toBe(true);
-    expect(run.steps).toBe(0);
+    // Adam too: its update count, beta powers and every moment as they were (an update per minibatch;
+    // two moments for each variable the loss reaches, past the two beta powers).
+    expect(steps).toBe(run.cfg.ppoEpochs * (16 / 4));
+    expect(adam.iterations).toBe(steps);
+    expect(adam.values.length).toBeGreaterThan(2 + trainer.variables.length);
+    expect(await trainer.optimizerState()).toEqual(adam);
+    expect(trainer.stepCount).toBe(steps);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(run.steps).toBe(1);
+    run.dispose();
+    policy.dispose();
+  });
+
+  it('with one update a step (nothing to undo, no checkpoint taken) a bad loss leaves the same state', async () => {
+    const policy = tiny();
+    let calls = 0;
+    const reward: CustomReward = (rows) => {
+      calls += 1;
+      return rows.map((r, i) => (calls === 2 && i === 13 ? 3e38 : (evenShare([r]) as number[])[0] as number));
+    };
+    const run = createPpoRun(policy, undefined, { ...small, miniBatchSize: 16, ppoEpochs: 1, whitenAdvantages: false }, { customReward: reward });
+    const trainer = (run as unknown as { state: { trainer: Trainer } }).state.trainer;
+    expect((await run.step()).applied).toBe(true);
+    const before = await weights(policy);
+    const adam = await trainer.optimizerState();
+    const tensors = tf.memory().numTensors;
+    expect(await run.step()).toMatchObject({ applied: false, nonFinite: 'loss' });
+    expect(same(await weights(policy), before)).toBe(true);
+    expect(await trainer.optimizerState()).toEqual(adam);
+    expect(adam.iterations).toBe(1);
+    expect(tf.memory().numTensors).toBe(tensors);
     run.dispose();
     policy.dispose();
   });

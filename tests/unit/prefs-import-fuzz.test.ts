@@ -8,13 +8,14 @@
 // A failure names its case number: rerun with that seed to see the file.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { get, set } from 'idb-keyval';
+import { set } from 'idb-keyval';
 import { Rng, subSeed } from '../../src/engine/world/rng';
 import { pairKey, validateRecord, type PreferenceRecord } from '../../src/engine/prefs/record';
 import { syntheticRecords } from '../../src/engine/prefs/synthetic';
 import { exportTrl, trlRow } from '../../src/engine/prefs/trl';
 import { writeZip } from '../../src/app/ui/zip';
 import { PREFS_KEY, PrefsStore, type ImportReport } from '../../src/app/label/prefs.svelte';
+import { deleteStoredLabels, readStoredLabels } from '../../src/app/label/label-chunks';
 
 const SEED = 1313;
 const CASES = 2000;
@@ -141,15 +142,16 @@ function mutateFile(rng: Rng): { bytes: Uint8Array; lines: Line[] } {
 }
 
 const isBlank = (b: Uint8Array) => new TextDecoder().decode(b).trim() === '';
-const storedNow = async () => ((await get(PREFS_KEY)) as { records: PreferenceRecord[] }).records;
+const storedNow = async () => (await readStoredLabels()).records;
 
 /** Every stored record is valid: it reads back as itself. */
 function expectValid(records: readonly PreferenceRecord[], where: string): void {
   for (const r of records) expect(validateRecord(JSON.parse(JSON.stringify(r))), where).toEqual({ record: r });
 }
 
-/** A store holding `stored`, as a reload finds it. */
+/** A store holding `stored`, as a reload finds it (in layout 1, which the store moves to layout 2). */
 async function storeWith(records: readonly PreferenceRecord[]): Promise<PrefsStore> {
+  await deleteStoredLabels();
   await set(PREFS_KEY, { version: 1, records });
   const store = new PrefsStore();
   await store.ready;

@@ -4,18 +4,19 @@
 // swapped) are counted as duplicates and not doubled, and what was stored is unchanged and first.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clear, get, set } from 'idb-keyval';
+import { clear, set } from 'idb-keyval';
 import { exportNative } from '../../src/engine/prefs/native';
 import { pairKey, swapResponses } from '../../src/engine/prefs/record';
 import { syntheticRecords } from '../../src/engine/prefs/synthetic';
 import { PREFS_KEY, PrefsStore } from '../../src/app/label/prefs.svelte';
+import { readStoredLabels } from '../../src/app/label/label-chunks';
 
 const N = 10_000;
 const records = syntheticRecords(N, 13);
 const file = new File([exportNative(records)], 'preferences.jsonl', { type: 'application/x-ndjson' });
 
 /** What IndexedDB holds, as the page writes it. */
-const stored = async () => ((await get(PREFS_KEY)) as { version: number; records: unknown[] } | undefined)?.records;
+const stored = async () => (await readStoredLabels()).records;
 
 describe(`importing ${N.toLocaleString('en')} pairs`, () => {
   beforeEach(async () => {

@@ -1,14 +1,15 @@
 // The labels kept in this browser (src/app/label/prefs.svelte.ts) on a real IndexedDB (fake-indexeddb):
 // both stored layouts are read (a bare list from before versions, and version 1), a damaged record
 // is skipped and reported while the rest load, a layout from the future is left untouched, and an
-// added label is written in the current layout.
+// added label is written in the current layout (2, in chunks: label-chunks.test.ts).
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { clear, get, set } from 'idb-keyval';
 import { labelByPerson } from '../../src/engine/prefs/label';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import { sampleScene } from '../../src/engine/world/sampler';
-import { PREFS_KEY, PREFS_STORE_VERSION, PrefsStore, readStoredPrefs } from '../../src/app/label/prefs.svelte';
+import { LABELS_KEY, PREFS_KEY, PrefsStore, readStoredPrefs } from '../../src/app/label/prefs.svelte';
+import { LABELS_LAYOUT, readStoredLabels } from '../../src/app/label/label-chunks';
 
 const rec = (seed: number) =>
   labelByPerson({ scene: sampleScene(seed), image: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: seed }, question: 'is it day or night ?', responseA: 'it is day .', responseB: 'it is night .', source: 'policy' }, 'A', 'test@0', '2025-01-01T00:00:00.000Z');
@@ -33,7 +34,7 @@ describe('stored labels', () => {
     expect(readStoredPrefs({ version: 7, records: [good] }).problem).toContain('version 7');
   });
 
-  it('loads what it can from a damaged store and says so; an added label is stored in version 1', async () => {
+  it('loads what it can from a damaged store and says so; an added label is stored in layout 2', async () => {
     const good = [rec(4), rec(5)];
     await set(PREFS_KEY, [...good, { format: 'rlhf-playground/preference', version: 1, label: 'A' }]);
     const store = new PrefsStore();
@@ -42,9 +43,9 @@ describe('stored labels', () => {
     expect(store.error).toBe('1 stored label was damaged and skipped; the other 2 loaded.');
     expect(store.add([rec(6)])).toBe(1);
     await (store as unknown as { saving: Promise<void> }).saving;
-    const stored = (await get(PREFS_KEY)) as { version: number; records: unknown[] };
-    expect(stored.version).toBe(PREFS_STORE_VERSION);
-    expect(stored.records).toHaveLength(3);
+    expect(await get(PREFS_KEY)).toBeUndefined();
+    expect(((await get(LABELS_KEY)) as { version: number; count: number })).toMatchObject({ version: LABELS_LAYOUT, count: 3 });
+    expect((await readStoredLabels()).records).toEqual([...good, store.records[2]]);
   });
 
   it('never overwrites a store in a layout from the future', async () => {
@@ -56,5 +57,18 @@ describe('stored labels', () => {
     store.add([rec(7)]);
     await (store as unknown as { saving: Promise<void> }).saving;
     expect(await get(PREFS_KEY)).toEqual(future);
+    expect(await get(LABELS_KEY)).toBeUndefined();
+  });
+
+  it('never overwrites chunks of a layout from the future, and names it', async () => {
+    const future = { version: 3, shards: ['whatever it holds'] };
+    await set(LABELS_KEY, future);
+    const store = new PrefsStore();
+    await store.ready;
+    expect(store.error).toBe('Could not read the labels stored in this browser: the stored labels are in a layout this page does not know (version 3); they are left as they are.');
+    store.add([rec(8)]);
+    await store.clear();
+    await store.flush();
+    expect(await get(LABELS_KEY)).toEqual(future);
   });
 });

@@ -2,7 +2,6 @@
 // saved in this browser, an imported file), kept in this browser and compared side by side, and an
 // experiment's table (a `table.json` the `experiment` command wrote) imported and drawn.
 
-import { get, set } from 'idb-keyval';
 import type { StoredBenchReport } from '../../engine/bench/report';
 import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { PolicySource } from '../../worker/protocol';
@@ -11,21 +10,10 @@ import { SHIPPED } from '../engine/shipped';
 import { StageJob } from '../engine/stage-job.svelte';
 import { shippedLabel } from '../sft/explain';
 import { STORED_KEY } from '../sft/policy.svelte';
+import { KeptValue } from '../storage/layouts';
+import { RUNS_LAYOUT, type EvalRun } from './runs';
 
-/** IndexedDB (idb-keyval): the benchmark runs of this browser. */
-export const RUNS_KEY = 'rlhf-playground/eval-runs';
-
-export interface EvalRun {
-  id: string;
-  /** The policy's name and the version of its weights. */
-  name: string;
-  version: string;
-  size: BenchSize;
-  /** Runs kept before POPE was split by the truth have no popeByTruth. */
-  report: StoredBenchReport;
-  at: string;
-  seconds: number;
-}
+export { RUNS_KEY, RUNS_LAYOUT, type EvalRun } from './runs';
 
 /** What to benchmark. */
 export type EvalTarget = { kind: 'loaded' } | { kind: 'shipped'; folder: string } | { kind: 'stored' } | { kind: 'file'; file: File };
@@ -62,7 +50,10 @@ export class EvaluateState {
   error = $state<string | null>(null);
   table = $state.raw<{ file: string; rows: ExperimentRow[] } | null>(null);
   tableError = $state<string | null>(null);
-  private saving: Promise<void> = Promise.resolve();
+  /** The runs in IndexedDB: read once, then written one write after another. */
+  private readonly kept = new KeptValue(RUNS_LAYOUT);
+  /** Resolves once the kept runs have been read. */
+  readonly loaded: Promise<void>;
 
   /** The runs to compare: those picked, else the two newest. */
   readonly compared: EvalRun[] = $derived.by(() => {
@@ -72,11 +63,14 @@ export class EvaluateState {
 
   constructor(private readonly engine: EngineState) {
     this.job = new StageJob(engine, 'bench', 'benchmarking');
-    void get<EvalRun[]>(RUNS_KEY).then(
-      (stored) => {
-        if (Array.isArray(stored)) this.runs = [...stored.filter((r) => r && typeof r.id === 'string' && r.report?.shapesHal), ...this.runs];
+    this.loaded = this.kept.read.then(
+      (read) => {
+        if (read.problem) this.error = `Could not read the benchmark runs kept in this browser: ${read.problem}. New runs are shown but not kept.`;
+        else this.runs = [...read.value, ...this.runs];
       },
-      () => {},
+      (e: unknown) => {
+        this.error = `Could not read the benchmark runs kept in this browser: ${(e as Error).message}`;
+      },
     );
   }
 
@@ -99,7 +93,7 @@ export class EvaluateState {
       const res = await this.job.run({ size: this.size, ...(source ? { source } : {}) }, source?.kind === 'file' ? { transfer: [source.bytes] } : {});
       const run: EvalRun = { id: `${Date.now().toString(36)}-${this.runs.length}`, name: res.policy.name, version: res.policy.version, size: this.size, report: res.report, at: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 };
       this.runs = [...this.runs, run];
-      this.persist();
+      void this.persist();
     } catch (e) {
       this.error = `The benchmark failed: ${(e as Error).message}`;
     }
@@ -113,7 +107,7 @@ export class EvaluateState {
   remove(id: string): void {
     this.runs = this.runs.filter((r) => r.id !== id);
     this.compare = this.compare.filter((x) => x !== id);
-    this.persist();
+    void this.persist();
   }
 
   /** Reads an experiment's table.json; a file that is not one is named and nothing shown changes. */
@@ -134,12 +128,13 @@ export class EvaluateState {
     this.table = { file: file.name, rows: (v as { rows: ExperimentRow[] }).rows };
   }
 
-  private persist(): void {
-    const snapshot = this.runs;
-    this.saving = this.saving.then(() =>
-      set(RUNS_KEY, snapshot).catch((e: unknown) => {
+  /** Writes the runs as they are when the write comes, in the current layout (never over runs of a later layout). */
+  private persist(): Promise<void> {
+    return this.kept.save(() => this.runs).then(
+      () => {},
+      (e: unknown) => {
         this.error = `Could not keep the runs in this browser: ${(e as Error).message}`;
-      }),
+      },
     );
   }
 }

@@ -10,12 +10,12 @@ import type { Label } from '../../engine/prefs/labels';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import { renderScene, type RgbImage } from '../../engine/world/render';
 import { Rng, subSeed } from '../../engine/world/rng';
-import { get, set } from 'idb-keyval';
 import type { EngineState } from '../engine/engine.svelte';
 import type { RunInfo } from '../run.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../../engine/judge/judged';
 import { AutoLabelState } from './auto.svelte';
 import { PrefsStore } from './prefs.svelte';
+import { loadKept, saveKept, type KeptLayout } from '../storage/layouts';
 
 /** Pairs sampled per request while labelling by hand (one per question type). */
 export const PAIRS_PER_FETCH = 8;
@@ -23,6 +23,16 @@ export const PAIRS_PER_FETCH = 8;
 const SAMPLE_AHEAD_AT = 3;
 /** The IndexedDB key of the count of sampling draws, so pairs after a reload are new ones. */
 export const DRAWS_KEY = 'rlhf-playground/label-draws';
+
+/** The count kept: layout 2 is `{ version: 2, draws }`; layout 1 was the bare number. */
+export const DRAWS_LAYOUT: KeptLayout<number> = {
+  key: DRAWS_KEY,
+  what: 'the count of sampling draws',
+  version: 2,
+  field: 'draws',
+  parse: (v) => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : null),
+  empty: () => 0,
+};
 
 /** A pair waiting to be labelled, with the policy that wrote it. */
 export interface QueuedPair {
@@ -63,6 +73,8 @@ export class LabelState {
   private sampling: Promise<void> | null = null;
   private shown = 0;
   private draws: Promise<number>;
+  /** False when the kept count is of a layout this page does not know: it is then left as it is. */
+  private drawsKept = true;
 
   /** Why sampling (read-only, possible while a model trains) cannot start now: the engine is starting or failed. */
   readonly engineNote: string | null = $derived.by(() => this.engine.readNote);
@@ -84,8 +96,14 @@ export class LabelState {
     private readonly run: RunInfo,
   ) {
     this.auto = new AutoLabelState(engine, this.prefs, () => this.nextSeed());
-    this.draws = get<number>(DRAWS_KEY).then(
-      (n) => (Number.isInteger(n) ? (n as number) : 0),
+    this.draws = loadKept(DRAWS_LAYOUT).then(
+      (read) => {
+        if (!read.problem) return read.value;
+        // A count of a layout this page does not know is never overwritten; pairs start again from the first draw.
+        this.drawsKept = false;
+        this.error = `Could not read ${DRAWS_LAYOUT.what} kept in this browser: ${read.problem}. Pairs may repeat ones shown before.`;
+        return 0;
+      },
       () => 0,
     );
   }
@@ -95,7 +113,7 @@ export class LabelState {
     const drawn = this.draws;
     this.draws = drawn.then((n) => n + 1);
     return drawn.then((n) => {
-      set(DRAWS_KEY, n + 1).catch(() => {});
+      if (this.drawsKept) saveKept(DRAWS_LAYOUT, n + 1).catch(() => {});
       return subSeed(this.run.seed, 0x1abe1 + n);
     });
   }

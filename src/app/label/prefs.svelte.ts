@@ -1,43 +1,17 @@
-// The preference records of this browser: kept in IndexedDB (idb-keyval) so they survive a
-// reload, counted by label and by labeller, exported as native JSONL or as a TRL-style set
+// The preference records of this browser: kept in IndexedDB in chunks (label-chunks.ts) so they
+// survive a reload and one label's save costs the same however many are stored, counted by label and by labeller, exported as native JSONL or as a TRL-style set
 // (.zip), and imported from either. An import only ever adds: bad lines are reported by number
 // and field, pairs already stored are kept once, and what was stored is never lost.
 
-import { get, set } from 'idb-keyval';
 import { exportNative, importNative, type ImportProblem, type ImportResult } from '../../engine/prefs/native';
 import type { Label } from '../../engine/prefs/labels';
-import { pairKey, validateRecord, type PreferenceRecord } from '../../engine/prefs/record';
+import { pairKey, type PreferenceRecord } from '../../engine/prefs/record';
 import { exportTrl, importTrl, TRL_JSONL } from '../../engine/prefs/trl';
 import { saveFile } from '../files';
 import { readZip, writeZip } from '../ui/zip';
+import { LabelChunks, type KeyVal } from './label-chunks';
 
-/** The IndexedDB key of the records. */
-export const PREFS_KEY = 'rlhf-playground/preferences';
-
-/** The stored form: the records with the version of this layout (1). The first layout, a bare list of records, is read too. */
-export const PREFS_STORE_VERSION = 1;
-interface StoredPrefs {
-  version: typeof PREFS_STORE_VERSION;
-  records: unknown[];
-}
-
-/**
- * Reads what is stored, whatever its layout (a bare list from before versions, or version 1):
- * the records that validate, and how many did not (a corrupted record is skipped, never fatal).
- */
-export function readStoredPrefs(stored: unknown): { records: PreferenceRecord[]; skipped: number; problem: string | null } {
-  if (stored === undefined || stored === null) return { records: [], skipped: 0, problem: null };
-  const list = Array.isArray(stored) ? stored : (stored as Partial<StoredPrefs>).version === PREFS_STORE_VERSION && Array.isArray((stored as StoredPrefs).records) ? (stored as StoredPrefs).records : null;
-  if (list === null) return { records: [], skipped: 0, problem: `the stored labels are in a layout this page does not know (version ${String((stored as { version?: unknown }).version)}); they are left as they are` };
-  const records: PreferenceRecord[] = [];
-  let skipped = 0;
-  for (const item of list) {
-    const v = validateRecord(item);
-    if ('record' in v) records.push(v.record);
-    else skipped++;
-  }
-  return { records, skipped, problem: null };
-}
+export { LABELS_KEY, PREFS_KEY, PREFS_STORE_VERSION, readStoredPrefs } from './label-chunks';
 
 /** A failed write, in words: a full disk says how much is used and what can be freed. */
 export async function storageFailure(what: string, e: unknown): Promise<string> {
@@ -102,23 +76,27 @@ export class PrefsStore {
     return [...rows.values()].sort((a, b) => Number(a.simulated) - Number(b.simulated) || a.name.localeCompare(b.name));
   });
 
-  private saving: Promise<void> = Promise.resolve();
-  /** The stored labels were in an unknown layout: they are not overwritten. */
-  private readOnly = false;
+  /** The stored chunks; changed only inside the chain of writes, after the read. */
+  private readonly chunks: LabelChunks;
+  /** The writes asked for, one after another; the first waits for the read. */
+  private saving: Promise<void>;
   readonly ready: Promise<void>;
 
-  constructor() {
+  /** `kv` is IndexedDB through idb-keyval unless a test gives another. */
+  constructor(kv?: KeyVal) {
+    this.chunks = new LabelChunks(kv);
     this.ready = this.load();
+    this.saving = this.ready;
   }
 
   private async load(): Promise<void> {
     try {
-      const { records, skipped, problem } = readStoredPrefs(await get<unknown>(PREFS_KEY));
-      this.readOnly = problem !== null;
-      // Labels made before the read finished go after the stored ones.
+      const { records, skipped, problem, writeError } = await this.chunks.load();
+      // Labels made before the read finished go after the stored ones (their writes wait for it).
       this.records = [...records, ...this.records];
       if (problem) this.error = `Could not read the labels stored in this browser: ${problem}.`;
       else if (skipped) this.error = `${skipped} stored ${skipped === 1 ? 'label was' : 'labels were'} damaged and skipped; the other ${records.length} loaded.`;
+      else if (writeError !== undefined) this.error = await storageFailure('the labels in their new layout (the old one is kept)', writeError);
     } catch (e) {
       this.error = `Could not read the labels stored in this browser: ${(e as Error).message}`;
     } finally {
@@ -126,16 +104,14 @@ export class PrefsStore {
     }
   }
 
-  /** Writes the records to IndexedDB, one write after another. */
-  private persist(): Promise<void> {
-    const snapshot = this.records;
-    // Stored labels in a layout this page does not know are never overwritten.
-    if (this.readOnly) return this.saving;
+  /** Queues a change of the stored chunks and its write, after every write asked for before. */
+  private persist(change: (chunks: LabelChunks) => void | Promise<void>): Promise<void> {
     this.saving = this.saving.then(async () => {
+      // Stored labels in a layout this page does not know are never overwritten.
+      if (this.chunks.readOnly) return;
       try {
-        // The records are plain objects ($state.raw), so they go to IndexedDB as they are, uncopied.
-        const stored: StoredPrefs = { version: PREFS_STORE_VERSION, records: snapshot };
-        await set(PREFS_KEY, stored);
+        await change(this.chunks);
+        await this.chunks.write();
         this.error = null;
       } catch (e) {
         this.error = await storageFailure('the labels', e);
@@ -171,15 +147,26 @@ export class PrefsStore {
     if (added.length === 0) return 0;
     this.records = [...this.records, ...added];
     this.index = { of: this.records, keys, ids };
-    void this.persist();
+    void this.persist((c) => c.append(added));
     return added.length;
+  }
+
+  /** Deletes the records with these ids (only the chunks that held one are rewritten); returns how many went. */
+  remove(ids: readonly string[]): number {
+    const drop = new Set(ids);
+    const left = this.records.filter((r) => !drop.has(r.id));
+    const removed = this.records.length - left.length;
+    if (removed === 0) return 0;
+    this.records = left;
+    void this.persist((c) => void c.remove(drop));
+    return removed;
   }
 
   /** Deletes every stored record. */
   async clear(): Promise<void> {
     this.records = [];
     this.lastImport = null;
-    await this.persist();
+    await this.persist((c) => c.clear());
   }
 
   /** Downloads the records as native JSONL, one record per line. */
@@ -211,8 +198,11 @@ export class PrefsStore {
       res = { records: this.records, added: [], duplicates: 0, lines: 0, problems: [{ line: 0, field: '(file)', message: (e as Error).message }] };
     }
     if (res.added.length > 0) {
+      const added = res.added;
       this.records = res.records;
-      await this.persist();
+      // The merge keyed every record: its keys become the index, so the next label is not a re-keying of them all.
+      this.index = res.keys ? { of: this.records, keys: res.keys, ids: new Set(this.records.map((r) => r.id)) } : null;
+      await this.persist((c) => c.append(added));
     }
     const report: ImportReport = { file: file.name, lines: res.lines, added: res.added.length, duplicates: res.duplicates, problems: res.problems };
     this.lastImport = report;

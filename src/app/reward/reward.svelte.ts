@@ -9,7 +9,7 @@ import { annotatorCeiling, type AnnotatorCeiling } from '../../engine/reward/cei
 import { PROBE_VARIANTS, probeItems, type ProbeItem, type ProbeVariant } from '../../engine/reward/probes';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import type { ScoreReadout } from '../../engine/model/config';
-import { get, set } from 'idb-keyval';
+import { get } from 'idb-keyval';
 import type { Calls, ProgressEvent, RewardKind } from '../../worker/protocol';
 import { LineFeed, type XY } from '../charts/line-chart';
 import type { PrefsStore } from '../label/prefs.svelte';
@@ -18,6 +18,7 @@ import type { RunInfo } from '../run.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../../engine/judge/judged';
 import { KIND_INFO } from './explain';
 import { StageJob } from '../engine/stage-job.svelte';
+import { loadKept, readKept, saveKept, type KeptLayout } from '../storage/layouts';
 
 export type RmChoice = RewardKind | 'both';
 export type RmResult = Calls['train-rm']['res'];
@@ -31,6 +32,24 @@ interface StoredRewardModel {
   savedAt: string;
 }
 type StoredRewardModels = Partial<Record<RewardKind, StoredRewardModel>>;
+
+/** The figures kept: layout 2 is `{ version: 2, models: { plain?, fact? } }`; layout 1 was the bare object of models. */
+export const RM_LAYOUT: KeptLayout<StoredRewardModels> = {
+  key: RM_STORE_KEY,
+  what: "the reward models' figures",
+  version: 2,
+  field: 'models',
+  parse: (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+    const models: StoredRewardModels = {};
+    for (const k of ['plain', 'fact'] as const) {
+      const m = (v as StoredRewardModels)[k];
+      if (m && typeof m === 'object' && m.result) models[k] = m;
+    }
+    return models;
+  },
+  empty: () => ({}),
+};
 
 const KINDS: readonly RewardKind[] = ['plain', 'fact'];
 
@@ -190,8 +209,10 @@ export class RewardState {
     const result = this.results[kind];
     if (!result) return;
     try {
-      const stored = (await get<StoredRewardModels>(RM_STORE_KEY)) ?? {};
-      await set(RM_STORE_KEY, { ...stored, [kind]: { result, loss: this.history[kind].loss, acc: this.history[kind].acc, savedAt: new Date().toISOString() } });
+      const stored = readKept(RM_LAYOUT, await get<unknown>(RM_STORE_KEY));
+      // Figures of a layout this page does not know are never overwritten.
+      if (stored.problem) throw new Error(stored.problem);
+      await saveKept(RM_LAYOUT, { ...stored.value, [kind]: { result, loss: this.history[kind].loss, acc: this.history[kind].acc, savedAt: new Date().toISOString() } });
     } catch (e) {
       this.error = `Could not keep the ${KIND_INFO[kind].name}'s figures in this browser: ${(e as Error).message}`;
     }
@@ -202,7 +223,9 @@ export class RewardState {
    * and their figures, probes and curves here. Returns the kinds restored.
    */
   async restore(): Promise<RewardKind[]> {
-    const stored = (await get<StoredRewardModels>(RM_STORE_KEY).catch(() => undefined)) ?? {};
+    const read = await loadKept(RM_LAYOUT).catch((e: unknown) => ({ value: {}, problem: (e as Error).message }));
+    if (read.problem) this.error = `Could not read the reward models' figures kept in this browser: ${read.problem}.`;
+    const stored: StoredRewardModels = read.value;
     const kinds = KINDS.filter((k) => stored[k] !== undefined);
     if (kinds.length === 0) return [];
     const { models } = await this.engine.run('restoring the reward models', 'restore-rms', { kinds: [...kinds] });

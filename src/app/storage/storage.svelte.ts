@@ -6,11 +6,12 @@
 import { del, entries, get } from 'idb-keyval';
 import { exportNative } from '../../engine/prefs/native';
 import { SESSION_POLICY_KEY, rewardModelKey, type StoredModel } from '../../worker/protocol';
-import { RUNS_KEY } from '../evaluate/evaluate.svelte';
+import { RUNS_KEY, RUNS_LAYOUT } from '../evaluate/runs';
 import { saveFile } from '../files';
-import { DRAWS_KEY } from '../label/label.svelte';
-import { PREFS_KEY, readStoredPrefs } from '../label/prefs.svelte';
-import { RM_STORE_KEY } from '../reward/reward.svelte';
+import { DRAWS_KEY, DRAWS_LAYOUT } from '../label/label.svelte';
+import { LABELS_KEY, PREFS_KEY, deleteStoredLabels, readStoredLabels, readStoredPrefs, type LabelsIndex } from '../label/label-chunks';
+import { RM_LAYOUT, RM_STORE_KEY } from '../reward/reward.svelte';
+import { readKept } from './layouts';
 import { OLDER_RUN_KEY } from '../ppo/keep.svelte';
 import { readStoredRun } from '../../engine/ppo/run-record';
 import { STORED_KEY, checkpointFileName } from '../sft/policy.svelte';
@@ -45,25 +46,35 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /** The panel's words for a value kept in idb-keyval under `key`. */
 function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 'detail' | 'deleting'> {
   switch (key) {
+    case LABELS_KEY: {
+      const count = (value as Partial<LabelsIndex> | null)?.count;
+      return { name: 'Labels', detail: Number.isInteger(count) ? plural(count as number, 'labelled pair') : 'in a layout this page does not know', deleting: 'The Reward stage has nothing to train on until you label again.' };
+    }
     case PREFS_KEY: {
       const { records } = readStoredPrefs(value);
-      return { name: 'Labels', detail: plural(records.length, 'labelled pair'), deleting: 'The Reward stage has nothing to train on until you label again.' };
+      return { name: 'Labels (earlier layout)', detail: plural(records.length, 'labelled pair'), deleting: 'The Reward stage has nothing to train on until you label again.' };
     }
-    case RUNS_KEY:
-      return { name: 'Benchmark runs', detail: plural(Array.isArray(value) ? value.length : 0, 'run'), deleting: 'Evaluate forgets the runs it compares.' };
-    case RM_STORE_KEY:
+    case RUNS_KEY: {
+      const read = readKept(RUNS_LAYOUT, value);
+      return { name: 'Benchmark runs', detail: read.problem ?? plural(read.value.length, 'run'), deleting: 'Evaluate forgets the runs it compares.' };
+    }
+    case RM_STORE_KEY: {
+      const read = readKept(RM_LAYOUT, value);
       return {
         name: 'Reward-model figures',
-        detail: `accuracy, probes and curves of ${Object.keys((value as object | null) ?? {}).join(' and ') || 'no'} model(s)`,
+        detail: read.problem ?? `accuracy, probes and curves of ${Object.keys(read.value).join(' and ') || 'no'} model(s)`,
         deleting: 'They stay on screen until you leave the page; after a reload the reward models are not restored.',
       };
+    }
     case OLDER_RUN_KEY: {
       const read = readStoredRun(value);
       const detail = 'run' in read ? `kept by an earlier version of this page: config and ${plural(read.run.metrics.length, 'metric row')} up to step ${read.run.step} (policy ${read.run.policy.version})` : `unreadable: ${read.problem}`;
       return { name: 'PPO run (earlier layout)', detail, deleting: 'A reload no longer brings back this run’s charts; runs since are kept with their policy.' };
     }
-    case DRAWS_KEY:
-      return { name: 'Labelling draws', detail: `${String(value)} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
+    case DRAWS_KEY: {
+      const read = readKept(DRAWS_LAYOUT, value);
+      return { name: 'Labelling draws', detail: read.problem ?? `${read.value} sampling seeds drawn, so pairs after a reload are new`, deleting: 'Pairs shown after a reload may repeat earlier ones.' };
+    }
     default:
       return { name: key, detail: 'kept by this page', deleting: '' };
   }
@@ -103,10 +114,16 @@ export class StorageState {
     const items: StoredItem[] = [];
     const problems: string[] = [];
     try {
+      // The labels' chunks are listed as one item with their index.
+      let chunkBytes = 0;
       for (const [k, value] of await entries()) {
         const key = String(k);
-        items.push({ id: `keyval:${key}`, ...describeKeyval(key, value), bytes: approxBytes(value), place: { in: 'keyval', key } });
+        if (key.startsWith(`${LABELS_KEY}/`)) chunkBytes += approxBytes(value);
+        else items.push({ id: `keyval:${key}`, ...describeKeyval(key, value), bytes: approxBytes(value), place: { in: 'keyval', key } });
       }
+      const labels = items.find((i) => i.id === `keyval:${LABELS_KEY}`);
+      if (labels) labels.bytes += chunkBytes;
+      else if (chunkBytes > 0) items.push({ id: `keyval:${LABELS_KEY}`, ...describeKeyval(LABELS_KEY, undefined), bytes: chunkBytes, place: { in: 'keyval', key: LABELS_KEY } });
     } catch (e) {
       problems.push(`could not read IndexedDB (${(e as Error).message})`);
     }
@@ -139,9 +156,11 @@ export class StorageState {
         const { bytes } = await this.engine.run(`exporting ${item.name}`, 'export-stored-model', { key: p.key });
         file = checkpointFileName(slug(item.name));
         saveFile(file, new Blob([bytes], { type: 'application/octet-stream' }));
-      } else if (p.in === 'keyval' && p.key === PREFS_KEY) {
+      } else if (p.in === 'keyval' && (p.key === PREFS_KEY || p.key === LABELS_KEY)) {
+        const read = p.key === PREFS_KEY ? readStoredPrefs(await get<unknown>(p.key)) : await readStoredLabels();
+        if (read.problem) throw new Error(read.problem);
         file = 'preferences.jsonl';
-        saveFile(file, new Blob([exportNative(readStoredPrefs(await get<unknown>(p.key)).records)], { type: 'application/x-ndjson' }));
+        saveFile(file, new Blob([exportNative(read.records)], { type: 'application/x-ndjson' }));
       } else {
         const value = p.in === 'keyval' ? await get<unknown>(p.key) : Object.fromEntries(p.keys.map((k) => [k, localStorage.getItem(k)]));
         file = `${slug(item.name)}.json`;
@@ -162,8 +181,10 @@ export class StorageState {
       else if (p.in === 'settings') for (const k of p.keys) localStorage.removeItem(k);
       else {
         // The page's own copy goes too, or its next save would bring the item back.
-        if (p.key === PREFS_KEY) await this.prefs.clear();
+        if (p.key === PREFS_KEY || p.key === LABELS_KEY) await this.prefs.clear();
         if (p.key === RUNS_KEY) this.evaluate.runs = [];
+        // Labels in a layout this page does not know are left by the store's clear; deleting them here is asked for.
+        if (p.key === LABELS_KEY) await deleteStoredLabels();
         await del(p.key);
       }
       this.note = `Deleted ${item.name} from this browser.`;

@@ -1,14 +1,13 @@
 // One PPO step, read top to bottom as docs/design.md lists it: sample, log-probs and values, score,
 // shape the rewards, (whiten), advantages, then epochs of minibatch updates; the KL controller
 // moves last. Each stage is a small named function; a non-finite quantity stops the step unapplied.
-import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../world/rng';
 import type { Perception } from '../world/render';
 import type { PromptStream } from '../data/prompts';
 import { judgeSpec, type Verdict } from '../judge/judge';
 import { judgedWith, type JudgedAnswer } from '../judge/judged';
 import { disposeBatch } from '../model/batch';
-import type { Trainer } from '../train/trainer';
+import { disposeCheckpoint, type Trainer } from '../train/trainer';
 import type { PpoConfig } from './config';
 import { computeAdvantages, type AdvantageResult } from './advantages';
 import { answerCorrectness } from './correctness';
@@ -110,15 +109,6 @@ function advantageStage(s: PpoStepContext, ro: Rollout, fwd: RolloutForward, par
   return { kl, nonScore: shaped.nonScore, rewards, adv };
 }
 
-/** Keeps the current value of each variable (tf.clone shares the data until the variable is assigned). */
-function snapshot(vars: readonly tf.Variable[]): tf.Tensor[] {
-  return vars.map((v) => tf.clone(v));
-}
-
-function restore(vars: readonly tf.Variable[], saved: readonly tf.Tensor[]): void {
-  vars.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
-}
-
 /** Runs one step; changes the policy and value model (unless a quantity goes bad), the trainer, s.klCoef and the generators. */
 export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
   const times: Partial<PhaseTimes> = {};
@@ -149,8 +139,10 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
   });
   if (bad) return { applied: false, nonFinite: bad, metrics: { ...rolled, ...times }, samples };
 
-  const vars = s.trainer.variables;
-  const saved = snapshot(vars);
+  // Each minibatch's update is checked before it is applied; a bad one after good ones undoes
+  // those: the weights, Adam's moments and beta powers, and the step count go back to this
+  // checkpoint (a copy of them all), taken only when there are updates to undo.
+  const saved = s.cfg.ppoEpochs * Math.ceil(ro.b / s.cfg.miniBatchSize) > 1 ? s.trainer.checkpoint() : null;
   const lr = s.trainer.config.lr;
   try {
     const upd = await ppoUpdate(s.roles, s.trainer, {
@@ -159,8 +151,8 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
     }, s.cfg, s.klCoef, s.rng);
     lap('time/ppo/optimize_step');
     if (!upd.ok) {
-      // Keep the last good weights: undo this step's earlier minibatch updates too.
-      restore(vars, saved);
+      // Keep the last good state: undo this step's earlier minibatch updates too.
+      if (saved) s.trainer.restore(saved);
       s.roles.policy.bumpGeneration();
       return { applied: false, nonFinite: upd.nonFinite, metrics: { ...rolled, ...times }, samples };
     }
@@ -170,7 +162,7 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
     s.klCoef = nextKlCoef({ value: s.klCoef, adaptive: s.cfg.adaptiveKl, target: s.cfg.klTarget, horizon: s.cfg.klHorizon }, metrics['objective/kl'], ro.b);
     return { applied: true, metrics, samples };
   } finally {
-    tf.dispose(saved);
+    if (saved) disposeCheckpoint(saved);
   }
 }
 

@@ -23,6 +23,8 @@ export interface ImportResult {
   problems: ImportProblem[];
   /** Non-blank lines read. */
   lines: number;
+  /** The dedupe key (pairKey) of every record in `records`, where the merge made them: a store that keeps its own set takes this one rather than keying every record again. */
+  keys?: Set<string>;
 }
 
 /** Returns the records as JSONL text (one JSON object per line, ending in a newline). */
@@ -65,7 +67,7 @@ export function mergeRecords(existing: readonly PreferenceRecord[], incoming: re
     ids.set(record.id, `the pair on line ${line}`);
     added.push(record);
   }
-  return { records: [...existing, ...added], added, duplicates, problems };
+  return { records: [...existing, ...added], added, duplicates, problems, keys };
 }
 
 /** Imports native JSONL text into the stored records (see ImportResult); changes nothing in place. */

@@ -37,11 +37,72 @@ export function learningRateAt(cfg: OptimConfig, step: number): number {
   return floor + (cfg.lr - floor) * shape;
 }
 
-/** Adam whose learning rate can be changed between steps (tfjs keeps it protected). */
+/** What tfjs's AdamOptimizer keeps out of sight: the moments (made on its first update), the beta powers and the update count. */
+interface AdamInternals {
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  iterations_: number;
+}
+
+/** Adam's state at one moment: copies of its moments and beta powers (the caller disposes them), and its update count. */
+export interface AdamState {
+  first: tf.Tensor[];
+  second: tf.Tensor[];
+  accBeta1: tf.Tensor;
+  accBeta2: tf.Tensor;
+  iterations: number;
+}
+
+/** Adam whose learning rate can be changed between steps and whose state can be kept and put back (tfjs keeps both protected). */
 export class ScheduledAdam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
+
+  private get internals(): AdamInternals {
+    return this as unknown as AdamInternals;
+  }
+
+  /** Copies of the moments and beta powers as they are now, and the update count; changes nothing. */
+  keepState(): AdamState {
+    const a = this.internals;
+    return {
+      first: a.accumulatedFirstMoment.map((m) => tf.clone(m.variable)),
+      second: a.accumulatedSecondMoment.map((m) => tf.clone(m.variable)),
+      accBeta1: tf.clone(a.accBeta1),
+      accBeta2: tf.clone(a.accBeta2),
+      iterations: this.iterations,
+    };
+  }
+
+  /**
+   * Puts the state `kept` back: the moments it holds, its beta powers and update count. Moments
+   * made since (by the first updates ever) are freed, so the next update makes them afresh from zeros.
+   */
+  restoreState(kept: AdamState): void {
+    const a = this.internals;
+    for (const [moments, saved] of [[a.accumulatedFirstMoment, kept.first], [a.accumulatedSecondMoment, kept.second]] as const) {
+      saved.forEach((t, i) => moments[i]!.variable.assign(t));
+      tf.dispose(moments.splice(saved.length).map((m) => m.variable));
+    }
+    a.accBeta1.assign(kept.accBeta1);
+    a.accBeta2.assign(kept.accBeta2);
+    a.iterations_ = kept.iterations;
+  }
+}
+
+/** A trainer's state at one moment, to go back to: copies of its variables and of Adam's state, and its step count. */
+export interface TrainerCheckpoint {
+  variables: tf.Tensor[];
+  adam: AdamState;
+  steps: number;
+}
+
+/** Frees a checkpoint's copies. */
+export function disposeCheckpoint(cp: TrainerCheckpoint): void {
+  tf.dispose([...cp.variables, ...cp.adam.first, ...cp.adam.second, cp.adam.accBeta1, cp.adam.accBeta2]);
 }
 
 /**
@@ -177,6 +238,33 @@ export class Trainer {
     value.dispose();
     clipped.norm.dispose();
     return { ...read, lr, step: this.steps, applied: true };
+  }
+
+  /**
+   * Copies the variables and the optimiser's state as they are now (one copy of the weights and
+   * two of their size for Adam's moments), to go back to with `restore`; the caller frees it with
+   * disposeCheckpoint.
+   */
+  checkpoint(): TrainerCheckpoint {
+    return { variables: this.variables.map((v) => tf.clone(v)), adam: this.optimizer.keepState(), steps: this.steps };
+  }
+
+  /** Puts the variables, Adam's moments, beta powers and update count, and the step count (so the schedule) back as `cp` kept them. */
+  restore(cp: TrainerCheckpoint): void {
+    this.variables.forEach((v, i) => v.assign(cp.variables[i] as tf.Tensor));
+    this.optimizer.restoreState(cp.adam);
+    this.steps = cp.steps;
+  }
+
+  /** The optimiser's state read back (update count, beta powers, moments in order), for checks; changes nothing. */
+  async optimizerState(): Promise<{ iterations: number; values: Float32Array[] }> {
+    const kept = this.optimizer.keepState();
+    try {
+      const values = await Promise.all([kept.accBeta1, kept.accBeta2, ...kept.first, ...kept.second].map((t) => t.data() as Promise<Float32Array>));
+      return { iterations: kept.iterations, values };
+    } finally {
+      tf.dispose([kept.accBeta1, kept.accBeta2, ...kept.first, ...kept.second]);
+    }
   }
 
   /** Frees the optimiser's moment estimates (not the variables). */
