@@ -20,11 +20,12 @@ import { perfSoak } from './perf-soak';
 export const spec: CommandSpec = {
   name: 'perf',
   summary: 'Measure speed: `perf world` (renderer, judge), `perf model` (sampling, training), `perf ppo` (one PPO step by phase) or `perf soak` (memory over many PPO steps).',
-  usage: 'perf world|model|ppo|soak [--seconds S] [--model default|tiny] [--repeats N] [--steps N --policy DIR --reward fact|gold] [--backend wasm|cpu] [--json]',
+  usage: 'perf world|model|ppo|soak [--seconds S] [--model default|tiny] [--repeats N] [--profile] [--steps N --policy DIR --reward fact|gold] [--backend wasm|cpu] [--json]',
   flags: {
     model: { type: 'string', help: 'model preset for `perf model`', default: 'default', choices: Object.keys(MODEL_PRESETS) },
     backend: COMMON_FLAGS.backend,
-    repeats: { type: 'number', help: 'timed repetitions for `perf model`', default: 3, bound: { integer: true, min: 1 } },
+    repeats: { type: 'number', help: 'timed repetitions for `perf model` and `perf ppo`', default: 3, bound: { integer: true, min: 1 } },
+    profile: { type: 'boolean', help: '`perf model` and `perf ppo`: also run each measurement once under the kernel profiler (kernels, matMul and other time, top kernels)' },
     seconds: { type: 'number', help: 'time to spend on each measurement', default: 2, bound: { above: 0 } },
     steps: { type: 'number', help: 'PPO steps of `perf soak`', default: 300, bound: { integer: true, min: 1, max: 100_000 } },
     policy: { ...COMMON_FLAGS.policy, help: 'policy `perf soak` tunes', default: 'models/sft-plus' },

@@ -1,6 +1,7 @@
 // Speed of one PPO step on the active backend: the default PPO config on freshly initialised
 // models of a model config (policy, reference, Fact-RM, value model), with responses of a fixed
-// length (EOS ignored) so every step does the same work. The CLI's `perf ppo` prints what this returns.
+// length (EOS ignored) so every step does the same work; with `profile`, one more step is run under
+// the kernel profiler and split by phase. The CLI's `perf ppo` prints what this returns.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../model/config';
 import { createModel } from '../model/model';
@@ -11,6 +12,7 @@ import { DEFAULT_PERCEPTION } from '../world/render';
 import { resolvePpoConfig, type PpoConfig } from '../ppo/config';
 import type { PhaseTimes } from '../ppo/metrics';
 import { createPpoRun } from '../ppo/run';
+import { profileKernels, summarizeKernels, trivialKernelMicros, type KernelProfile } from './profile';
 
 export interface PpoPerfOptions {
   /** PPO settings over the defaults (the default config when empty). */
@@ -18,6 +20,8 @@ export interface PpoPerfOptions {
   /** Timed steps after one warm-up step (default 3); the report takes their median. */
   steps?: number;
   seed?: number;
+  /** Run one more step under the kernel profiler (default false). */
+  profile?: boolean;
 }
 
 /** Milliseconds of each phase of a step (medians). */
@@ -48,7 +52,25 @@ export interface PpoPerfReport {
   };
   params: number;
   steps: number;
+  /** With `profile`: the profiled step's kernels by phase (a profiled step runs slower than a plain one). */
+  profile?: PpoStepProfile;
 }
+
+/** One PPO step's kernels, phase by phase. */
+export interface PpoStepProfile {
+  /** Each phase's kernels, and its wall-clock milliseconds in the profiled step. */
+  phases: Record<keyof PpoPhaseMs, KernelProfile & { wallMs: number }>;
+  /** The whole step's kernels. */
+  step: KernelProfile & { wallMs: number };
+  /** Microseconds the engine takes to run one trivial kernel, unprofiled: what every kernel pays. */
+  trivialKernelUs: number;
+}
+
+/** The PpoPhaseMs key of each timed phase of a step, in the step's order. */
+const PHASE_KEYS: readonly [keyof PhaseTimes, keyof PpoPhaseMs][] = [
+  ['time/ppo/rollout', 'rollout'], ['time/ppo/forward_pass', 'forward'], ['time/ppo/compute_rewards', 'rewards'],
+  ['time/ppo/compute_advantages', 'advantages'], ['time/ppo/optimize_step', 'update'],
+];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -60,7 +82,11 @@ export async function measurePpoPerf(model: ModelConfig, opts: PpoPerfOptions = 
   const policy = createModel(model, { seed });
   const rmModel = policy.clone();
   const fact = cfg.reward !== 'plain';
-  const run = createPpoRun(policy, cfg.reward === 'gold' ? undefined : { model: rmModel, fact, norm: { mean: 0, std: 1, source: 'none' } }, cfg, { ignoreEos: true });
+  // While profiling, each phase's end marks how many kernels have run.
+  let onPhase: ((phase: keyof PhaseTimes) => void) | undefined;
+  const run = createPpoRun(policy, cfg.reward === 'gold' ? undefined : { model: rmModel, fact, norm: { mean: 0, std: 1, source: 'none' } }, cfg, {
+    ignoreEos: true, onPhase: (phase) => onPhase?.(phase),
+  });
   try {
     const times: PhaseTimes[] = [];
     for (let i = 0; i <= steps; i++) {
@@ -69,6 +95,28 @@ export async function measurePpoPerf(model: ModelConfig, opts: PpoPerfOptions = 
       if (i > 0) times.push(r.metrics as PhaseTimes);
     }
     const ms = (k: keyof PhaseTimes) => 1000 * median(times.map((t) => t[k]));
+    let profile: PpoStepProfile | undefined;
+    if (opts.profile) {
+      const ends = new Map<keyof PhaseTimes, number>();
+      const { result, runs, splits } = await profileKernels(async (mark) => {
+        onPhase = (phase) => ends.set(phase, mark());
+        try {
+          return await run.step();
+        } finally {
+          onPhase = undefined;
+        }
+      });
+      if (!result.applied) throw new Error(`perf ppo: the profiled step was not applied (${result.nonFinite} was not finite)`);
+      const t = result.metrics as PhaseTimes;
+      let from = 0;
+      const phases = {} as PpoStepProfile['phases'];
+      for (const [metric, key] of PHASE_KEYS) {
+        const to = splits[ends.get(metric)!]!;
+        phases[key] = { ...summarizeKernels(runs.slice(from, to)), wallMs: 1000 * t[metric] };
+        from = to;
+      }
+      profile = { phases, step: { ...summarizeKernels(runs), wallMs: 1000 * t['time/ppo/total'] }, trivialKernelUs: trivialKernelMicros() };
+    }
     const phases: PpoPhaseMs = {
       rollout: ms('time/ppo/rollout'), forward: ms('time/ppo/forward_pass'), rewards: ms('time/ppo/compute_rewards'),
       advantages: ms('time/ppo/compute_advantages'), update: ms('time/ppo/optimize_step'),
@@ -88,6 +136,7 @@ export async function measurePpoPerf(model: ModelConfig, opts: PpoPerfOptions = 
       },
       params: policy.paramCount(),
       steps,
+      ...(profile ? { profile } : {}),
     };
   } finally {
     run.dispose();

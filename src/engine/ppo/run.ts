@@ -20,6 +20,8 @@ export interface PpoRunOptions {
   perception?: Perception;
   /** Sample fixed-length responses, ignoring EOS (timing only). */
   ignoreEos?: boolean;
+  /** Called as each timed phase of a step ends (profiling only). */
+  onPhase?: PpoStepContext['onPhase'];
 }
 
 /** Every problem with running these roles under this config, in words; [] when they fit. */
@@ -67,6 +69,7 @@ export class PpoRun {
       rng: new Rng(subSeed(this.cfg.seed, 0x57e9)),
       perception: { ...(opts.perception ?? DEFAULT_PERCEPTION) },
       ...(opts.ignoreEos ? { ignoreEos: true } : {}),
+      ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
     };
   }
 

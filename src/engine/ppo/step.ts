@@ -35,6 +35,8 @@ export interface PpoStepContext {
   perception: Perception;
   /** Sample fixed-length responses (timing only). */
   ignoreEos?: boolean;
+  /** Called as each timed phase ends, with its name (a profiler splits the step's kernels by phase here). */
+  onPhase?: (phase: keyof PhaseTimes) => void;
 }
 
 /** One response of the step, for a live feed. */
@@ -118,6 +120,7 @@ export async function ppoStep(s: PpoStepContext): Promise<PpoStepResult> {
     const now = performance.now();
     times[k] = (now - t0) / 1000;
     t0 = now;
+    s.onPhase?.(k);
   };
   const ro = await rolloutStage(s);
   lap('time/ppo/rollout');
