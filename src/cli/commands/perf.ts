@@ -14,7 +14,7 @@ import { PPO_FIELDS } from '../../engine/ppo/config';
 import { measureModelPerf } from '../../engine/perf/model';
 import { VOCAB } from '../../engine/language/vocab';
 import { initNodeBackend } from '../backend-node';
-import { perfPpo } from './perf-ppo';
+import { perfPpo, printKernelProfile } from './perf-ppo';
 import { perfSoak } from './perf-soak';
 
 export const spec: CommandSpec = {
@@ -83,7 +83,7 @@ export async function run(flags: Flags, positional: string[]): Promise<number> {
 async function perfModel(flags: Flags): Promise<number> {
   const preset = String(flags.model);
   const backend = await initNodeBackend(String(flags.backend));
-  const r = await measureModelPerf(makeConfig(preset as PresetName, VOCAB.length), { repeats: Math.max(1, Number(flags.repeats)) });
+  const r = await measureModelPerf(makeConfig(preset as PresetName, VOCAB.length), { repeats: Math.max(1, Number(flags.repeats)), profile: flags.profile === true });
   if (flags.json) {
     console.log(JSON.stringify({ ...r, model: preset }));
     return 0;
@@ -97,5 +97,15 @@ async function perfModel(flags: Flags): Promise<number> {
   console.log(`  forward:            ${r.forwardMs.toFixed(0)} ms`);
   console.log(`  forward + backward: ${r.forwardBackwardMs.toFixed(0)} ms`);
   console.log(`  SFT steps/s:        ${r.sftStepsPerSec.toFixed(2)}`);
+  if (r.profile) {
+    const p = r.profile;
+    console.log('');
+    console.log('Each once more under the kernel profiler (profiled times run slower than the figures above; time outside kernels is the engine\'s per-op work and plain JavaScript):');
+    printKernelProfile(`sampling with KV cache (batch ${r.batch}, ${r.newTokens} tokens)`, p.sampling);
+    printKernelProfile(`forward (batch ${r.sftBatch})`, p.forward);
+    printKernelProfile(`forward + backward (batch ${r.sftBatch})`, p.forwardBackward);
+    printKernelProfile(`SFT step (batch ${r.sftBatch})`, p.sftStep);
+    console.log(`A trivial kernel (a one-element add) costs ${p.trivialKernelUs.toFixed(1)} µs unprofiled: the fixed cost of every kernel.`);
+  }
   return 0;
 }

@@ -1,5 +1,6 @@
 // Speed of the model on the active backend: sampling with and without the KV cache, one forward,
-// one forward+backward, and SFT steps per second. The CLI's `perf model` prints what this returns.
+// one forward+backward, and SFT steps per second; with `profile`, each of them once more under the
+// kernel profiler. The CLI's `perf model` prints what this returns.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../world/rng';
 import { disposeBatch, packBatch } from '../model/batch';
@@ -7,6 +8,7 @@ import type { ModelConfig } from '../model/config';
 import { generate } from '../model/generate';
 import { createModel } from '../model/model';
 import { createSftTrainer, sftLoss, sftStep } from '../sft/loss';
+import { profileKernels, summarizeKernels, trivialKernelMicros, type KernelProfile } from './profile';
 
 export interface PerfOptions {
   /** Rows sampled at once (default 64). */
@@ -20,6 +22,18 @@ export interface PerfOptions {
   /** Timed repetitions of each measurement after one warm-up (default 3). */
   repeats?: number;
   seed?: number;
+  /** Run each measurement once more under the kernel profiler (default false). */
+  profile?: boolean;
+}
+
+/** The kernels of each measurement, run once under the profiler (slower than unprofiled). */
+export interface ModelProfile {
+  sampling: KernelProfile & { wallMs: number };
+  forward: KernelProfile & { wallMs: number };
+  forwardBackward: KernelProfile & { wallMs: number };
+  sftStep: KernelProfile & { wallMs: number };
+  /** Microseconds the engine takes to run one trivial kernel, unprofiled: what every kernel pays. */
+  trivialKernelUs: number;
 }
 
 export interface PerfReport {
@@ -41,6 +55,15 @@ export interface PerfReport {
   forwardBackwardMs: number;
   /** Full SFT steps (forward, backward, clip, Adam) per second on sftBatch rows. */
   sftStepsPerSec: number;
+  /** With `profile`: each measurement's kernels. */
+  profile?: ModelProfile;
+}
+
+/** Runs fn once under the kernel profiler and sums its kernels, with its wall-clock milliseconds. */
+async function profileOnce(fn: () => Promise<unknown>): Promise<KernelProfile & { wallMs: number }> {
+  const t0 = performance.now();
+  const { runs } = await profileKernels(fn);
+  return { ...summarizeKernels(runs), wallMs: performance.now() - t0 };
 }
 
 async function timeIt(repeats: number, fn: () => Promise<unknown>): Promise<number> {
@@ -73,23 +96,36 @@ export async function measureModelPerf(config: ModelConfig, opts: PerfOptions = 
     const batch = packBatch(config, sftImages, prompts.slice(0, sftBatch), prompts.slice(0, sftBatch).map(() => randomTokens(newTokens)));
     const trainer = createSftTrainer(model, { lr: 1e-4, warmupSteps: 0 });
     try {
-      const forwardMs = await timeIt(repeats, async () => {
+      const forward = async () => {
         const loss = tf.tidy(() => sftLoss(model, batch, false));
         await loss.data();
         loss.dispose();
-      });
-      const forwardBackwardMs = await timeIt(repeats, async () => {
+      };
+      const forwardBackward = async () => {
         const { value, grads } = tf.variableGrads(() => sftLoss(model, batch, true), model.trainableVariables());
         await value.data();
         tf.dispose([value, ...Object.values(grads)]);
-      });
-      const sftMs = await timeIt(repeats, () => sftStep(model, trainer, batch));
+      };
+      const step = () => sftStep(model, trainer, batch);
+      const forwardMs = await timeIt(repeats, forward);
+      const forwardBackwardMs = await timeIt(repeats, forwardBackward);
+      const sftMs = await timeIt(repeats, step);
+      const profile: ModelProfile | undefined = opts.profile
+        ? {
+          sampling: await profileOnce(() => generate(model, images, prompts, gen)),
+          forward: await profileOnce(forward),
+          forwardBackward: await profileOnce(forwardBackward),
+          sftStep: await profileOnce(step),
+          trivialKernelUs: trivialKernelMicros(),
+        }
+        : undefined;
       const tokensPerSecCached = (b * newTokens) / (cachedMs / 1000);
       const tokensPerSecRecompute = (b * newTokens) / (recomputeMs / 1000);
       return {
         backend: tf.getBackend(), params: model.paramCount(), batch: b, newTokens, promptLen, sftBatch,
         tokensPerSecCached, tokensPerSecRecompute, cacheSpeedup: tokensPerSecCached / tokensPerSecRecompute,
         forwardMs, forwardBackwardMs, sftStepsPerSec: 1000 / sftMs,
+        ...(profile ? { profile } : {}),
       };
     } finally {
       trainer.dispose();
