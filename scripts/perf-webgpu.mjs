@@ -1,8 +1,8 @@
-// `node scripts/perf-webgpu.mjs [--model default|tiny] [--repeats N] [--json]`: `perf ppo` and
+// `npm run perf:webgpu [-- --model default|tiny --repeats N --json]`: `perf ppo` and
 // `perf model` on WASM and on WebGPU in Node, side by side. WebGPU in Node comes from the `webgpu`
 // package (Dawn), which the project does not install: `npm install --no-save webgpu` first. With no
 // GPU, Dawn can run on SwiftShader (correct, and far slower than WASM) by naming its Vulkan driver:
-//   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node scripts/perf-webgpu.mjs
+//   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json npm run perf:webgpu
 // Each figure comes from its own `npm run cli -- perf … --backend … --json`, run one after another.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -20,9 +20,9 @@ try {
     'perf-webgpu: the `webgpu` package (Dawn for Node) is not installed, so Node has no navigator.gpu.',
     'Install it without adding it to package.json, then run this again:',
     '  npm install --no-save webgpu',
-    '  node scripts/perf-webgpu.mjs',
+    '  npm run perf:webgpu',
     'With no GPU, Dawn can run on SwiftShader (correctness only, far slower than WASM):',
-    '  VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node scripts/perf-webgpu.mjs',
+    '  VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json npm run perf:webgpu',
   ].join('\n'));
   process.exit(2);
 }
