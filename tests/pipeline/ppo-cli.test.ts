@@ -131,4 +131,22 @@ describe('perf ppo', () => {
     expect(s.config.factsLen).toBeGreaterThan(5);
     expect(s.tokensPerSec).toBeGreaterThan(0);
   });
+
+  it('--profile --json adds the profiled step\'s kernels by phase; the text prints them and the shape', () => {
+    const j = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--profile', '--json');
+    expect(j.code, j.stderr).toBe(0);
+    type Kernels = { kernels: number; kernelMs: number; matMulMs: number; otherMs: number; wallMs: number; top: { name: string; count: number; ms: number }[] };
+    const { profile } = JSON.parse(j.stdout) as { profile: { phases: Record<string, Kernels>; step: Kernels; trivialKernelUs: number } };
+    expect(Object.keys(profile.phases).sort()).toEqual(['advantages', 'forward', 'rewards', 'rollout', 'update']);
+    expect(Object.values(profile.phases).reduce((n, p) => n + p.kernels, 0)).toBe(profile.step.kernels);
+    expect(profile.phases.update!.top[0]!.count).toBeGreaterThan(0);
+    expect(profile.trivialKernelUs).toBeGreaterThan(0);
+
+    const t = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--profile');
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/The shape, for a PyTorch reference step: dModel 32, layers 2, heads 2, dFF 64, vocab \d+, batch 32, response tokens 32, prompt tokens \d+ \(\+\d+ facts\), epochs 2, minibatch 16/);
+    expect(t.stdout).toContain('profiled times run slower than the figures above');
+    for (const phase of ['rollout', 'log-probs and values', 'rewards', 'update', 'step']) expect(t.stdout).toMatch(new RegExp(`\\n  ${phase}: \\d+ kernels, \\d+ ms in kernels \\(matMul-like \\d+, other \\d+\\)`));
+    expect(t.stdout).toMatch(/top: \S+ [\d.]+ ms ×\d+/);
+  });
 });
