@@ -1,8 +1,9 @@
 // `perf`: speed figures. `perf world` times the renderer and the judge; `perf model` times
 // sampling (with and without the KV cache), forward and backward passes and SFT steps; `perf ppo`
 // times a PPO step of the default config by phase (perf-ppo.ts); `perf soak` runs 300 PPO steps
-// and prints the heap and the tensor count along the way (perf-soak.ts). The page's label store is
-// timed by `npm run perf:store` (scripts/perf-store.mjs): it is page code.
+// and prints the heap and the tensor count along the way (perf-soak.ts). `--profile` runs `perf
+// model`'s measurements and one more PPO step under the kernel profiler (engine/perf/profile.ts).
+// The page's label store is timed by `npm run perf:store` (scripts/perf-store.mjs): it is page code.
 
 import { COMMON_FLAGS, UsageError, type CommandSpec, type Flags } from '../args';
 import { sampleScene } from '../../engine/world/sampler';
