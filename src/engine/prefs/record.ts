@@ -3,7 +3,7 @@
 
 import * as v from 'valibot';
 import { SCENE_SCHEMA, sharedCells, type Scene } from '../world/scene';
-import { DEFAULT_PERCEPTION, PERCEPTION_BOUNDS, type Perception } from '../world/render';
+import { DEFAULT_PERCEPTION, PERCEPTION_BOUNDS, PERCEPTION_RANGES, type Perception } from '../world/render';
 import { QUESTION_TYPES } from '../language/question';
 import { ANNOTATOR_SETTINGS_SCHEMA } from './annotator';
 import { LABELS, type Label } from './labels';
@@ -22,7 +22,7 @@ const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d
 /** How the image the policy saw was rendered: each knob within the page's limits; one left out takes its default. */
 export const PERCEPTION_SCHEMA = obj(
   Object.fromEntries(
-    (Object.keys(PERCEPTION_BOUNDS) as (keyof Perception)[]).map((k) => [k, v.optional(bounded(PERCEPTION_BOUNDS[k]), DEFAULT_PERCEPTION[k])]),
+    (Object.keys(PERCEPTION_BOUNDS) as (keyof Perception)[]).map((k) => [k, v.optional(bounded(PERCEPTION_BOUNDS[k], `must be ${PERCEPTION_RANGES[k].what}`), DEFAULT_PERCEPTION[k])]),
   ) as { [K in keyof Perception]: v.OptionalSchema<ReturnType<typeof bounded>, number> },
   'must be an object {noise, blur, resolution, smallScale}',
 );

@@ -51,7 +51,7 @@ export const RESOLUTION_CHOICES: readonly number[] = [48, 24, 16, 12, 8];
 /** Each knob's valid values, as a check and in words (for messages that say what a field must be). */
 export const PERCEPTION_RANGES: Readonly<Record<keyof Perception, { ok: (n: number) => boolean; what: string }>> = Object.freeze(
   Object.fromEntries(
-    (Object.entries(PERCEPTION_BOUNDS) as [keyof Perception, Bound][]).map(([k, b]) => [k, { ok: (n: number) => withinBound(n, b), what: describeBound(b).replace(/^must be /, '') }]),
+    (Object.entries(PERCEPTION_BOUNDS) as [keyof Perception, Bound][]).map(([k, b]) => [k, { ok: (n: number) => withinBound(n, b), what: k === 'blur' ? '0, 1 or 2' : describeBound(b).replace(/^must be /, '') }]),
   ) as Record<keyof Perception, { ok: (n: number) => boolean; what: string }>,
 );
 
