@@ -71,5 +71,9 @@ describe('bounds on imported files', () => {
     expect(readExperimentTable([row])).toMatchObject({ problem: expect.stringMatching(/not a JSON object with a "rows" list/) });
     const preset = { name: 'big', description: 'd', rows: Array.from({ length: 65 }, (_, i) => ({ kind: 'start', name: `S${i}`, start: 'sft' })), targets: [], settings: {} };
     expect(() => parseExperimentPreset(preset)).toThrow('experiment preset big: rows has 65 rows; at most 64');
+    const rows = [{ kind: 'start', name: 'SFT', start: 'sft' }, { kind: 'start', name: 'SFT+', start: 'sft-plus' }];
+    const cut = { kind: 'cut', row: 'SFT+', base: 'SFT', hallucinationCut: 1e308, informativenessDrop: 0.1 };
+    expect(() => parseExperimentPreset({ ...preset, rows, targets: [cut] })).toThrow('experiment preset big: targets[0].hallucinationCut must be a number from 0 to 10; got 1e+308');
+    expect(() => parseExperimentPreset({ ...preset, rows, targets: [{ ...cut, kind: 'beat' }] })).toThrow('targets[0].kind must be one of cut, bound, ahead, hacked, not-hacked; got "beat"');
   });
 });
