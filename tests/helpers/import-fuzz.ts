@@ -39,8 +39,11 @@ function places(value: unknown, max = 400): { parent: Record<string, unknown> | 
   const out: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (x: unknown) => {
     if (out.length >= max || typeof x !== 'object' || x === null) return;
-    if (Array.isArray(x)) x.forEach((y, i) => (out.push({ parent: x, key: i }), walk(y)));
-    else for (const [k, y] of Object.entries(x)) out.push({ parent: x as Record<string, unknown>, key: k }), walk(y);
+    const entries: [string | number, unknown][] = Array.isArray(x) ? x.map((y, i) => [i, y]) : Object.entries(x);
+    for (const [key, y] of entries) {
+      out.push({ parent: x as Record<string, unknown> | unknown[], key });
+      walk(y);
+    }
   };
   walk(value);
   return out;
@@ -81,7 +84,10 @@ export function mutateJson(rng: Rng, value: unknown): unknown {
       for (let d = rng.pick([10, 200, 3_000]); d > 0; d--) x = rng.chance(0.5) ? [x] : { x };
       put(p, x);
     } else if (kind === 6) put(p, 'x'.repeat(rng.pick([65, 2_001, 100_000])));
-    else if (kind === 7) (Array.isArray(p.parent) ? p.parent.push(here) : (p.parent[`extra${rng.int(9)}`] = here));
+    else if (kind === 7) {
+      if (Array.isArray(p.parent)) p.parent.push(here);
+      else p.parent[`extra${rng.int(9)}`] = here;
+    }
     else if (kind === 8 && Array.isArray(here) && here.length) put(p, [...here, ...here, ...here]);
     else if (typeof here === 'number') put(p, here * rng.pick([-1, 1e6, 1e300, 0.5]) + rng.pick([0, 1, -1]));
     else put(p, rng.pick(EXTREMES));

@@ -48,7 +48,8 @@ describe('bounds on imported files', () => {
     expect(fieldsOf({ ...r1, image: { ...r1!.image, noiseSeed: 2 ** 32 } }).map((e) => e.field)).toEqual(['image.noiseSeed']);
     expect(fieldsOf({ ...r1, scene: { ...(r1!.scene as object), seed: -1 } }).map((e) => e.field)).toEqual(['scene.seed']);
     expect(fieldsOf({ ...r1, responseA: 'x'.repeat(2001) })).toEqual([{ field: 'responseA', message: 'is 2001 characters long; at most 2000' }]);
-    expect(fieldsOf({ ...r1, policyVersion: 'v'.repeat(201) }).map((e) => e.field)).toEqual(['policyVersion']);
+    expect(fieldsOf({ ...r1, policyVersion: 'v'.repeat(2001) }).map((e) => e.field)).toEqual(['policyVersion']);
+    expect(fieldsOf({ ...r1, labelledBy: { kind: 'person', name: 'n'.repeat(201) } }).map((e) => e.field)).toEqual(['labelledBy.name']);
     const seven = Array.from({ length: 7 }, (_, k) => ({ shape: 'circle', color: 'red', size: 'small', row: Math.floor(k / 3) % 3, col: k % 3 }));
     expect(validateScene({ background: 'day', objects: seven })).toEqual({ errors: [{ path: 'scene.objects', message: 'has 7 objects; at most 5' }] });
     expect(validateScene({ background: 'day', objects: [{ shape: 'circle', color: 'red', size: 'small', row: 0, col: 0, jitterX: 'left' }] })).toEqual({ errors: [{ path: 'scene.objects[0].jitterX', message: 'must be a finite number; got "left"' }] });
@@ -66,7 +67,7 @@ describe('bounds on imported files', () => {
     const row = { name: 'SFT', mean: report, perSeed: [report] };
     expect(readExperimentTable({ rows: [row] })).toEqual({ rows: [row] });
     expect(readExperimentTable({ rows: Array.from({ length: 65 }, () => row) })).toEqual({ problem: 'rows: has 65 rows; at most 64' });
-    expect(readExperimentTable({ rows: [{ ...row, perSeed: [{ ...report, pope: { n: 1e999 } }] }] })).toEqual({ problem: 'rows[0].perSeed[0]: pope.n must be a finite number' });
+    expect(readExperimentTable({ rows: [{ ...row, perSeed: [{ ...report, pope: { n: Infinity } }] }] })).toEqual({ problem: 'rows[0].perSeed[0]: pope.n must be a finite number' });
     expect(readExperimentTable({ rows: [{ ...row, mean: { shapesHal: { ...report.shapesHal, hallucinationRate: 2 } } }] })).toEqual({ problem: 'rows[0].mean.shapesHal.hallucinationRate: must be a number from 0 to 1; got 2' });
     expect(readExperimentTable([row])).toMatchObject({ problem: expect.stringMatching(/not a JSON object with a "rows" list/) });
     const preset = { name: 'big', description: 'd', rows: Array.from({ length: 65 }, (_, i) => ({ kind: 'start', name: `S${i}`, start: 'sft' })), targets: [], settings: {} };

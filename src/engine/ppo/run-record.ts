@@ -5,7 +5,7 @@
 
 import * as v from 'valibot';
 import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from './config';
-import { bounded, MAX_NAME, obj, pathOf, quote, text } from '../files/schema';
+import { bounded, MAX_NAME, MAX_TEXT, obj, pathOf, quote, text } from '../files/schema';
 
 /** The layout of a stored run (1). */
 export const PPO_RUN_STORE_VERSION = 1;
@@ -61,7 +61,8 @@ export const STORED_RUN_SCHEMA = obj(
     /** The run had ended (finished or stopped) at that save. */
     ended: v.boolean('must be true or false'),
     /** The policy saved with it: its name, the origin of its weights and their version then. */
-    policy: obj({ name: text(MAX_NAME), origin: text(MAX_NAME), version: text(MAX_NAME) }, 'must name the policy (name, origin, version)'),
+    // Versions grow by a run's name with each run in the page: a free text's length.
+    policy: obj({ name: text(MAX_NAME), origin: text(MAX_TEXT), version: text(MAX_TEXT) }, 'must name the policy (name, origin, version)'),
     preset: text(MAX_NAME),
     config: STORED_CONFIG_SCHEMA,
     /** Steps asked for (0: until stopped), labels per RM refresh, steps per autosave. */

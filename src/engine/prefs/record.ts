@@ -60,8 +60,8 @@ export const RECORD_SCHEMA = obj(
       patterned(ISO_PATTERN, 64, 'must be an ISO 8601 date and time, e.g. "2025-01-31T12:00:00.000Z"'),
       v.check((t: string) => !Number.isNaN(Date.parse(t)), 'must be an ISO 8601 date and time, e.g. "2025-01-31T12:00:00.000Z"'),
     ),
-    /** The policy that sampled the responses (e.g. "sft@1a2b3c4d": recipe and weights checksum). */
-    policyVersion: v.pipe(text(MAX_NAME), v.minLength(1, 'must be a non-empty string')),
+    /** The policy that sampled the responses (e.g. "sft@1a2b3c4d": recipe and weights checksum; each run in the page since adds its name, so a free text's length). */
+    policyVersion: v.pipe(text(MAX_TEXT), v.minLength(1, 'must be a non-empty string')),
     source: choice(PAIR_SOURCES, `must be one of ${PAIR_SOURCES.join(', ')}`),
   },
   'must be a JSON object',
