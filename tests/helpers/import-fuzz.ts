@@ -75,13 +75,14 @@ export function mutateJson(rng: Rng, value: unknown): unknown {
       put(other, here);
       put(p, x);
     } else if (kind === 4) {
-      // A huge list: of numbers, or of copies of what was there.
+      // A huge list: of numbers, or of copies of what was there (fewer of an object, so a file stays within a few megabytes).
       const length = rng.pick([6, 100, 5_000, 200_000]);
-      put(p, rng.chance(0.5) ? new Array(length).fill(rng.pick(EXTREMES)) : new Array(Math.min(length, 5_000)).fill(here));
+      const copies = typeof here === 'object' && here !== null ? Math.min(length, 50) : Math.min(length, 5_000);
+      put(p, rng.chance(0.5) ? new Array(length).fill(rng.pick(EXTREMES)) : new Array(copies).fill(here));
     } else if (kind === 5) {
       // Deep nesting.
       let x: unknown = here;
-      for (let d = rng.pick([10, 200, 3_000]); d > 0; d--) x = rng.chance(0.5) ? [x] : { x };
+      for (let d = rng.pick([10, 200, 1_000]); d > 0; d--) x = rng.chance(0.5) ? [x] : { x };
       put(p, x);
     } else if (kind === 6) put(p, 'x'.repeat(rng.pick([65, 2_001, 100_000])));
     else if (kind === 7) {
@@ -189,9 +190,14 @@ export interface FuzzTarget {
   name: string;
   /** Whether every refusal must name its place; false where the reader's own errors may not (tallied as unnamed). */
   strictNames: boolean;
-  /** Makes case `c`'s file and imports it. */
-  run(rng: Rng): Promise<Outcome>;
+  /** Makes a mutated file (its bytes, or its text as the page reads it). */
+  make(rng: Rng): Promise<Uint8Array | string>;
+  /** Imports it: what the importer did with it. */
+  feed(file: Uint8Array | string): Promise<Outcome>;
 }
+
+const asText = (file: Uint8Array | string) => (typeof file === 'string' ? file : dec.decode(file));
+const asBytes = (file: Uint8Array | string) => (typeof file === 'string' ? enc.encode(file) : file);
 
 const fileRecords = syntheticRecords(6, 41);
 const stored = frozen([...syntheticRecords(2, 42), fileRecords[2] as PreferenceRecord]);
@@ -202,8 +208,11 @@ const nativeText = fileRecords.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const labels: FuzzTarget = {
   name: 'labels .jsonl',
   strictNames: true,
-  async run(rng) {
-    const text = rng.chance(0.05) ? JSON.stringify(mutateJson(rng, fileRecords)) : mutateJsonl(rng, nativeText);
+  async make(rng) {
+    return rng.chance(0.05) ? JSON.stringify(mutateJson(rng, fileRecords)) : mutateJsonl(rng, nativeText);
+  },
+  async feed(file) {
+    const text = asText(file);
     return checkImport(importNative(text, stored), stored, storedJson, lineCount(text));
   },
 };
@@ -219,19 +228,19 @@ const storedTrlJson = JSON.stringify(storedTrl);
 const trl: FuzzTarget = {
   name: 'TRL .zip',
   strictNames: true,
-  async run(rng) {
-    let bytes: Uint8Array;
-    if (rng.chance(0.5)) bytes = mutateBytes(rng, trlZip);
-    else {
-      // A mutated part zipped again: the rows, an image, or a part left out.
-      const files = trlFiles.map((f) => ({ ...f }));
-      const i = rng.int(files.length);
-      const f = files[i]!;
-      if (rng.chance(0.1)) files.splice(i, 1);
-      else if (f.path.endsWith('.jsonl')) f.data = enc.encode(mutateJsonl(rng, dec.decode(f.data)));
-      else f.data = mutateBytes(rng, f.data);
-      bytes = writeZip(files, new Date(Date.UTC(2025, 0, 1)));
-    }
+  async make(rng) {
+    if (rng.chance(0.5)) return mutateBytes(rng, trlZip);
+    // A mutated part zipped again: the rows, an image, or a part left out.
+    const files = trlFiles.map((f) => ({ ...f }));
+    const i = rng.int(files.length);
+    const f = files[i]!;
+    if (rng.chance(0.1)) files.splice(i, 1);
+    else if (f.path.endsWith('.jsonl')) f.data = enc.encode(mutateJsonl(rng, dec.decode(f.data)));
+    else f.data = mutateBytes(rng, f.data);
+    return writeZip(files, new Date(Date.UTC(2025, 0, 1)));
+  },
+  async feed(file) {
+    const bytes = asBytes(file);
     let files: Map<string, Uint8Array>;
     try {
       files = await readZip(bytes);
@@ -261,19 +270,19 @@ const BUNDLE_PARTS = /run\.json|metrics\.jsonl|labels\.jsonl|policy\.ckpt|zip|ar
 const bundles: FuzzTarget = {
   name: 'run bundle .zip',
   strictNames: true,
-  async run(rng) {
-    let bytes: Uint8Array;
-    if (rng.chance(0.4)) bytes = mutateBytes(rng, bundle);
-    else {
-      const files = [...bundleFiles].map(([path, data]) => ({ path, data }));
-      const i = rng.int(files.length);
-      const f = files[i]!;
-      if (rng.chance(0.08)) files.splice(i, 1);
-      else if (f.path.endsWith('.json')) f.data = enc.encode(writeJson(rng, mutateJson(rng, JSON.parse(dec.decode(f.data)))));
-      else if (f.path.endsWith('.jsonl')) f.data = enc.encode(mutateJsonl(rng, dec.decode(f.data)));
-      else f.data = mutateBytes(rng, f.data);
-      bytes = writeZip(files, new Date(Date.UTC(2025, 0, 1)));
-    }
+  async make(rng) {
+    if (rng.chance(0.4)) return mutateBytes(rng, bundle);
+    const files = [...bundleFiles].map(([path, data]) => ({ path, data }));
+    const i = rng.int(files.length);
+    const f = files[i]!;
+    if (rng.chance(0.08)) files.splice(i, 1);
+    else if (f.path.endsWith('.json')) f.data = enc.encode(writeJson(rng, mutateJson(rng, JSON.parse(dec.decode(f.data)))));
+    else if (f.path.endsWith('.jsonl')) f.data = enc.encode(mutateJsonl(rng, dec.decode(f.data)));
+    else f.data = mutateBytes(rng, f.data);
+    return writeZip(files, new Date(Date.UTC(2025, 0, 1)));
+  },
+  async feed(file) {
+    const bytes = asBytes(file);
     const copy = bytes.slice();
     let outcome: Outcome;
     try {
@@ -310,8 +319,11 @@ const checkpointJson = JSON.parse(dec.decode(checkpoint.subarray(20, 20 + new Da
 const checkpoints: FuzzTarget = {
   name: 'checkpoint .ckpt',
   strictNames: false,
-  async run(rng) {
-    const bytes = rng.chance(0.5) ? mutateBytes(rng, checkpoint) : withCheckpointJson(rng.chance(0.2) ? dec.decode(mutateBytes(rng, enc.encode(JSON.stringify(checkpointJson)), true)) : writeJson(rng, mutateJson(rng, checkpointJson)));
+  async make(rng) {
+    return rng.chance(0.5) ? mutateBytes(rng, checkpoint) : withCheckpointJson(rng.chance(0.2) ? dec.decode(mutateBytes(rng, enc.encode(JSON.stringify(checkpointJson)), true)) : writeJson(rng, mutateJson(rng, checkpointJson)));
+  },
+  async feed(file) {
+    const bytes = asBytes(file);
     const copy = bytes.slice();
     let outcome: Outcome;
     try {
@@ -337,8 +349,11 @@ const table = { preset: 'default', seeds: [1, 2], rows: ['SFT', 'RLHF'].map((nam
 const tables: FuzzTarget = {
   name: 'experiment table.json',
   strictNames: true,
-  async run(rng) {
-    const text = rng.chance(0.15) ? dec.decode(mutateBytes(rng, enc.encode(JSON.stringify(table)))) : writeJson(rng, mutateJson(rng, table));
+  async make(rng) {
+    return rng.chance(0.15) ? dec.decode(mutateBytes(rng, enc.encode(JSON.stringify(table)))) : writeJson(rng, mutateJson(rng, table));
+  },
+  async feed(file) {
+    const text = asText(file);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -358,8 +373,11 @@ function presetTarget(name: string, base: unknown, parse: (raw: unknown) => unkn
   return {
     name,
     strictNames: true,
-    async run(rng) {
-      const text = writeJson(rng, mutateJson(rng, base));
+    async make(rng) {
+      return writeJson(rng, mutateJson(rng, base));
+    },
+    async feed(file) {
+      const text = asText(file);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -400,26 +418,33 @@ export interface FuzzTally {
   unnamed: number;
   crashes: number;
   seconds: number;
-  /** The slowest case, in milliseconds. */
+  /** The slowest import (the file's making not counted), in milliseconds, and its case. */
   slowestMs: number;
+  slowestCase: number;
   /** The first few crashes: case number and what went wrong. */
   examples: string[];
 }
 
 /** Runs `cases` mutated files through one importer, case c seeded by subSeed(seed, c). */
 export async function fuzzImporter(target: FuzzTarget, cases: number, seed: number): Promise<FuzzTally> {
-  const tally: FuzzTally = { importer: target.name, files: cases, accepted: 0, refused: 0, unnamed: 0, crashes: 0, seconds: 0, slowestMs: 0, examples: [] };
+  const tally: FuzzTally = { importer: target.name, files: cases, accepted: 0, refused: 0, unnamed: 0, crashes: 0, seconds: 0, slowestMs: 0, slowestCase: 0, examples: [] };
   const t0 = performance.now();
   for (let c = 0; c < cases; c++) {
     const rng = new Rng(subSeed(seed, c));
-    const t = performance.now();
     let outcome: Outcome;
+    let ms = 0;
     try {
-      outcome = await target.run(rng);
+      const file = await target.make(rng);
+      const t = performance.now();
+      try {
+        outcome = await target.feed(file);
+      } finally {
+        ms = performance.now() - t;
+      }
     } catch (e) {
       outcome = { kind: 'crash', message: `threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message ?? String(e)}` };
     }
-    tally.slowestMs = Math.max(tally.slowestMs, performance.now() - t);
+    if (ms > tally.slowestMs) Object.assign(tally, { slowestMs: ms, slowestCase: c });
     if (outcome.kind === 'accepted') tally.accepted++;
     else if (outcome.kind === 'refused') tally.refused++;
     else if (outcome.kind === 'unnamed') {
@@ -437,8 +462,8 @@ export async function fuzzImporter(target: FuzzTarget, cases: number, seed: numb
 
 /** The tallies as a table: importer, files, accepted, refused, crashes, seconds, slowest case. */
 export function formatTallies(tallies: readonly FuzzTally[]): string {
-  const head = ['importer', 'files', 'accepted', 'refused', 'unnamed', 'crashes', 'seconds', 'slowest ms'];
-  const rows = tallies.map((t) => [t.importer, t.files, t.accepted, t.refused, t.unnamed, t.crashes, t.seconds.toFixed(1), t.slowestMs.toFixed(0)].map(String));
+  const head = ['importer', 'files', 'accepted', 'refused', 'unnamed', 'crashes', 'seconds', 'slowest import ms (case)'];
+  const rows = tallies.map((t) => [t.importer, t.files, t.accepted, t.refused, t.unnamed, t.crashes, t.seconds.toFixed(1), `${t.slowestMs.toFixed(0)} (${t.slowestCase})`].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const examples = tallies.flatMap((t) => t.examples.map((e) => `  ${t.importer}: ${e}`));
