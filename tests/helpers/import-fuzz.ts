@@ -77,7 +77,7 @@ export function mutateJson(rng: Rng, value: unknown): unknown {
     } else if (kind === 4) {
       // A huge list: of numbers, or of copies of what was there (fewer of an object, so a file stays within a few megabytes).
       const length = rng.pick([6, 100, 5_000, 200_000]);
-      const copies = typeof here === 'object' && here !== null ? Math.min(length, 50) : Math.min(length, 5_000);
+      const copies = typeof here === 'number' || typeof here === 'boolean' || here === null ? Math.min(length, 5_000) : Math.min(length, 50);
       put(p, rng.chance(0.5) ? new Array(length).fill(rng.pick(EXTREMES)) : new Array(copies).fill(here));
     } else if (kind === 5) {
       // Deep nesting.

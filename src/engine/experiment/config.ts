@@ -104,7 +104,8 @@ const EXPERIMENT_PRESET_SCHEMA = obj({
 
 /** Checks one parsed preset (rows, targets and settings as a whole config); returns it typed, or throws naming the preset and the field. */
 export function parseExperimentPreset(raw: unknown): ExperimentPreset {
-  const name = typeof (raw as { name?: unknown } | null)?.name === 'string' ? (raw as { name: string }).name : '(unnamed)';
+  const given = (raw as { name?: unknown } | null)?.name;
+  const name = typeof given === 'string' && given.trim() !== '' ? given : '(unnamed)';
   const head = v.safeParse(EXPERIMENT_PRESET_SCHEMA, raw);
   if (!head.success) {
     const missing = head.issues.some((i) => i.input === undefined && pathOf(i) !== '');

@@ -40,7 +40,8 @@ const RAW: readonly unknown[] = [factRlhf, plainRlhf, rewardHacking, honestyFirs
 
 /** Checks one parsed preset; returns it typed, or throws naming the preset and the field. */
 export function parsePreset(raw: unknown): PpoPreset {
-  const name = typeof (raw as { name?: unknown } | null)?.name === 'string' ? (raw as { name: string }).name : '(unnamed)';
+  const given = (raw as { name?: unknown } | null)?.name;
+  const name = typeof given === 'string' && given.trim() !== '' ? given : '(unnamed)';
   const fail = (msg: string): never => {
     throw new Error(`ppo preset ${name}: ${msg}`);
   };
