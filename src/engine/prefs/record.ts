@@ -155,7 +155,9 @@ export function validateRecord(value: unknown): { record: PreferenceRecord } | {
   const errors: FieldError[] = res.success ? [] : problemsOfIssues(res.issues).map((e) => ({ field: e.field || '(line)', message: e.message }));
   // What one field cannot say alone: two objects in a cell, the same response twice.
   const raw = value as Partial<Record<string, unknown>> | null;
-  if (res.success) errors.push(...sharedCells(res.output.scene.objects).map((e) => ({ field: e.path, message: e.message })));
+  const scene = res.success ? undefined : v.safeParse(SCENE_SCHEMA, raw?.scene);
+  const objects = res.success ? res.output.scene.objects : scene?.success ? scene.output.objects : [];
+  errors.push(...sharedCells(objects).map((e) => ({ field: e.path, message: e.message })));
   if (typeof raw?.responseA === 'string' && raw.responseA === raw.responseB) errors.push({ field: 'responseB', message: 'must differ from responseA (a pair needs two distinct responses)' });
   if (!res.success || errors.length) return { errors };
   const r = res.output;
