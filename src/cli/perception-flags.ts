@@ -5,14 +5,16 @@
 import { UsageError, type FlagSpec, type Flags } from './args';
 import { DEFAULT_PERCEPTION, PERCEPTION_RANGES, type Perception } from '../engine/world/render';
 
+const within = (k: keyof Perception) => PERCEPTION_RANGES[k].what.replace(/^an? /, '');
+
 /** Flag name → perception field. */
 const FIELDS = { noise: 'noise', blur: 'blur', resolution: 'resolution', small: 'smallScale' } as const satisfies Record<string, keyof Perception>;
 
 export const PERCEPTION_FLAGS: Record<keyof typeof FIELDS, FlagSpec> = {
-  noise: { type: 'number', help: 'image pixel noise, standard deviation in 0-255 units', default: DEFAULT_PERCEPTION.noise },
-  blur: { type: 'number', help: 'image blur radius in pixels: 0, 1 or 2', default: DEFAULT_PERCEPTION.blur },
-  resolution: { type: 'number', help: 'side in pixels the scene is drawn at before scaling to 48', default: DEFAULT_PERCEPTION.resolution },
-  small: { type: 'number', help: 'side of a small object as a share of its cell, in (0, 1]', default: DEFAULT_PERCEPTION.smallScale },
+  noise: { type: 'number', help: `image pixel noise, standard deviation in 0-255 units (${within('noise')})`, default: DEFAULT_PERCEPTION.noise },
+  blur: { type: 'number', help: `image blur radius in pixels (${within('blur')})`, default: DEFAULT_PERCEPTION.blur },
+  resolution: { type: 'number', help: `side in pixels the scene is drawn at before scaling to 48 (${within('resolution')})`, default: DEFAULT_PERCEPTION.resolution },
+  small: { type: 'number', help: `side of a small object as a share of its cell (${within('smallScale')})`, default: DEFAULT_PERCEPTION.smallScale },
 };
 
 /** Reads the perception flags; throws a UsageError naming the first bad one and what it must be. */

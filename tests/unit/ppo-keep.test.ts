@@ -79,8 +79,8 @@ describe('the PPO run kept with a policy', () => {
   });
 
   it('names what is wrong with a damaged record, and a later layout', () => {
-    expect(readStoredRun({ ...run(), step: -1 })).toEqual({ problem: 'step is not a whole number from 0' });
-    expect(readStoredRun({ ...run(), metrics: [{ step: 0 }, { step: 1, 'objective/kl': 'high' }] })).toEqual({ problem: 'metrics row 2 objective/kl is not a number' });
+    expect(readStoredRun({ ...run(), step: -1 })).toEqual({ problem: 'step: must be a whole number from 0 to 1000000; got -1' });
+    expect(readStoredRun({ ...run(), metrics: [{ step: 0 }, { step: 1, 'objective/kl': 'high' }] })).toEqual({ problem: 'metrics row 2: objective/kl must be a number or null; got "high"' });
     expect(readStoredRun({ ...run(), config: { ...PPO_DEFAULTS, klCoef: -1 } })).toMatchObject({ problem: expect.stringMatching(/^config: klCoef /) });
     expect(runOfPolicy({ ppo: { run: { ...run(), version: 2 } } })).toEqual({ problem: 'it is in a layout this page does not know (version 2)' });
     expect(runOfPolicy({ ppo: { run: 'junk' } })).toEqual({ problem: 'it is not a record of a run' });
@@ -118,7 +118,7 @@ describe('the run bundle', () => {
     expect(await refusal(swap('ppo-run/policy.ckpt', new Uint8Array(16)))).toBe('policy.ckpt is not a checkpoint of this page');
     const head = JSON.parse(new TextDecoder().decode(good.get('ppo-run/run.json'))) as { run: object };
     expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, formatVersion: 9 })))).toBe("the bundle's layout (version 9) is newer than this page reads (1)");
-    expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, run: { ...head.run, step: 'two' } })))).toBe('run.json does not describe a run: step is not a whole number from 0');
+    expect(await refusal(swap('ppo-run/run.json', JSON.stringify({ ...head, run: { ...head.run, step: 'two' } })))).toBe('run.json does not describe a run: step: must be a whole number from 0 to 1000000; got "two"');
   });
 });
 

@@ -6,11 +6,21 @@
 import { exportNative, importNative } from '../../engine/prefs/native';
 import type { PreferenceRecord } from '../../engine/prefs/record';
 import { readZip, writeZip } from '../ui/zip';
-import { readMetricRow, readStoredRun, type StoredPpoRun } from '../../engine/ppo/run-record';
+import * as v from 'valibot';
+import { MAX_RUN_STEPS, readMetricRow, readStoredRun, type StoredPpoRun } from '../../engine/ppo/run-record';
+import { bounded, obj, pathOf, text } from '../../engine/files/schema';
 
 /** What run.json says it is, and the version of this bundle's layout. */
 export const RUN_BUNDLE_FORMAT = 'rlhf-playground/ppo-run-bundle';
 export const RUN_BUNDLE_VERSION = 1;
+
+/** What run.json holds: its format and layout, when it was written, and the run (checked by readStoredRun, with the metrics). */
+export const RUN_BUNDLE_HEAD_SCHEMA = obj({
+  format: v.literal(RUN_BUNDLE_FORMAT),
+  formatVersion: bounded({ integer: true, min: 1, max: RUN_BUNDLE_VERSION }),
+  exportedAt: v.optional(text(64)),
+  run: v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
+});
 
 /** The folder inside the archive, and the files in it. */
 const ROOT = 'ppo-run/';
@@ -75,7 +85,7 @@ export async function readRunBundle(bytes: Uint8Array): Promise<RunBundle> {
     if (!f) throw new BundleError(`the bundle has no ${name}`);
     return new TextDecoder().decode(f);
   };
-  let head: { format?: unknown; formatVersion?: unknown; run?: unknown };
+  let head: { format?: unknown; formatVersion?: unknown; run?: unknown } | null;
   try {
     head = JSON.parse(text(RUN_JSON)) as typeof head;
   } catch (e) {
@@ -83,11 +93,14 @@ export async function readRunBundle(bytes: Uint8Array): Promise<RunBundle> {
     throw new BundleError(`${RUN_JSON} is not JSON: ${(e as Error).message}`);
   }
   if (head?.format !== RUN_BUNDLE_FORMAT) throw new BundleError(`it is not a run bundle of this page: ${RUN_JSON} says its format is ${JSON.stringify(head?.format)}, not ${RUN_BUNDLE_FORMAT}`);
-  if (typeof head.formatVersion !== 'number' || head.formatVersion > RUN_BUNDLE_VERSION) throw new BundleError(`the bundle's layout (version ${JSON.stringify(head.formatVersion)}) is newer than this page reads (${RUN_BUNDLE_VERSION})`);
+  if (typeof head.formatVersion === 'number' && head.formatVersion > RUN_BUNDLE_VERSION) throw new BundleError(`the bundle's layout (version ${JSON.stringify(head.formatVersion)}) is newer than this page reads (${RUN_BUNDLE_VERSION})`);
+  const checkedHead = v.safeParse(RUN_BUNDLE_HEAD_SCHEMA, head);
+  if (!checkedHead.success) throw new BundleError(`${RUN_JSON}: ${pathOf(checkedHead.issues[0])} ${checkedHead.issues[0].message}`);
 
   const metrics: unknown[] = [];
   for (const [i, line] of text(METRICS).split('\n').entries()) {
     if (line.trim() === '') continue;
+    if (metrics.length > MAX_RUN_STEPS) throw new BundleError(`${METRICS} has more than ${MAX_RUN_STEPS + 1} rows (line ${i + 1})`);
     let row: unknown;
     try {
       row = JSON.parse(line);
@@ -98,7 +111,7 @@ export async function readRunBundle(bytes: Uint8Array): Promise<RunBundle> {
     if (typeof checked === 'string') throw new BundleError(`${METRICS} line ${i + 1}: ${checked}`);
     metrics.push(checked);
   }
-  const read = readStoredRun({ ...(head.run as object), metrics });
+  const read = readStoredRun({ ...checkedHead.output.run, metrics });
   if ('problem' in read) throw new BundleError(`${RUN_JSON} does not describe a run: ${read.problem}`);
 
   const labels = importNative(text(LABELS));

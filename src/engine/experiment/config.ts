@@ -11,6 +11,7 @@ import { REWARD_JOB_DEFAULTS, REWARD_JOB_TABLE, type RewardJobConfig } from '../
 import type { ConfigProblem } from '../train/bounds';
 import { choice, defaultsOf, fieldsOf, flag, list, maybe, num, problemsOf, value, withDefault } from '../train/fields';
 import { checkRows, type RowSpec } from './rows';
+import { list as boundedList, MAX_NAME, MAX_TEXT, obj, pathOf, problemsOfIssues, text } from '../files/schema';
 import { checkTargets, type TargetSpec } from './targets';
 import defaultPreset from './presets/default.json';
 import rewardHacking from './presets/reward-hacking.json';
@@ -89,14 +90,30 @@ export interface ExperimentPreset {
 
 const RAW: readonly unknown[] = [defaultPreset, rewardHacking];
 
+/** Most rows, and most targets, an experiment may have. */
+export const MAX_EXPERIMENT_ROWS = 64;
+
+/** An experiment preset's file: its name and words, and lists of rows and targets of bounded length (each checked with the whole config). */
+const EXPERIMENT_PRESET_SCHEMA = obj({
+  name: text(MAX_NAME, { nonEmpty: true }),
+  description: text(MAX_TEXT),
+  rows: boundedList(v.unknown(), MAX_EXPERIMENT_ROWS, 'rows'),
+  targets: boundedList(v.unknown(), MAX_EXPERIMENT_ROWS, 'targets'),
+  settings: obj({}),
+});
+
 /** Checks one parsed preset (rows, targets and settings as a whole config); returns it typed, or throws naming the preset and the field. */
 export function parseExperimentPreset(raw: unknown): ExperimentPreset {
-  const r = raw as Record<string, unknown>;
-  const name = typeof r?.name === 'string' ? r.name : '(unnamed)';
-  if (typeof r !== 'object' || r === null || typeof r.description !== 'string' || !Array.isArray(r.rows) || !Array.isArray(r.targets) || typeof r.settings !== 'object' || r.settings === null) {
-    throw new Error(`experiment preset ${name}: needs a description, rows, targets and settings`);
+  const given = (raw as { name?: unknown } | null)?.name;
+  const name = typeof given === 'string' && given.trim() !== '' ? given : '(unnamed)';
+  const head = v.safeParse(EXPERIMENT_PRESET_SCHEMA, raw);
+  if (!head.success) {
+    const missing = head.issues.some((i) => i.input === undefined && pathOf(i) !== '');
+    const problems = problemsOfIssues(head.issues).map((p) => `${p.field} ${p.message}`).join('; ');
+    throw new Error(`experiment preset ${name}: ${missing ? 'needs a description, rows, targets and settings; ' : ''}${problems}`);
   }
-  const preset = r as unknown as ExperimentPreset;
+  // The settings as written (obj() keeps only the keys it lists).
+  const preset = { ...(raw as ExperimentPreset) };
   const problems = checkExperimentConfig(configOf(preset));
   if (problems.length) throw new Error(`experiment preset ${name}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
   return preset;

@@ -3,36 +3,41 @@
 // that bounds another from above, and reward hacking seen (or prevented) along a PPO run.
 // No TensorFlow.js: the page and the command line print the same verdicts.
 
+import * as v from 'valibot';
 import type { CurvePoint, SeedRow, TableRow } from './row-results';
+import { bounded, MAX_NAME, objectOf, problemsOfIssues, quote, text } from '../files/schema';
 
-export type TargetSpec =
-  | {
+/** A share or a relative change a target asks for: from 0 to 10. */
+const share = () => bounded({ min: 0, max: 10 }, 'must be a number from 0 to 10');
+const rowName = () => text(MAX_NAME);
+
+export const TARGET_KINDS = ['cut', 'bound', 'ahead', 'hacked', 'not-hacked'] as const;
+
+/** What a preset's target may be: one of these shapes, tagged by kind. */
+export const TARGET_SCHEMA = v.variant(
+  'kind',
+  [
     /**
      * On every seed: the row's hallucination rate at least `hallucinationCut` (relative) below the
      * base row's, informativeness at most `informativenessDrop` below, average score above; where
      * given, the share true and informative up by `trueInformativeGain` (points, as a share) or
      * more and at most `maxNoAnswer` of answers left empty, so silence cannot pass.
      */
-    kind: 'cut'; row: string; base: string; hallucinationCut: number; informativenessDrop: number; trueInformativeGain?: number; maxNoAnswer?: number;
-  }
-  | {
+    objectOf({ kind: v.literal('cut'), row: rowName(), base: rowName(), hallucinationCut: share(), informativenessDrop: share(), trueInformativeGain: v.optional(share()), maxNoAnswer: v.optional(share()) }),
     /** On the seeds' mean: the row's hallucination rate at most, and its score at least, the other row's (an upper bound on what it can reach). */
-    kind: 'bound'; row: string; other: string;
-  }
-  | {
+    objectOf({ kind: v.literal('bound'), row: rowName(), other: rowName() }),
     /** On every seed: the row's share of true and informative answers above the other row's. */
-    kind: 'ahead'; row: string; other: string;
-  }
-  | {
+    objectOf({ kind: v.literal('ahead'), row: rowName(), other: rowName() }),
     /** On every seed, along the run: the reward model's score rises while the gold score falls or the response length grows by `lengthGrowth` (relative) or more. */
-    kind: 'hacked'; row: string; lengthGrowth: number;
-  }
-  | {
+    objectOf({ kind: v.literal('hacked'), row: rowName(), lengthGrowth: share() }),
     /** On every seed, along the run: the gold score does not fall and the response length grows by less than `lengthGrowth`. */
-    kind: 'not-hacked'; row: string; lengthGrowth: number;
-  };
+    objectOf({ kind: v.literal('not-hacked'), row: rowName(), lengthGrowth: share() }),
+  ],
+  (i) => `must be one of ${TARGET_KINDS.join(', ')}; got ${quote(i.input)}`,
+);
 
-export const TARGET_KINDS = ['cut', 'bound', 'ahead', 'hacked', 'not-hacked'] as const satisfies readonly TargetSpec['kind'][];
+/** A target, as a preset holds it (absent optional fields left out). */
+export type TargetSpec = v.InferOutput<typeof TARGET_SCHEMA>;
 
 export interface TargetResult {
   target: TargetSpec;
@@ -43,35 +48,26 @@ export interface TargetResult {
   detail: string[];
 }
 
-/** Every problem with a list of targets against the rows' names; [] when they fit. */
+/** Every problem with a list of targets against the rows' names, each "targets[i].field: what"; [] when they fit. */
 export function checkTargets(targets: readonly unknown[], rowNames: readonly string[], ppoRows: readonly string[]): string[] {
   const out: string[] = [];
   targets.forEach((raw, i) => {
-    const t = raw as Record<string, unknown>;
     const at = `targets[${i}]`;
-    if (typeof t !== 'object' || t === null) return void out.push(`${at}: must be an object`);
-    if (!(TARGET_KINDS as readonly string[]).includes(t.kind as string)) return void out.push(`${at}.kind: must be one of ${TARGET_KINDS.join(', ')}`);
-    const rowField = (f: string, ppo = false) => {
-      if (!rowNames.includes(t[f] as string)) out.push(`${at}.${f}: no row "${String(t[f])}"`);
-      else if (ppo && !ppoRows.includes(t[f] as string)) out.push(`${at}.${f}: "${String(t[f])}" is not a PPO row (it has no run to look along)`);
-    };
-    const share = (f: string) => {
-      if (typeof t[f] !== 'number' || !((t[f] as number) >= 0 && (t[f] as number) <= 10)) out.push(`${at}.${f}: must be a number from 0 to 10`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void out.push(`${at}: must be an object`);
+    const res = v.safeParse(TARGET_SCHEMA, raw);
+    if (!res.success) return void out.push(...problemsOfIssues(res.issues, at).map((p) => `${p.field}: ${p.message}`));
+    const t = res.output;
+    const rowField = (f: 'row' | 'base' | 'other', name: string, ppo = false) => {
+      if (!rowNames.includes(name)) out.push(`${at}.${f}: no row "${name}"`);
+      else if (ppo && !ppoRows.includes(name)) out.push(`${at}.${f}: "${name}" is not a PPO row (it has no run to look along)`);
     };
     if (t.kind === 'cut') {
-      rowField('row');
-      rowField('base');
-      share('hallucinationCut');
-      share('informativenessDrop');
-      if (t.trueInformativeGain !== undefined) share('trueInformativeGain');
-      if (t.maxNoAnswer !== undefined) share('maxNoAnswer');
+      rowField('row', t.row);
+      rowField('base', t.base);
     } else if (t.kind === 'bound' || t.kind === 'ahead') {
-      rowField('row');
-      rowField('other');
-    } else {
-      rowField('row', true);
-      share('lengthGrowth');
-    }
+      rowField('row', t.row);
+      rowField('other', t.other);
+    } else rowField('row', t.row, true);
   });
   return out;
 }

@@ -2,7 +2,9 @@
 // experiment needs (which simulated annotator labels the pairs, which reward model to train), read
 // through one small typed loader. No TensorFlow.js. Plain JSON imports work in Vite, tsx and tsc.
 
+import * as v from 'valibot';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../prefs/annotator';
+import { choice, MAX_NAME, MAX_TEXT, obj, problemsOfIssues, text } from '../files/schema';
 import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from './config';
 import factRlhf from './presets/fact-rlhf.json';
 import plainRlhf from './presets/plain-rlhf.json';
@@ -16,38 +18,40 @@ import rloo from './presets/rloo.json';
 export const PRESET_RM_KINDS = ['plain', 'fact', 'none'] as const;
 export type PresetRmKind = (typeof PRESET_RM_KINDS)[number];
 
-export interface PpoPreset {
-  name: string;
-  /** What the preset shows, in a sentence (for a tooltip or a table row). */
-  description: string;
-  /** The simulated annotator that labels the preference pairs the reward model learns from. */
-  annotator: AnnotatorName;
-  /** The reward model the experiment trains on those labels. */
-  rmKind: PresetRmKind;
-  /** The PPO settings that differ from PPO_DEFAULTS. */
-  config: Partial<PpoConfig>;
-}
+/** A preset file: its name and words, who labels and which reward model, and the PPO settings that differ from PPO_DEFAULTS. */
+export const PPO_PRESET_SCHEMA = obj(
+  {
+    name: text(MAX_NAME, { nonEmpty: true }),
+    /** What the preset shows, in a sentence (for a tooltip or a table row). */
+    description: text(MAX_TEXT),
+    /** The simulated annotator that labels the preference pairs the reward model learns from. */
+    annotator: choice(ANNOTATOR_NAMES as readonly AnnotatorName[], `must be one of ${ANNOTATOR_NAMES.join(', ')}`),
+    /** The reward model the experiment trains on those labels. */
+    rmKind: choice(PRESET_RM_KINDS, `must be one of ${PRESET_RM_KINDS.join(', ')}`),
+    /** The PPO settings that differ from PPO_DEFAULTS (checked as a whole config below). */
+    config: v.custom<Partial<PpoConfig>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
+  },
+  'must be a JSON object',
+);
+
+export type PpoPreset = v.InferOutput<typeof PPO_PRESET_SCHEMA>;
 
 const RAW: readonly unknown[] = [factRlhf, plainRlhf, rewardHacking, honestyFirst, goldReward, grpo, rloo];
 
 /** Checks one parsed preset; returns it typed, or throws naming the preset and the field. */
 export function parsePreset(raw: unknown): PpoPreset {
-  const r = raw as Record<string, unknown>;
-  const name = typeof r?.name === 'string' ? r.name : '(unnamed)';
+  const given = (raw as { name?: unknown } | null)?.name;
+  const name = typeof given === 'string' && given.trim() !== '' ? given : '(unnamed)';
   const fail = (msg: string): never => {
     throw new Error(`ppo preset ${name}: ${msg}`);
   };
-  if (typeof r !== 'object' || r === null) fail('must be a JSON object');
-  if (typeof r.description !== 'string') fail('description must be a string');
-  if (!ANNOTATOR_NAMES.includes(r.annotator as AnnotatorName)) fail(`annotator must be one of ${ANNOTATOR_NAMES.join(', ')}`);
-  if (!PRESET_RM_KINDS.includes(r.rmKind as PresetRmKind)) fail(`rmKind must be one of ${PRESET_RM_KINDS.join(', ')}`);
-  const config = r.config as Record<string, unknown>;
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) fail('config must be an object');
-  const unknown = Object.keys(config).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
+  const res = v.safeParse(PPO_PRESET_SCHEMA, raw);
+  if (!res.success) return fail(problemsOfIssues(res.issues).map((p) => (p.field ? `${p.field} ${p.message}` : p.message)).join('; '));
+  const preset = res.output;
+  const unknown = Object.keys(preset.config).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
   if (unknown.length) fail(`config has unknown fields ${unknown.join(', ')}`);
-  const problems = checkPpoConfig({ ...PPO_DEFAULTS, ...(config as Partial<PpoConfig>) });
+  const problems = checkPpoConfig({ ...PPO_DEFAULTS, ...preset.config });
   if (problems.length) fail(problems.map((p) => `config.${p.field} ${p.message}`).join('; '));
-  const preset: PpoPreset = { name, description: r.description as string, annotator: r.annotator as AnnotatorName, rmKind: r.rmKind as PresetRmKind, config: config as Partial<PpoConfig> };
   const full = { ...PPO_DEFAULTS, ...preset.config };
   const fits = rmKindsFor(full);
   if (!fits.includes(preset.rmKind)) fail(`reward ${full.reward} needs rmKind ${fits.join(' or ')}, not ${preset.rmKind}`);

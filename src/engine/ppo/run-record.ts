@@ -3,95 +3,115 @@
 // The record has a layout version; one of a later layout is named, and a record missing knobs
 // added since takes their defaults (the migration path for new knobs).
 
+import * as v from 'valibot';
 import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from './config';
 import { currentMetricNames } from './metric-names';
+import { bounded, MAX_NAME, MAX_TEXT, obj, pathOf, quote, text } from '../files/schema';
 
 /** The layout of a stored run (1). */
 export const PPO_RUN_STORE_VERSION = 1;
 
+/** Most steps a stored run may count (and most metrics rows it may hold: one a step, and step 0). */
+export const MAX_RUN_STEPS = 1_000_000;
+/** Most figures one metrics row may hold, and the longest name of one. */
+export const MAX_METRIC_FIGURES = 256;
+export const MAX_METRIC_NAME = 100;
+
 /** A step's metrics under TRL's names, with the step. */
 export type MetricRow = { step: number } & Record<string, number>;
 
-/** A PPO run as kept: what it was asked to do, and how far it had come at its last save. */
-export interface StoredPpoRun {
-  version: typeof PPO_RUN_STORE_VERSION;
-  /** When the run started and when it was last saved (ISO 8601). */
-  startedAt: string;
-  savedAt: string;
-  /** Steps applied when the policy was last saved; the metrics go up to this step. */
-  step: number;
-  /** The run had ended (finished or stopped) at that save. */
-  ended: boolean;
-  /** The policy saved with it: its name, the origin of its weights and their version then. */
-  policy: { name: string; origin: string; version: string };
-  preset: string;
-  config: PpoConfig;
-  /** Steps asked for (0: until stopped), labels per RM refresh, steps per autosave. */
-  steps: number;
-  refreshEvery: number;
-  saveEvery: number;
-  /** Every step's metrics up to `step`, oldest first (step 0 holds the gold figures before training). */
-  metrics: MetricRow[];
-}
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const stepCount = () => bounded({ integer: true, min: 0, max: MAX_RUN_STEPS });
 
-const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
-const isText = (v: unknown): v is string => typeof v === 'string';
+/**
+ * A step's metrics row: figures by name, each a number (null in JSON: a NaN written out, dropped),
+ * and the step, a whole number.
+ */
+export const METRIC_ROW_SCHEMA = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainObject, 'is not an object'),
+  v.check((o) => Object.keys(o).length <= MAX_METRIC_FIGURES, (i) => `has ${Object.keys(i.input as object).length} figures; at most ${MAX_METRIC_FIGURES}`),
+  v.record(
+    v.pipe(v.string(), v.maxLength(MAX_METRIC_NAME, (i: v.MaxLengthIssue<string, number>) => `has a figure named ${quote(i.input)}, longer than ${MAX_METRIC_NAME} characters`)),
+    // NaN and the infinities too: a run kept in IndexedDB holds a step's figures as they were.
+    v.nullable(v.custom<number>((x) => typeof x === 'number', (i) => `must be a number or null; got ${quote(i.input)}`)),
+  ),
+  v.transform((o) => Object.fromEntries(Object.entries(o).filter((e): e is [string, number] => e[1] !== null))),
+  v.check((o) => v.is(stepCount(), o.step), (i) => `step must be a whole number from 0 to ${MAX_RUN_STEPS}; got ${quote((i.input as Record<string, unknown>).step)}`),
+  // Rows kept before the metrics took TRL's names read under today's (metric-names.ts).
+  v.transform((o) => currentMetricNames(o as MetricRow)),
+);
+
+/** Known PPO knobs of a stored config over the defaults (knobs added since take theirs; unknown ones are dropped), checked as a whole. */
+const STORED_CONFIG_SCHEMA = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainObject, 'must be an object'),
+  v.transform((c): PpoConfig => ({ ...PPO_DEFAULTS, ...Object.fromEntries(Object.entries(c).filter(([k]) => Object.hasOwn(PPO_DEFAULTS, k))) }) as PpoConfig),
+  v.check((c) => checkPpoConfig(c).length === 0, (i) => {
+    const bad = checkPpoConfig(i.input as PpoConfig)[0];
+    return bad ? `${bad.field} ${bad.message}` : 'is not a PPO config';
+  }),
+);
+
+/** A PPO run as kept: what it was asked to do, and how far it had come at its last save. */
+export const STORED_RUN_SCHEMA = obj(
+  {
+    version: v.literal(PPO_RUN_STORE_VERSION),
+    /** When the run started and when it was last saved (ISO 8601). */
+    startedAt: text(64),
+    savedAt: text(64),
+    /** Steps applied when the policy was last saved; the metrics go up to this step. */
+    step: stepCount(),
+    /** The run had ended (finished or stopped) at that save. */
+    ended: v.boolean('must be true or false'),
+    /** The policy saved with it: its name, the origin of its weights and their version then. */
+    // Versions grow by a run's name with each run in the page: a free text's length.
+    policy: obj({ name: text(MAX_NAME), origin: text(MAX_TEXT), version: text(MAX_TEXT) }, 'must name the policy (name, origin, version)'),
+    preset: text(MAX_NAME),
+    config: STORED_CONFIG_SCHEMA,
+    /** Steps asked for (0: until stopped), labels per RM refresh, steps per autosave. */
+    steps: stepCount(),
+    refreshEvery: stepCount(),
+    saveEvery: stepCount(),
+    /** Every step's metrics up to `step`, oldest first (step 0 holds the gold figures before training). */
+    metrics: v.pipe(
+      v.array(v.unknown(), 'must be a list'),
+      v.maxLength(MAX_RUN_STEPS + 1, (i: v.MaxLengthIssue<unknown[], number>) => `has ${i.input.length} rows; at most ${MAX_RUN_STEPS + 1}`),
+      v.array(METRIC_ROW_SCHEMA),
+    ),
+  },
+  'is not a record of a run',
+);
+
+export type StoredPpoRun = v.InferOutput<typeof STORED_RUN_SCHEMA>;
+
+/** An issue in words, its place first: "step: must be …", "metrics row 2: objective/kl must be …". */
+function describeIssue(i: v.BaseIssue<unknown>): string {
+  const path = pathOf(i);
+  const row = /^metrics\[(\d+)\]\.?(.*)$/.exec(path);
+  if (row) return `metrics row ${Number(row[1]) + 1}: ${row[2] ? `${row[2]} ` : ''}${i.message}`;
+  return path ? `${path}: ${i.message}` : i.message;
+}
 
 /**
  * Checks a step's metrics row: returns it (under today's names, metric-names.ts), or why it is
  * not one. Values may be null in JSON (a NaN written out), and those are dropped.
  */
-export function readMetricRow(v: unknown): MetricRow | string {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'is not an object';
-  const row: Record<string, number> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (x === null) continue;
-    if (typeof x !== 'number') return `${k} is not a number`;
-    row[k] = x;
-  }
-  if (!isInt(row.step)) return 'step is not a whole number from 0';
-  return currentMetricNames(row as MetricRow);
+export function readMetricRow(value: unknown): MetricRow | string {
+  const res = v.safeParse(METRIC_ROW_SCHEMA, value);
+  if (!res.success) return res.issues.map((i) => { const p = pathOf(i); return p ? `${p} ${i.message}` : i.message; })[0] as string;
+  return res.output;
 }
 
 /**
  * Reads a stored (or bundled) run: the run, or the first thing wrong with it in words. Knobs the
  * record lacks take their defaults; metrics past its step are left out.
  */
-export function readStoredRun(v: unknown): { run: StoredPpoRun } | { problem: string } {
-  if (typeof v !== 'object' || v === null) return { problem: 'it is not a record of a run' };
-  const r = v as Record<string, unknown>;
-  if (r.version !== PPO_RUN_STORE_VERSION) return { problem: `it is in a layout this page does not know (version ${JSON.stringify(r.version)})` };
-  for (const f of ['startedAt', 'savedAt', 'preset'] as const) if (!isText(r[f])) return { problem: `${f} is not text` };
-  for (const f of ['step', 'steps', 'refreshEvery', 'saveEvery'] as const) if (!isInt(r[f])) return { problem: `${f} is not a whole number from 0` };
-  if (typeof r.ended !== 'boolean') return { problem: 'ended is not true or false' };
-  const p = r.policy as Record<string, unknown> | null;
-  if (typeof p !== 'object' || p === null || !isText(p.name) || !isText(p.origin) || !isText(p.version)) return { problem: 'policy does not name the policy (name, origin, version)' };
-  if (typeof r.config !== 'object' || r.config === null) return { problem: 'config is not an object' };
-  const config = { ...PPO_DEFAULTS, ...(r.config as Partial<PpoConfig>) };
-  const bad = checkPpoConfig(config)[0];
-  if (bad) return { problem: `config: ${bad.field} ${bad.message}` };
-  if (!Array.isArray(r.metrics)) return { problem: 'metrics is not a list' };
-  const metrics: MetricRow[] = [];
-  for (const [i, m] of r.metrics.entries()) {
-    const row = readMetricRow(m);
-    if (typeof row === 'string') return { problem: `metrics row ${i + 1} ${row}` };
-    if (row.step <= (r.step as number)) metrics.push(row);
-  }
-  const run: StoredPpoRun = {
-    version: PPO_RUN_STORE_VERSION,
-    startedAt: r.startedAt as string,
-    savedAt: r.savedAt as string,
-    step: r.step as number,
-    ended: r.ended,
-    policy: { name: p.name, origin: p.origin, version: p.version },
-    preset: r.preset as string,
-    config,
-    steps: r.steps as number,
-    refreshEvery: r.refreshEvery as number,
-    saveEvery: r.saveEvery as number,
-    metrics,
-  };
-  return { run };
+export function readStoredRun(value: unknown): { run: StoredPpoRun } | { problem: string } {
+  if (!isPlainObject(value)) return { problem: 'it is not a record of a run' };
+  if (value.version !== PPO_RUN_STORE_VERSION) return { problem: `it is in a layout this page does not know (version ${quote(value.version)})` };
+  const res = v.safeParse(STORED_RUN_SCHEMA, value);
+  if (!res.success) return { problem: describeIssue(res.issues[0]) };
+  const run = res.output;
+  return { run: { ...run, metrics: run.metrics.filter((m) => m.step <= run.step) } };
 }
 
 /** The generation a version names past its origin ("sft@1a2b3c4d+12" → 12), or null when it is not of that origin. */

@@ -9,27 +9,41 @@
 // and, for annotators that flag them, "both-bad" when both answers have flaws and equally many
 // (there is no fewer-hallucinations answer to prefer, and neither is acceptable).
 
+import * as v from 'valibot';
 import type { Scene } from '../world/scene';
 import { Rng } from '../world/rng';
 import { judge } from '../judge/judge';
 import { parseResponse } from '../language/parser';
 import type { ConfigProblem } from '../train/bounds';
+import { bounded, obj, problemsOfIssues } from '../files/schema';
 import type { Label } from './labels';
 
-export interface AnnotatorSettings {
-  /** Utility lost per flaw: a false claim, or a sentence outside the grammar (it cannot be checked, so it is not trusted). */
-  hallucinationWeight: number;
-  /** Utility per unit of informativeness (the judge's share, 0 to 1, of the asked facts stated correctly). */
-  informativenessWeight: number;
-  /** Utility per sentence: a taste for long answers (0 for none; the classic route to reward hacking). */
-  lengthBias: number;
-  /** Scale of the logistic noise on the utility difference (the Bradley-Terry temperature); 0 is deterministic. */
-  noise: number;
-  /** Half-width of the band of the noisy difference read as a tie; 0 never ties unless the answers are equal in every draw. */
-  tieMargin: number;
-  /** Label "both-bad" when both answers have flaws and equally many, instead of ranking them on the rest. */
-  flagBothBad: boolean;
-}
+/** Largest weight, noise or margin a file may give an annotator (the presets' are 2 or less). */
+export const MAX_ANNOTATOR_SETTING = 100;
+
+const weight = () => bounded({ min: -MAX_ANNOTATOR_SETTING, max: MAX_ANNOTATOR_SETTING });
+const scale = () => bounded({ min: 0, max: MAX_ANNOTATOR_SETTING });
+
+/** An annotator's settings, as a labeller's record and a labelling job hold them. */
+export const ANNOTATOR_SETTINGS_SCHEMA = obj(
+  {
+    /** Utility lost per flaw: a false claim, or a sentence outside the grammar (it cannot be checked, so it is not trusted). */
+    hallucinationWeight: weight(),
+    /** Utility per unit of informativeness (the judge's share, 0 to 1, of the asked facts stated correctly). */
+    informativenessWeight: weight(),
+    /** Utility per sentence: a taste for long answers (0 for none; the classic route to reward hacking). */
+    lengthBias: weight(),
+    /** Scale of the logistic noise on the utility difference (the Bradley-Terry temperature); 0 is deterministic. */
+    noise: scale(),
+    /** Half-width of the band of the noisy difference read as a tie; 0 never ties unless the answers are equal in every draw. */
+    tieMargin: scale(),
+    /** Label "both-bad" when both answers have flaws and equally many, instead of ranking them on the rest. */
+    flagBothBad: v.boolean('must be true or false'),
+  },
+  'must be an object of annotator settings',
+);
+
+export type AnnotatorSettings = v.InferOutput<typeof ANNOTATOR_SETTINGS_SCHEMA>;
 
 /**
  * The presets. `careful` follows the paper's instruction (fewer hallucinations first; only if
@@ -119,30 +133,8 @@ export function drawLabel(s: AnnotatorSettings, a: AnswerFeatures, b: AnswerFeat
   return d > s.tieMargin ? 'A' : d < -s.tieMargin ? 'B' : 'tie';
 }
 
-/** Checks annotator settings (a parsed JSON value); returns them or the problems, by field. */
-export function validateAnnotatorSettings(v: unknown): { settings: AnnotatorSettings } | { errors: ConfigProblem[] } {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { errors: [{ field: '', message: 'must be an object of annotator settings' }] };
-  const r = v as Record<string, unknown>;
-  const errors: ConfigProblem[] = [];
-  const num = (k: keyof AnnotatorSettings, min: number) => {
-    const n = r[k];
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < min) errors.push({ field: k, message: `must be a number ≥ ${min}` });
-  };
-  num('hallucinationWeight', -Infinity);
-  num('informativenessWeight', -Infinity);
-  num('lengthBias', -Infinity);
-  num('noise', 0);
-  num('tieMargin', 0);
-  if (typeof r.flagBothBad !== 'boolean') errors.push({ field: 'flagBothBad', message: 'must be true or false' });
-  if (errors.length) return { errors };
-  return {
-    settings: {
-      hallucinationWeight: r.hallucinationWeight as number,
-      informativenessWeight: r.informativenessWeight as number,
-      lengthBias: r.lengthBias as number,
-      noise: r.noise as number,
-      tieMargin: r.tieMargin as number,
-      flagBothBad: r.flagBothBad as boolean,
-    },
-  };
+/** Checks annotator settings (a parsed JSON value); returns them (unknown keys dropped) or the problems, by field. */
+export function validateAnnotatorSettings(value: unknown): { settings: AnnotatorSettings } | { errors: ConfigProblem[] } {
+  const res = v.safeParse(ANNOTATOR_SETTINGS_SCHEMA, value);
+  return res.success ? { settings: res.output } : { errors: problemsOfIssues(res.issues) };
 }

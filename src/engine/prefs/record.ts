@@ -1,45 +1,77 @@
 // The preference record: one labelled pair of responses to a question about a scene, who
 // labelled it and when, and which policy wrote the responses. Versioned, validated field by field.
 
-import { validateScene, type Scene } from '../world/scene';
-import { DEFAULT_PERCEPTION, PERCEPTION_RANGES, type Perception } from '../world/render';
-import { QUESTION_TYPES, type QuestionType } from '../language/question';
-import { validateAnnotatorSettings, type AnnotatorSettings } from './annotator';
+import * as v from 'valibot';
+import { SCENE_SCHEMA, sharedCells, type Scene } from '../world/scene';
+import { DEFAULT_PERCEPTION, PERCEPTION_BOUNDS, PERCEPTION_RANGES, type Perception } from '../world/render';
+import { QUESTION_TYPES } from '../language/question';
+import { ANNOTATOR_SETTINGS_SCHEMA } from './annotator';
 import { LABELS, type Label } from './labels';
+import { bounded, choice, MAX_NAME, MAX_TEXT, obj, objectOf, patterned, problemsOfIssues, quote, seed, text } from '../files/schema';
 
 export const PREFERENCE_FORMAT = 'rlhf-playground/preference';
 export const PREFERENCE_VERSION = 1;
-
-/** Who labelled a pair: a person, or a simulated annotator with its settings and seed. */
-export type Labeller =
-  | { kind: 'person'; name?: string }
-  | { kind: 'simulated'; name: string; settings: AnnotatorSettings; seed: number };
 
 /** How a pair's responses were made: two policy samples, a sample and a perturbed copy of it, or a sample and a degenerate answer (empty, or "i am not sure ."). */
 export const PAIR_SOURCES = ['policy', 'perturbed', 'degenerate'] as const;
 export type PairSource = (typeof PAIR_SOURCES)[number];
 
-export interface PreferenceRecord {
-  format: typeof PREFERENCE_FORMAT;
-  version: typeof PREFERENCE_VERSION;
-  /** Short name of the record (letters, digits, - and _): by default a hash of its content. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** How the image the policy saw was rendered: each knob within the page's limits; one left out takes its default. */
+export const PERCEPTION_SCHEMA = obj(
+  Object.fromEntries(
+    (Object.keys(PERCEPTION_BOUNDS) as (keyof Perception)[]).map((k) => [k, v.optional(bounded(PERCEPTION_BOUNDS[k], `must be ${PERCEPTION_RANGES[k].what}`), DEFAULT_PERCEPTION[k])]),
+  ) as { [K in keyof Perception]: v.OptionalSchema<ReturnType<typeof bounded>, number> },
+  'must be an object {noise, blur, resolution, smallScale}',
+);
+
+/** Who labelled a pair: a person, or a simulated annotator with its settings and seed. */
+export const LABELLER_SCHEMA = v.variant(
+  'kind',
+  [
+    objectOf({ kind: v.literal('person'), name: v.optional(text(MAX_NAME)) }),
+    objectOf({ kind: v.literal('simulated'), name: text(MAX_NAME, { nonEmpty: true }), settings: ANNOTATOR_SETTINGS_SCHEMA, seed: seed() }),
+  ],
+  'must be "person" or "simulated"',
+);
+export type Labeller = v.InferOutput<typeof LABELLER_SCHEMA>;
+
+/** The preference record, as the native JSONL file holds it (one per line; unknown keys dropped). */
+export const RECORD_SCHEMA = obj(
+  {
+    format: v.literal(PREFERENCE_FORMAT, (i) => `must be "${PREFERENCE_FORMAT}"; got ${quote(i.input)}`),
+    version: v.literal(PREFERENCE_VERSION, (i) => `must be ${PREFERENCE_VERSION} (this build reads version ${PREFERENCE_VERSION}); got ${quote(i.input)}`),
+    /** Short name of the record (letters, digits, - and _): by default a hash of its content. */
+    id: v.optional(patterned(ID_PATTERN, 64, 'must be 1 to 64 letters, digits, - or _')),
+    /** The scene, as the contract JSON (jitter and seed kept: they decide the pixels). */
+    scene: SCENE_SCHEMA,
+    /** How the image the policy saw was rendered: perception knobs and pixel-noise seed. */
+    image: obj({ perception: PERCEPTION_SCHEMA, noiseSeed: seed() }, 'must be an object {perception, noiseSeed}'),
+    question: text(MAX_TEXT, { nonEmpty: true }),
+    questionType: v.optional(choice(QUESTION_TYPES, `must be one of ${QUESTION_TYPES.join(', ')} when given`)),
+    responseA: text(),
+    responseB: text(),
+    label: choice(LABELS, `must be one of ${LABELS.map((l) => `"${l}"`).join(', ')}`),
+    labelledBy: LABELLER_SCHEMA,
+    /** When it was labelled, ISO 8601 (UTC). */
+    labelledAt: v.pipe(
+      patterned(ISO_PATTERN, 64, 'must be an ISO 8601 date and time, e.g. "2025-01-31T12:00:00.000Z"'),
+      v.check((t: string) => !Number.isNaN(Date.parse(t)), 'must be an ISO 8601 date and time, e.g. "2025-01-31T12:00:00.000Z"'),
+    ),
+    /** The policy that sampled the responses (e.g. "sft@1a2b3c4d": recipe and weights checksum; each run in the page since adds its name, so a free text's length). */
+    policyVersion: v.pipe(text(MAX_TEXT), v.minLength(1, 'must be a non-empty string')),
+    source: choice(PAIR_SOURCES, `must be one of ${PAIR_SOURCES.join(', ')}`),
+  },
+  'must be a JSON object',
+);
+
+/** A record as read: the id always there. */
+export type PreferenceRecord = Omit<v.InferOutput<typeof RECORD_SCHEMA>, 'id' | 'questionType'> & {
   id: string;
-  /** The scene, as the contract JSON (jitter and seed kept: they decide the pixels). */
-  scene: Scene;
-  /** How the image the policy saw was rendered: perception knobs and pixel-noise seed. */
-  image: { perception: Perception; noiseSeed: number };
-  question: string;
-  questionType?: QuestionType;
-  responseA: string;
-  responseB: string;
-  label: Label;
-  labelledBy: Labeller;
-  /** When it was labelled, ISO 8601 (UTC). */
-  labelledAt: string;
-  /** The policy that sampled the responses (e.g. "sft@1a2b3c4d": recipe and weights checksum). */
-  policyVersion: string;
-  source: PairSource;
-}
+  questionType?: NonNullable<v.InferOutput<typeof RECORD_SCHEMA>['questionType']>;
+};
 
 /** A problem with one field of a record. */
 export interface FieldError {
@@ -114,109 +146,36 @@ export function makeRecord(input: RecordInput): PreferenceRecord {
   return r;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const MAX_TEXT = 2000;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function validatePerception(v: unknown, errors: FieldError[]): Perception | undefined {
-  if (!isRecord(v)) {
-    errors.push({ field: 'image.perception', message: 'must be an object {noise, blur, resolution, smallScale}' });
-    return undefined;
-  }
-  const p = { ...DEFAULT_PERCEPTION } as Perception;
-  const before = errors.length;
-  for (const k of Object.keys(PERCEPTION_RANGES) as (keyof Perception)[]) {
-    const n = v[k];
-    if (n === undefined) continue;
-    const { ok, what } = PERCEPTION_RANGES[k];
-    if (typeof n !== 'number' || !ok(n)) errors.push({ field: `image.perception.${k}`, message: `must be ${what}; got ${JSON.stringify(n)}` });
-    else p[k] = n;
-  }
-  return errors.length > before ? undefined : p;
-}
-
-function validateLabeller(v: unknown, errors: FieldError[]): Labeller | undefined {
-  if (!isRecord(v) || (v.kind !== 'person' && v.kind !== 'simulated')) {
-    errors.push({ field: 'labelledBy.kind', message: 'must be "person" or "simulated"' });
-    return undefined;
-  }
-  if (v.kind === 'person') {
-    if (v.name !== undefined && typeof v.name !== 'string') {
-      errors.push({ field: 'labelledBy.name', message: 'must be a string when given' });
-      return undefined;
-    }
-    return typeof v.name === 'string' ? { kind: 'person', name: v.name } : { kind: 'person' };
-  }
-  const before = errors.length;
-  if (typeof v.name !== 'string' || v.name === '') errors.push({ field: 'labelledBy.name', message: 'must name the simulated annotator' });
-  if (typeof v.seed !== 'number' || !Number.isInteger(v.seed)) errors.push({ field: 'labelledBy.seed', message: 'must be an integer' });
-  const s = validateAnnotatorSettings(v.settings);
-  if ('errors' in s) errors.push(...s.errors.map((e) => ({ field: `labelledBy.settings${e.field ? `.${e.field}` : ''}`, message: e.message })));
-  if (errors.length > before || 'errors' in s) return undefined;
-  return { kind: 'simulated', name: v.name as string, settings: s.settings, seed: v.seed as number };
-}
-
-function text(v: Record<string, unknown>, field: string, errors: FieldError[], allowEmpty = true): string | undefined {
-  const t = v[field];
-  if (typeof t !== 'string') errors.push({ field, message: 'must be a string' });
-  else if (!allowEmpty && t.trim() === '') errors.push({ field, message: 'must not be empty' });
-  else if (t.length > MAX_TEXT) errors.push({ field, message: `is ${t.length} characters long; at most ${MAX_TEXT}` });
-  else return t;
-  return undefined;
-}
-
 /**
  * Checks a parsed JSON value against the record format. Returns the record (unknown keys
  * dropped; id filled in when absent) or every problem found, each naming its field.
  */
 export function validateRecord(value: unknown): { record: PreferenceRecord } | { errors: FieldError[] } {
-  if (!isRecord(value)) return { errors: [{ field: '(line)', message: 'must be a JSON object' }] };
-  const v = value;
-  const errors: FieldError[] = [];
-  if (v.format !== PREFERENCE_FORMAT) errors.push({ field: 'format', message: `must be "${PREFERENCE_FORMAT}"; got ${JSON.stringify(v.format)}` });
-  if (v.version !== PREFERENCE_VERSION) errors.push({ field: 'version', message: `must be ${PREFERENCE_VERSION} (this build reads version ${PREFERENCE_VERSION}); got ${JSON.stringify(v.version)}` });
-  if (v.id !== undefined && (typeof v.id !== 'string' || !ID_PATTERN.test(v.id))) errors.push({ field: 'id', message: 'must be 1 to 64 letters, digits, - or _' });
-  const sc = validateScene(v.scene);
-  if ('errors' in sc) errors.push(...sc.errors.map((e) => ({ field: e.path, message: e.message })));
-  let image: PreferenceRecord['image'] | undefined;
-  if (!isRecord(v.image)) errors.push({ field: 'image', message: 'must be an object {perception, noiseSeed}' });
-  else {
-    const perception = validatePerception(v.image.perception, errors);
-    const ns = v.image.noiseSeed;
-    if (typeof ns !== 'number' || !Number.isInteger(ns) || ns < 0 || ns > 0xffffffff) errors.push({ field: 'image.noiseSeed', message: 'must be an integer from 0 to 2^32 − 1' });
-    else if (perception) image = { perception, noiseSeed: ns };
-  }
-  const question = text(v, 'question', errors, false);
-  if (v.questionType !== undefined && !(QUESTION_TYPES as readonly unknown[]).includes(v.questionType)) {
-    errors.push({ field: 'questionType', message: `must be one of ${QUESTION_TYPES.join(', ')} when given` });
-  }
-  const responseA = text(v, 'responseA', errors);
-  const responseB = text(v, 'responseB', errors);
-  if (responseA !== undefined && responseA === responseB) errors.push({ field: 'responseB', message: 'must differ from responseA (a pair needs two distinct responses)' });
-  if (!(LABELS as readonly unknown[]).includes(v.label)) errors.push({ field: 'label', message: `must be one of ${LABELS.map((l) => `"${l}"`).join(', ')}; got ${JSON.stringify(v.label)}` });
-  const labelledBy = validateLabeller(v.labelledBy, errors);
-  if (typeof v.labelledAt !== 'string' || !ISO_PATTERN.test(v.labelledAt) || Number.isNaN(Date.parse(v.labelledAt))) {
-    errors.push({ field: 'labelledAt', message: 'must be an ISO 8601 date and time, e.g. "2025-01-31T12:00:00.000Z"' });
-  }
-  if (typeof v.policyVersion !== 'string' || v.policyVersion === '') errors.push({ field: 'policyVersion', message: 'must be a non-empty string' });
-  if (!(PAIR_SOURCES as readonly unknown[]).includes(v.source)) errors.push({ field: 'source', message: `must be one of ${PAIR_SOURCES.join(', ')}` });
-  if (errors.length > 0 || 'errors' in sc || !image || !labelledBy) return { errors };
+  const res = v.safeParse(RECORD_SCHEMA, value);
+  const errors: FieldError[] = res.success ? [] : problemsOfIssues(res.issues).map((e) => ({ field: e.field || '(line)', message: e.message }));
+  // What one field cannot say alone: two objects in a cell, the same response twice.
+  const raw = value as Partial<Record<string, unknown>> | null;
+  const scene = res.success ? undefined : v.safeParse(SCENE_SCHEMA, raw?.scene);
+  const objects = res.success ? res.output.scene.objects : scene?.success ? scene.output.objects : [];
+  errors.push(...sharedCells(objects).map((e) => ({ field: e.path, message: e.message })));
+  if (typeof raw?.responseA === 'string' && raw.responseA === raw.responseB) errors.push({ field: 'responseB', message: 'must differ from responseA (a pair needs two distinct responses)' });
+  if (!res.success || errors.length) return { errors };
+  const r = res.output;
+  const labelledBy: Labeller = r.labelledBy.kind === 'person' && r.labelledBy.name === undefined ? { kind: 'person' } : r.labelledBy;
   return {
     record: makeRecord({
-      ...(typeof v.id === 'string' ? { id: v.id } : {}),
-      scene: canonicalScene(sc.scene),
-      image,
-      question: question as string,
-      ...(v.questionType !== undefined ? { questionType: v.questionType as QuestionType } : {}),
-      responseA: responseA as string,
-      responseB: responseB as string,
-      label: v.label as Label,
+      ...(r.id !== undefined ? { id: r.id } : {}),
+      scene: canonicalScene(r.scene),
+      image: r.image,
+      question: r.question,
+      ...(r.questionType !== undefined ? { questionType: r.questionType } : {}),
+      responseA: r.responseA,
+      responseB: r.responseB,
+      label: r.label,
       labelledBy,
-      labelledAt: v.labelledAt as string,
-      policyVersion: v.policyVersion as string,
-      source: v.source as PairSource,
+      labelledAt: r.labelledAt,
+      policyVersion: r.policyVersion,
+      source: r.source,
     }),
   };
 }

@@ -3,6 +3,7 @@
 
 import { GRID, type Background, type Color, type Scene, type Shape } from './scene';
 import { Rng, subSeed } from './rng';
+import { describeBound, withinBound, type Bound } from '../train/bounds';
 
 /** How imperfectly the camera sees the scene. Applied in this order: draw, blur, noise, upscale. */
 export interface Perception {
@@ -32,13 +33,27 @@ export const DEFAULT_PERCEPTION: Readonly<Perception> = Object.freeze({
   smallScale: 0.4,
 });
 
+/**
+ * Each knob's bounds: the page's limits (its sliders and choices), and the engine's. Every
+ * perception read from a file, a flag or a call is held to them, so a label file cannot ask for a
+ * 30000-pixel drawing (a resolution of R costs R² × 16 sub-samples per image).
+ */
+export const PERCEPTION_BOUNDS: Readonly<Record<keyof Perception, Bound>> = Object.freeze({
+  noise: { min: 0, max: 64 },
+  blur: { integer: true, min: 0, max: 2 },
+  resolution: { integer: true, min: 8, max: 48 },
+  smallScale: { min: 0.2, max: 0.85 },
+});
+
+/** The resolutions the page offers, finest first (within PERCEPTION_BOUNDS.resolution: any whole number there is drawn). */
+export const RESOLUTION_CHOICES: readonly number[] = [48, 24, 16, 12, 8];
+
 /** Each knob's valid values, as a check and in words (for messages that say what a field must be). */
-export const PERCEPTION_RANGES: Readonly<Record<keyof Perception, { ok: (n: number) => boolean; what: string }>> = {
-  noise: { ok: (n) => Number.isFinite(n) && n >= 0, what: 'a number ≥ 0' },
-  blur: { ok: (n) => n === 0 || n === 1 || n === 2, what: '0, 1 or 2' },
-  resolution: { ok: (n) => Number.isInteger(n) && n >= 1, what: 'an integer ≥ 1' },
-  smallScale: { ok: (n) => n > 0 && n <= 1, what: 'in (0, 1]' },
-};
+export const PERCEPTION_RANGES: Readonly<Record<keyof Perception, { ok: (n: number) => boolean; what: string }>> = Object.freeze(
+  Object.fromEntries(
+    (Object.entries(PERCEPTION_BOUNDS) as [keyof Perception, Bound][]).map(([k, b]) => [k, { ok: (n: number) => withinBound(n, b), what: k === 'blur' ? '0, 1 or 2' : describeBound(b).replace(/^must be /, '') }]),
+  ) as Record<keyof Perception, { ok: (n: number) => boolean; what: string }>,
+);
 
 /** Perfect pixels: no noise, no blur, drawn at the default output size. Small objects keep the default size. */
 export const CLEAN_PERCEPTION: Readonly<Perception> = Object.freeze({
@@ -92,6 +107,9 @@ export const PALETTE: Readonly<Record<Background, { background: Rgb; colors: Rea
   },
 };
 
+/** Largest output side renderScene draws (the model reads 48). */
+const MAX_SIZE = 1024;
+
 /** Sub-samples per pixel side: 4×4 = 16 inside-tests per pixel give 17 levels of anti-aliasing. */
 const SS = 4;
 const SHAPE_CODE: Readonly<Record<Shape, number>> = { circle: 0, square: 1, triangle: 2, diamond: 3, cross: 4 };
@@ -118,13 +136,12 @@ function inside(shape: number, dx: number, dy: number, h: number): boolean {
   }
 }
 
+/** Throws a RangeError naming the first knob outside PERCEPTION_BOUNDS (or a bad output size). */
 function checkPerception(p: Perception, size: number): void {
-  const bad = (field: string, why: string) => new RangeError(`renderScene: ${field} ${why}`);
-  if (!(p.noise >= 0 && Number.isFinite(p.noise))) throw bad('noise', `must be a finite number >= 0; got ${p.noise}`);
-  if (!Number.isInteger(p.blur) || p.blur < 0 || p.blur > 2) throw bad('blur', `must be 0, 1 or 2; got ${p.blur}`);
-  if (!Number.isInteger(p.resolution) || p.resolution < 1) throw bad('resolution', `must be an integer >= 1; got ${p.resolution}`);
-  if (!(p.smallScale > 0 && p.smallScale <= 1)) throw bad('smallScale', `must be in (0, 1]; got ${p.smallScale}`);
-  if (!Number.isInteger(size) || size < 1) throw bad('size', `must be an integer >= 1; got ${size}`);
+  for (const k of Object.keys(PERCEPTION_BOUNDS) as (keyof Perception)[]) {
+    if (!PERCEPTION_RANGES[k].ok(p[k])) throw new RangeError(`renderScene: ${k} must be ${PERCEPTION_RANGES[k].what}; got ${p[k]}`);
+  }
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) throw new RangeError(`renderScene: size must be a whole number from 1 to ${MAX_SIZE}; got ${size}`);
 }
 
 /**

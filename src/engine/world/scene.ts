@@ -1,6 +1,9 @@
 // The scene: a 3×3 grid holding 1 to 5 objects on a day or night background.
 // Its JSON form is the contract with tools outside the project (docs/design.md, section 1).
 
+import * as v from 'valibot';
+import { bounded, choice, list, obj, problemsOfIssues, seed } from '../files/schema';
+
 export const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
 export const COLORS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange'] as const;
 export const SIZES = ['small', 'large'] as const;
@@ -13,25 +16,40 @@ export type Color = (typeof COLORS)[number];
 export type Size = (typeof SIZES)[number];
 export type Background = (typeof BACKGROUNDS)[number];
 
-export interface SceneObject {
-  shape: Shape;
-  color: Color;
-  size: Size;
-  /** 0 to 2, row 0 at the top. */
-  row: number;
-  /** 0 to 2, column 0 on the left. */
-  col: number;
-  /** Position jitter in [-1, 1] as a share of the free room in the cell; optional, ignored by the judge. */
-  jitterX?: number;
-  jitterY?: number;
-}
+const cellIndex = () => bounded({ integer: true, min: 0, max: GRID - 1 }, `must be an integer from 0 to ${GRID - 1}`);
+/** Jitter is clamped into [-1, 1] (any finite number is read). */
+const jitter = () => v.optional(v.pipe(bounded({}, 'must be a finite number'), v.transform((x: number) => Math.max(-1, Math.min(1, x)))));
 
-export interface Scene {
-  background: Background;
-  objects: SceneObject[];
-  /** The seed this scene was sampled from, when it was sampled. */
-  seed?: number;
-}
+/** One object of a scene, as its JSON holds it. */
+export const SCENE_OBJECT_SCHEMA = obj(
+  {
+    shape: choice(SHAPES, `must be one of ${SHAPES.join(', ')}`),
+    color: choice(COLORS, `must be one of ${COLORS.join(', ')}`),
+    size: choice(SIZES),
+    /** 0 to 2, row 0 at the top. */
+    row: cellIndex(),
+    /** 0 to 2, column 0 on the left. */
+    col: cellIndex(),
+    /** Position jitter in [-1, 1] as a share of the free room in the cell; optional, ignored by the judge. */
+    jitterX: jitter(),
+    jitterY: jitter(),
+  },
+  'must be an object',
+);
+
+/** The scene's JSON: the contract (extra keys are dropped). */
+export const SCENE_SCHEMA = obj(
+  {
+    background: choice(BACKGROUNDS),
+    objects: list(SCENE_OBJECT_SCHEMA, MAX_OBJECTS, 'objects'),
+    /** The seed this scene was sampled from, when it was sampled. */
+    seed: v.optional(seed()),
+  },
+  'must be an object',
+);
+
+export type SceneObject = v.InferOutput<typeof SCENE_OBJECT_SCHEMA>;
+export type Scene = v.InferOutput<typeof SCENE_SCHEMA>;
 
 /** A problem found in a scene, with the JSON path of the field at fault. */
 export interface SceneError {
@@ -39,8 +57,22 @@ export interface SceneError {
   message: string;
 }
 
-function isOneOf<T extends string>(list: readonly T[], v: unknown): v is T {
-  return typeof v === 'string' && (list as readonly string[]).includes(v);
+/** Objects that share a cell with an earlier one, each named by its path under `at` ("scene.objects[2]"). */
+export function sharedCells(objects: readonly SceneObject[], at = 'scene.objects'): SceneError[] {
+  const taken = new Set<string>();
+  const out: SceneError[] = [];
+  objects.forEach((o, i) => {
+    const cell = `${o.row},${o.col}`;
+    if (taken.has(cell)) out.push({ path: `${at}[${i}]`, message: `cell row ${o.row}, col ${o.col} already holds an object` });
+    taken.add(cell);
+  });
+  return out;
+}
+
+/** The scene without the keys left undefined (an absent jitter or seed stays absent). */
+function withoutUndefined(s: Scene): Scene {
+  const objects = s.objects.map((o) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as SceneObject);
+  return s.seed === undefined ? { background: s.background, objects } : { background: s.background, objects, seed: s.seed };
 }
 
 /**
@@ -48,56 +80,10 @@ function isOneOf<T extends string>(list: readonly T[], v: unknown): v is T {
  * Returns the scene (extra keys dropped, except jitter and seed) or the list of errors.
  */
 export function validateScene(value: unknown): { scene: Scene } | { errors: SceneError[] } {
-  const errors: SceneError[] = [];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { errors: [{ path: 'scene', message: 'must be an object' }] };
-  }
-  const v = value as Record<string, unknown>;
-  if (!isOneOf(BACKGROUNDS, v.background)) {
-    errors.push({ path: 'scene.background', message: `must be "day" or "night", got ${JSON.stringify(v.background)}` });
-  }
-  const objects: SceneObject[] = [];
-  if (!Array.isArray(v.objects)) {
-    errors.push({ path: 'scene.objects', message: 'must be an array' });
-  } else {
-    if (v.objects.length > MAX_OBJECTS) {
-      errors.push({ path: 'scene.objects', message: `has ${v.objects.length} objects; at most ${MAX_OBJECTS}` });
-    }
-    const taken = new Set<string>();
-    v.objects.forEach((o: unknown, i: number) => {
-      const p = `scene.objects[${i}]`;
-      if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-        errors.push({ path: p, message: 'must be an object' });
-        return;
-      }
-      const r = o as Record<string, unknown>;
-      const before = errors.length;
-      if (!isOneOf(SHAPES, r.shape)) errors.push({ path: `${p}.shape`, message: `must be one of ${SHAPES.join(', ')}; got ${JSON.stringify(r.shape)}` });
-      if (!isOneOf(COLORS, r.color)) errors.push({ path: `${p}.color`, message: `must be one of ${COLORS.join(', ')}; got ${JSON.stringify(r.color)}` });
-      if (!isOneOf(SIZES, r.size)) errors.push({ path: `${p}.size`, message: `must be "small" or "large"; got ${JSON.stringify(r.size)}` });
-      for (const k of ['row', 'col'] as const) {
-        const n = r[k];
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= GRID) {
-          errors.push({ path: `${p}.${k}`, message: `must be an integer from 0 to ${GRID - 1}; got ${JSON.stringify(n)}` });
-        }
-      }
-      if (errors.length > before) return;
-      const cell = `${r.row},${r.col}`;
-      if (taken.has(cell)) {
-        errors.push({ path: p, message: `cell row ${String(r.row)}, col ${String(r.col)} already holds an object` });
-        return;
-      }
-      taken.add(cell);
-      const obj: SceneObject = { shape: r.shape as Shape, color: r.color as Color, size: r.size as Size, row: r.row as number, col: r.col as number };
-      if (typeof r.jitterX === 'number') obj.jitterX = Math.max(-1, Math.min(1, r.jitterX));
-      if (typeof r.jitterY === 'number') obj.jitterY = Math.max(-1, Math.min(1, r.jitterY));
-      objects.push(obj);
-    });
-  }
-  if (errors.length > 0) return { errors };
-  const scene: Scene = { background: v.background as Background, objects };
-  if (typeof v.seed === 'number') scene.seed = v.seed;
-  return { scene };
+  const res = v.safeParse(SCENE_SCHEMA, value);
+  if (!res.success) return { errors: problemsOfIssues(res.issues, 'scene').map((p) => ({ path: p.field, message: p.message })) };
+  const cells = sharedCells(res.output.objects);
+  return cells.length ? { errors: cells } : { scene: withoutUndefined(res.output) };
 }
 
 /** Returns the object in a cell, if any. */
