@@ -318,7 +318,7 @@ const checkpointJson = JSON.parse(dec.decode(checkpoint.subarray(20, 20 + new Da
 /** Single-file checkpoints (engine/model/checkpoint-file.ts decodeCheckpointFile): a refusal must say it is about the checkpoint. */
 const checkpoints: FuzzTarget = {
   name: 'checkpoint .ckpt',
-  strictNames: false,
+  strictNames: true,
   async make(rng) {
     return rng.chance(0.5) ? mutateBytes(rng, checkpoint) : withCheckpointJson(rng.chance(0.2) ? dec.decode(mutateBytes(rng, enc.encode(JSON.stringify(checkpointJson)), true)) : writeJson(rng, mutateJson(rng, checkpointJson)));
   },

@@ -99,6 +99,30 @@ describe('checkpoints', () => {
     expect(() => decodeCheckpointFile(foreign)).toThrow('not an RLHF Playground checkpoint file (bad magic bytes)');
   });
 
+  it('refuses a single file whose description is not JSON, not artifacts, or does not match its weights', () => {
+    const weights = new Float32Array([1, 2, 3, 4]).buffer;
+    const good = { modelTopology: {}, weightSpecs: [{ name: 'w', shape: [2, 2], dtype: 'float32' as const }], weightData: weights };
+    expect(new Float32Array(decodeCheckpointFile(encodeCheckpointFile(good)).weightData as ArrayBuffer)).toEqual(new Float32Array([1, 2, 3, 4]));
+    // The description replaced by other bytes, the header's lengths kept true.
+    const withJson = (json: string): Uint8Array => {
+      const text = new TextEncoder().encode(json.padEnd(Math.ceil(json.length / 4) * 4, ' '));
+      const out = new Uint8Array(20 + text.length + 16);
+      out.set(encodeCheckpointFile(good).subarray(0, 20));
+      new DataView(out.buffer).setUint32(12, text.length, true);
+      out.set(text, 20);
+      out.set(new Uint8Array(weights), 20 + text.length);
+      return out;
+    };
+    expect(() => decodeCheckpointFile(withJson('{"modelTopology":'))).toThrow(/^checkpoint file is damaged: its description \(bytes 20 to 40\) is not JSON/);
+    expect(() => decodeCheckpointFile(withJson('null'))).toThrow('checkpoint file is damaged: its description\'s whole value must be a JSON object with a "weightSpecs" list');
+    expect(() => decodeCheckpointFile(withJson('{"weightSpecs":[{"name":"w","shape":[2,-2],"dtype":"float32"}]}'))).toThrow("its description's weightSpecs[0].shape[1] must be");
+    expect(() => decodeCheckpointFile(withJson('{"weightSpecs":[{"name":"w","shape":[2,2],"dtype":"int32"}]}'))).toThrow('weightSpecs[0].dtype must be "float32"');
+    // A spec that claims far more than the file holds is refused before anything is allocated.
+    expect(() => decodeCheckpointFile(withJson('{"weightSpecs":[{"name":"w","shape":[30000,30000],"dtype":"float32"}]}'))).toThrow(
+      'checkpoint file is damaged: its weight specs describe 3600000000 bytes of float32, its header says 16',
+    );
+  });
+
   it('says exactly which config field or tokenizer version differs', async () => {
     const artifacts = await toArtifacts(model, INFO);
     const before = tf.memory().numTensors;

@@ -2,7 +2,6 @@
 // saved in this browser, an imported file), kept in this browser and compared side by side, and an
 // experiment's table (a `table.json` the `experiment` command wrote) imported and drawn.
 
-import type { StoredBenchReport } from '../../engine/bench/report';
 import type { BenchSize } from '../../engine/bench/shapes-hal';
 import type { PolicySource } from '../../worker/protocol';
 import type { EngineState } from '../engine/engine.svelte';
@@ -11,6 +10,7 @@ import { StageJob } from '../engine/stage-job.svelte';
 import { shippedLabel } from '../sft/explain';
 import { STORED_KEY } from '../sft/policy.svelte';
 import { KeptValue } from '../storage/layouts';
+import { readExperimentTable, type TableFileRow } from '../../engine/experiment/table-file';
 import { RUNS_LAYOUT, type EvalRun } from './runs';
 
 export { RUNS_KEY, RUNS_LAYOUT, type EvalRun } from './runs';
@@ -19,26 +19,7 @@ export { RUNS_KEY, RUNS_LAYOUT, type EvalRun } from './runs';
 export type EvalTarget = { kind: 'loaded' } | { kind: 'shipped'; folder: string } | { kind: 'stored' } | { kind: 'file'; file: File };
 
 /** A row of an experiment's table: a pipeline stage's policy, its mean report over seeds and each seed's. */
-export interface ExperimentRow {
-  name: string;
-  mean: StoredBenchReport;
-  perSeed: StoredBenchReport[];
-  meanResponseLength?: number;
-}
-
-/** Why an imported table is not one, naming where, or null when it is. */
-export function tableProblem(v: unknown): string | null {
-  const rows = (v as { rows?: unknown } | null)?.rows;
-  if (!Array.isArray(rows) || rows.length === 0) return 'it has no "rows" list (is it the table.json the experiment command writes?)';
-  for (const [i, r] of rows.entries()) {
-    const row = r as Partial<ExperimentRow> | null;
-    if (typeof row?.name !== 'string') return `rows[${i}].name must be a string`;
-    const h = row.mean?.shapesHal;
-    if (typeof h?.score !== 'number' || typeof h.hallucinationRate !== 'number' || typeof h.informativeness !== 'number') return `rows[${i}].mean.shapesHal must hold score, hallucinationRate and informativeness (a bench report)`;
-    if (!Array.isArray(row.perSeed)) return `rows[${i}].perSeed must be a list of bench reports`;
-  }
-  return null;
-}
+export type ExperimentRow = TableFileRow;
 
 export class EvaluateState {
   size = $state<BenchSize>('standard');
@@ -120,12 +101,12 @@ export class EvaluateState {
       this.tableError = `${file.name} is not JSON: ${(e as Error).message}`;
       return;
     }
-    const problem = tableProblem(v);
-    if (problem) {
-      this.tableError = `${file.name} is not an experiment table: ${problem}.`;
+    const read = readExperimentTable(v);
+    if ('problem' in read) {
+      this.tableError = `${file.name} is not an experiment table: ${read.problem}.`;
       return;
     }
-    this.table = { file: file.name, rows: (v as { rows: ExperimentRow[] }).rows };
+    this.table = { file: file.name, rows: read.rows };
   }
 
   /** Writes the runs as they are when the write comes, in the current layout (never over runs of a later layout). */

@@ -8,10 +8,38 @@
 //         20  JSON (UTF-8)          padded with spaces so the weights start 4-byte aligned
 //   20+json   weights              float32 little-endian, in weightSpecs order
 import * as tf from '@tensorflow/tfjs-core';
+import * as v from 'valibot';
+import { bounded, list, MAX_NAME, pathOf, text } from '../files/schema';
 
 const MAGIC = 'RLHFCKPT';
 const FILE_VERSION = 1;
 const HEADER_BYTES = 20;
+/** Bounds on a file's weight specs: far above any model this project builds (47 tensors, 2^20 floats). */
+const MAX_SPECS = 4096;
+const MAX_DIMS = 8;
+const MAX_ELEMENTS = 2 ** 28;
+
+/**
+ * The artifacts' JSON as a file may hold it: an object whose weight specs are float32 tensors
+ * with bounded shapes (other keys, the manifest among them, kept as they are for the loader).
+ */
+const ARTIFACTS_SCHEMA = v.looseObject(
+  {
+    weightSpecs: list(
+      v.looseObject(
+        {
+          name: text(MAX_NAME, { nonEmpty: true }),
+          shape: list(bounded({ integer: true, min: 0, max: MAX_ELEMENTS }), MAX_DIMS, 'dimensions'),
+          dtype: v.literal('float32', 'must be "float32"'),
+        },
+        'must be a weight spec {name, shape, dtype}',
+      ),
+      MAX_SPECS,
+      'weight specs',
+    ),
+  },
+  'must be a JSON object with a "weightSpecs" list',
+);
 
 /** Encodes artifacts (see checkpoint.ts) into one byte array. */
 export function encodeCheckpointFile(artifacts: tf.io.ModelArtifacts): Uint8Array {
@@ -48,7 +76,20 @@ export function decodeCheckpointFile(bytes: Uint8Array): tf.io.ModelArtifacts {
   const weightBytes = view.getUint32(16, true);
   const need = HEADER_BYTES + jsonBytes + weightBytes;
   if (bytes.length < need) throw new Error(`checkpoint file is truncated: ${bytes.length} bytes, its header says ${need}`);
-  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonBytes))) as tf.io.ModelArtifacts;
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonBytes)));
+  } catch (e) {
+    throw new Error(`checkpoint file is damaged: its description (bytes ${HEADER_BYTES} to ${HEADER_BYTES + jsonBytes}) is not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const read = v.safeParse(ARTIFACTS_SCHEMA, json);
+  if (!read.success) {
+    const path = pathOf(read.issues[0]);
+    throw new Error(`checkpoint file is damaged: its description's ${path || 'whole value'} ${read.issues[0].message}`);
+  }
+  const floats = read.output.weightSpecs.reduce((sum, w) => sum + w.shape.reduce((n, d) => n * d, 1), 0);
+  if (floats * 4 !== weightBytes) throw new Error(`checkpoint file is damaged: its weight specs describe ${floats * 4} bytes of float32, its header says ${weightBytes}`);
+  const meta = read.output as unknown as tf.io.ModelArtifacts;
   const start = HEADER_BYTES + jsonBytes;
   // Copy out the weights so the artifacts own an ArrayBuffer of exactly their size (Uint8Array's
   // slice: a Node Buffer's own slice is a view into the whole file, or into Node's shared pool).
