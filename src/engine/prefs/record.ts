@@ -6,14 +6,19 @@ import { SCENE_SCHEMA, sharedCells, type Scene } from '../world/scene';
 import { DEFAULT_PERCEPTION, PERCEPTION_BOUNDS, PERCEPTION_RANGES, type Perception } from '../world/render';
 import { QUESTION_TYPES } from '../language/question';
 import { ANNOTATOR_SETTINGS_SCHEMA } from './annotator';
+import { MARKER_SETTINGS_SCHEMA } from './marker-settings';
 import { LABELS, type Label } from './labels';
 import { bounded, choice, MAX_NAME, MAX_TEXT, obj, objectOf, patterned, problemsOfIssues, quote, seed, text } from '../files/schema';
 
 export const PREFERENCE_FORMAT = 'rlhf-playground/preference';
 export const PREFERENCE_VERSION = 1;
 
-/** How a pair's responses were made: two policy samples, a sample and a perturbed copy of it, or a sample and a degenerate answer (empty, or "i am not sure ."). */
-export const PAIR_SOURCES = ['policy', 'perturbed', 'degenerate'] as const;
+/**
+ * How a pair's responses were made: two policy samples, a sample and a perturbed copy of it, a
+ * sample and a degenerate answer (empty, or "i am not sure ."), or a sample and the same answer
+ * with its sentences marked false corrected or dropped (a mark, src/engine/prefs/mark.ts).
+ */
+export const PAIR_SOURCES = ['policy', 'perturbed', 'degenerate', 'corrected'] as const;
 export type PairSource = (typeof PAIR_SOURCES)[number];
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -27,14 +32,18 @@ export const PERCEPTION_SCHEMA = obj(
   'must be an object {noise, blur, resolution, smallScale}',
 );
 
-/** Who labelled a pair: a person, or a simulated annotator with its settings and seed. */
+/**
+ * Who labelled a pair: a person, a simulated annotator with its settings and seed, or a simulated
+ * marker with its settings and seed (a corrected pair made from its mark).
+ */
 export const LABELLER_SCHEMA = v.variant(
   'kind',
   [
     objectOf({ kind: v.literal('person'), name: v.optional(text(MAX_NAME)) }),
     objectOf({ kind: v.literal('simulated'), name: text(MAX_NAME, { nonEmpty: true }), settings: ANNOTATOR_SETTINGS_SCHEMA, seed: seed() }),
+    objectOf({ kind: v.literal('marker'), name: text(MAX_NAME, { nonEmpty: true }), settings: MARKER_SETTINGS_SCHEMA, seed: seed() }),
   ],
-  'must be "person" or "simulated"',
+  'must be "person", "simulated" or "marker"',
 );
 export type Labeller = v.InferOutput<typeof LABELLER_SCHEMA>;
 
