@@ -1,8 +1,11 @@
 // Mark records: the sentences are the judge's split and rebuild the answer; a correction must be a
 // sentence of the grammar (refused naming `sentences[i].correction`); JSONL round-trips, import
 // skips bad lines by number and field and keeps a mark once; the corrected answer and its pair
-// (chosen: corrected; rejected: as written) go out through the TRL writer (a golden row).
+// (chosen: corrected; rejected: as written) go out through the TRL writer (a golden row); the
+// format's JSON Schema is the file `npm run schema:mark` writes.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markJsonSchema } from '../../src/engine/prefs/mark-schema';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import type { Scene } from '../../src/engine/world/scene';
 import { answerSentences, correctedAnswer, makeMark, markToPreference, validateMark, type MarkRecord } from '../../src/engine/prefs/mark';
@@ -152,5 +155,20 @@ describe('the corrected pair', () => {
         `"labelled_at":"${AT}","policy_version":"sft@0badf00d","source":"corrected"}`,
     );
     expect(ex.files.map((f) => f.path)).toContain(`images/${p.id}.png`);
+  });
+});
+
+describe('the mark format as JSON Schema', () => {
+  it('docs/mark.schema.json is what `npm run schema:mark` writes from the mark schema, with its bounds', () => {
+    const schema = markJsonSchema();
+    expect(JSON.parse(readFileSync(new URL('../../docs/mark.schema.json', import.meta.url), 'utf8'))).toEqual(schema);
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    expect(schema.required).toEqual(['format', 'version', 'scene', 'image', 'question', 'answer', 'sentences', 'markedBy', 'markedAt', 'policyVersion']);
+    expect(props.format).toEqual({ const: 'rlhf-playground/mark' });
+    expect(props.sentences).toEqual({
+      type: 'array', maxItems: 32,
+      items: { type: 'object', properties: { text: { type: 'string', maxLength: 2000 }, false: { type: 'boolean' }, correction: { type: 'string', maxLength: 2000 } }, required: ['text', 'false'] },
+    });
+    expect(JSON.stringify(props.markedBy)).toContain('"smallMissShare":{"type":"number","minimum":0,"maximum":1}');
   });
 });
