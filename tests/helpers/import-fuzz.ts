@@ -11,6 +11,10 @@ import { importNative } from '../../src/engine/prefs/native';
 import { validateRecord, type PreferenceRecord } from '../../src/engine/prefs/record';
 import type { ImportResult } from '../../src/engine/prefs/native';
 import { exportTrl, importTrl, TRL_JSONL } from '../../src/engine/prefs/trl';
+import { validateMark, type MarkRecord } from '../../src/engine/prefs/mark';
+import { importMarks, type MarkImportResult } from '../../src/engine/prefs/mark-file';
+import { markAnswer, simulatedMarker } from '../../src/engine/prefs/marker';
+import { MARKER_PRESETS } from '../../src/engine/prefs/marker-settings';
 import { readZip, writeZip } from '../../src/app/ui/zip';
 import { BundleError, readRunBundle, writeRunBundle } from '../../src/app/ppo/run-bundle';
 import { readStoredRun, type StoredPpoRun } from '../../src/engine/ppo/run-record';
@@ -217,6 +221,43 @@ const labels: FuzzTarget = {
   },
 };
 
+/** Marks of synthetic answers (each pair's first response and both backgrounds, so one sentence is false; a careful and a noisy marker in turn). */
+const fileMarks = syntheticRecords(6, 43).map((r, i) =>
+  markAnswer({ ...r, answer: `${r.responseA} it is day . it is night .` }, simulatedMarker(i % 2 ? 'noisy' : 'careful', i % 2 ? MARKER_PRESETS.noisy : MARKER_PRESETS.careful, 5), r.policyVersion, r.labelledAt),
+);
+const storedMarks = frozen([fileMarks[2] as MarkRecord]);
+const storedMarksJson = JSON.stringify(storedMarks);
+const marksText = fileMarks.map((m) => JSON.stringify(m)).join('\n') + '\n';
+
+/** What must hold of a marks import, as of a labels import (checkImport). */
+function checkMarkImport(res: MarkImportResult, existing: readonly MarkRecord[], before: string, lineCount: number): Outcome {
+  if (JSON.stringify(existing) !== before) return { kind: 'crash', message: 'the stored marks changed' };
+  if (res.marks.length !== existing.length + res.added.length || res.marks.some((m, i) => i < existing.length && m !== existing[i])) return { kind: 'crash', message: 'the merged list does not start with the stored marks' };
+  for (const p of res.problems) {
+    if (!(p.line >= 1 && p.line <= lineCount) || !p.field || !p.message) return { kind: 'crash', message: `a problem does not name its line and field: ${JSON.stringify(p)}` };
+  }
+  for (const m of res.added) {
+    const again = validateMark(JSON.parse(JSON.stringify(m)));
+    if (!('mark' in again) || JSON.stringify(again.mark) !== JSON.stringify(m)) return { kind: 'crash', message: `an added mark does not read back as itself: ${JSON.stringify(m).slice(0, 200)}` };
+  }
+  const refusedLines = new Set(res.problems.map((p) => p.line)).size;
+  if (refusedLines + res.added.length + res.duplicates !== res.lines) return { kind: 'crash', message: `lines unaccounted for: ${res.lines} read, ${refusedLines} refused, ${res.added.length} added, ${res.duplicates} duplicates` };
+  return res.problems.length ? { kind: 'refused', message: `line ${res.problems[0]!.line}: ${res.problems[0]!.field}: ${res.problems[0]!.message}` } : { kind: 'accepted' };
+}
+
+/** Marks, JSONL (engine/prefs/mark-file.ts importMarks). */
+const marks: FuzzTarget = {
+  name: 'marks .jsonl',
+  strictNames: true,
+  async make(rng) {
+    return rng.chance(0.05) ? JSON.stringify(mutateJson(rng, fileMarks)) : mutateJsonl(rng, marksText);
+  },
+  async feed(file) {
+    const text = asText(file);
+    return checkMarkImport(importMarks(text, storedMarks), storedMarks, storedMarksJson, lineCount(text));
+  },
+};
+
 const trlRecords = fileRecords.map((r, i) => ({ ...r, label: i % 2 ? 'A' : 'B' }) as PreferenceRecord);
 const trlFiles = exportTrl(trlRecords).files.map((f) => ({ path: `preferences-trl/${f.path}`, data: typeof f.data === 'string' ? enc.encode(f.data) : f.data }));
 const trlZip = writeZip(trlFiles, new Date(Date.UTC(2025, 0, 1)));
@@ -400,6 +441,7 @@ function presetTarget(name: string, base: unknown, parse: (raw: unknown) => unkn
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   labels,
+  marks,
   trl,
   bundles,
   checkpoints,

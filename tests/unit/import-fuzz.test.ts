@@ -1,4 +1,4 @@
-// Every import fuzzed (tests/helpers/import-fuzz.ts): labels (.jsonl), TRL sets (.zip), run
+// Every import fuzzed (tests/helpers/import-fuzz.ts): labels (.jsonl), marks (.jsonl), TRL sets (.zip), run
 // bundles, single-file checkpoints, experiment tables and presets, each fed seeded mutations of a
 // valid file. Each must accept the file or refuse it by name, and change nothing it was given.
 // FUZZ_CASES sets the count per importer (`npm run fuzz` runs 10,000 and prints the tallies).
