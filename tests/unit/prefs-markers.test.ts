@@ -12,6 +12,7 @@ import { parseResponse } from '../../src/engine/language/parser';
 import { MARKER_PRESETS, validateMarkerSettings, type MarkerSettings } from '../../src/engine/prefs/marker-settings';
 import { aboutSmall, correctSentence, markAnswer, markSentences, simulatedMarker } from '../../src/engine/prefs/marker';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
+import { markSummary } from '../../src/engine/prefs/mark-job';
 
 const SCENE: Scene = {
   background: 'day',
@@ -138,5 +139,28 @@ describe('marking an answer', () => {
   it('checks settings by field', () => {
     expect(validateMarkerSettings({ ...MARKER_PRESETS.noisy, smallMissShare: -0.5 })).toEqual({ errors: [{ field: 'smallMissShare', message: 'must be a number from 0 to 1; got -0.5' }] });
     expect(validateMarkerSettings(MARKER_PRESETS.lenient)).toEqual({ settings: MARKER_PRESETS.lenient });
+  });
+});
+
+describe('the figures of a set of marks', () => {
+  it('counts what was marked and what the judge finds false, worked by hand', () => {
+    const base = { scene: SCENE, image: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: 5 }, question: DESCRIBE };
+    const at = '2025-03-01T12:00:00.000Z';
+    const lenient = simulatedMarker('lenient', MARKER_PRESETS.lenient, 2);
+    const marks = [
+      // two false sentences, the one about the small square missed: 3 sentences, 1 marked and corrected, 1 missed
+      markAnswer({ ...base, answer: 'the blue square is large . the triangle is green . it is day .' }, lenient, 'p', at),
+      // nothing false: 2 sentences
+      markAnswer({ ...base, answer: 'it is day . the image is clear .' }, lenient, 'p', at),
+      // one false sentence about nothing small: marked and corrected
+      markAnswer({ ...base, answer: 'it is night .' }, lenient, 'p', at),
+      // silence: no sentence
+      markAnswer({ ...base, answer: '' }, lenient, 'p', at),
+    ];
+    expect(markSummary(marks)).toEqual({
+      answers: 4, sentences: 6, markedFalse: 2, corrected: 2, falseSentences: 3, falseSentenceShare: 0.5,
+      answersWithFalse: 0.5, answersMarked: 0.5, rightlyMarked: 2, missed: 1,
+    });
+    expect(markSummary([])).toMatchObject({ answers: 0, falseSentenceShare: 0, answersWithFalse: 0 });
   });
 });
