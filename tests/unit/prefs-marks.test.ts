@@ -6,12 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { markJsonSchema } from '../../src/engine/prefs/mark-schema';
+import { syntheticRecords } from '../../src/engine/prefs/synthetic';
+import { markAnswer, simulatedMarker } from '../../src/engine/prefs/marker';
+import { Rng, subSeed } from '../../src/engine/world/rng';
+import { mutateJson } from '../helpers/import-fuzz';
+import { jsonSchemaProblems } from '../helpers/json-schema-check';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import type { Scene } from '../../src/engine/world/scene';
 import { answerSentences, correctedAnswer, makeMark, markToPreference, validateMark, type MarkRecord } from '../../src/engine/prefs/mark';
 import { exportMarks, exportTrlMarks, importMarks } from '../../src/engine/prefs/mark-file';
 import { MARKER_PRESETS } from '../../src/engine/prefs/marker-settings';
-import { simulatedMarker } from '../../src/engine/prefs/marker';
 import { validateRecord } from '../../src/engine/prefs/record';
 import { TRL_JSONL } from '../../src/engine/prefs/trl';
 import { parseResponse } from '../../src/engine/language/parser';
@@ -170,5 +174,30 @@ describe('the mark format as JSON Schema', () => {
       items: { type: 'object', properties: { text: { type: 'string', maxLength: 2000 }, false: { type: 'boolean' }, correction: { type: 'string', maxLength: 2000 } }, required: ['text', 'false'] },
     });
     expect(JSON.stringify(props.markedBy)).toContain('"smallMissShare":{"type":"number","minimum":0,"maximum":1}');
+  });
+
+  it('agrees with validateMark on good marks and 400 mutations of them, but for the rules it states in words', () => {
+    const schema = markJsonSchema();
+    const good = [
+      json(mark()),
+      ...syntheticRecords(12, 8).map((r, i) =>
+        json(markAnswer({ ...r, answer: `${r.responseA} it is day . it is night .` }, simulatedMarker(i % 2 ? 'noisy' : 'careful', i % 2 ? MARKER_PRESETS.noisy : MARKER_PRESETS.careful, i), r.policyVersion, r.labelledAt)),
+      ),
+    ];
+    for (const m of good) expect(jsonSchemaProblems(schema, m), JSON.stringify(m)).toEqual([]);
+    // Cells, the answer's spacing and split, a correction's grammar and place, a real date: words only.
+    const wordsOnly = (e: { field: string; message: string }) =>
+      (/^scene\.objects\[\d+\]$/.test(e.field) && /already holds/.test(e.message)) || e.field === 'answer' || e.field === 'sentences' || /^sentences\[\d+\]\.correction$/.test(e.field) || e.field === 'markedAt';
+    const rng = new Rng(subSeed(77, 2));
+    let refused = 0;
+    for (const x of Array.from({ length: 400 }, () => mutateJson(rng, rng.pick(good)))) {
+      const byJson = jsonSchemaProblems(schema, x);
+      const byValibot = validateMark(x);
+      const where = JSON.stringify(x).slice(0, 300);
+      if (byJson.length) expect('errors' in byValibot, `the JSON Schema refuses (${byJson.join(', ')}) what validateMark accepts: ${where}`).toBe(true);
+      else if ('errors' in byValibot) expect(byValibot.errors.filter((e) => !wordsOnly(e)), `validateMark refuses what the JSON Schema accepts: ${where}`).toEqual([]);
+      if ('errors' in byValibot) refused++;
+    }
+    expect(refused).toBeGreaterThan(200);
   });
 });
