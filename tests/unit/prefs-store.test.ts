@@ -9,6 +9,11 @@ import { labelByPerson } from '../../src/engine/prefs/label';
 import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import { sampleScene } from '../../src/engine/world/sampler';
 import { LABELS_KEY, PREFS_KEY, PrefsStore, readStoredPrefs } from '../../src/app/label/prefs.svelte';
+import { makeMark, markToPreference } from '../../src/engine/prefs/mark';
+import { simulatedMarker } from '../../src/engine/prefs/marker';
+import { MARKER_PRESETS } from '../../src/engine/prefs/marker-settings';
+import { simulatedLabeller } from '../../src/engine/prefs/label';
+import { ANNOTATOR_PRESETS } from '../../src/engine/prefs/annotator';
 import { LABELS_LAYOUT, readStoredLabels } from '../../src/app/label/label-chunks';
 
 const rec = (seed: number) =>
@@ -70,5 +75,20 @@ describe('stored labels', () => {
     await store.clear();
     await store.flush();
     expect(await get(LABELS_KEY)).toEqual(future);
+  });
+
+  it('counts a corrected pair under its marker, apart from the annotator of the same name', async () => {
+    const mark = makeMark({
+      scene: sampleScene(9), image: { perception: { ...DEFAULT_PERCEPTION }, noiseSeed: 9 }, question: 'is it day or night ?',
+      answer: 'it is day . it is night .',
+      sentences: [{ text: 'it is day .', false: false }, { text: 'it is night .', false: true }],
+      markedBy: simulatedMarker('careful', MARKER_PRESETS.careful, 1), markedAt: '2025-01-01T00:00:00.000Z', policyVersion: 'test@0',
+    });
+    const annotated = { ...rec(10), labelledBy: simulatedLabeller('careful', ANNOTATOR_PRESETS.careful, 1) };
+    const store = new PrefsStore();
+    await store.ready;
+    store.add([rec(11), annotated, markToPreference(mark)!]);
+    expect(store.byLabeller.map((r) => [r.name, r.simulated, r.counts.total])).toEqual([['you', false, 1], ['careful', true, 1], ['careful (marker)', true, 1]]);
+    await store.flush();
   });
 });

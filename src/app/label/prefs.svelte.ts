@@ -24,9 +24,10 @@ export async function storageFailure(what: string, e: unknown): Promise<string> 
   return `Could not keep ${what} in this browser (it is kept until you leave the page): ${err?.message ?? String(e)}`;
 }
 
-/** The name a labeller is counted under: "you" for a person at the keyboard, else the annotator's name. */
+/** The name a labeller is counted under: "you" for a person at the keyboard, the annotator's name, or a marker's with "(marker)" after it (a corrected pair). */
 export function labellerName(r: PreferenceRecord): string {
-  return r.labelledBy.kind === 'person' ? (r.labelledBy.name ?? 'you') : r.labelledBy.name;
+  const by = r.labelledBy;
+  return by.kind === 'person' ? (by.name ?? 'you') : by.kind === 'marker' ? `${by.name} (marker)` : by.name;
 }
 
 export type LabelCounts = Record<Label, number> & { total: number };
@@ -69,7 +70,7 @@ export class PrefsStore {
     for (const r of this.records) {
       const name = labellerName(r);
       let row = rows.get(name);
-      if (!row) rows.set(name, (row = { name, simulated: r.labelledBy.kind === 'simulated', counts: zero() }));
+      if (!row) rows.set(name, (row = { name, simulated: r.labelledBy.kind !== 'person', counts: zero() }));
       row.counts[r.label]++;
       row.counts.total++;
     }

@@ -28,9 +28,11 @@ export type MarkerSettings = v.InferOutput<typeof MARKER_SETTINGS_SCHEMA>;
 
 /**
  * The presets. `careful` marks every false sentence and writes the true one. `noisy` misses three
- * false sentences in ten and marks one true sentence in twenty false. `lenient` marks only false
- * sentences about large objects (a sentence is about a small object when an object it names is
- * small), as a person skimming the picture would.
+ * false sentences in ten and marks one true sentence in twenty false. `lenient` leaves every false
+ * sentence about a small object unmarked, as a person skimming the picture would: it marks those
+ * about large objects and those about none (the background, a bare yes or no). A sentence is about
+ * a small object when an object of the scene it names is small, or a phrase of it that names
+ * nothing there says "small".
  */
 export const MARKER_PRESETS = {
   careful: { missShare: 0, smallMissShare: 0, falseAlarmShare: 0, correctShare: 1 },
