@@ -17,7 +17,7 @@ import { answerSentences, correctedAnswer, makeMark, markToPreference, validateM
 import { exportMarks, exportTrlMarks, importMarks } from '../../src/engine/prefs/mark-file';
 import { MARKER_PRESETS } from '../../src/engine/prefs/marker-settings';
 import { validateRecord } from '../../src/engine/prefs/record';
-import { TRL_JSONL } from '../../src/engine/prefs/trl';
+import { importTrl, TRL_JSONL } from '../../src/engine/prefs/trl';
 import { parseResponse } from '../../src/engine/language/parser';
 
 const AT = '2025-03-01T12:00:00.000Z';
@@ -159,6 +159,11 @@ describe('the corrected pair', () => {
         `"labelled_at":"${AT}","policy_version":"sft@0badf00d","source":"corrected"}`,
     );
     expect(ex.files.map((f) => f.path)).toContain(`images/${p.id}.png`);
+    // And it reads back as the corrected pair it was.
+    const files = new Map(ex.files.map((f) => [f.path, f.data]));
+    const back = importTrl(line, (path) => files.get(path) as Uint8Array | undefined);
+    expect(back.problems).toEqual([]);
+    expect(back.added).toEqual([p]);
   });
 });
 
