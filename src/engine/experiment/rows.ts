@@ -1,7 +1,8 @@
 // The rows of an experiment's table, as data: each row names the policy it starts from and how it
 // gets from there (kept as it is, or tuned by a PPO preset), and the job runs each kind through
 // its own runner (DPO rows learn from the same labels as the reward models, with no sampling).
-// A new kind of row (best-of-n) is a new member of RowSpec and a runner.
+// One valibot schema (ROW_SCHEMA) gives both the row types and their check; a new kind of row
+// (best-of-n) is a new option of it and a runner.
 // No TensorFlow.js: the page reads these to draw the table before anything has run.
 
 import * as v from 'valibot';
