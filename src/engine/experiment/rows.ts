@@ -11,13 +11,14 @@ import { bounded, choice, MAX_NAME, obj, pathOf } from '../files/schema';
 import { PPO_DEFAULTS, PPO_TABLE, checkPpoConfig, type PpoConfig } from '../ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor, type PresetRmKind } from '../ppo/presets';
 import { DPO_DEFAULTS, DPO_TABLE, type DpoConfig } from '../dpo/config';
+import { MAX_TABLE_ROWS } from './table-file';
 
 /** The policies a row can start from: the shipped checkpoints in models/ (or remade per seed). */
 export const START_POLICIES = ['sft', 'sft-plus'] as const;
 export type StartPolicy = (typeof START_POLICIES)[number];
 
-/** Most rows a table may have. */
-export const MAX_ROWS = 64;
+/** Most rows a table may have (as many as a table.json may hold). */
+export const MAX_ROWS = MAX_TABLE_ROWS;
 /** Most refresh rounds an online row may have. */
 export const MAX_ONLINE_ROUNDS = 20;
 
