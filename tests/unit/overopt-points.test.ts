@@ -37,12 +37,12 @@ describe('ppoMeasures', () => {
   it('names a bad line of metrics.jsonl by its number, keeps the quantity a non-finite step names, and refuses an over-long file', () => {
     const good = '{"step":1,"objective/kl":0.5}';
     expect(parseMetricsJsonl(`${good}\n{"step":2,"nonFinite":"loss","objective/kl":null}\n`)).toEqual([{ step: 1, 'objective/kl': 0.5 }, { step: 2, nonFinite: 'loss' }]);
-    expect(() => parseMetricsJsonl(`${good}\n\nnot json\n`)).toThrow('metrics.jsonl line 3: not JSON');
-    expect(() => parseMetricsJsonl(`${good}\n{"step":-1}`)).toThrow('metrics.jsonl line 2: step must be a whole number from 0 to 1000000; got -1');
-    expect(() => parseMetricsJsonl(`${good}\n{"step":2,"objective/kl":"high"}`)).toThrow('metrics.jsonl line 2: objective/kl must be a number or null; got "high"');
-    expect(() => parseMetricsJsonl(`${good}\n[1]`)).toThrow('metrics.jsonl line 2: is not an object');
-    expect(() => parseMetricsJsonl(`${good}\n{"step":2,"nonFinite":7}`)).toThrow('metrics.jsonl line 2: nonFinite must be a name');
-    expect(() => parseMetricsJsonl('\n'.repeat(MAX_METRICS_LINES))).toThrow(`metrics.jsonl has more than ${MAX_METRICS_LINES} lines`);
+    expect(() => parseMetricsJsonl(`${good}\n\nnot json\n`)).toThrow('line 3: not JSON');
+    expect(() => parseMetricsJsonl(`${good}\n{"step":-1}`)).toThrow('line 2: step must be a whole number from 0 to 1000000; got -1');
+    expect(() => parseMetricsJsonl(`${good}\n{"step":2,"objective/kl":"high"}`)).toThrow('line 2: objective/kl must be a number or null; got "high"');
+    expect(() => parseMetricsJsonl(`${good}\n[1]`)).toThrow('line 2: is not an object');
+    expect(() => parseMetricsJsonl(`${good}\n{"step":2,"nonFinite":7}`)).toThrow('line 2: nonFinite must be a name');
+    expect(() => parseMetricsJsonl('\n'.repeat(MAX_METRICS_LINES))).toThrow(`has more than ${MAX_METRICS_LINES} lines`);
     expect(parseMetricsJsonl('\n'.repeat(MAX_METRICS_LINES - 1))).toEqual([]);
   });
 

@@ -87,17 +87,17 @@ export const MAX_METRICS_LINES = 2 * (MAX_RUN_STEPS + 1);
  * Parses metrics.jsonl text into lines under today's names, each read as a stored run's metrics row
  * is (readMetricRow: bounded, old names mapped), with the quantity a step that went non-finite
  * names kept; blank lines are skipped. Throws an Error naming the first bad line by its number
- * ("line 4: not JSON"), or one for a file of more than MAX_METRICS_LINES lines (refused before any
- * line is read).
+ * ("line 4: not JSON"), or one for a file of more than MAX_METRICS_LINES lines ("has more than …
+ * lines", refused before any line is read); the caller names the file.
  */
 export function parseMetricsJsonl(text: string): PpoMetricsLine[] {
   let count = 1;
   for (let i = text.indexOf('\n'); i !== -1 && count <= MAX_METRICS_LINES; i = text.indexOf('\n', i + 1)) count += 1;
-  if (count > MAX_METRICS_LINES) throw new Error(`metrics.jsonl has more than ${MAX_METRICS_LINES} lines`);
+  if (count > MAX_METRICS_LINES) throw new Error(`has more than ${MAX_METRICS_LINES} lines`);
   const out: PpoMetricsLine[] = [];
   text.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;
-    const bad = (why: string) => new Error(`metrics.jsonl line ${i + 1}: ${why}`);
+    const bad = (why: string) => new Error(`line ${i + 1}: ${why}`);
     let value: unknown;
     try {
       value = JSON.parse(raw);
