@@ -1,8 +1,9 @@
-// Ctrl-C during a training command, as a user presses it: `ppo`, `dpo` and `train-rm` are started
-// on a tiny policy with far more steps than they will get, sent SIGINT once metrics.jsonl has two
-// training lines, and must exit 130 with one metrics line per finished step (steps 1..N, written as
-// they happened, under TRL's names) and a checkpoint of step N that loads, says it was interrupted
-// at step N, and answers a question.
+// Ctrl-C during a training command, as a user presses it: `ppo`, `dpo`, `train-rm` and
+// `experiment` (in its first PPO row) are started on a tiny policy with far more steps than they
+// will get, sent SIGINT once metrics.jsonl has two training lines, and must exit 130 with one
+// metrics line per finished step (steps 1..N, written as they happened, under TRL's names) and a
+// checkpoint of step N that loads, says it was interrupted at step N, and answers a question;
+// `experiment` also writes the table of what finished, marked as interrupted.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
