@@ -1,8 +1,8 @@
 // `experiment` as a user runs it, on a tiny policy made here (standing in for both SFT and SFT+)
 // with a few steps of everything: table.json has every row of the preset with the bench report's
 // shape, one entry per seed and its checkpoint; a start row's figures are `bench --policy` on its
-// checkpoint, and so are a PPO row's on the policy it kept; each PPO row keeps its metrics; bad
-// settings are usage errors naming the flag.
+// checkpoint, and so are a PPO row's on the policy it kept; each PPO and DPO row keeps its
+// metrics; bad settings are usage errors naming the flag.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,17 @@ describe('experiment', () => {
     expect(grpo.perSeed[0]!.ppo!.steps).toBe(2);
     expect(grpo.perSeed[0]!.ppo!.curve.map((p) => p.step)).toEqual([0, 1, 2]);
     expect(existsSync(join(OUT, 'seed-1', 'sft', 'metrics.jsonl'))).toBe(false);
+  });
+
+  it('keeps the DPO row\'s metrics under dpo\'s names: the gold figures at step 0, then one line per step', () => {
+    const metrics = lines(readFileSync(join(OUT, 'seed-1', 'dpo', 'metrics.jsonl'), 'utf8')).map((l) => JSON.parse(l) as Record<string, number>);
+    const steps = table.rows.find((r) => r.name === 'DPO')!.perSeed[0]!.dpo!.steps;
+    expect(steps).toBeGreaterThanOrEqual(1);
+    expect(metrics[0]!.step).toBe(0);
+    expect(metrics[0]!['gold/score']).toBeGreaterThanOrEqual(0);
+    const trained = metrics.filter((m) => typeof m.loss === 'number');
+    expect(trained.map((m) => m.step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+    for (const m of trained) expect(Number.isFinite(m['rewards/margins'])).toBe(true);
   });
 
   it('runs the online row on the same label budget: its first reward model on the first part of the labels, one refresh with pairs from its own policy', () => {

@@ -1,8 +1,9 @@
-// Ctrl-C during a training command, as a user presses it: `ppo`, `dpo` and `train-rm` are started
-// on a tiny policy with far more steps than they will get, sent SIGINT once metrics.jsonl has two
-// training lines, and must exit 130 with one metrics line per finished step (steps 1..N, written as
-// they happened, under TRL's names) and a checkpoint of step N that loads, says it was interrupted
-// at step N, and answers a question.
+// Ctrl-C during a training command, as a user presses it: `ppo`, `dpo`, `train-rm` and
+// `experiment` (in its first PPO row) are started on a tiny policy with far more steps than they
+// will get, sent SIGINT once metrics.jsonl has two training lines, and must exit 130 with one
+// metrics line per finished step (steps 1..N, written as they happened, under TRL's names) and a
+// checkpoint of step N that loads, says it was interrupted at step N, and answers a question;
+// `experiment` also writes the table of what finished, marked as interrupted.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,26 @@ describe('Ctrl-C during a training command', () => {
     expect(r.rows.filter(trained).map((m) => m.episode)).toEqual(Array.from({ length: n }, (_, i) => 4 * (i + 1)));
     await expectCheckpoint(out, n);
     expect(loadModelDir(out).manifest.metadata).toMatchObject({ ppo: { steps: n } });
+  });
+
+  it('experiment: exits 130 during its first PPO row with that row\'s metrics line per finished step, its policy of the last one, and the table of what finished marked as interrupted', async () => {
+    const exp = join(dir, 'experiment');
+    const out = join(exp, 'seed-1', 'gold-reward');
+    const trained = (m: Record<string, unknown>) => typeof m['objective/kl'] === 'number';
+    const r = await interruptAfter(out, trained, [
+      'experiment', '--preset', 'default', '--rows', 'SFT+,Gold reward,DPO', '--seeds', '1', '--sft', POLICY, '--sft-plus', POLICY, '--out', exp,
+      '--pairs', '16', '--bench-size', 'standard', '--steps', '100000', '--batch-size', '4', '--mini-batch-size', '2', '--response-length', '6', '--gold-every', '0', '--json',
+    ]);
+    const n = expectInterrupted(r, out, trained, ['objective/kl', 'objective/scores', 'tokens/responses_len_mean']);
+    expect(r.stderr).toContain(`after step ${n} of seed 1 · Gold reward`);
+    await expectCheckpoint(out, n);
+    // The table has the start row that finished; the PPO row under way is named, and the DPO row after it never ran.
+    const table = JSON.parse(readFileSync(join(exp, 'table.json'), 'utf8')) as { stopped: boolean; interrupted: unknown; rows: { name: string; perSeed: unknown[] }[] };
+    expect(table.stopped).toBe(true);
+    expect(table.interrupted).toEqual({ signal: 'SIGINT', seed: 1, row: 'Gold reward', step: n, checkpoint: 'seed-1/gold-reward' });
+    expect(table.rows.map((row) => [row.name, row.perSeed.length])).toEqual([['SFT+', 1]]);
+    expect(readFileSync(join(exp, 'table.md'), 'utf8')).toContain(`Interrupted (SIGINT): seed 1 · Gold reward stopped after step ${n}; its policy at that step is in seed-1/gold-reward, not benchmarked.`);
+    expect(existsSync(join(exp, 'seed-1', 'dpo'))).toBe(false);
   });
 
   it('dpo: exits 130 with a metrics line per finished step (TRL\'s names) and the policy of the last one', async () => {

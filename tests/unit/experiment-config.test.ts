@@ -3,7 +3,7 @@
 // targets that concern the rows kept.
 import { describe, expect, it } from 'vitest';
 import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, parseExperimentPreset } from '../../src/engine/experiment/config';
-import { checkRows, planRows, rowDpoConfig, rowPpoConfig, rowSlug, type DpoRowSpec, type RowSpec } from '../../src/engine/experiment/rows';
+import { checkRows, MAX_ROWS, planRows, rowDpoConfig, rowPpoConfig, rowSlug, type DpoRowSpec, type RowSpec } from '../../src/engine/experiment/rows';
 import { DPO_DEFAULTS } from '../../src/engine/dpo/config';
 
 describe('rows', () => {
@@ -39,9 +39,20 @@ describe('rows', () => {
       { kind: 'ppo', name: 'B', start: 'sft-plus', preset: 'gold-reward', online: { rounds: 2 } },
       { kind: 'ppo', name: 'C', start: 'sft-plus', preset: 'fact-rlhf', online: { rounds: 3 } },
     ])).toEqual([
-      'rows[0] (A).online.rounds: must be a whole number from 1 to 20',
+      'rows[0] (A).online.rounds: must be a whole number from 1 to 20; got 0',
       'rows[1] (B).online: the gold-reward preset has no reward model to refresh',
     ]);
+  });
+
+  it('refuse a row that is not an object, a field left out or unknown, and too many rows (before any is read)', () => {
+    expect(checkRows([7, { kind: 'start', name: 'S' }, { kind: 'start', name: '--', start: 'sft', preset: 'grpo' }, { kind: 'dpo', name: 'D', start: 'sft', config: [] }])).toEqual([
+      'rows[0]: must be an object',
+      'rows[1] (S).start: must be sft or sft-plus; got undefined',
+      'rows[2] (--).name: must be a name with a letter or digit',
+      'rows[2] (--).preset: a start row has no such field',
+      'rows[3] (D).config: must be an object',
+    ]);
+    expect(checkRows(Array.from({ length: MAX_ROWS + 1 }, () => 7))).toEqual([`rows: has ${MAX_ROWS + 1} rows; at most ${MAX_ROWS}`]);
   });
 
   it('take the preset, then their own settings, then the experiment\'s, then the seed', () => {
@@ -66,15 +77,16 @@ describe('rows', () => {
     ]);
     expect(bad).toEqual([
       'rows[1] (sft).name: its folder "sft" is also SFT\'s',
-      'rows[2] (X).preset: must be one of fact-rlhf, plain-rlhf, reward-hacking, honesty-first, gold-reward, grpo, rloo',
-      'rows[3] (Y).start: must be sft or sft-plus',
-      'rows[3] (Y).annotator: must be one of careful, length-biased, noisy',
+      'rows[2] (X).preset: must be one of fact-rlhf, plain-rlhf, reward-hacking, honesty-first, gold-reward, grpo, rloo; got "nope"',
+      'rows[3] (Y).start: must be sft or sft-plus; got "base"',
+      'rows[3] (Y).annotator: must be one of careful, length-biased, noisy; got "sloppy"',
       'rows[3] (Y).config.klCoef: must be a number from 0 to 10',
       'rows[4] (Z).config.reward: the preset trains a fact reward model, which the plain reward cannot use',
       'rows[5] (W).kind: must be one of start, ppo, dpo',
-      'rows[6] (V): a DPO row has no preset',
-      'rows[6] (V).annotator: must be one of careful, length-biased, noisy',
-      'rows[6] (V).config: unknown fields gamma',
+      'rows[6] (V).annotator: must be one of careful, length-biased, noisy; got "sloppy"',
+      'rows[6] (V).config.beta: must be a number above 0 and at most 100',
+      'rows[6] (V).config.gamma: a DPO config has no such field',
+      'rows[6] (V).preset: a DPO row has no such field',
       'rows[7] (U).config.beta: must be a number above 0 and at most 100',
     ]);
   });

@@ -75,7 +75,13 @@ async function loadRm(dir: string, prefsFlag: string | undefined, log: (l: strin
 
 /** The RL curve of a PPO run's metrics.jsonl and its fit. */
 function ppoCurve(file: string) {
-  const points = curvePoints(ppoMeasures(parseMetricsJsonl(readFileSync(file, 'utf8'))));
+  let lines: ReturnType<typeof parseMetricsJsonl>;
+  try {
+    lines = parseMetricsJsonl(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+  }
+  const points = curvePoints(ppoMeasures(lines));
   return { file, points, fit: fitOveropt('rl', points), peak: measuredPeak(points) };
 }
 

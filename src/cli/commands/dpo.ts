@@ -39,11 +39,12 @@ const goldJson = (g: DpoGold) => ({ ...g.gold, ...(g.kl !== undefined ? { kl: r4
 /**
  * A step's line under the names TRL's DPOTrainer logs (loss, grad_norm, learning_rate, epoch, the
  * minibatch's rewards/* and logps/*, the held-out figures as eval_*), plus the gold figures and
- * the KL from the reference where measured. `epochPerStep`: the share of the training pairs a step sees.
+ * the KL from the reference where measured. `epochPerStep`: the share of the training pairs a step
+ * sees (no epoch without it).
  */
-function pointJson(p: DpoPoint, epochPerStep: number): Record<string, unknown> {
+export function pointJson(p: DpoPoint, epochPerStep?: number): Record<string, unknown> {
   const line: Record<string, unknown> = { step: p.step };
-  if (p.loss !== undefined) Object.assign(line, { loss: r4(p.loss), grad_norm: r4(p.gradNorm), learning_rate: p.lr, epoch: r4(p.step * epochPerStep) });
+  if (p.loss !== undefined) Object.assign(line, { loss: r4(p.loss), grad_norm: r4(p.gradNorm), learning_rate: p.lr }, epochPerStep !== undefined ? { epoch: r4(p.step * epochPerStep) } : {});
   for (const [k, v] of Object.entries(p.metrics ?? {})) line[k] = r4(v);
   if (p.heldOut?.stats) {
     line.eval_loss = r4(p.heldOut.loss);

@@ -1,8 +1,11 @@
 // `experiment`: the whole pipeline on several seeds (labels from a simulated annotator, plain RM
 // and Fact-RM, PPO rows, benchmarks) from the shipped SFT and SFT+ checkpoints, as the engine's
 // experiment job runs it; writes DIR/table.md, DIR/table.json, DIR/runs.svg, each row's policy
-// at DIR/seed-S/ROW/ (with metrics.jsonl for PPO rows) and each reward model with its labels at
-// DIR/seed-S/rm-START-ANNOTATOR-KIND/ (so `ppo --rm` can rerun a row).
+// at DIR/seed-S/ROW/ (with metrics.jsonl for PPO and DPO rows, a line appended per step as it
+// happens) and each reward model with its labels at DIR/seed-S/rm-START-ANNOTATOR-KIND/ (so
+// `ppo --rm` can rerun a row). Ctrl-C or SIGTERM stops it after the step under way: the row under
+// way keeps its policy at its last finished step, the table of what finished is written marked as
+// interrupted, and it exits 130 or 143.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +17,15 @@ import { PPO_FIELDS, type PpoConfig } from '../../engine/ppo/config';
 import { DPO_FIELDS, type DpoConfig } from '../../engine/dpo/config';
 import { REWARD_JOB_FIELDS, type RewardJobConfig } from '../../engine/reward/config';
 import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_FIELDS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, type ExperimentConfig } from '../../engine/experiment/config';
-import { runExperiment, type KeptRewardModel, type KeptRow } from '../../engine/experiment/job';
+import { rowCheckpoint, runExperiment, type KeptRewardModel, type KeptRow, type StoppedRow } from '../../engine/experiment/job';
+import type { ExperimentTable } from '../../engine/experiment/table';
 import { exportNative } from '../../engine/prefs/native';
 import { formatTableMd } from '../../engine/experiment/table-md';
 import { runsChartSvg } from '../../engine/experiment/chart-svg';
 import type { StartPolicy } from '../../engine/experiment/rows';
+import { Interruption } from '../interrupt';
+import { MetricsLog } from '../metrics-log';
+import { pointJson as dpoLine } from './dpo';
 
 /** Every PpoConfig knob but the seed as a flag (--kl-coef ...), put on every PPO row; unset unless given. */
 const PPO_FLAGS: ConfigFlagOptions<keyof PpoConfig> = { except: ['seed'], help: (f) => `every PPO row: ${f.tooltip} (default: the row's preset)` };
@@ -110,39 +117,65 @@ export async function run(flags: Flags): Promise<number> {
   log(`experiment ${cfg.preset}: rows ${cfg.rows.map((r) => r.name).join(', ')}; seeds ${cfg.seeds.join(', ')}; ${cfg.pairs} pairs, ${cfg.ppoSteps} PPO steps, benchmarks ${cfg.benchSize}${cfg.retrainSft ? '; SFT and SFT+ remade per seed' : `; from ${dirs.sft} and ${dirs['sft-plus']}`}`);
   const started = performance.now();
   let phase = '';
-  const result = await runExperiment(cfg, {
-    loadPolicy: (start) => loadModelDir(dirs[start]).model,
-    keepPolicy: async (k: KeptRow) => {
-      const dir = join(out, k.result.checkpoint);
-      await saveModelDir(k.model, dir, {
-        recipe: `experiment-${k.slug}`, role: 'policy',
-        experiment: { preset: cfg.preset, seed: k.seed, row: k.spec, startVersion: k.result.ppo ? undefined : k.result.policyVersion },
-        ...(k.result.ppo ? { ppo: { preset: k.result.ppo.preset, config: k.result.ppo.config, rm: k.result.ppo.rm, steps: k.result.ppo.steps } } : {}),
-        bench: k.result.report,
-      });
-      if (k.points) writeFileSync(join(dir, 'metrics.jsonl'), k.points.map((p) => `${JSON.stringify({ step: p.step, ...p.metrics, ...(p.nonFinite ? { nonFinite: p.nonFinite } : {}) })}\n`).join(''));
-      const h = k.result.report.shapesHal;
-      log(`  seed ${k.seed} · ${k.spec.name}: true and informative ${pct(h.trueInformative)}, hallucination ${pct(h.hallucinationRate)}, informativeness ${pct(h.informativeness)}, no answer ${pct(h.noAnswerRate)}, score ${h.score.toFixed(2)}, length ${k.result.meanResponseLength.toFixed(1)} (${Math.round((performance.now() - started) / 1000)} s) → ${dir}`);
-    },
-    keepRewardModel: async (k: KeptRewardModel) => {
-      const dir = join(out, `seed-${k.seed}`, `rm-${k.id.replace(/\//g, '-')}`);
-      const prefs = join(dir, 'prefs.jsonl');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(prefs, exportNative(k.records));
-      await saveModelDir(k.model, dir, { role: 'reward-model', rewardModel: { fact: k.fact, readout: k.model.config.scoreReadout ?? 'last' }, prefs, experiment: { preset: cfg.preset, seed: k.seed, id: k.id }, result: k.figures });
-      log(`  seed ${k.seed} · reward model ${k.id}: held-out accuracy ${k.figures.heldOutAccuracy === null ? '-' : pct(k.figures.heldOutAccuracy)} on ${k.figures.heldOutPairs} pairs → ${dir}`);
-    },
-  }, {
-    onProgress: (p) => {
-      const head = p.phase.replace(/ \d+\/\d+$/, '');
-      if (head !== phase) log(`[${p.done}/${p.total}] ${(phase = head)}`);
-    },
-    onPoint: ({ point }) => {
-      if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold true and informative ${pct(point.gold['gold/true_informative'])}, hallucination ${pct(point.gold['gold/hallucination_rate'])}, no answer ${pct(point.gold['gold/no_answer_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/responses_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
-      if (point.nonFinite) log(`    step ${point.step + 1}: not applied, ${point.nonFinite} was not finite; the row keeps its last good weights`);
-    },
-  });
-  const table = result.table;
+  const stop = new Interruption('experiment');
+  // Each PPO or DPO row's metrics.jsonl, in its folder, opened (emptied) at its first point.
+  const metrics = new Map<string, MetricsLog>();
+  const metricsOf = (seed: number, row: string): MetricsLog => {
+    const dir = join(out, rowCheckpoint(seed, row));
+    const made = metrics.get(dir) ?? new MetricsLog(dir);
+    metrics.set(dir, made);
+    return made;
+  };
+  let interrupted: ExperimentTable['interrupted'];
+  let result: Awaited<ReturnType<typeof runExperiment>>;
+  try {
+    result = await runExperiment(cfg, {
+      loadPolicy: (start) => loadModelDir(dirs[start]).model,
+      keepPolicy: async (k: KeptRow) => {
+        const dir = join(out, k.result.checkpoint);
+        await saveModelDir(k.model, dir, {
+          recipe: `experiment-${k.slug}`, role: 'policy',
+          experiment: { preset: cfg.preset, seed: k.seed, row: k.spec, startVersion: k.result.ppo ? undefined : k.result.policyVersion },
+          ...(k.result.ppo ? { ppo: { preset: k.result.ppo.preset, config: k.result.ppo.config, rm: k.result.ppo.rm, steps: k.result.ppo.steps } } : {}),
+          bench: k.result.report,
+        });
+        const h = k.result.report.shapesHal;
+        log(`  seed ${k.seed} · ${k.spec.name}: true and informative ${pct(h.trueInformative)}, hallucination ${pct(h.hallucinationRate)}, informativeness ${pct(h.informativeness)}, no answer ${pct(h.noAnswerRate)}, score ${h.score.toFixed(2)}, length ${k.result.meanResponseLength.toFixed(1)} (${Math.round((performance.now() - started) / 1000)} s) → ${dir}`);
+      },
+      keepStopped: async (k: StoppedRow) => {
+        const checkpoint = rowCheckpoint(k.seed, k.spec.name);
+        const dir = join(out, checkpoint);
+        await saveModelDir(k.model, dir, { recipe: `experiment-${k.slug}`, role: 'policy', experiment: { preset: cfg.preset, seed: k.seed, row: k.spec }, ...stop.metadata(k.steps) });
+        if (stop.signal) interrupted = { signal: stop.signal, seed: k.seed, row: k.spec.name, step: k.steps, checkpoint };
+        log(`  seed ${k.seed} · ${k.spec.name}: stopped after step ${k.steps}, not benchmarked → ${dir}`);
+      },
+      keepRewardModel: async (k: KeptRewardModel) => {
+        const dir = join(out, `seed-${k.seed}`, `rm-${k.id.replace(/\//g, '-')}`);
+        const prefs = join(dir, 'prefs.jsonl');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(prefs, exportNative(k.records));
+        await saveModelDir(k.model, dir, { role: 'reward-model', rewardModel: { fact: k.fact, readout: k.model.config.scoreReadout ?? 'last' }, prefs, experiment: { preset: cfg.preset, seed: k.seed, id: k.id }, result: k.figures });
+        log(`  seed ${k.seed} · reward model ${k.id}: held-out accuracy ${k.figures.heldOutAccuracy === null ? '-' : pct(k.figures.heldOutAccuracy)} on ${k.figures.heldOutPairs} pairs → ${dir}`);
+      },
+    }, {
+      control: stop.control,
+      onProgress: (p) => {
+        const head = p.phase.replace(/ \d+\/\d+$/, '');
+        if (head !== phase) log(`[${p.done}/${p.total}] ${(phase = head)}`);
+      },
+      onPoint: (e) => {
+        if (e.kind === 'dpo') return void metricsOf(e.seed, e.row).append(dpoLine(e.point));
+        const point = e.point;
+        metricsOf(e.seed, e.row).append({ step: point.step, ...point.metrics, ...(point.nonFinite ? { nonFinite: point.nonFinite } : {}) });
+        if (point.gold && point.step > 0) log(`    step ${point.step}: RM score ${point.metrics['objective/base_score']?.toFixed(2) ?? '-'}, gold true and informative ${pct(point.gold['gold/true_informative'])}, hallucination ${pct(point.gold['gold/hallucination_rate'])}, no answer ${pct(point.gold['gold/no_answer_rate'])}, gold score ${point.gold['gold/score'].toFixed(2)}, length ${point.metrics['tokens/responses_len_mean']?.toFixed(1) ?? '-'}, KL ${point.metrics['objective/kl']?.toFixed(2) ?? '-'}`);
+        if (point.nonFinite) log(`    step ${point.step + 1}: not applied, ${point.nonFinite} was not finite; the row keeps its last good weights`);
+      },
+    });
+  } finally {
+    stop.close();
+  }
+  if (stop.signal) interrupted ??= { signal: stop.signal };
+  const table: ExperimentTable = interrupted ? { ...result.table, interrupted } : result.table;
   const md = formatTableMd(table);
   writeFileSync(join(out, 'table.json'), `${JSON.stringify(table, null, 1)}\n`);
   writeFileSync(join(out, 'table.md'), md);
@@ -150,5 +183,6 @@ export async function run(flags: Flags): Promise<number> {
   if (flags.json) console.log(JSON.stringify(table));
   else if (!flags.quiet) console.log(md);
   log(`experiment: ${Math.round((performance.now() - started) / 60000)} minutes; wrote ${join(out, 'table.md')} and table.json${result.stopped ? ' (stopped early)' : ''}`);
-  return 0;
+  if (interrupted) console.error(`experiment: interrupted (${interrupted.signal})${interrupted.row !== undefined ? ` after step ${interrupted.step} of seed ${interrupted.seed} · ${interrupted.row}: its policy is in ${join(out, interrupted.checkpoint!)}, its metrics in ${join(out, interrupted.checkpoint!, 'metrics.jsonl')}` : ''}; the table of what finished is in ${join(out, 'table.md')} and table.json`);
+  return stop.exitCode(0);
 }

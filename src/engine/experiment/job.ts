@@ -33,6 +33,11 @@ export interface ExperimentIO {
   loadPolicy(start: StartPolicy): VlmModel | Promise<VlmModel>;
   /** Keeps a row's policy after it is benchmarked (its seed-S/ROW checkpoint); the model is only read. */
   keepPolicy(kept: KeptRow): void | Promise<void>;
+  /**
+   * Keeps the policy of a PPO or DPO row the control stopped part way, as of its last finished step
+   * (not benchmarked, not in the table), before the job ends; the model is only read.
+   */
+  keepStopped?(kept: StoppedRow): void | Promise<void>;
   /** Keeps a trained reward model and the labels it learnt from (the CLI writes seed-S/rm-ID/ and its labels); the model is only read. */
   keepRewardModel?(kept: KeptRewardModel): void | Promise<void>;
 }
@@ -59,6 +64,16 @@ export interface KeptRow {
   points?: PpoPoint[];
 }
 
+/** A row stopped part way, handed to ExperimentIO.keepStopped. */
+export interface StoppedRow {
+  seed: number;
+  spec: RowSpec;
+  slug: string;
+  model: VlmModel;
+  /** Steps it finished. */
+  steps: number;
+}
+
 export interface ExperimentResult {
   table: ExperimentTable;
   seeds: SeedResult[];
@@ -78,8 +93,9 @@ function meanLength(responses: ReadonlyMap<string, string>, ids: readonly string
 
 /**
  * Runs the experiment: every seed in turn, every row on each, and the table over them. Throws,
- * naming the field, on a bad config. hooks.control stops (the table has what finished) or pauses
- * it between steps of any phase; progress counts units (a start policy, a label set, a reward
+ * naming the field, on a bad config. hooks.control stops (the table has what finished; a PPO or
+ * DPO row under way goes to io.keepStopped at its last finished step) or pauses it between steps
+ * of any phase, while a row whose step goes non-finite ends only that row; progress counts units (a start policy, a label set, a reward
  * model, a row) over all seeds; points are the PPO rows' steps.
  */
 export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hooks: JobHooks<ExperimentPoint> = {}): Promise<ExperimentResult> {
@@ -175,7 +191,10 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
           const records = labels.get(labelSetId({ start: spec.start, annotator: dpoRowAnnotator(spec) }))!;
           const ran = await runDpoRow(spec, seed, startModel, records, cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
           try {
-            if (ran.stopped) throw STOP;
+            if (ran.stopped) {
+              await io.keepStopped?.({ seed, spec, slug, model: ran.policy, steps: ran.run.steps });
+              throw STOP;
+            }
             const b = await bench(clock, ran.policy, `${tag} · ${spec.name}`);
             const row: SeedRow = { seed, ...b, policyVersion: ran.policy.version, checkpoint: rowCheckpoint(seed, spec.name), dpo: ran.run };
             await io.keepPolicy({ seed, spec, slug, model: ran.policy, result: row });
@@ -187,7 +206,10 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
           const key = rowRm(spec);
           const ran = await runPpoRow(spec, seed, startModel, rms, key ? labels.get(labelSetId(key)) ?? [] : [], cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
           try {
-            if (ran.run.stopped) throw STOP;
+            if (ran.run.stopped) {
+              await io.keepStopped?.({ seed, spec, slug, model: ran.policy, steps: ran.run.steps });
+              throw STOP;
+            }
             const b = await bench(clock, ran.policy, `${tag} · ${spec.name}`);
             const row: SeedRow = { seed, ...b, policyVersion: ran.policy.version, checkpoint: rowCheckpoint(seed, spec.name), ppo: ran.run };
             await io.keepPolicy({ seed, spec, slug, model: ran.policy, result: row, points: ran.points });

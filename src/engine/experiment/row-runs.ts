@@ -14,18 +14,35 @@ import type { VlmModel } from '../model/model';
 import type { RewardRole } from '../ppo/rm-score';
 import { createPpoRun, runPpoSteps, type PpoPoint, type PpoRun } from '../ppo/run';
 import { OnlineRewardModel } from '../ppo/online';
-import { runDpoJob } from '../dpo/job';
-import type { JobHooks, JobProgress } from '../train/job';
+import { runDpoJob, type DpoPoint } from '../dpo/job';
+import { JobControl, type JobHooks, type JobProgress } from '../train/job';
 import type { ExperimentConfig } from './config';
 import { dpoRowAnnotator, labelSetId, rmId, rowDpoConfig, rowPpoConfig, rowRm, type DpoRowSpec, type PpoRowSpec, type RmKey } from './rows';
 import type { CurvePoint, DpoRowRun, PpoRowRun } from './row-results';
 import type { PhaseSeconds } from './table';
 
-/** A PPO row's step, live: which seed and row it belongs to. */
-export interface ExperimentPoint {
-  seed: number;
-  row: string;
-  point: PpoPoint;
+/** A PPO or DPO row's step, live: which seed and row it belongs to. */
+export type ExperimentPoint = { seed: number; row: string } & ({ kind: 'ppo'; point: PpoPoint } | { kind: 'dpo'; point: DpoPoint });
+
+/**
+ * The control one row's training runs under: the experiment's control stops (or pauses) it, while
+ * a hold of the row's own (a PPO run pauses its control on a step that went non-finite) ends only
+ * the row, with its last good weights, as a run without a control ends there.
+ */
+export class RowControl extends JobControl {
+  constructor(private readonly outer: JobControl | undefined) {
+    super();
+    this.onHold = async () => this.stop();
+  }
+
+  override async next(): Promise<boolean> {
+    return (await super.next()) && (this.outer ? this.outer.next() : true);
+  }
+
+  /** Whether the experiment itself was stopped (not just this row). */
+  get interrupted(): boolean {
+    return this.outer?.state === 'stopping';
+  }
 }
 
 /** One step's point as a curve point. */
@@ -63,12 +80,18 @@ export function labelWith(pairs: readonly VersionedPair[], annotator: AnnotatorN
   return pairs.map(({ policyVersion, ...pair }) => annotatePair(pair, labeller, policyVersion, at));
 }
 
-/** Runs one DPO row: a copy of its start policy tuned on the row's labels, the start policy the reference; the caller frees the returned policy. */
+/**
+ * Runs one DPO row: a copy of its start policy tuned on the row's labels, the start policy the
+ * reference; each step's point goes to hooks.onPoint; `stopped` when the experiment's control
+ * ended it part way (the policy is that of its last finished step). The caller frees the policy.
+ */
 export async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
   const config = rowDpoConfig(spec, cfg.dpo, seed);
   const annotator = dpoRowAnnotator(spec);
+  const control = new RowControl(hooks.control);
   const res = await clock.time('dpo', () => runDpoJob(start, records, config, {
-    ...(hooks.control ? { control: hooks.control } : {}),
+    control,
+    onPoint: (p) => hooks.onPoint?.({ seed, row: spec.name, kind: 'dpo', point: p }),
     onProgress: (p) => progress(p.phase, p),
   }, { perception: { ...DEFAULT_PERCEPTION } }));
   const gold = (g: typeof res.start) => ({ goldScore: g.gold['gold/score'], goldHallucination: g.gold['gold/hallucination_rate'], ...(g.kl !== undefined ? { kl: g.kl } : {}) });
@@ -76,7 +99,7 @@ export async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel,
     config, labels: labelSetId({ start: spec.start, annotator }), annotator, steps: res.steps, trainPairs: res.trainPairs,
     heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: gold(res.start), end: gold(res.end), seconds: res.seconds,
   };
-  return { policy: res.policy, stopped: res.stopped, run };
+  return { policy: res.policy, stopped: res.stopped && control.interrupted, run };
 }
 
 /**
@@ -113,7 +136,11 @@ async function startOnline(rounds: number, key: RmKey, seed: number, start: VlmM
   return { role, between, log, dispose: () => owned.forEach((m) => m.dispose()) };
 }
 
-/** Runs one PPO row from a fresh copy of its start policy; the caller frees the returned policy. */
+/**
+ * Runs one PPO row from a fresh copy of its start policy; each step's point goes to hooks.onPoint.
+ * A step that goes non-finite ends the row (halted, with its last good weights); the experiment's
+ * control ending it part way marks it stopped. The caller frees the returned policy.
+ */
 export async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
   const key = rowRm(spec);
   const online = spec.online && key ? await clock.time('rm', () => startOnline(spec.online!.rounds, key, seed, start, records, cfg, progress)) : undefined;
@@ -121,16 +148,17 @@ export async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel,
   const config = rowPpoConfig(spec, cfg.ppo, seed);
   const policy = start.clone();
   const points: PpoPoint[] = [];
+  const control = new RowControl(hooks.control);
   try {
     const t0 = performance.now();
     const run = createPpoRun(policy, rm, config, { perception: { ...DEFAULT_PERCEPTION } });
     let res;
     try {
       res = await clock.time('ppo', () => runPpoSteps(run, cfg.ppoSteps, {
-        ...(hooks.control ? { control: hooks.control } : {}),
+        control,
         onPoint: (p) => {
           points.push(p);
-          hooks.onPoint?.({ seed, row: spec.name, point: p });
+          hooks.onPoint?.({ seed, row: spec.name, kind: 'ppo', point: p });
         },
         onProgress: (p) => progress(p.phase, p),
       }, online ? () => online.between(run, policy) : undefined));
@@ -141,7 +169,7 @@ export async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel,
     return {
       policy, points,
       run: {
-        preset: spec.preset, config, rm: key ? (online ? `${rmId(key)}/online` : rmId(key)) : null, steps: res.steps, stopped: res.stopped,
+        preset: spec.preset, config, rm: key ? (online ? `${rmId(key)}/online` : rmId(key)) : null, steps: res.steps, stopped: res.stopped && control.interrupted,
         ...(res.halted ? { halted: res.halted } : {}),
         ...(online ? { online: online.log } : {}),
         curve: points.filter((p) => !p.nonFinite).map(curvePoint), seconds: (performance.now() - t0) / 1000,

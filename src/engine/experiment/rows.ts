@@ -1,64 +1,145 @@
 // The rows of an experiment's table, as data: each row names the policy it starts from and how it
 // gets from there (kept as it is, or tuned by a PPO preset), and the job runs each kind through
 // its own runner (DPO rows learn from the same labels as the reward models, with no sampling).
-// A new kind of row (best-of-n) is a new member of RowSpec and a runner.
+// One valibot schema (ROW_SCHEMA) gives both the row types and their check; a new kind of row
+// (best-of-n) is a new option of it and a runner.
 // No TensorFlow.js: the page reads these to draw the table before anything has run.
 
+import * as v from 'valibot';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../prefs/annotator';
-import { PPO_DEFAULTS, checkPpoConfig, type PpoConfig } from '../ppo/config';
+import { bounded, choice, MAX_NAME, obj, pathOf } from '../files/schema';
+import { PPO_DEFAULTS, PPO_TABLE, checkPpoConfig, type PpoConfig } from '../ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor, type PresetRmKind } from '../ppo/presets';
-import { checkDpoConfig, DPO_DEFAULTS, type DpoConfig } from '../dpo/config';
+import { DPO_DEFAULTS, DPO_TABLE, type DpoConfig } from '../dpo/config';
+import { MAX_TABLE_ROWS } from './table-file';
 
 /** The policies a row can start from: the shipped checkpoints in models/ (or remade per seed). */
 export const START_POLICIES = ['sft', 'sft-plus'] as const;
 export type StartPolicy = (typeof START_POLICIES)[number];
 
-/** A row that is its start policy as it is: the SFT and SFT+ rows. */
-export interface StartRowSpec {
-  kind: 'start';
-  /** The row's name in the table ("SFT", "SFT+"). */
-  name: string;
-  start: StartPolicy;
-}
-
-/** A row tuned from its start policy by a PPO preset (PPO, GRPO, RLOO; any reward option). */
-export interface PpoRowSpec {
-  kind: 'ppo';
-  name: string;
-  /** The policy PPO starts from; its samples are the pairs labelled, its weights the reward model's trunk. */
-  start: StartPolicy;
-  /** The PPO preset: its settings, its annotator and the kind of reward model it needs. */
-  preset: string;
-  /** Labels from this annotator instead of the preset's (to train another RM on another row's labels). */
-  annotator?: AnnotatorName;
-  /** PPO settings on top of the preset's. */
-  config?: Partial<PpoConfig>;
-  /**
-   * Online (iterated) RLHF: the row's label budget (the experiment's pairs) is cut into rounds + 1
-   * equal parts; its reward model starts from the first part of the label set, and at rounds evenly
-   * spaced steps the run samples the next part from its current policy, the same annotator labels
-   * it, and a reward model trained on every label so far is swapped in. Same labels in all as an
-   * offline row.
-   */
-  online?: { rounds: number };
-}
-
+/** Most rows a table may have (as many as a table.json may hold). */
+export const MAX_ROWS = MAX_TABLE_ROWS;
 /** Most refresh rounds an online row may have. */
 export const MAX_ONLINE_ROUNDS = 20;
 
-/** A row tuned from its start policy by DPO on an annotator's labels of that policy's pairs (the same labels a reward model of that annotator learns from); the reference is the start policy. */
-export interface DpoRowSpec {
-  kind: 'dpo';
-  name: string;
-  start: StartPolicy;
-  /** Whose labels (default careful, the annotator of the Fact-RLHF and RLHF rows). */
-  annotator?: AnnotatorName;
-  /** DPO settings on top of the defaults (the seed is the experiment's). */
-  config?: Partial<DpoConfig>;
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * An object of exactly `entries`: a field left out is named in its own schema's words, an unknown
+ * one as something `noun` has not ("a DPO row has no such field"), anything else "must be an object".
+ */
+function strict<const E extends v.ObjectEntries>(entries: E, noun: string) {
+  return v.strictObject(entries, (i) => {
+    const at = i.path?.at(-1);
+    if (at?.origin !== 'key') return 'must be an object';
+    if (i.expected === 'never') return `${noun} has no such field`;
+    const own = v.safeParse(entries[at.key as string] as v.GenericSchema, undefined);
+    return own.success ? 'must be an object' : own.issues[0].message;
+  });
 }
 
-export type RowSpec = StartRowSpec | PpoRowSpec | DpoRowSpec;
-export const ROW_KINDS = ['start', 'ppo', 'dpo'] as const satisfies readonly RowSpec['kind'][];
+/** Some of a config's fields, each checked by its table's own schema (no defaults filled in: a row's settings go on top of its preset's). */
+function someOf<const E extends v.ObjectEntries>(table: v.ObjectSchema<E, undefined>, noun: string) {
+  return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, 'must be an object'), strict(v.partial(table).entries, noun));
+}
+
+const rowName = () => v.pipe(
+  v.string('must be a name with a letter or digit'),
+  v.maxLength(MAX_NAME, (i: v.MaxLengthIssue<string, number>) => `is ${i.input.length} characters long; at most ${MAX_NAME}`),
+  v.check((name: string) => rowSlug(name) !== '', 'must be a name with a letter or digit'),
+);
+const startPolicy = () => choice(START_POLICIES, `must be ${START_POLICIES.join(' or ')}`);
+const annotator = () => choice(ANNOTATOR_NAMES, `must be one of ${ANNOTATOR_NAMES.join(', ')}`);
+
+/** An issue at `keys` under a row (["config", "batchSize"]), for the checks that read several fields. */
+function pathUnder(row: unknown, keys: readonly string[]): [v.ObjectPathItem, ...v.ObjectPathItem[]] {
+  const items = keys.map((key): v.ObjectPathItem => ({ type: 'object', origin: 'value', input: row as Record<string, unknown>, key, value: undefined }));
+  return items as [v.ObjectPathItem, ...v.ObjectPathItem[]];
+}
+
+/** A row that is its start policy as it is: the SFT and SFT+ rows. */
+const START_ROW_SCHEMA = strict({
+  kind: v.literal('start'),
+  /** The row's name in the table ("SFT", "SFT+"). */
+  name: rowName(),
+  start: startPolicy(),
+}, 'a start row');
+
+/** A row tuned from its start policy by a PPO preset (PPO, GRPO, RLOO; any reward option). */
+const PPO_ROW_SCHEMA = v.pipe(
+  strict({
+    kind: v.literal('ppo'),
+    name: rowName(),
+    /** The policy PPO starts from; its samples are the pairs labelled, its weights the reward model's trunk. */
+    start: startPolicy(),
+    /** The PPO preset: its settings, its annotator and the kind of reward model it needs. */
+    preset: choice(PPO_PRESET_NAMES, `must be one of ${PPO_PRESET_NAMES.join(', ')}`),
+    /** Labels from this annotator instead of the preset's (to train another RM on another row's labels). */
+    annotator: v.optional(annotator()),
+    /** PPO settings on top of the preset's. */
+    config: v.optional(someOf(PPO_TABLE, 'a PPO config')),
+    /**
+     * Online (iterated) RLHF: the row's label budget (the experiment's pairs) is cut into rounds + 1
+     * equal parts; its reward model starts from the first part of the label set, and at rounds evenly
+     * spaced steps the run samples the next part from its current policy, the same annotator labels
+     * it, and a reward model trained on every label so far is swapped in. Same labels in all as an
+     * offline row.
+     */
+    online: v.optional(obj({ rounds: bounded({ integer: true, min: 1, max: MAX_ONLINE_ROUNDS }, `must be a whole number from 1 to ${MAX_ONLINE_ROUNDS}`) })),
+  }, 'a PPO row'),
+  // What needs the preset and the row's settings together: how the sizes fit, and the reward model the preset trains.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const row = dataset.value;
+    const full = rowPpoConfig(row);
+    for (const p of checkPpoConfig(full)) addIssue({ message: p.message, path: pathUnder(row, ['config', ...p.field.split('.')]) });
+    const preset = ppoPreset(row.preset);
+    if (row.online && preset.rmKind === 'none') addIssue({ message: `the ${row.preset} preset has no reward model to refresh`, path: pathUnder(row, ['online']) });
+    if (!rmKindsFor(full).includes(preset.rmKind)) addIssue({ message: `the preset trains ${preset.rmKind === 'none' ? 'no reward model' : `a ${preset.rmKind} reward model`}, which the ${full.reward} reward cannot use`, path: pathUnder(row, ['config', 'reward']) });
+  }),
+);
+
+/** A row tuned from its start policy by DPO on an annotator's labels of that policy's pairs (the same labels a reward model of that annotator learns from); the reference is the start policy. */
+const DPO_ROW_SCHEMA = strict({
+  kind: v.literal('dpo'),
+  name: rowName(),
+  start: startPolicy(),
+  /** Whose labels (default careful, the annotator of the Fact-RLHF and RLHF rows). */
+  annotator: v.optional(annotator()),
+  /** DPO settings on top of the defaults (the seed is the experiment's). */
+  config: v.optional(someOf(DPO_TABLE, 'a DPO config')),
+}, 'a DPO row');
+
+export const ROW_KINDS = ['start', 'ppo', 'dpo'] as const;
+
+/** One row, by its kind. */
+export const ROW_SCHEMA = v.variant('kind', [START_ROW_SCHEMA, PPO_ROW_SCHEMA, DPO_ROW_SCHEMA], (i) => (i.path?.length ? `must be one of ${ROW_KINDS.join(', ')}` : 'must be an object'));
+
+/** A table's rows: at least one, at most MAX_ROWS (a longer list is refused before any row is read), each with a folder of its own. */
+export const ROWS_SCHEMA = v.pipe(
+  v.array(v.unknown(), 'must be an array'),
+  v.minLength(1, 'at least one row is needed'),
+  v.maxLength(MAX_ROWS, (i: v.MaxLengthIssue<unknown[], number>) => `has ${i.input.length} rows; at most ${MAX_ROWS}`),
+  v.array(ROW_SCHEMA),
+  // Runs even when some rows are bad, so a clash is named with the rest (a bad row's name is read as it came).
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!Array.isArray(dataset.value)) return;
+    const names = new Map<string, string>();
+    dataset.value.forEach((row: unknown, i: number) => {
+      const name = isPlainObject(row) ? row.name : undefined;
+      if (typeof name !== 'string' || rowSlug(name) === '') return;
+      const slug = rowSlug(name);
+      const other = names.get(slug);
+      if (other !== undefined) addIssue({ message: `its folder "${slug}" is also ${other}'s`, path: [{ type: 'array', origin: 'value', input: dataset.value as unknown[], key: i, value: row }, ...pathUnder(row, ['name'])] });
+      names.set(slug, name);
+    });
+  }),
+);
+
+export type StartRowSpec = v.InferOutput<typeof START_ROW_SCHEMA>;
+export type PpoRowSpec = v.InferOutput<typeof PPO_ROW_SCHEMA>;
+export type DpoRowSpec = v.InferOutput<typeof DPO_ROW_SCHEMA>;
+export type RowSpec = v.InferOutput<typeof ROW_SCHEMA>;
 
 /** The annotator whose labels a DPO row learns from. */
 export const dpoRowAnnotator = (row: DpoRowSpec): AnnotatorName => row.annotator ?? 'careful';
@@ -132,58 +213,25 @@ export function planRows(rows: readonly RowSpec[]): RowPlan {
   return { labelSets: [...labelSets.values()], rms: [...rms.values()], starts: START_POLICIES.filter((s) => starts.has(s)) };
 }
 
-/** Every problem with a list of rows, each naming the row (by index and name) and the field; [] when they can run. */
+/**
+ * Every problem with a list of rows (ROWS_SCHEMA), each naming the row by index and name and then
+ * the field ("rows[2] (X).config.lr: must be …"), in the rows' order; [] when they can run.
+ */
 export function checkRows(rows: readonly unknown[]): string[] {
-  const out: string[] = [];
-  const names = new Map<string, string>();
-  if (rows.length === 0) out.push('rows: at least one row is needed');
-  rows.forEach((raw, i) => {
-    const r = raw as Record<string, unknown>;
-    const at = `rows[${i}]${typeof r?.name === 'string' ? ` (${r.name})` : ''}`;
-    if (typeof r !== 'object' || r === null) return void out.push(`${at}: must be an object`);
-    if (typeof r.name !== 'string' || rowSlug(r.name) === '') out.push(`${at}.name: must be a name with a letter or digit`);
-    else {
-      const slug = rowSlug(r.name);
-      const other = names.get(slug);
-      if (other !== undefined) out.push(`${at}.name: its folder "${slug}" is also ${other}'s`);
-      names.set(slug, r.name);
-    }
-    if (!(START_POLICIES as readonly string[]).includes(r.start as string)) out.push(`${at}.start: must be ${START_POLICIES.join(' or ')}`);
-    if (r.kind === 'start') {
-      const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start'].includes(k));
-      if (extra.length) out.push(`${at}: a start row has no ${extra.join(', ')}`);
-      return;
-    }
-    if (r.kind === 'dpo') {
-      const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start', 'annotator', 'config'].includes(k));
-      if (extra.length) out.push(`${at}: a DPO row has no ${extra.join(', ')}`);
-      if (r.annotator !== undefined && !ANNOTATOR_NAMES.includes(r.annotator as AnnotatorName)) out.push(`${at}.annotator: must be one of ${ANNOTATOR_NAMES.join(', ')}`);
-      const config = r.config ?? {};
-      if (typeof config !== 'object' || config === null || Array.isArray(config)) return void out.push(`${at}.config: must be an object`);
-      const unknown = Object.keys(config).filter((k) => !Object.hasOwn(DPO_DEFAULTS, k));
-      if (unknown.length) return void out.push(`${at}.config: unknown fields ${unknown.join(', ')}`);
-      for (const p of checkDpoConfig(rowDpoConfig(r as unknown as DpoRowSpec))) out.push(`${at}.config.${p.field}: ${p.message}`);
-      return;
-    }
-    if (r.kind !== 'ppo') return void out.push(`${at}.kind: must be one of ${ROW_KINDS.join(', ')}`);
-    const extra = Object.keys(r).filter((k) => !['kind', 'name', 'start', 'preset', 'annotator', 'config', 'online'].includes(k));
-    if (extra.length) out.push(`${at}: unknown fields ${extra.join(', ')}`);
-    if (!PPO_PRESET_NAMES.includes(r.preset as string)) return void out.push(`${at}.preset: must be one of ${PPO_PRESET_NAMES.join(', ')}`);
-    if (r.annotator !== undefined && !ANNOTATOR_NAMES.includes(r.annotator as AnnotatorName)) out.push(`${at}.annotator: must be one of ${ANNOTATOR_NAMES.join(', ')}`);
-    const config = r.config ?? {};
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) return void out.push(`${at}.config: must be an object`);
-    const unknown = Object.keys(config).filter((k) => !Object.hasOwn(PPO_DEFAULTS, k));
-    if (unknown.length) return void out.push(`${at}.config: unknown fields ${unknown.join(', ')}`);
-    const full = rowPpoConfig(r as unknown as PpoRowSpec);
-    for (const p of checkPpoConfig(full)) out.push(`${at}.config.${p.field}: ${p.message}`);
-    const preset = ppoPreset(r.preset as string);
-    if (r.online !== undefined) {
-      const o = r.online as Record<string, unknown> | null;
-      const rounds = typeof o === 'object' && o !== null ? o.rounds : undefined;
-      if (typeof rounds !== 'number' || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ONLINE_ROUNDS) out.push(`${at}.online.rounds: must be a whole number from 1 to ${MAX_ONLINE_ROUNDS}`);
-      if (preset.rmKind === 'none') out.push(`${at}.online: the ${String(r.preset)} preset has no reward model to refresh`);
-    }
-    if (!rmKindsFor(full).includes(preset.rmKind)) out.push(`${at}.config.reward: the preset trains ${preset.rmKind === 'none' ? 'no reward model' : `a ${preset.rmKind} reward model`}, which the ${full.reward} reward cannot use`);
-  });
-  return out;
+  const res = v.safeParse(ROWS_SCHEMA, rows);
+  if (res.success) return [];
+  const rowOf = (i: v.BaseIssue<unknown>): number => {
+    const key = i.path?.[0]?.key;
+    return typeof key === 'number' ? key : -1;
+  };
+  return res.issues
+    .map((issue, order) => ({ issue, row: rowOf(issue), order }))
+    .sort((a, b) => a.row - b.row || a.order - b.order)
+    .map(({ issue, row }) => {
+      if (row < 0) return `rows: ${issue.message}`;
+      const raw = rows[row];
+      const name = isPlainObject(raw) && typeof raw.name === 'string' ? ` (${raw.name})` : '';
+      const rest = pathOf(issue).slice(`[${row}]`.length);
+      return `rows[${row}]${name}${rest}: ${issue.message}`;
+    });
 }

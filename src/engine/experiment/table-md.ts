@@ -95,6 +95,8 @@ export function formatTableMd(t: ExperimentTable): string {
   const s = t.seconds;
   out.push('', '## Time', '', `${Math.round(s.total / 60)} minutes in all: start policies ${Math.round(s.sft)} s, labelling ${Math.round(s.label)} s, reward models ${Math.round(s.rm)} s, PPO ${Math.round(s.ppo)} s, DPO ${Math.round(s.dpo)} s, benchmarks ${Math.round(s.bench)} s.`);
   if (t.stopped) out.push('', 'The job was stopped before the end: some rows or seeds are missing.');
+  const i = t.interrupted;
+  if (i) out.push('', `Interrupted (${i.signal})${i.row !== undefined ? `: seed ${i.seed} · ${i.row} stopped after step ${i.step}; its policy at that step is in ${i.checkpoint}, not benchmarked` : ''}.`);
   return `${out.join('\n')}\n`;
 }
 

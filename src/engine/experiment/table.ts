@@ -62,6 +62,8 @@ export interface ExperimentTable {
   seconds: PhaseSeconds & { total: number };
   /** The job was stopped before the end: some rows or seeds are missing. */
   stopped: boolean;
+  /** Set by the command line when a signal stopped it: which, and the row under way, kept at its last finished step (`step`), not in the table. */
+  interrupted?: { signal: string; seed?: number; row?: string; step?: number; checkpoint?: string };
 }
 
 /**

@@ -2,7 +2,9 @@
 // policy, from any list of {kl, gold, rm} measurements (best-of-n rows, DPO checkpoints) or from a
 // PPO run's metrics (metrics.jsonl, the keys of src/engine/ppo/metrics.ts). No TensorFlow.js.
 
-import { currentMetricNames } from '../ppo/metric-names';
+import * as v from 'valibot';
+import { quote, text as textOf } from '../files/schema';
+import { MAX_METRIC_NAME, MAX_RUN_STEPS, readMetricRow } from '../ppo/run-record';
 
 /** One measurement of a policy: its KL from the start policy and what the judge and the RM say of it. */
 export interface OveroptMeasure {
@@ -78,18 +80,37 @@ export function ppoMeasures(lines: readonly PpoMetricsLine[]): OveroptMeasure[] 
   return out;
 }
 
-/** Parses metrics.jsonl text into lines under today's names (blank and unreadable lines skipped). */
+/** Most lines a metrics.jsonl may have: two a step (a step's figures, then its gold), over the longest run. */
+export const MAX_METRICS_LINES = 2 * (MAX_RUN_STEPS + 1);
+
+/**
+ * Parses metrics.jsonl text into lines under today's names, each read as a stored run's metrics row
+ * is (readMetricRow: bounded, old names mapped), with the quantity a step that went non-finite
+ * names kept; blank lines are skipped. Throws an Error naming the first bad line by its number
+ * ("line 4: not JSON"), or one for a file of more than MAX_METRICS_LINES lines ("has more than …
+ * lines", refused before any line is read); the caller names the file.
+ */
 export function parseMetricsJsonl(text: string): PpoMetricsLine[] {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && count <= MAX_METRICS_LINES; i = text.indexOf('\n', i + 1)) count += 1;
+  if (count > MAX_METRICS_LINES) throw new Error(`has more than ${MAX_METRICS_LINES} lines`);
   const out: PpoMetricsLine[] = [];
-  for (const raw of text.split('\n')) {
-    if (raw.trim() === '') continue;
+  text.split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const bad = (why: string) => new Error(`line ${i + 1}: ${why}`);
+    let value: unknown;
     try {
-      const v = JSON.parse(raw) as unknown;
-      if (v && typeof v === 'object' && typeof (v as { step?: unknown }).step === 'number') out.push(currentMetricNames(v as PpoMetricsLine));
+      value = JSON.parse(raw);
     } catch {
-      // not a metrics line
+      throw bad('not JSON');
     }
-  }
+    // A step that went non-finite names the quantity (ppo's line); the rest is an ordinary row.
+    const { nonFinite, ...figures } = (value && typeof value === 'object' && !Array.isArray(value) ? value : { value }) as Record<string, unknown>;
+    if (nonFinite !== undefined && !v.is(textOf(MAX_METRIC_NAME), nonFinite)) throw bad(`nonFinite must be a name of at most ${MAX_METRIC_NAME} characters; got ${quote(nonFinite)}`);
+    const row = readMetricRow(value && typeof value === 'object' && !Array.isArray(value) ? figures : value);
+    if (typeof row === 'string') throw bad(row);
+    out.push(nonFinite === undefined ? row : { ...row, nonFinite: nonFinite as string });
+  });
   return out;
 }
 
