@@ -104,7 +104,7 @@ describe('answer', () => {
     expect(out[2]).toMatchObject({ id: 'third', note: { kept: true } });
     expect(typeof out[2]!.response).toBe('string');
     expect(out[3]).toEqual({ line: 5, error: 'field "question" must be a string' });
-    expect(r.stderr).toContain(`${input}:2: scene.background: must be "day" or "night", got "dusk"`);
+    expect(r.stderr).toContain(`${input}:2: scene.background: must be "day" or "night"; got "dusk"`);
     expect(r.stderr).toContain(`${input}:5: field "question" must be a string`);
     // Greedy by default: the same answers again.
     expect(cli('answer', '--policy', policy, '--in', input).stdout).toBe(r.stdout);
