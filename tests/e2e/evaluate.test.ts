@@ -72,7 +72,7 @@ describe('Evaluate stage', () => {
     expect(await page.getByTestId('eval-table-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')))).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF']);
     expect(await page.getByTestId('eval-table').textContent()).toContain('3.50');
     await page.getByTestId('eval-table-file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"rows": [{"name": "SFT"}]}') });
-    await expect.poll(() => page.getByTestId('eval-table-error').textContent()).toContain('notes.json is not an experiment table: rows[0].mean.shapesHal');
+    await expect.poll(() => page.getByTestId('eval-table-error').textContent()).toContain('notes.json is not an experiment table: rows[0].mean: must be an object');
     expect(await page.getByTestId('eval-table-row').count()).toBe(4);
     await s.screenshot('evaluate');
     expect(s.errors).toEqual([]);
