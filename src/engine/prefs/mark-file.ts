@@ -4,7 +4,7 @@
 // written as a TRL preference set through the same writer as labelled pairs.
 
 import { markKey, markToPreference, validateMark, type MarkRecord } from './mark';
-import { numberedLines, type ImportProblem } from './native';
+import { mergeByKey, readJsonlLines, type ImportProblem } from './native';
 import { exportTrl, type ExportFile } from './trl';
 
 export interface MarkImportResult {
@@ -26,41 +26,13 @@ export function exportMarks(marks: readonly MarkRecord[]): string {
 
 /** Imports marks JSONL text into the stored marks (see MarkImportResult); changes nothing in place. */
 export function importMarks(text: string, existing: readonly MarkRecord[] = []): MarkImportResult {
-  const lines = numberedLines(text);
-  const keys = new Set(existing.map(markKey));
-  const ids = new Map(existing.map((m) => [m.id, 'a stored mark']));
-  const added: MarkRecord[] = [];
-  const problems: ImportProblem[] = [];
-  let duplicates = 0;
-  for (const { line, text: t } of lines) {
-    let value: unknown;
-    try {
-      value = JSON.parse(t);
-    } catch (e) {
-      problems.push({ line, field: '(line)', message: `not valid JSON (${(e as Error).message})` });
-      continue;
-    }
+  const read = readJsonlLines(text, (value) => {
     const checked = validateMark(value);
-    if ('errors' in checked) {
-      problems.push(...checked.errors.map((e) => ({ line, ...e })));
-      continue;
-    }
-    const m = checked.mark;
-    const key = markKey(m);
-    if (keys.has(key)) {
-      duplicates++;
-      continue;
-    }
-    const owner = ids.get(m.id);
-    if (owner) {
-      problems.push({ line, field: 'id', message: `"${m.id}" is already the id of ${owner}; the line was skipped` });
-      continue;
-    }
-    keys.add(key);
-    ids.set(m.id, `the mark on line ${line}`);
-    added.push(m);
-  }
-  return { marks: [...existing, ...added], added, duplicates, problems, lines: lines.length };
+    return 'errors' in checked ? checked : { item: checked.mark };
+  });
+  const merged = mergeByKey(existing, read.good, markKey, 'mark');
+  const problems = [...read.problems, ...merged.problems].sort((a, b) => a.line - b.line);
+  return { marks: merged.all, added: merged.added, duplicates: merged.duplicates, problems, lines: read.lines };
 }
 
 /**

@@ -43,37 +43,15 @@ export function numberedLines(text: string): { line: number; text: string }[] {
 }
 
 /**
- * Adds new records to stored ones: a record whose pair is already stored is counted as a
- * duplicate; one whose id is taken by a different pair is a problem. Returns a new list.
+ * Reads JSONL text line by line: each non-blank line parsed and checked on its own. Returns the
+ * good items with their lines, every bad line's problems (by field), and how many lines were read.
  */
-export function mergeRecords(existing: readonly PreferenceRecord[], incoming: readonly { line: number; record: PreferenceRecord }[]): Omit<ImportResult, 'lines'> {
-  const keys = new Set(existing.map(pairKey));
-  const ids = new Map(existing.map((r) => [r.id, 'a stored pair']));
-  const added: PreferenceRecord[] = [];
-  const problems: ImportProblem[] = [];
-  let duplicates = 0;
-  for (const { line, record } of incoming) {
-    const key = pairKey(record);
-    if (keys.has(key)) {
-      duplicates++;
-      continue;
-    }
-    const owner = ids.get(record.id);
-    if (owner) {
-      problems.push({ line, field: 'id', message: `"${record.id}" is already the id of ${owner}; the line was skipped` });
-      continue;
-    }
-    keys.add(key);
-    ids.set(record.id, `the pair on line ${line}`);
-    added.push(record);
-  }
-  return { records: [...existing, ...added], added, duplicates, problems, keys };
-}
-
-/** Imports native JSONL text into the stored records (see ImportResult); changes nothing in place. */
-export function importNative(text: string, existing: readonly PreferenceRecord[] = []): ImportResult {
+export function readJsonlLines<T>(
+  text: string,
+  check: (value: unknown) => { item: T } | { errors: readonly { field: string; message: string }[] },
+): { good: { line: number; item: T }[]; problems: ImportProblem[]; lines: number } {
   const lines = numberedLines(text);
-  const good: { line: number; record: PreferenceRecord }[] = [];
+  const good: { line: number; item: T }[] = [];
   const problems: ImportProblem[] = [];
   for (const { line, text: t } of lines) {
     let value: unknown;
@@ -83,12 +61,64 @@ export function importNative(text: string, existing: readonly PreferenceRecord[]
       problems.push({ line, field: '(line)', message: `not valid JSON (${(e as Error).message})` });
       continue;
     }
-    const v = validateRecord(value);
-    if ('errors' in v) problems.push(...v.errors.map((e) => ({ line, ...e })));
-    else good.push({ line, record: v.record });
+    const checked = check(value);
+    if ('errors' in checked) problems.push(...checked.errors.map((e) => ({ line, field: e.field, message: e.message })));
+    else good.push({ line, item: checked.item });
   }
-  const merged = mergeRecords(existing, good);
-  return { ...merged, problems: [...problems, ...merged.problems].sort((a, b) => a.line - b.line), lines: lines.length };
+  return { good, problems, lines: lines.length };
+}
+
+/**
+ * Adds new items to stored ones: an item whose key is already stored (or came earlier) is counted
+ * as a duplicate; one whose id is taken by a different item is a problem (`noun` names the items
+ * in its message). Returns new lists and the keys of them all.
+ */
+export function mergeByKey<T extends { id: string }>(
+  existing: readonly T[],
+  incoming: readonly { line: number; item: T }[],
+  keyOf: (item: T) => string,
+  noun: string,
+): { all: T[]; added: T[]; duplicates: number; problems: ImportProblem[]; keys: Set<string> } {
+  const keys = new Set(existing.map(keyOf));
+  const ids = new Map(existing.map((r) => [r.id, `a stored ${noun}`]));
+  const added: T[] = [];
+  const problems: ImportProblem[] = [];
+  let duplicates = 0;
+  for (const { line, item } of incoming) {
+    const key = keyOf(item);
+    if (keys.has(key)) {
+      duplicates++;
+      continue;
+    }
+    const owner = ids.get(item.id);
+    if (owner) {
+      problems.push({ line, field: 'id', message: `"${item.id}" is already the id of ${owner}; the line was skipped` });
+      continue;
+    }
+    keys.add(key);
+    ids.set(item.id, `the ${noun} on line ${line}`);
+    added.push(item);
+  }
+  return { all: [...existing, ...added], added, duplicates, problems, keys };
+}
+
+/**
+ * Adds new records to stored ones: a record whose pair is already stored is counted as a
+ * duplicate; one whose id is taken by a different pair is a problem. Returns a new list.
+ */
+export function mergeRecords(existing: readonly PreferenceRecord[], incoming: readonly { line: number; record: PreferenceRecord }[]): Omit<ImportResult, 'lines'> {
+  const m = mergeByKey(existing, incoming.map(({ line, record }) => ({ line, item: record })), pairKey, 'pair');
+  return { records: m.all, added: m.added, duplicates: m.duplicates, problems: m.problems, keys: m.keys };
+}
+
+/** Imports native JSONL text into the stored records (see ImportResult); changes nothing in place. */
+export function importNative(text: string, existing: readonly PreferenceRecord[] = []): ImportResult {
+  const read = readJsonlLines(text, (value) => {
+    const v = validateRecord(value);
+    return 'errors' in v ? v : { item: v.record };
+  });
+  const merged = mergeRecords(existing, read.good.map(({ line, item }) => ({ line, record: item })));
+  return { ...merged, problems: [...read.problems, ...merged.problems].sort((a, b) => a.line - b.line), lines: read.lines };
 }
 
 /** One line per problem: "LINE: FIELD: MESSAGE". */
