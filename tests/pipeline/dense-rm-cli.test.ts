@@ -1,7 +1,7 @@
 // The sentence reward model on the command line, as a user runs it on the shipped SFT policy:
 // twelve answers marked by the careful marker, `train-rm --dense` for one epoch, a metrics line per
 // step, a summary with the held-out sentences and their always-true base rate, and a checkpoint
-// whose metadata says it is a sentence reward model.
+// whose metadata says it is a sentence reward model, which `probe` (like ppo and bon) refuses.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,5 +42,11 @@ describe('train-rm --dense', () => {
     expect(meta.role).toBe('reward-model');
     expect(meta.rewardModel).toEqual({ kind: 'dense', fact: false, readout: 'sentence' });
     expect(meta.command).toContain('train-rm --dense');
+  });
+
+  it('is refused where one score per answer is wanted', () => {
+    const p = cli('probe', '--rm', out, '--n', '2');
+    expect(p.code).not.toBe(0);
+    expect(p.stderr).toContain('is a sentence reward model (train-rm --dense)');
   });
 });

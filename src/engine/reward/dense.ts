@@ -24,6 +24,12 @@ import { rewardVariables } from './train-run';
 /** What a checkpoint's metadata says of a sentence reward model, so later code can tell it from a pairwise one. */
 export const SENTENCE_READOUT = 'sentence';
 
+/** True when a checkpoint's metadata says it holds a sentence reward model (train-rm --dense), whose one score per answer means nothing. */
+export function isSentenceRewardModel(metadata: Record<string, unknown>): boolean {
+  const rm = metadata.rewardModel as { kind?: unknown } | undefined;
+  return rm?.kind === 'dense';
+}
+
 /**
  * Returns the index, among the answer's response ids (responseIds: its words, then <eos>), of the
  * last token of each of its sentences as the judge's parser splits them. Throws when the
