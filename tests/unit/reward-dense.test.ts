@@ -1,7 +1,8 @@
 // The sentence reward model against known answers: sentence ends worked out by hand, the
 // per-sentence loss and its gradient on hand-computed numbers, the score read at a sentence's end
 // equal to the score of the answer cut there (the decoder is causal), and a tiny run whose loss
-// falls on the sentences it trains on, with no tensor left behind.
+// falls on the sentences it trains on, with no tensor left behind; the probe "one false sentence
+// among true ones" recounted from the scores it reads.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
@@ -15,8 +16,11 @@ import { DEFAULT_PERCEPTION } from '../../src/engine/world/render';
 import { promptIds, sceneImage } from '../../src/engine/data/encode';
 import { disposeBatch, packBatch } from '../../src/engine/model/batch';
 import { computeScores } from '../../src/engine/model/logprobs';
-import { packScoreItems } from '../../src/engine/reward/inputs';
+import { packScoreItems, scoreItems } from '../../src/engine/reward/inputs';
 import { createRewardModel } from '../../src/engine/reward/train-run';
+import { oneFalseProbe } from '../../src/engine/reward/dense-job';
+import { probeItems } from '../../src/engine/reward/probes';
+import { answerSentences } from '../../src/engine/prefs/mark';
 import { evaluateSentenceModel, scoreSentences, sentenceEnds, sentenceLoss, sentenceScoresOf, trainSentenceModel, type SentenceItem } from '../../src/engine/reward/dense';
 
 let policy: VlmModel;
@@ -135,5 +139,31 @@ describe('trainSentenceModel', () => {
     const r = await rm.params.get('head/score/w').data();
     expect([...p]).not.toEqual([...r]);
     rm.dispose();
+  });
+});
+
+describe('oneFalseProbe', () => {
+  it('reads the swapped sentence of each probe scene and counts as the scores say, beside a pairwise model', async () => {
+    const rm = createRewardModel(policy);
+    const pairwise = createRewardModel(policy);
+    const items = probeItems(4, 0);
+    const tensors = tf.memory().numTensors;
+    const rep = await oneFalseProbe(rm, items, true, { rm: pairwise, fact: false });
+    expect(tf.memory().numTensors).toBe(tensors);
+    // Each probe scene's long answers differ in one sentence: the hallucinated detail.
+    const at = items.map((it) => answerSentences(it.variants.longCorrect).findIndex((s, i) => s !== answerSentences(it.variants.longHallucinated)[i]));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect(rep.items).toBe(4);
+    const rows = items.flatMap((it) => [it.variants.longCorrect, it.variants.longHallucinated].map((response) => ({ item: { scene: it.scene, image: it.image, question: it.question, response }, ends: sentenceEnds(response) })));
+    const scores = await scoreSentences(rm, rows, true);
+    const atFalse = at.map((i, k) => scores[2 * k + 1]![i]!);
+    expect(rep.falseBelowZero).toBeCloseTo(atFalse.filter((s) => s < 0).length / 4, 12);
+    expect(rep.meanAtFalse).toBeCloseTo(atFalse.reduce((a, x) => a + x, 0) / 4, 5);
+    const trueAll = items.flatMap((_, k) => scores[2 * k]!);
+    expect(rep.trueAboveZero).toBeCloseTo(trueAll.filter((s) => s > 0).length / trueAll.length, 12);
+    const whole = await scoreItems(pairwise, rows.map((r) => r.item), false);
+    expect(rep.pairwiseTrueHigher).toBeCloseTo(items.filter((_, k) => whole[2 * k]! > whole[2 * k + 1]!).length / 4, 12);
+    rm.dispose();
+    pairwise.dispose();
   });
 });
