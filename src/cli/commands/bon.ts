@@ -16,6 +16,7 @@ import { BON_DEFAULTS, BON_FIELDS, bonConfig, checkBonConfig, parseNs, type BonC
 import { runBestOfNJob, type BonResult, type BonRewardModel, type BonSweep } from '../../engine/bon/job';
 import { fitOveropt } from '../../engine/overopt/fit';
 import { curvePoints, measuredPeak, parseMetricsJsonl, ppoMeasures } from '../../engine/overopt/points';
+import { isSentenceRewardModel } from '../../engine/reward/dense';
 
 /** The sweep's knobs as flags, the n list as --n; the pool is unset unless given (the largest n). */
 const FLAGS: ConfigFlagOptions<keyof BonConfig> = { names: { ns: 'n' }, except: ['samples'], defaults: true };
@@ -60,6 +61,7 @@ function bonConfigFromFlags(flags: Flags): BonConfig {
 async function loadRm(dir: string, prefsFlag: string | undefined, log: (l: string) => void): Promise<{ rm: BonRewardModel; perception?: Perception }> {
   const { model, manifest } = loadModelDir(dir);
   const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string };
+  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`bon: ${dir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers`);
   if (!meta.rewardModel) log(`bon: note: ${dir} does not say it is a reward model; reading it as a plain one`);
   const fact = meta.rewardModel?.fact === true;
   const prefs = prefsFlag ?? meta.prefs;

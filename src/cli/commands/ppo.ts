@@ -23,6 +23,7 @@ import { sampleRollout } from '../../engine/ppo/rollout';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 import { ppoAlarms, type RmHeldOut } from '../../engine/ppo/alarms';
 import type { MetricRow } from '../../engine/ppo/run-record';
+import { isSentenceRewardModel } from '../../engine/reward/dense';
 
 /** One flag per PpoConfig field (--kl-coef, --mini-batch-size, ...), unset unless given: the preset decides. */
 const CONFIG_FLAGS = configFlags(PPO_FIELDS, { help: (f) => `${f.tooltip} (default ${String(f.default)}, or the preset's)` });
@@ -62,6 +63,7 @@ function readRecords(path: string): PreferenceRecord[] {
 async function loadRewardRole(dir: string, prefsFlag: string | undefined, policy: VlmModel, cfg: PpoConfig, log: (l: string) => void): Promise<{ role: RewardRole; perception: Perception; heldOut?: RmHeldOut }> {
   const { model, manifest } = loadModelDir(dir);
   const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string; result?: { heldOutAccuracy?: unknown; pairs?: { heldOutDecided?: unknown } } };
+  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`ppo: ${dir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers`);
   if (!meta.rewardModel) log(`ppo: note: ${dir} does not say it is a reward model; reading it as a plain one`);
   const fact = meta.rewardModel?.fact === true;
   // How train-rm measured it, when it did: the run's alarms say when that is no better than a coin.

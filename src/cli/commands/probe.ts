@@ -8,6 +8,7 @@ import { initNodeBackend } from '../backend-node';
 import { loadModelDir } from '../model-files';
 import { PROBE_PAIRS, PROBE_VARIANTS, probeItems, HEADLINE_PROBE } from '../../engine/reward/probes';
 import { runProbes } from '../../engine/reward/probe-run';
+import { isSentenceRewardModel } from '../../engine/reward/dense';
 
 export const spec: CommandSpec = {
   name: 'probe',
@@ -39,6 +40,7 @@ export async function run(flags: Flags): Promise<number> {
   const seed = Number(flags.seed);
   await initNodeBackend(String(flags.backend));
   const { model, manifest } = loadModelDir(rmDir);
+  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`probe: ${rmDir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers`);
   const info = manifest.metadata.rewardModel as { fact?: unknown } | undefined;
   if (manifest.metadata.role !== 'reward-model' || !info) console.error(`probe: ${rmDir} was not saved by train-rm; scoring it as a plain reward model`);
   const fact = info?.fact === true;

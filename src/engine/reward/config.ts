@@ -82,12 +82,12 @@ export const REWARD_RUN_DEFAULTS: RewardRunConfig = {
 };
 
 /**
- * Splits records into training and held-out sets by prompt (all pairs about one prompt go to the
- * same side), about `share` held out; the same records and seed give the same split.
+ * Splits records (pairs or marks) into training and held-out sets by prompt (all records about one
+ * prompt go to the same side), about `share` held out; the same records and seed give the same split.
  */
-export function splitHeldOut(records: readonly PreferenceRecord[], share: number, seed: number): { train: PreferenceRecord[]; heldOut: PreferenceRecord[] } {
-  const train: PreferenceRecord[] = [];
-  const heldOut: PreferenceRecord[] = [];
+export function splitHeldOut<R extends Pick<PreferenceRecord, 'scene' | 'image' | 'question'>>(records: readonly R[], share: number, seed: number): { train: R[]; heldOut: R[] } {
+  const train: R[] = [];
+  const heldOut: R[] = [];
   for (const r of records) {
     const u = subSeed(seed, parseInt(hash64(promptKey(r)).slice(0, 8), 16)) / 2 ** 32;
     (u < share ? heldOut : train).push(r);
