@@ -64,19 +64,30 @@ function pointJson(p: RewardPoint, epochPerStep: number): Record<string, unknown
   return line;
 }
 
+/** The job's config from the flags, checked here, before --out is made for metrics.jsonl. */
+function checkedConfig(flags: Flags): RewardJobConfig {
+  const cfg = { ...valuesFromFlags(REWARD_JOB_FIELDS, flags, FLAGS), kind: flags.fact ? 'fact' : 'plain', trainTrunk: !flags['head-only'] } as RewardJobConfig;
+  const problem = flagProblem('train-rm', checkRewardJob(cfg), FLAGS);
+  if (problem) throw problem;
+  return cfg;
+}
+
+/** How many lines of the input were bad and skipped, said when there are any. */
+function noteSkipped(log: (m: string) => void, problems: readonly { line: number }[], inFile: string): number {
+  const skipped = new Set(problems.map((p) => p.line)).size;
+  if (skipped) log(`train-rm: ${skipped} bad lines in ${inFile} were skipped`);
+  return skipped;
+}
+
 export async function run(flags: Flags): Promise<number> {
   if (flags.dense) return runDense(flags);
   const inFile = String(flags.in);
   const out = String(flags.out);
   const log = notes(flags);
-  const cfg = { ...valuesFromFlags(REWARD_JOB_FIELDS, flags, FLAGS), kind: flags.fact ? 'fact' : 'plain', trainTrunk: !flags['head-only'] } as RewardJobConfig;
-  // Checked here, before --out is made for metrics.jsonl.
-  const problem = flagProblem('train-rm', checkRewardJob(cfg), FLAGS);
-  if (problem) throw problem;
+  const cfg = checkedConfig(flags);
 
   const imported = readPrefsFile(inFile);
-  const skippedLines = new Set(imported.problems.map((p) => p.line)).size;
-  if (skippedLines) log(`train-rm: ${skippedLines} bad lines in ${inFile} were skipped`);
+  const skippedLines = noteSkipped(log, imported.problems, inFile);
   const records = imported.records;
   if (records.length === 0) throw new Error(`no usable preference pairs in ${inFile}`);
 
@@ -167,13 +178,10 @@ async function runDense(flags: Flags): Promise<number> {
   const inFile = String(flags.in);
   const out = String(flags.out);
   const log = notes(flags);
-  const cfg = { ...valuesFromFlags(REWARD_JOB_FIELDS, flags, FLAGS), kind: flags.fact ? 'fact' : 'plain', trainTrunk: !flags['head-only'] } as RewardJobConfig;
-  const problem = flagProblem('train-rm', checkRewardJob(cfg), FLAGS);
-  if (problem) throw problem;
+  const cfg = checkedConfig(flags);
 
   const imported = readMarksFile(inFile);
-  const skippedLines = new Set(imported.problems.map((p) => p.line)).size;
-  if (skippedLines) log(`train-rm: ${skippedLines} bad lines in ${inFile} were skipped`);
+  const skippedLines = noteSkipped(log, imported.problems, inFile);
   const marks = imported.marks;
   if (marks.length === 0) throw new Error(`no usable marks in ${inFile}`);
 
