@@ -48,20 +48,25 @@ export const spec: CommandSpec = {
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /**
- * A step's line under the names TRL's Trainer logs for a reward model (loss, grad_norm,
- * learning_rate, epoch; at evaluations eval_loss and eval_accuracy over the decided held-out
- * pairs), and ours for the pairs TRL has no name for (eval_tie_gap, eval_both_bad_below).
+ * A step's line under the names TRL's Trainer logs (loss, grad_norm, learning_rate, epoch; at
+ * evaluations eval_loss), with the evaluation's other figures under `figures` (a null one left out).
  */
-function pointJson(p: RewardPoint, epochPerStep: number): Record<string, unknown> {
+function stepLine(p: { step: number; loss: number; gradNorm: number; lr: number }, epochPerStep: number, heldOutLoss: number | undefined, figures: Record<string, number | null>): Record<string, unknown> {
   const line: Record<string, unknown> = { step: p.step, loss: r4(p.loss), grad_norm: r4(p.gradNorm), learning_rate: p.lr, epoch: r4(p.step * epochPerStep) };
-  const h = p.heldOut;
-  if (h) {
-    line.eval_loss = Number.isFinite(h.loss) ? r4(h.loss) : null;
-    if (h.accuracy !== null) line.eval_accuracy = r4(h.accuracy);
-    if (h.tieGap !== null) line.eval_tie_gap = r4(h.tieGap);
-    if (h.bothBadBelow !== null) line.eval_both_bad_below = r4(h.bothBadBelow);
+  if (heldOutLoss !== undefined) {
+    line.eval_loss = Number.isFinite(heldOutLoss) ? r4(heldOutLoss) : null;
+    for (const [name, x] of Object.entries(figures)) if (x !== null) line[name] = r4(x);
   }
   return line;
+}
+
+/**
+ * A pair-model step's line: TRL's eval_accuracy over the decided held-out pairs, and ours for
+ * the pairs TRL has no name for (eval_tie_gap, eval_both_bad_below).
+ */
+function pointJson(p: RewardPoint, epochPerStep: number): Record<string, unknown> {
+  const h = p.heldOut;
+  return stepLine(p, epochPerStep, h?.loss, h ? { eval_accuracy: h.accuracy, eval_tie_gap: h.tieGap, eval_both_bad_below: h.bothBadBelow } : {});
 }
 
 /** The job's config from the flags, checked here, before --out is made for metrics.jsonl. */
@@ -158,17 +163,10 @@ export async function run(flags: Flags): Promise<number> {
   }
 }
 
-/** A sentence-model step's line: TRL's names, and at evaluations the held-out per-sentence accuracy and its always-true base rate. */
+/** A sentence-model step's line: at evaluations the held-out per-sentence accuracy, its always-true base rate and the share of false sentences caught. */
 function sentencePointJson(p: SentencePoint, epochPerStep: number): Record<string, unknown> {
-  const line: Record<string, unknown> = { step: p.step, loss: r4(p.loss), grad_norm: r4(p.gradNorm), learning_rate: p.lr, epoch: r4(p.step * epochPerStep) };
   const h = p.heldOut;
-  if (h) {
-    line.eval_loss = Number.isFinite(h.loss) ? r4(h.loss) : null;
-    if (h.accuracy !== null) line.eval_accuracy = r4(h.accuracy);
-    if (h.alwaysTrue !== null) line.eval_always_true = r4(h.alwaysTrue);
-    if (h.falseCaught !== null) line.eval_false_caught = r4(h.falseCaught);
-  }
-  return line;
+  return stepLine(p, epochPerStep, h?.loss, h ? { eval_accuracy: h.accuracy, eval_always_true: h.alwaysTrue, eval_false_caught: h.falseCaught } : {});
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
