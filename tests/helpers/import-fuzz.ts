@@ -168,21 +168,40 @@ function frozen<T>(x: T): T {
   return c;
 }
 
-/** What must hold of a labels import into `existing`: a problem names its line and field, the stored list is untouched, every added record is valid. */
-function checkImport(res: ImportResult, existing: readonly PreferenceRecord[], before: string, lineCount: number): Outcome {
-  if (JSON.stringify(existing) !== before) return { kind: 'crash', message: 'the stored records changed' };
-  if (res.records === existing) return { kind: 'crash', message: 'the stored list itself was returned' };
-  if (res.records.length !== existing.length + res.added.length || res.records.some((r, i) => i < existing.length && r !== existing[i])) return { kind: 'crash', message: 'the merged list does not start with the stored records' };
+/**
+ * What must hold of an import into `existing` (`all`: the merged list): the stored list is
+ * untouched and begins the merged one, a problem names its line and field, every added item reads
+ * back as itself, and every line is accounted for. `noun` names the items in the messages.
+ */
+function checkMerge<T>(
+  res: { all: readonly T[]; added: readonly T[]; duplicates: number; problems: readonly { line: number; field: string; message: string }[]; lines: number },
+  existing: readonly T[],
+  before: string,
+  lineCount: number,
+  readBack: (value: unknown) => T | undefined,
+  noun: string,
+): Outcome {
+  if (JSON.stringify(existing) !== before) return { kind: 'crash', message: `the stored ${noun}s changed` };
+  if (res.all === existing) return { kind: 'crash', message: 'the stored list itself was returned' };
+  if (res.all.length !== existing.length + res.added.length || res.all.some((r, i) => i < existing.length && r !== existing[i])) return { kind: 'crash', message: `the merged list does not start with the stored ${noun}s` };
   for (const p of res.problems) {
     if (!(p.line >= 1 && p.line <= lineCount) || !p.field || !p.message) return { kind: 'crash', message: `a problem does not name its line and field: ${JSON.stringify(p)}` };
   }
   for (const r of res.added) {
-    const again = validateRecord(JSON.parse(JSON.stringify(r)));
-    if (!('record' in again) || JSON.stringify(again.record) !== JSON.stringify(r)) return { kind: 'crash', message: `an added record does not read back as itself: ${JSON.stringify(r).slice(0, 200)}` };
+    const again = readBack(JSON.parse(JSON.stringify(r)));
+    if (again === undefined || JSON.stringify(again) !== JSON.stringify(r)) return { kind: 'crash', message: `an added ${noun} does not read back as itself: ${JSON.stringify(r).slice(0, 200)}` };
   }
   const refusedLines = new Set(res.problems.map((p) => p.line)).size;
   if (refusedLines + res.added.length + res.duplicates !== res.lines) return { kind: 'crash', message: `lines unaccounted for: ${res.lines} read, ${refusedLines} refused, ${res.added.length} added, ${res.duplicates} duplicates` };
   return res.problems.length ? { kind: 'refused', message: `line ${res.problems[0]!.line}: ${res.problems[0]!.field}: ${res.problems[0]!.message}` } : { kind: 'accepted' };
+}
+
+/** What must hold of a labels import (checkMerge). */
+function checkImport(res: ImportResult, existing: readonly PreferenceRecord[], before: string, lineCount: number): Outcome {
+  return checkMerge({ ...res, all: res.records }, existing, before, lineCount, (v) => {
+    const r = validateRecord(v);
+    return 'record' in r ? r.record : undefined;
+  }, 'record');
 }
 
 const lineCount = (text: string) => text.split('\n').length;
@@ -229,20 +248,12 @@ const storedMarks = frozen([fileMarks[2] as MarkRecord]);
 const storedMarksJson = JSON.stringify(storedMarks);
 const marksText = fileMarks.map((m) => JSON.stringify(m)).join('\n') + '\n';
 
-/** What must hold of a marks import, as of a labels import (checkImport). */
+/** What must hold of a marks import (checkMerge). */
 function checkMarkImport(res: MarkImportResult, existing: readonly MarkRecord[], before: string, lineCount: number): Outcome {
-  if (JSON.stringify(existing) !== before) return { kind: 'crash', message: 'the stored marks changed' };
-  if (res.marks.length !== existing.length + res.added.length || res.marks.some((m, i) => i < existing.length && m !== existing[i])) return { kind: 'crash', message: 'the merged list does not start with the stored marks' };
-  for (const p of res.problems) {
-    if (!(p.line >= 1 && p.line <= lineCount) || !p.field || !p.message) return { kind: 'crash', message: `a problem does not name its line and field: ${JSON.stringify(p)}` };
-  }
-  for (const m of res.added) {
-    const again = validateMark(JSON.parse(JSON.stringify(m)));
-    if (!('mark' in again) || JSON.stringify(again.mark) !== JSON.stringify(m)) return { kind: 'crash', message: `an added mark does not read back as itself: ${JSON.stringify(m).slice(0, 200)}` };
-  }
-  const refusedLines = new Set(res.problems.map((p) => p.line)).size;
-  if (refusedLines + res.added.length + res.duplicates !== res.lines) return { kind: 'crash', message: `lines unaccounted for: ${res.lines} read, ${refusedLines} refused, ${res.added.length} added, ${res.duplicates} duplicates` };
-  return res.problems.length ? { kind: 'refused', message: `line ${res.problems[0]!.line}: ${res.problems[0]!.field}: ${res.problems[0]!.message}` } : { kind: 'accepted' };
+  return checkMerge({ ...res, all: res.marks }, existing, before, lineCount, (v) => {
+    const m = validateMark(v);
+    return 'mark' in m ? m.mark : undefined;
+  }, 'mark');
 }
 
 /** Marks, JSONL (engine/prefs/mark-file.ts importMarks). */
