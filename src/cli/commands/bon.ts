@@ -61,7 +61,7 @@ function bonConfigFromFlags(flags: Flags): BonConfig {
 async function loadRm(dir: string, prefsFlag: string | undefined, log: (l: string) => void): Promise<{ rm: BonRewardModel; perception?: Perception }> {
   const { model, manifest } = loadModelDir(dir);
   const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string };
-  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`bon: ${dir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers`);
+  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`bon: ${dir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers (only ppo --reward dense reads it); give bon a pairwise reward model`);
   if (!meta.rewardModel) log(`bon: note: ${dir} does not say it is a reward model; reading it as a plain one`);
   const fact = meta.rewardModel?.fact === true;
   const prefs = prefsFlag ?? meta.prefs;

@@ -2,6 +2,7 @@
 // PpoConfig knob settable as a flag; appends one JSON line of metrics per step to --out/metrics.jsonl
 // as it goes, writes the tuned policy (model.json + weights.bin) there at the end or on Ctrl-C
 // (SIGINT, SIGTERM: the last finished step's, exit 130/143), and prints a summary as its last line.
+// With --reward dense, --rm is a sentence reward model (train-rm --dense), read at every sentence's end.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
@@ -18,12 +19,13 @@ import { drawPrompts } from '../../engine/data/prompts';
 import type { VlmModel } from '../../engine/model/model';
 import { checkPpoConfig, PPO_DEFAULTS, PPO_FIELDS, type PpoConfig } from '../../engine/ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor } from '../../engine/ppo/presets';
-import { rewardNorm, rolloutNorm, type RewardRole } from '../../engine/ppo/rm-score';
+import { rewardNorm, rolloutNorm, type RewardRole, type SentenceRole } from '../../engine/ppo/rm-score';
 import { sampleRollout } from '../../engine/ppo/rollout';
 import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 import { ppoAlarms, type RmHeldOut } from '../../engine/ppo/alarms';
 import type { MetricRow } from '../../engine/ppo/run-record';
 import { isSentenceRewardModel } from '../../engine/reward/dense';
+import { readMarksFile } from './label';
 
 /** One flag per PpoConfig field (--kl-coef, --mini-batch-size, ...), unset unless given: the preset decides. */
 const CONFIG_FLAGS = configFlags(PPO_FIELDS, { help: (f) => `${f.tooltip} (default ${String(f.default)}, or the preset's)` });
@@ -31,10 +33,10 @@ const CONFIG_FLAGS = configFlags(PPO_FIELDS, { help: (f) => `${f.tooltip} (defau
 export const spec: CommandSpec = {
   name: 'ppo',
   summary: 'Tune a policy with PPO (or GRPO, RLOO) against a reward model under a preset; write it and its metrics.',
-  usage: `ppo --policy DIR --rm DIR --preset ${PPO_PRESET_NAMES.join('|')} --steps N --out DIR [--prefs FILE] [--kl-coef X ...]`,
+  usage: `ppo --policy DIR --rm DIR --preset ${PPO_PRESET_NAMES.join('|')} --steps N --out DIR [--prefs FILE] [--reward dense --sentence-reward-weight W] [--kl-coef X ...]`,
   flags: {
     policy: { ...COMMON_FLAGS.policy, help: 'SFT policy to start from (the reference is a frozen copy of it)' },
-    rm: { type: 'string', help: 'reward model checkpoint (as train-rm writes it); not needed for the gold reward' },
+    rm: { type: 'string', help: 'reward model checkpoint (as train-rm writes it); for --reward dense a sentence reward model (train-rm --dense); not needed for the gold reward' },
     'honesty-rm': { type: 'string', help: 'a Fact-RM for the honesty check of honesty-first (default: --rm when it is a Fact-RM)' },
     prefs: { type: 'string', help: "the RM's training pairs, for the score normalisation (default: the file its checkpoint names)" },
     preset: { type: 'string', help: 'PPO preset (data in src/engine/ppo/presets)', default: 'fact-rlhf', choices: PPO_PRESET_NAMES },
@@ -63,7 +65,10 @@ function readRecords(path: string): PreferenceRecord[] {
 async function loadRewardRole(dir: string, prefsFlag: string | undefined, policy: VlmModel, cfg: PpoConfig, log: (l: string) => void): Promise<{ role: RewardRole; perception: Perception; heldOut?: RmHeldOut }> {
   const { model, manifest } = loadModelDir(dir);
   const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; prefs?: string; result?: { heldOutAccuracy?: unknown; pairs?: { heldOutDecided?: unknown } } };
-  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`ppo: ${dir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers`);
+  if (isSentenceRewardModel(manifest.metadata)) {
+    model.dispose();
+    throw new UsageError(`ppo: ${dir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers; only --reward dense reads it (the reward here is ${cfg.reward})`);
+  }
   if (!meta.rewardModel) log(`ppo: note: ${dir} does not say it is a reward model; reading it as a plain one`);
   const fact = meta.rewardModel?.fact === true;
   // How train-rm measured it, when it did: the run's alarms say when that is no better than a coin.
@@ -83,6 +88,20 @@ async function loadRewardRole(dir: string, prefsFlag: string | undefined, policy
   return { role: { model, fact, norm }, perception: { ...DEFAULT_PERCEPTION }, ...heldOut };
 }
 
+/** Loads a sentence reward model for the dense reward, and the perception its marks were rendered with (the default without them). */
+function loadSentenceRole(dir: string, log: (l: string) => void): { role: SentenceRole; perception: Perception } {
+  const { model, manifest } = loadModelDir(dir);
+  if (!isSentenceRewardModel(manifest.metadata)) {
+    model.dispose();
+    throw new UsageError(`ppo: the dense reward needs a sentence reward model (train-rm --dense); ${dir} is not one (it scores whole answers): give --rm a sentence reward model, or choose another --reward`);
+  }
+  const meta = manifest.metadata as { rewardModel?: { fact?: boolean }; marks?: unknown };
+  const fact = meta.rewardModel?.fact === true;
+  const marks = typeof meta.marks === 'string' && existsSync(meta.marks) ? readMarksFile(meta.marks).marks : [];
+  log(`ppo: sentence ${fact ? 'Fact-RM' : 'RM'} ${dir}: each sentence earns weight · (2σ(s) − 1) at its end${marks.length ? ` (images rendered as its ${marks.length} marks were)` : ''}`);
+  return { role: { model, fact }, perception: probePerception(marks) };
+}
+
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 export async function run(flags: Flags): Promise<number> {
@@ -91,7 +110,8 @@ export async function run(flags: Flags): Promise<number> {
   const presetName = String(flags.preset);
   const out = String(flags.out);
   const steps = Number(flags.steps);
-  const needsRm = rmKindsFor(cfg)[0] !== 'none';
+  const dense = cfg.reward === 'dense';
+  const needsRm = dense || rmKindsFor(cfg)[0] !== 'none';
   if (needsRm && typeof flags.rm !== 'string') throw new UsageError(`ppo: --rm is required for the ${cfg.reward} reward (preset ${presetName})`);
 
   await initNodeBackend(String(flags.backend));
@@ -105,9 +125,16 @@ export async function run(flags: Flags): Promise<number> {
   try {
     let rm: RewardRole | undefined;
     let honestyRm: RewardRole | undefined;
+    let sentenceRm: SentenceRole | undefined;
     let perception: Perception = { ...DEFAULT_PERCEPTION };
     let rmHeldOut: RmHeldOut | undefined;
-    if (needsRm) {
+    if (dense) {
+      if (flags['honesty-rm']) throw new UsageError('ppo: --honesty-rm is for honesty-first, not the dense reward');
+      const r = loadSentenceRole(String(flags.rm), log);
+      sentenceRm = r.role;
+      perception = r.perception;
+      loaded.push(sentenceRm.model);
+    } else if (needsRm) {
       const r = await loadRewardRole(String(flags.rm), flags.prefs as string | undefined, policy, cfg, log);
       rm = r.role;
       rmHeldOut = r.heldOut;
@@ -120,7 +147,7 @@ export async function run(flags: Flags): Promise<number> {
       honestyRm = (await loadRewardRole(flags['honesty-rm'], undefined, policy, cfg, log)).role;
       loaded.push(honestyRm.model);
     }
-    const ppo = createPpoRun(policy, rm, cfg, { perception, ...(honestyRm ? { honestyRm } : {}) });
+    const ppo = createPpoRun(policy, rm, cfg, { perception, ...(honestyRm ? { honestyRm } : {}), ...(sentenceRm ? { sentenceRm } : {}) });
     loaded.push({ dispose: () => ppo.dispose() });
     log(`ppo: preset ${presetName} (${cfg.advantageEstimator.toUpperCase()}, reward ${cfg.reward}) from ${start}; ${steps} steps of ${cfg.batchSize} responses`);
     const metricsLog = new MetricsLog(out);

@@ -40,7 +40,7 @@ export async function run(flags: Flags): Promise<number> {
   const seed = Number(flags.seed);
   await initNodeBackend(String(flags.backend));
   const { model, manifest } = loadModelDir(rmDir);
-  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`probe: ${rmDir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers`);
+  if (isSentenceRewardModel(manifest.metadata)) throw new Error(`probe: ${rmDir} is a sentence reward model (train-rm --dense): it scores sentences, not whole answers (only ppo --reward dense reads it); give probe a pairwise reward model`);
   const info = manifest.metadata.rewardModel as { fact?: unknown } | undefined;
   if (manifest.metadata.role !== 'reward-model' || !info) console.error(`probe: ${rmDir} was not saved by train-rm; scoring it as a plain reward model`);
   const fact = info?.fact === true;

@@ -19,8 +19,11 @@ import { PROMPT_MIXES } from '../data/prompts';
 export const ADVANTAGE_ESTIMATORS = ['gae', 'grpo', 'rloo'] as const;
 export type AdvantageEstimator = (typeof ADVANTAGE_ESTIMATORS)[number];
 
-/** Where a response's score comes from (before the symbolic terms). */
-export const REWARD_OPTIONS = ['plain', 'fact', 'gold', 'honesty-first'] as const;
+/**
+ * Where a response's score comes from (before the symbolic terms). All but dense score the whole
+ * answer once, at its last token; dense rewards each sentence at its end (dense-reward.ts).
+ */
+export const REWARD_OPTIONS = ['plain', 'fact', 'gold', 'honesty-first', 'dense'] as const;
 export type RewardOption = (typeof REWARD_OPTIONS)[number];
 
 /** Who catches a false claim for the honesty-first reward. */
@@ -40,9 +43,10 @@ const penalty = (def: number, label: string | undefined, help: string, trl?: str
 
 export const PPO_TABLE = v.object({
   advantageEstimator: choice(ADVANTAGE_ESTIMATORS, 'gae', { label: 'Advantages', help: 'How advantages are estimated: GAE with the value model (PPO), or the group baseline of GRPO or RLOO (no value model).' }),
-  reward: choice(REWARD_OPTIONS, 'fact', { label: 'Reward', help: 'The reward: the plain RM, the Fact-RM (reads the scene\'s facts), the judge itself (gold, the upper bound), or honesty-first.' }),
+  reward: choice(REWARD_OPTIONS, 'fact', { label: 'Reward', help: 'The reward: the plain RM, the Fact-RM (reads the scene\'s facts), the judge itself (gold, the upper bound), honesty-first, or dense: the sentence Fact-RM\'s reward at every sentence\'s end (a sentence repeated word for word earns nothing).' }),
   honestyCheck: choice(HONESTY_CHECKS, 'judge', { help: 'Honesty-first only: who catches a false claim, the judge or the Fact-RM (its normalised score below honestyThreshold).' }),
   honestyThreshold: num(-0.5, { min: -10, max: 10 }, { help: 'Honesty-first with the Fact-RM: a normalised Fact-RM score below this counts as a caught false claim.' }),
+  sentenceRewardWeight: num(1, { min: 0, max: 10 }, { help: 'Dense only: each sentence earns weight · (2σ(s) − 1) at its end, s the sentence reward model\'s logit; a repeated sentence earns 0.' }),
   promptMix: choice(PROMPT_MIXES, 'balanced', { label: 'Prompt mix', help: 'Existence questions among the prompts: balanced (half about a present object) or natural (three in four about an absent one, so "no" pays).' }),
   batchSize: num(32, { integer: true, min: 1, max: 512 }, { help: 'Responses sampled per step: prompts × numGenerations.', trl: 'batch_size' }),
   numGenerations: num(1, { integer: true, min: 1, max: 64 }, { help: 'Samples per prompt: the group GRPO and RLOO compare within; 1 is usual for GAE.', trl: 'num_generations' }),

@@ -60,5 +60,7 @@ export function baseScores(
         : verdicts.map((v, i) => v.unparseable || (need(honestyZ, 'Fact-RM scores for the honesty check')[i] as number) < cfg.honestyThreshold);
       return Float32Array.from(verdicts, (_, i) => honestyFirstScore(help[i] as number, caught[i] as boolean));
     }
+    case 'dense':
+      throw new Error('baseScores: the dense reward is paid sentence by sentence (densePlacements), not once per answer');
   }
 }

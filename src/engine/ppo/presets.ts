@@ -58,9 +58,14 @@ export function parsePreset(raw: unknown): PpoPreset {
   return preset;
 }
 
-/** The reward-model kinds a config can run with: its reward option decides (honesty-first with the Fact-RM check needs a Fact-RM). */
+/**
+ * The reward-model kinds a config can run with: its reward option decides (honesty-first with the
+ * Fact-RM check needs a Fact-RM). None for the dense reward: it reads a sentence reward model
+ * (train-rm --dense), which no preset trains.
+ */
 export function rmKindsFor(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): PresetRmKind[] {
   if (cfg.reward === 'gold') return ['none'];
+  if (cfg.reward === 'dense') return [];
   if (cfg.reward === 'honesty-first') return cfg.honestyCheck === 'fact-rm' ? ['fact'] : ['plain', 'fact'];
   return [cfg.reward];
 }

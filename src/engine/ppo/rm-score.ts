@@ -1,13 +1,16 @@
 // The reward model's side of a step: its score of each rollout response (facts in front for a
 // Fact-RM, in each prompt's fixed shuffled order), normalised by the RM's mean and spread on its
-// training pairs, so a score of 1 means "one spread above what the labelled answers got".
+// training pairs, so a score of 1 means "one spread above what the labelled answers got". The
+// sentence reward model of the dense reward is read on the same packed input, at each sentence's end.
 
+import * as tf from '@tensorflow/tfjs-core';
 import type { PreferenceRecord } from '../prefs/record';
 import { promptIds } from '../data/encode';
 import { evalFacts, scoreItems, type ScoreItem } from '../reward/inputs';
 import { computeScores } from '../model/logprobs';
 import { disposeBatch, packBatch } from '../model/batch';
 import type { VlmModel } from '../model/model';
+import { sentenceScoresOf } from '../reward/dense';
 import type { Rollout } from './rollout';
 
 /** The mean and spread the RM's scores are normalised by, and what they were measured on. */
@@ -24,6 +27,13 @@ export interface RewardRole {
   /** A Fact-RM: the scene's facts go in front of the question. */
   fact: boolean;
   norm: ScoreNorm;
+}
+
+/** A sentence reward model (train-rm --dense) as the dense reward reads it: raw logits, no normalisation. */
+export interface SentenceRole {
+  model: VlmModel;
+  /** A sentence Fact-RM: the scene's facts go in front of the question. */
+  fact: boolean;
 }
 
 /** Mean and standard deviation (population) of some scores; the spread is floored at 1e-3. */
@@ -51,11 +61,33 @@ export async function rewardNorm(model: VlmModel, fact: boolean, records: readon
 
 /** The RM's raw score of each rollout row (the tokens as sampled, EOS only where sampled): Float32Array [B]. */
 export async function rolloutRmScores(role: Pick<RewardRole, 'model' | 'fact'>, ro: Rollout): Promise<Float32Array> {
-  const rm = role.model;
-  const prompts = ro.prompts.map((p) => promptIds(p.question, role.fact ? evalFacts({ scene: p.scene, image: { perception: ro.perception, noiseSeed: p.noiseSeed } }) : undefined));
-  const batch = packBatch(rm.config, ro.images, prompts, ro.responses);
+  const batch = packRolloutForRm(role, ro);
   try {
-    return await computeScores(rm, batch);
+    return await computeScores(role.model, batch);
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+/** The rollout as a reward model reads it: its images, the question (facts in front for a Fact-RM), the tokens as sampled. */
+function packRolloutForRm(role: Pick<RewardRole, 'model' | 'fact'>, ro: Rollout) {
+  const prompts = ro.prompts.map((p) => promptIds(p.question, role.fact ? evalFacts({ scene: p.scene, image: { perception: ro.perception, noiseSeed: p.noiseSeed } }) : undefined));
+  return packBatch(role.model.config, ro.images, prompts, ro.responses);
+}
+
+/**
+ * The sentence reward model's raw logit at each of `ends[row]` (indexes among row's response
+ * tokens) of every rollout row, read on the input rolloutRmScores packs: one array per row.
+ */
+export async function rolloutSentenceScores(role: SentenceRole, ro: Rollout, ends: readonly (readonly number[])[]): Promise<number[][]> {
+  if (ends.every((row) => row.length === 0)) return ends.map(() => []);
+  const batch = packRolloutForRm(role, ro);
+  try {
+    const t = tf.tidy(() => sentenceScoresOf(role.model, batch, ends));
+    const flat = Array.from(await t.data());
+    t.dispose();
+    let k = 0;
+    return ends.map((row) => flat.slice(k, (k += row.length)));
   } finally {
     disposeBatch(batch);
   }

@@ -34,6 +34,8 @@ export function checkRoles(roles: PpoRoles, cfg: PpoConfig): string[] {
   if (cfg.reward === 'fact' && !rm?.fact) out.push('the fact reward needs a Fact-RM');
   if (cfg.reward === 'honesty-first' && !rm) out.push('honesty-first needs a reward model for helpfulness');
   if (cfg.reward === 'honesty-first' && cfg.honestyCheck === 'fact-rm' && !(roles.honestyRm ?? rm)?.fact) out.push('honesty-first with the Fact-RM check needs a Fact-RM');
+  if (cfg.reward === 'dense' && !roles.sentenceRm) out.push('the dense reward needs a sentence reward model (train-rm --dense)');
+  if (cfg.reward !== 'dense' && roles.sentenceRm) out.push(`a sentence reward model scores sentences, not whole answers: only the dense reward reads it, not ${cfg.reward}`);
   return out;
 }
 
@@ -122,13 +124,14 @@ export class PpoRun {
 }
 
 /**
- * A run around the caller's policy (trained in place) and reward model (only read): the reference
- * and the value model are made here and freed by the run's dispose().
+ * A run around the caller's policy (trained in place) and reward model (only read; for the dense
+ * reward, opts.sentenceRm and no `rm`): the reference and the value model are made here and freed
+ * by the run's dispose().
  */
-export function createPpoRun(policy: VlmModel, rm: RewardRole | undefined, cfg: Partial<PpoConfig> = {}, opts: PpoRunOptions & Pick<PpoRoles, 'honestyRm' | 'customReward'> = {}): PpoRun {
+export function createPpoRun(policy: VlmModel, rm: RewardRole | undefined, cfg: Partial<PpoConfig> = {}, opts: PpoRunOptions & Pick<PpoRoles, 'honestyRm' | 'customReward' | 'sentenceRm'> = {}): PpoRun {
   const full = resolvePpoConfig(cfg);
-  const { honestyRm, customReward, ...runOpts } = opts;
-  const roles = createPpoRoles(policy, rm, usesValueModel(full), { ...(honestyRm ? { honestyRm } : {}), ...(customReward ? { customReward } : {}) });
+  const { honestyRm, customReward, sentenceRm, ...runOpts } = opts;
+  const roles = createPpoRoles(policy, rm, usesValueModel(full), { ...(honestyRm ? { honestyRm } : {}), ...(customReward ? { customReward } : {}), ...(sentenceRm ? { sentenceRm } : {}) });
   try {
     return new PpoRun(roles, full, runOpts, true);
   } catch (e) {

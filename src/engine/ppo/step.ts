@@ -6,6 +6,7 @@ import type { Perception } from '../world/render';
 import type { PromptStream } from '../data/prompts';
 import { judgeSpec, type Verdict } from '../judge/judge';
 import { judgedWith, type JudgedAnswer } from '../judge/judged';
+import { answerSentences } from '../prefs/mark';
 import { disposeBatch } from '../model/batch';
 import { disposeCheckpoint, type Trainer } from '../train/trainer';
 import type { PpoConfig } from './config';
@@ -15,7 +16,8 @@ import { forwardRollout, type RolloutForward } from './forward';
 import { nextKlCoef, perTokenKl } from './kl';
 import { firstNonFinite, rolloutMetrics, type PhaseTimes, type PpoMetrics } from './metrics';
 import { normaliseScores, rolloutRmScores, type RewardRole } from './rm-score';
-import { rowSums, scoreParts, shapeRewards, type ScoreParts } from './reward-shaping';
+import { lastTokenScores, rowSums, scoreParts, shapeRewards, type ScoreParts } from './reward-shaping';
+import { densePlacements, placedSums, type SentencePlacement } from './dense-reward';
 import type { PpoRoles } from './roles';
 import { packRollout, sampleRollout, type Rollout } from './rollout';
 import { baseScores } from './judge-reward';
@@ -46,10 +48,12 @@ export interface PpoSample {
   question: string;
   type: Rollout['prompts'][number]['type'];
   response: string;
-  /** What the last token was rewarded (the score with its symbolic terms). */
+  /** The response's score with its symbolic terms (what the last token was rewarded; dense: its sentence rewards summed in). */
   score: number;
   /** The answer as the judge read it when the step was scored: its verdict and its sentences. */
   judged: JudgedAnswer;
+  /** Dense only: the reward of each of judged.sentences, in their order (a repeated sentence's is 0). */
+  sentenceRewards?: number[];
 }
 
 export interface PpoStepResult {
@@ -86,26 +90,34 @@ async function rmZ(role: RewardRole | undefined, ro: Rollout): Promise<Float32Ar
   return role ? normaliseScores(await rolloutRmScores(role, ro), role.norm) : undefined;
 }
 
-/** Stage 3: each response's score at its last token: the reward option's (or a custom one) plus the symbolic terms. */
+/**
+ * Stage 3: each response's score: the reward option's (or a custom one) plus the symbolic terms;
+ * for the dense reward the base is its sentence rewards, placed at the sentences' ends.
+ */
 async function scoreStage(s: PpoStepContext, ro: Rollout, verdicts: Verdict[]): Promise<ScoreParts> {
   const { cfg, roles } = s;
   let base: Float32Array;
+  let placed: SentencePlacement[] | undefined;
   if (roles.customReward) base = Float32Array.from(roles.customReward(ro.texts.map((response, index) => ({ question: ro.prompts[index]!.question, response, tokens: ro.responses[index]!, index }))));
-  else {
+  else if (cfg.reward === 'dense') {
+    if (!roles.sentenceRm) throw new Error('ppo: the dense reward needs a sentence reward model (train-rm --dense) in roles.sentenceRm');
+    placed = await densePlacements(roles.sentenceRm, ro, cfg);
+    base = placedSums(placed);
+  } else {
     const needsRm = cfg.reward !== 'gold';
     const help = needsRm ? await rmZ(roles.rm, ro) : undefined;
     const honesty = cfg.reward === 'honesty-first' && cfg.honestyCheck === 'fact-rm' ? await rmZ(roles.honestyRm ?? roles.rm, ro) : undefined;
     base = baseScores(cfg, verdicts, help, honesty);
   }
   const correct = ro.prompts.map((p, i) => answerCorrectness(p.asked.spec, verdicts[i] as Verdict));
-  return scoreParts(base, ro.responses.map((x) => x.length), correct, ro.finished, cfg);
+  return scoreParts(base, ro.responses.map((x) => x.length), correct, ro.finished, cfg, placed);
 }
 
 /** Stages 4-6: shaped per-token rewards (KL in the reward or not), optional whitening, advantages. */
 function advantageStage(s: PpoStepContext, ro: Rollout, fwd: RolloutForward, parts: ScoreParts) {
   const { cfg } = s;
   const kl = perTokenKl(ro.logprobs, fwd.refLogprobs, ro.mask, cfg.klEstimator); // [B·R]
-  const shaped = shapeRewards(parts.total, kl, ro.mask, ro.responses.map((x) => x.length), ro.r, s.klCoef, cfg.klPenalty === 'reward');
+  const shaped = shapeRewards(lastTokenScores(parts), kl, ro.mask, ro.responses.map((x) => x.length), ro.r, s.klCoef, cfg.klPenalty === 'reward', parts.placed);
   const rewards = cfg.whitenRewards ? whiten(shaped.rewards, ro.mask, false) : shaped.rewards;
   const adv: AdvantageResult = computeAdvantages(rewards, ro.mask, fwd.values, ro.b, ro.r, cfg);
   return { kl, nonScore: shaped.nonScore, rewards, adv };
@@ -176,7 +188,22 @@ function feedSamples(ro: Rollout, parts: ScoreParts, verdicts: readonly Verdict[
     const p = ro.prompts[row]!;
     const v = verdicts[row]!;
     const text = ro.texts[row] as string;
-    out.push({ scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, response: text, score: parts.total[row] as number, judged: judgedWith(text, v) });
+    const judged = judgedWith(text, v);
+    const placed = parts.placed?.[row];
+    out.push({
+      scene: p.scene, noiseSeed: p.noiseSeed, question: p.question, type: p.type, response: text, score: parts.total[row] as number, judged,
+      ...(placed ? { sentenceRewards: alignedRewards(judged, text, placed) } : {}),
+    });
   }
   return out;
+}
+
+/**
+ * A dense response's sentence rewards, one per sentence the judge split: both splits are the
+ * parser's (answerSentences and judgedWith), so they match one for one; should they ever differ,
+ * each judged sentence takes the reward of the same text at the same place, else 0.
+ */
+function alignedRewards(judged: JudgedAnswer, text: string, placed: SentencePlacement): number[] {
+  const mine = answerSentences(text);
+  return judged.sentences.map((s, k) => (mine[k] === s.text ? (placed.values[k] ?? 0) : 0));
 }
