@@ -13,7 +13,7 @@ describe('PpoConfig', () => {
   it('names each bad field', () => {
     const bad = checkPpoConfig({ ...PPO_DEFAULTS, cliprange: 0, reward: 'magic' as never, whitenRewards: 'yes' as never });
     expect(bad).toEqual([
-      { field: 'reward', message: 'must be one of plain, fact, gold, honesty-first' },
+      { field: 'reward', message: 'must be one of plain, fact, gold, honesty-first, dense' },
       { field: 'cliprange', message: 'must be a number above 0 and at most 10' },
       { field: 'whitenRewards', message: 'must be true or false' },
     ]);
