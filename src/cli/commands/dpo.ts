@@ -1,32 +1,47 @@
-// `dpo`: tunes a policy with DPO on preference labels (engine dpo/job.ts), the reference a frozen
-// copy of the starting (SFT) policy; every DpoConfig knob a flag. Appends one JSON line per step to
+// `dpo`: tunes a policy with DPO on preference labels (engine dpo/job.ts), or with dense DPO on
+// marked answers (--marks: RLHF-V's DDPO, engine dpo/dense.ts), the reference a frozen copy of the
+// starting (SFT) policy; every DpoConfig knob a flag, and --ddpo-weight. Appends one JSON line per step to
 // --out/metrics.jsonl as it goes (TRL's DPO names, gold figures where measured), writes the tuned
 // policy there at the end or on Ctrl-C (SIGINT, SIGTERM: the last finished step's, exit 130/143),
 // and prints a summary as its last line.
 
-import { COMMON_FLAGS, notes, type CommandSpec, type Flags } from '../args';
+import { COMMON_FLAGS, notes, UsageError, type CommandSpec, type Flags } from '../args';
 import { configFlags, valuesFromFlags, flagProblem, PAIR_FLAG_ALIASES, type ConfigFlagOptions } from '../config-flags';
 import { initNodeBackend } from '../backend-node';
 import { loadModelDir, saveModelDir } from '../model-files';
 import { MetricsLog } from '../metrics-log';
 import { Interruption } from '../interrupt';
-import { readPrefsFile } from './label';
+import { readMarksFile, readPrefsFile } from './label';
 import { labelCounts } from '../../engine/prefs/label';
-import { checkDpoConfig, DPO_FIELDS, planDpoJob, type DpoConfig } from '../../engine/dpo/config';
-import { runDpoJob, type DpoGold, type DpoPoint } from '../../engine/dpo/job';
+import { checkDenseDpoConfig, checkDpoConfig, DENSE_DPO_DEFAULTS, DENSE_DPO_FIELDS, DPO_DEFAULTS, DPO_FIELDS, planDpoJob, type DenseDpoConfig, type DpoConfig } from '../../engine/dpo/config';
+import { planDenseDpoJob } from '../../engine/dpo/dense';
+import { runDenseDpoJob, runDpoJob, type DpoGold, type DpoJobResult, type DpoPoint } from '../../engine/dpo/job';
+import type { JobHooks } from '../../engine/train/job';
+import type { VlmModel } from '../../engine/model/model';
 
-/** One flag per DpoConfig field (--beta, --batch-pairs, --both-bad-weight, ...), with train-rm's spellings of the knobs both have. */
-const FLAGS: ConfigFlagOptions<keyof DpoConfig> = { defaults: true, aliases: PAIR_FLAG_ALIASES };
+/**
+ * One flag per DpoConfig field (--beta, --batch-pairs, --both-bad-weight, ...), with train-rm's
+ * spellings of the knobs both have; unset unless given, so that the defaults are those of the job
+ * the input picks (with --marks, the dense job's β).
+ */
+const FLAGS: ConfigFlagOptions<keyof DpoConfig> = {
+  aliases: PAIR_FLAG_ALIASES,
+  help: (f) => `${f.tooltip} (default ${f.name === 'beta' ? `${DPO_DEFAULTS.beta}; with --marks ${DENSE_DPO_DEFAULTS.beta}` : String(f.default)}${f.name === 'tieWeight' || f.name === 'bothBadWeight' ? '; not with --marks' : ''})`,
+};
+/** Dense DPO's own knob. */
+const DENSE_FLAGS: ConfigFlagOptions<keyof DenseDpoConfig> = { only: ['ddpoWeight'], help: (f) => `with --marks: ${f.tooltip} (default ${String(f.default)})` };
 
 export const spec: CommandSpec = {
   name: 'dpo',
-  summary: 'Tune a policy with DPO on preference labels (no reward model, no sampling); write it and its metrics.',
-  usage: 'dpo --policy DIR --in prefs.jsonl --out DIR [--beta 0.1] [--epochs N] [--lr X] ...',
+  summary: 'Tune a policy with DPO on preference labels, or with dense DPO on marked answers (no reward model, no sampling); write it and its metrics.',
+  usage: 'dpo --policy DIR --in prefs.jsonl --out DIR [--beta 0.1] [--epochs N] [--lr X] ...\n       npm run cli -- dpo --policy DIR --marks marks.jsonl --out DIR [--ddpo-weight 5] [--beta 0.5] ...',
   flags: {
     policy: { ...COMMON_FLAGS.policy, help: 'the SFT policy to start from; a frozen copy of it is the reference' },
-    in: { type: 'string', required: true, aliases: ['prefs'], help: 'preference file (JSONL, as `label` writes it); bad lines are reported and skipped' },
+    in: { type: 'string', aliases: ['prefs'], help: 'preference file (JSONL, as `label` writes it); bad lines are reported and skipped (this or --marks)' },
+    marks: { type: 'string', help: 'marks file (JSONL, as `label --mode mark` writes it): dense DPO on the corrected pairs, the corrected and the marked-false tokens weighted --ddpo-weight; bad lines are reported and skipped (this or --in)' },
     out: { type: 'string', required: true, help: 'directory for the tuned policy and metrics.jsonl' },
     ...configFlags(DPO_FIELDS, FLAGS),
+    ...configFlags(DENSE_DPO_FIELDS, DENSE_FLAGS),
     backend: COMMON_FLAGS.backend,
     quiet: COMMON_FLAGS.quiet,
     json: { ...COMMON_FLAGS.json, help: 'print every step as a JSON line on stdout, then the summary' },
@@ -55,27 +70,74 @@ export function pointJson(p: DpoPoint, epochPerStep?: number): Record<string, un
   return line;
 }
 
+/** What a run trains on, and how: the plain job on preference pairs, or the dense one on marks. */
+interface Source {
+  /** The input flag and file, as the saved policy's metadata and command name them. */
+  flag: 'in' | 'marks';
+  file: string;
+  recipe: 'dpo' | 'ddpo';
+  config: DpoConfig | DenseDpoConfig;
+  /** The plan's line on stderr. */
+  planLine: (version: string) => string;
+  /** Usable training pairs (an epoch's worth). */
+  usable: number;
+  batchPairs: number;
+  pairs: Record<string, unknown>;
+  run: (reference: VlmModel, hooks: JobHooks<DpoPoint>) => Promise<DpoJobResult>;
+}
+
+/** Reads --in or --marks, checks the config against the job's table and plans the run. Throws a usage error naming the flag at fault. */
+function sourceOf(flags: Flags): Source {
+  if (flags.in !== undefined && flags.marks !== undefined) throw new UsageError('dpo: give --in (preference pairs: DPO) or --marks (marked answers: dense DPO), not both');
+  if (flags.in === undefined && flags.marks === undefined) throw new UsageError('dpo: --in is required (preference pairs, for DPO), or --marks (marked answers, for dense DPO)');
+  if (flags.in !== undefined) {
+    if (flags['ddpo-weight'] !== undefined) throw new UsageError('dpo: --ddpo-weight is for dense DPO on --marks; plain DPO on --in has no token weights');
+    const cfg = { ...DPO_DEFAULTS, ...valuesFromFlags(DPO_FIELDS, flags, FLAGS) } as DpoConfig;
+    const problem = flagProblem('dpo', checkDpoConfig(cfg), FLAGS);
+    if (problem) throw problem;
+    const file = String(flags.in);
+    const records = readPrefsFile(file).records;
+    if (records.length === 0) throw new Error(`no usable preference pairs in ${file}`);
+    const plan = planDpoJob(records, cfg);
+    return {
+      flag: 'in', file, recipe: 'dpo', config: cfg, usable: plan.usable, batchPairs: cfg.batchPairs,
+      planLine: (version) => `dpo: β ${cfg.beta} from ${version}; ${plan.train.length} training pairs ${JSON.stringify(labelCounts(plan.train))} (${plan.usable} usable), ${plan.heldOut.length} held out; ${plan.steps} steps of ${cfg.batchPairs} pairs`,
+      pairs: { total: records.length, train: plan.train.length, usable: plan.usable, heldOut: plan.heldOut.length, labels: labelCounts(records) },
+      run: (reference, hooks) => runDpoJob(reference, records, cfg, hooks),
+    };
+  }
+  for (const k of ['tie-weight', 'both-bad-weight'] as const) if (flags[k] !== undefined) throw new UsageError(`dpo: --${k} is for preference pairs (--in); every corrected pair of --marks is decided`);
+  const given = valuesFromFlags(DPO_FIELDS, flags, FLAGS);
+  const cfg = { ...DENSE_DPO_DEFAULTS, ...given, ...valuesFromFlags(DENSE_DPO_FIELDS, flags, DENSE_FLAGS) } as DenseDpoConfig;
+  const problem = flagProblem('dpo', checkDenseDpoConfig(cfg));
+  if (problem) throw problem;
+  const file = String(flags.marks);
+  const marks = readMarksFile(file).marks;
+  if (marks.length === 0) throw new Error(`no usable marks in ${file}`);
+  const plan = planDenseDpoJob(marks, cfg);
+  return {
+    flag: 'marks', file, recipe: 'ddpo', config: cfg, usable: plan.usable, batchPairs: cfg.batchPairs,
+    planLine: (version) => `dpo: dense, γ ${cfg.ddpoWeight}, β ${cfg.beta} from ${version}; ${marks.length} marks: ${plan.train.length + plan.heldOut.length} corrected pairs (${plan.unmarked} marks with nothing marked false, ${plan.uncorrected} marked but not corrected), ${plan.train.length} training, ${plan.heldOut.length} held out; ${plan.steps} steps of ${cfg.batchPairs} pairs`,
+    pairs: { marks: marks.length, total: plan.train.length + plan.heldOut.length, train: plan.train.length, usable: plan.usable, heldOut: plan.heldOut.length, unmarked: plan.unmarked, uncorrected: plan.uncorrected },
+    run: (reference, hooks) => runDenseDpoJob(reference, marks, cfg, hooks),
+  };
+}
+
 export async function run(flags: Flags): Promise<number> {
   const log = notes(flags);
-  const cfg = valuesFromFlags(DPO_FIELDS, flags, FLAGS) as DpoConfig;
-  const problem = flagProblem('dpo', checkDpoConfig(cfg), FLAGS);
-  if (problem) throw problem;
-  const inFile = String(flags.in);
+  const src = sourceOf(flags);
+  const cfg = src.config;
   const out = String(flags.out);
-  const imported = readPrefsFile(inFile);
-  const records = imported.records;
-  if (records.length === 0) throw new Error(`no usable preference pairs in ${inFile}`);
 
   await initNodeBackend(String(flags.backend));
   const policyDir = String(flags.policy);
   const { model: reference } = loadModelDir(policyDir);
   const stop = new Interruption('dpo');
   try {
-    const plan = planDpoJob(records, cfg);
-    log(`dpo: β ${cfg.beta} from ${reference.version}; ${plan.train.length} training pairs ${JSON.stringify(labelCounts(plan.train))} (${plan.usable} usable), ${plan.heldOut.length} held out; ${plan.steps} steps of ${cfg.batchPairs} pairs`);
+    log(src.planLine(reference.version));
     const metricsLog = new MetricsLog(out);
-    const epochPerStep = Math.min(cfg.batchPairs, plan.usable) / plan.usable;
-    const res = await runDpoJob(reference, records, cfg, {
+    const epochPerStep = src.usable > 0 ? Math.min(src.batchPairs, src.usable) / src.usable : undefined;
+    const res = await src.run(reference, {
       control: stop.control,
       onPoint: (p) => {
         const line = metricsLog.append(pointJson(p, epochPerStep));
@@ -87,16 +149,17 @@ export async function run(flags: Flags): Promise<number> {
     const h = res.heldOut.stats;
     const summary = {
       out, steps: res.steps, stopped: res.stopped, policyVersion: res.policy.version, startVersion: reference.version,
-      pairs: { total: records.length, train: res.trainPairs, usable: res.usable, heldOut: res.heldOutPairs, labels: labelCounts(records) },
+      ...(src.flag === 'marks' ? { dense: { ddpoWeight: (cfg as DenseDpoConfig).ddpoWeight, beta: cfg.beta } } : {}),
+      pairs: src.pairs,
       heldOut: { loss: r4(res.heldOut.loss), accuracy: r4(h?.['rewards/accuracies']), margin: r4(h?.['rewards/margins']), decided: res.heldOut.decided },
       goldStart: goldJson(res.start), gold: goldJson(res.end), seconds: Math.round(res.seconds),
       ...stop.metadata(res.steps),
     };
     await saveModelDir(res.policy, out, {
-      recipe: 'dpo', role: 'policy', policyVersion: reference.version, prefs: inFile,
-      dpo: { config: cfg },
+      recipe: src.recipe, role: 'policy', policyVersion: reference.version,
+      ...(src.flag === 'in' ? { prefs: src.file, dpo: { config: cfg } } : { marks: src.file, ddpo: { config: cfg } }),
       ...stop.metadata(res.steps),
-      command: `npm run cli -- dpo --policy ${policyDir} --in ${inFile} --out ${out} --beta ${cfg.beta} --seed ${cfg.seed}`,
+      command: `npm run cli -- dpo --policy ${policyDir} --${src.flag} ${src.file} --out ${out}${src.flag === 'marks' ? ` --ddpo-weight ${(cfg as DenseDpoConfig).ddpoWeight}` : ''} --beta ${cfg.beta} --seed ${cfg.seed}`,
       result: summary,
     });
     res.policy.dispose();

@@ -47,3 +47,43 @@ export type DpoPlan = RewardPlan;
 export function planDpoJob(records: readonly PreferenceRecord[], cfg: DpoConfig): DpoPlan {
   return planRewardJob(records, cfg);
 }
+
+/** The dense DPO job's β: larger than summed DPO's, since its sequence log-prob is a per-token average. */
+export const DENSE_DPO_BETA = 0.5;
+
+/**
+ * Dense DPO's config (RLHF-V's DDPO, on marked answers; dpo/dense.ts): DPO's knobs with its own β
+ * default and the weight γ of the changed tokens. No tie or both-bad weight: every corrected pair
+ * is decided.
+ */
+export const DENSE_DPO_TABLE = v.object({
+  beta: num(DENSE_DPO_BETA, { above: 0, max: 100 }, { label: 'β', help: 'β of the implicit reward β·log(π/π_ref), log-probs averaged per token, so larger than for summed DPO (RLHF-V: 0.5)', trl: 'beta' }),
+  ddpoWeight: num(5, { min: 1, max: 100 }, { label: 'Dense weight γ', help: 'weight γ of the corrected and the marked-false tokens in the averaged log-prob; 1 weighs every token alike (RLHF-V: 5)' }),
+  epochs: DPO_TABLE.entries.epochs,
+  minSteps: DPO_TABLE.entries.minSteps,
+  batchPairs: DPO_TABLE.entries.batchPairs,
+  lr: DPO_TABLE.entries.lr,
+  goldEvery: DPO_TABLE.entries.goldEvery,
+  maxGradNorm: DPO_TABLE.entries.maxGradNorm,
+  heldOutShare: DPO_TABLE.entries.heldOutShare,
+  evalEvery: DPO_TABLE.entries.evalEvery,
+  goldProbeSize: DPO_TABLE.entries.goldProbeSize,
+  klPrompts: DPO_TABLE.entries.klPrompts,
+  seed: DPO_TABLE.entries.seed,
+});
+
+export type DenseDpoConfig = v.InferOutput<typeof DENSE_DPO_TABLE>;
+
+export const DENSE_DPO_FIELDS = fieldsOf(DENSE_DPO_TABLE);
+export const DENSE_DPO_DEFAULTS: DenseDpoConfig = defaultsOf(DENSE_DPO_TABLE);
+
+/** Every knob outside its bounds; [] when the job can run. */
+export function checkDenseDpoConfig(cfg: DenseDpoConfig): ConfigProblem[] {
+  return problemsOf(DENSE_DPO_TABLE, cfg);
+}
+
+/** DPO's config for a dense job's shared loop: its knobs, ties and both-bad pairs (there are none) weighted 0. */
+export function dpoConfigOfDense(cfg: DenseDpoConfig): DpoConfig {
+  const { ddpoWeight: _gamma, ...rest } = cfg;
+  return { ...rest, tieWeight: 0, bothBadWeight: 0 };
+}
