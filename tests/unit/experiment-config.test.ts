@@ -3,7 +3,7 @@
 // targets that concern the rows kept.
 import { describe, expect, it } from 'vitest';
 import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_PRESET_NAMES, EXPERIMENT_PRESETS, experimentConfig, parseExperimentPreset } from '../../src/engine/experiment/config';
-import { checkRows, MAX_ROWS, planRows, rowDpoConfig, rowPpoConfig, rowSlug, type DpoRowSpec, type RowSpec } from '../../src/engine/experiment/rows';
+import { checkRows, MAX_ROWS, planRows, rmId, rowDpoConfig, rowPpoConfig, rowSlug, type DpoRowSpec, type RowSpec } from '../../src/engine/experiment/rows';
 import { DPO_DEFAULTS } from '../../src/engine/dpo/config';
 
 describe('rows', () => {
@@ -27,7 +27,35 @@ describe('rows', () => {
     expect(plan.starts).toEqual(['sft', 'sft-plus']);
     // A DPO row learns from the careful labels the reward models share; another annotator is another label set, with no reward model.
     expect(plan.labelSets).toEqual([{ start: 'sft-plus', annotator: 'careful' }, { start: 'sft-plus', annotator: 'length-biased' }, { start: 'sft-plus', annotator: 'noisy' }]);
-    expect(plan.rms.map((k) => `${k.start}/${k.annotator}/${k.kind}`)).toEqual(['sft-plus/careful/plain', 'sft-plus/careful/fact', 'sft-plus/length-biased/plain', 'sft-plus/length-biased/fact']);
+    expect(plan.rms.map(rmId)).toEqual(['sft-plus/careful/plain', 'sft-plus/careful/fact', 'sft-plus/length-biased/plain', 'sft-plus/length-biased/fact']);
+    expect(plan.markSets).toEqual([]);
+  });
+
+  it('give rows that learn from marks a mark set of their marker, shared by a sentence reward model and a dense DPO row', () => {
+    const plan = planRows([
+      { kind: 'start', name: 'SFT+', start: 'sft-plus' },
+      { kind: 'ppo', name: 'Fact-RLHF', start: 'sft-plus', preset: 'fact-rlhf' },
+      { kind: 'ppo', name: 'Fine-grained', start: 'sft-plus', preset: 'fine-grained' },
+      { kind: 'ppo', name: 'Fine-grained, noisy marks', start: 'sft-plus', preset: 'fine-grained', marker: 'noisy' },
+      { kind: 'dense-dpo', name: 'Dense DPO', start: 'sft-plus' },
+    ]);
+    expect(plan.labelSets).toEqual([{ start: 'sft-plus', annotator: 'careful' }]);
+    expect(plan.markSets).toEqual([{ start: 'sft-plus', marker: 'careful' }, { start: 'sft-plus', marker: 'noisy' }]);
+    expect(plan.rms.map(rmId)).toEqual(['sft-plus/careful/fact', 'sft-plus/careful/sentence-fact', 'sft-plus/noisy/sentence-fact']);
+    // A marker where pairs are labelled, an annotator where answers are marked, an online sentence model, a marker that does not exist: each named.
+    expect(checkRows([
+      { kind: 'ppo', name: 'A', start: 'sft-plus', preset: 'fact-rlhf', marker: 'careful' },
+      { kind: 'ppo', name: 'B', start: 'sft-plus', preset: 'fine-grained', annotator: 'careful' },
+      { kind: 'ppo', name: 'C', start: 'sft-plus', preset: 'fine-grained', online: { rounds: 2 } },
+      { kind: 'dense-dpo', name: 'D', start: 'sft-plus', marker: 'sloppy' },
+      { kind: 'dense-dpo', name: 'E', start: 'sft-plus', annotator: 'careful' },
+    ])).toEqual([
+      'rows[0] (A).marker: the fact-rlhf preset learns from labelled pairs, not marks: give annotator instead',
+      'rows[1] (B).annotator: the fine-grained preset\'s sentence reward model learns from marks: give marker instead',
+      'rows[2] (C).online: the fine-grained preset\'s sentence reward model learns from marks, which an online row does not sample',
+      'rows[3] (D).marker: must be one of careful, noisy, lenient; got "sloppy"',
+      'rows[4] (E).annotator: a dense DPO row has no such field',
+    ]);
   });
 
   it('give an online row its label set but no shared reward model (it trains its own on part of the labels)', () => {
@@ -77,12 +105,12 @@ describe('rows', () => {
     ]);
     expect(bad).toEqual([
       'rows[1] (sft).name: its folder "sft" is also SFT\'s',
-      'rows[2] (X).preset: must be one of fact-rlhf, plain-rlhf, reward-hacking, honesty-first, gold-reward, grpo, rloo; got "nope"',
+      'rows[2] (X).preset: must be one of fact-rlhf, plain-rlhf, reward-hacking, honesty-first, gold-reward, grpo, rloo, fine-grained; got "nope"',
       'rows[3] (Y).start: must be sft or sft-plus; got "base"',
       'rows[3] (Y).annotator: must be one of careful, length-biased, noisy; got "sloppy"',
       'rows[3] (Y).config.klCoef: must be a number from 0 to 10',
       'rows[4] (Z).config.reward: the preset trains a fact reward model, which the plain reward cannot use',
-      'rows[5] (W).kind: must be one of start, ppo, dpo',
+      'rows[5] (W).kind: must be one of start, ppo, dpo, dense-dpo',
       'rows[6] (V).annotator: must be one of careful, length-biased, noisy; got "sloppy"',
       'rows[6] (V).config.beta: must be a number above 0 and at most 100',
       'rows[6] (V).config.gamma: a DPO config has no such field',
@@ -93,8 +121,8 @@ describe('rows', () => {
 });
 
 describe('experiment presets', () => {
-  it('are default and reward-hacking, each a valid config, with the rows the issue names', () => {
-    expect([...EXPERIMENT_PRESET_NAMES].sort()).toEqual(['default', 'reward-hacking']);
+  it('are default, fine-grained and reward-hacking, each a valid config, with the rows the issue names', () => {
+    expect([...EXPERIMENT_PRESET_NAMES].sort()).toEqual(['default', 'fine-grained', 'reward-hacking']);
     for (const name of EXPERIMENT_PRESET_NAMES) expect(checkExperimentConfig(experimentConfig(name))).toEqual([]);
     expect(EXPERIMENT_PRESETS.default!.rows.map((r) => r.name)).toEqual(['SFT', 'SFT+', 'RLHF', 'Fact-RLHF', 'Gold reward', 'GRPO', 'RLOO', 'Online Fact-RLHF', 'DPO']);
     const hack = experimentConfig('reward-hacking');
@@ -102,6 +130,13 @@ describe('experiment presets', () => {
     expect(planRows(hack.rows).labelSets).toEqual([{ start: 'sft-plus', annotator: 'length-biased' }]);
     expect(rlhf.kind === 'ppo' && rowPpoConfig(rlhf).lengthPenalty).toBe(0);
     expect(fact.kind === 'ppo' && rowPpoConfig(fact).lengthPenalty).toBeGreaterThan(0);
+    // Fine-grained: as many marked answers as labelled pairs (the same mark set for the sentence Fact-RM and dense DPO).
+    const fine = experimentConfig('fine-grained');
+    expect(fine.rows.map((r) => r.name)).toEqual(['SFT+', 'Fact-RLHF', 'Fine-grained RLHF', 'DPO', 'Dense DPO']);
+    expect(fine.pairs).toBe(400);
+    expect(planRows(fine.rows)).toMatchObject({ labelSets: [{ start: 'sft-plus', annotator: 'careful' }], markSets: [{ start: 'sft-plus', marker: 'careful' }] });
+    expect(planRows(fine.rows).rms.map(rmId)).toEqual(['sft-plus/careful/fact', 'sft-plus/careful/sentence-fact']);
+    expect(fine.targets.map((t) => t.kind)).toEqual(['beats', 'beats']);
   });
 
   it('take the defaults, the preset\'s settings, then overrides (ppo and rm field by field)', () => {

@@ -135,6 +135,18 @@ describe('buildTable and the targets', () => {
     expect(t.targets[0]!.what).toBe('Online is ahead of Fact-RLHF on true and informative answers, on every seed');
   });
 
+  it('says a row beats another only with less hallucination and at least as many true and informative answers on every seed', () => {
+    // Fact-RLHF: 25% / 30% hallucination (seeds 1, 2), 30% true and informative on both.
+    const dense = (h2: number, ti2: number) => seeds.map((s) => ({ ...s, rows: [...s.rows, row(s.seed, 'Dense', report(s.seed === 1 ? 0.2 : h2, 0.6, 3.5, 40, s.seed === 1 ? 0.3 : ti2))] }));
+    const spec = { ...head, rows: [...ROWS, { kind: 'ppo' as const, name: 'Dense', start: 'sft-plus' as const, preset: 'fact-rlhf' }], targets: [{ kind: 'beats' as const, row: 'Dense', other: 'Fact-RLHF' }] };
+    const met = buildTable(spec, dense(0.29, 0.3), false, rowSlug).targets[0]!;
+    expect(met).toMatchObject({ met: true, detail: ['seed 1: hallucination Dense 20.0%, Fact-RLHF 25.0%; true and informative 30.0%, 30.0%', 'seed 2: hallucination Dense 29.0%, Fact-RLHF 30.0%; true and informative 30.0%, 30.0%'] });
+    expect(met.what).toBe('Dense hallucinates less than Fact-RLHF with at least as many true and informative answers, on every seed');
+    // Equal hallucination on seed 2, or fewer true and informative answers there, misses it.
+    expect(buildTable(spec, dense(0.3, 0.3), false, rowSlug).targets[0]!.detail[1]).toMatch(/ ✗$/);
+    expect(buildTable(spec, dense(0.2, 0.29), false, rowSlug).targets[0]!.met).toBe(false);
+  });
+
   it('says a bound is missed when the bounding row hallucinates more', () => {
     const t = evaluateTargets(table, [{ kind: 'bound', row: 'Fact-RLHF', other: 'Gold reward' }]);
     expect(t[0]).toMatchObject({ met: false, detail: ['Fact-RLHF: hallucination 27.5%, score 3.35; Gold reward: hallucination 20.0%, score 3.80'] });

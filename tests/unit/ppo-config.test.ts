@@ -32,8 +32,8 @@ describe('PpoConfig', () => {
 });
 
 describe('PPO presets', () => {
-  it('are the seven the issue names, each valid, with an annotator and an RM kind that fits its reward', () => {
-    expect([...PPO_PRESET_NAMES].sort()).toEqual(['fact-rlhf', 'gold-reward', 'grpo', 'honesty-first', 'plain-rlhf', 'reward-hacking', 'rloo']);
+  it('are the eight the issues name, each valid, with an annotator and an RM kind that fits its reward', () => {
+    expect([...PPO_PRESET_NAMES].sort()).toEqual(['fact-rlhf', 'fine-grained', 'gold-reward', 'grpo', 'honesty-first', 'plain-rlhf', 'reward-hacking', 'rloo']);
     for (const name of PPO_PRESET_NAMES) {
       const cfg = presetConfig(name);
       expect(checkPpoConfig(cfg)).toEqual([]);
@@ -47,6 +47,8 @@ describe('PPO presets', () => {
     expect(presetConfig('grpo')).toMatchObject({ advantageEstimator: 'grpo', klPenalty: 'loss' });
     expect(presetConfig('rloo').numGenerations).toBeGreaterThan(1);
     expect(presetConfig('gold-reward', { seed: 9 })).toMatchObject({ reward: 'gold', seed: 9 });
+    expect(PPO_PRESETS['fine-grained']).toMatchObject({ rmKind: 'sentence-fact', config: { reward: 'dense', advantageEstimator: 'gae' } });
+    expect(rmKindsFor({ reward: 'dense', honestyCheck: 'judge' })).toEqual(['sentence-fact', 'sentence-plain']);
   });
 
   it('reject bad data, naming the preset and the field', () => {

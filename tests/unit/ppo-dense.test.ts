@@ -23,17 +23,27 @@ const close = (got: ArrayLike<number>, want: number[], digits = 6) => {
 };
 
 describe('a sentence reward', () => {
-  it('is w · (2σ(s) − 1): 0 at s = 0, ±w/2 at s = ±ln 3, 0.8·w at s = ln 9, within (−w, w) however large s', () => {
-    expect(sentenceReward(0, 1)).toBe(0);
-    expect(sentenceReward(Math.log(3), 1)).toBeCloseTo(0.5, 12);
-    expect(sentenceReward(-Math.log(3), 1)).toBeCloseTo(-0.5, 12);
-    expect(sentenceReward(Math.log(9), 2)).toBeCloseTo(1.6, 12);
+  it('signed, is w · (2σ(s) − 1): 0 at s = 0, ±w/2 at s = ±ln 3, 0.8·w at s = ln 9, within (−w, w) however large s', () => {
+    expect(sentenceReward(0, 1, 'signed')).toBe(0);
+    expect(sentenceReward(Math.log(3), 1, 'signed')).toBeCloseTo(0.5, 12);
+    expect(sentenceReward(-Math.log(3), 1, 'signed')).toBeCloseTo(-0.5, 12);
+    expect(sentenceReward(Math.log(9), 2, 'signed')).toBeCloseTo(1.6, 12);
     const sigma = (s: number) => 1 / (1 + Math.exp(-s));
-    for (const s of [-3, -0.7, 0.2, 1.5, 4]) expect(sentenceReward(s, 3)).toBeCloseTo(3 * (2 * sigma(s) - 1), 12);
-    expect(sentenceReward(100, 2)).toBeCloseTo(2, 12);
-    expect(sentenceReward(-100, 2)).toBeCloseTo(-2, 12);
-    expect(Number.isFinite(sentenceReward(1e6, 2))).toBe(true);
-    expect(sentenceReward(5, 0)).toBe(0);
+    for (const s of [-3, -0.7, 0.2, 1.5, 4]) expect(sentenceReward(s, 3, 'signed')).toBeCloseTo(3 * (2 * sigma(s) - 1), 12);
+    expect(sentenceReward(100, 2, 'signed')).toBeCloseTo(2, 12);
+    expect(sentenceReward(-100, 2, 'signed')).toBeCloseTo(-2, 12);
+    expect(Number.isFinite(sentenceReward(1e6, 2, 'signed'))).toBe(true);
+    expect(sentenceReward(5, 0, 'signed')).toBe(0);
+  });
+
+  it('as a penalty (the default), is the signed reward\'s negative part: −w/2 at s = −ln 3, nothing for a sentence read as true', () => {
+    expect(sentenceReward(-Math.log(3), 1)).toBeCloseTo(-0.5, 12);
+    expect(sentenceReward(-Math.log(9), 2, 'penalty')).toBeCloseTo(-1.6, 12);
+    expect(sentenceReward(Math.log(3), 1)).toBe(0);
+    expect(sentenceReward(100, 2)).toBe(0);
+    expect(sentenceReward(0, 1)).toBe(0);
+    // So an answer padded with sentences the model reads as true earns no more than the answer alone.
+    close(sentenceRewards(['there is a red circle .', 'it is day .', 'i am not sure .'], [-Math.log(3), 4, 6], 1), [-0.5, 0, 0]);
   });
 });
 
@@ -41,7 +51,7 @@ describe('the repeat rule', () => {
   it('pays a sentence said word for word before in the same answer nothing, however often', () => {
     const said = ['it is day .', 'there is a red circle .', 'it is day .', 'there is a red circle at the top .', 'it is day .'];
     expect(repeatedSentences(said)).toEqual([false, false, true, false, true]);
-    close(sentenceRewards(said, [Math.log(3), 0, Math.log(3), -Math.log(3), 9], 1), [0.5, 0, 0, -0.5, 0]);
+    close(sentenceRewards(said, [Math.log(3), 0, Math.log(3), -Math.log(3), 9], 1, 'signed'), [0.5, 0, 0, -0.5, 0]);
   });
 
   it('does not count a sentence that differs by a word, and needs one logit a sentence', () => {
@@ -73,6 +83,7 @@ describe('where a response\'s sentences end among its tokens', () => {
 });
 
 describe('dense shaping on a [B = 2, R = 6] batch', () => {
+  // Signed sentence rewards, so that every placement shows.
   // Row 0: "yes . no . yes ." cut off at 6 tokens (no EOS): sentences end at 1, 3, 5; the third
   //        repeats the first. Logits ln 3, −ln 3, 5 with weight 2: rewards 1, −1, 0 (repeat).
   // Row 1: "it is day . <eos>", 5 tokens: one sentence ending at 3. Logit ln 9: reward 2 · 0.8 = 1.6.
@@ -81,8 +92,8 @@ describe('dense shaping on a [B = 2, R = 6] batch', () => {
   const row1tokens = [...encode('it is day .'), EOS];
   const row1 = responseSentences('it is day .', row1tokens);
   const placed: SentencePlacement[] = [
-    { ends: row0.ends, values: sentenceRewards(row0.sentences, [Math.log(3), -Math.log(3), 5], w) },
-    { ends: row1.ends, values: sentenceRewards(row1.sentences, [Math.log(9)], w) },
+    { ends: row0.ends, values: sentenceRewards(row0.sentences, [Math.log(3), -Math.log(3), 5], w, 'signed') },
+    { ends: row1.ends, values: sentenceRewards(row1.sentences, [Math.log(9)], w, 'signed') },
   ];
   const lengths = [6, 5];
   // Length penalty 0.01 a token; row 1's answer is right (+0.5); row 0 misses its EOS (−1).
@@ -198,6 +209,6 @@ describe('a dense PPO step on the tiny model', () => {
   it('with another reward option: a sentence reward model is refused', () => {
     const rm = { model: srm, fact: false, norm: { mean: 0, std: 1, source: 'test' } };
     expect(() => createPpoRun(policy, rm, { ...small, reward: 'plain' }, { sentenceRm: { model: srm, fact: false } })).toThrow(/only the dense reward reads it, not plain/);
-    expect(rmKindsFor({ reward: 'dense', honestyCheck: 'judge' })).toEqual([]);
+    expect(rmKindsFor({ reward: 'dense', honestyCheck: 'judge' })).toEqual(['sentence-fact', 'sentence-plain']);
   });
 });

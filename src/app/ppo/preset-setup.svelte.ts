@@ -42,7 +42,7 @@ export class PresetSetup {
   /** What the preset on show needs beyond the careful labels (its annotator and reward model), or null when it needs nothing of its own. */
   readonly needs: { annotator: AnnotatorName; rm: RewardKind } | null = $derived.by(() => {
     const p = PPO_PRESETS[this.ppo.preset];
-    return p && p.annotator !== 'careful' && p.rmKind !== 'none' ? { annotator: p.annotator, rm: p.rmKind } : null;
+    return p && p.annotator !== 'careful' && (p.rmKind === 'plain' || p.rmKind === 'fact') ? { annotator: p.annotator, rm: p.rmKind } : null;
   });
 
   /** Why the set-up cannot start now, or null. */

@@ -20,6 +20,8 @@ import { checkExperimentConfig, EXPERIMENT_DEFAULTS, EXPERIMENT_FIELDS, EXPERIME
 import { rowCheckpoint, runExperiment, type KeptRewardModel, type KeptRow, type StoppedRow } from '../../engine/experiment/job';
 import type { ExperimentTable } from '../../engine/experiment/table';
 import { exportNative } from '../../engine/prefs/native';
+import { exportMarks } from '../../engine/prefs/mark-file';
+import { SENTENCE_READOUT } from '../../engine/reward/dense';
 import { formatTableMd } from '../../engine/experiment/table-md';
 import { runsChartSvg } from '../../engine/experiment/chart-svg';
 import type { StartPolicy } from '../../engine/experiment/rows';
@@ -151,11 +153,19 @@ export async function run(flags: Flags): Promise<number> {
       },
       keepRewardModel: async (k: KeptRewardModel) => {
         const dir = join(out, `seed-${k.seed}`, `rm-${k.id.replace(/\//g, '-')}`);
-        const prefs = join(dir, 'prefs.jsonl');
         mkdirSync(dir, { recursive: true });
+        const accuracy = k.figures.heldOutAccuracy === null ? '-' : pct(k.figures.heldOutAccuracy);
+        if (k.marks) {
+          const marks = join(dir, 'marks.jsonl');
+          writeFileSync(marks, exportMarks(k.marks));
+          await saveModelDir(k.model, dir, { role: 'reward-model', rewardModel: { kind: 'dense', fact: k.fact, readout: SENTENCE_READOUT }, marks, experiment: { preset: cfg.preset, seed: k.seed, id: k.id }, result: k.figures });
+          log(`  seed ${k.seed} · sentence reward model ${k.id}: held-out accuracy ${accuracy} on ${k.figures.sentences?.heldOut ?? 0} sentences (always "true" ${k.figures.sentences?.alwaysTrue == null ? '-' : pct(k.figures.sentences.alwaysTrue)}) → ${dir}`);
+          return;
+        }
+        const prefs = join(dir, 'prefs.jsonl');
         writeFileSync(prefs, exportNative(k.records));
         await saveModelDir(k.model, dir, { role: 'reward-model', rewardModel: { fact: k.fact, readout: k.model.config.scoreReadout ?? 'last' }, prefs, experiment: { preset: cfg.preset, seed: k.seed, id: k.id }, result: k.figures });
-        log(`  seed ${k.seed} · reward model ${k.id}: held-out accuracy ${k.figures.heldOutAccuracy === null ? '-' : pct(k.figures.heldOutAccuracy)} on ${k.figures.heldOutPairs} pairs → ${dir}`);
+        log(`  seed ${k.seed} · reward model ${k.id}: held-out accuracy ${accuracy} on ${k.figures.heldOutPairs} pairs → ${dir}`);
       },
     }, {
       control: stop.control,

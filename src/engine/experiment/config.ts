@@ -15,6 +15,7 @@ import { list as boundedList, MAX_NAME, MAX_TEXT, obj, pathOf, problemsOfIssues,
 import { checkTargets, type TargetSpec } from './targets';
 import defaultPreset from './presets/default.json';
 import rewardHacking from './presets/reward-hacking.json';
+import fineGrained from './presets/fine-grained.json';
 
 /** The reward-model job's settings an experiment sets (each RM's kind comes from its rows, its seed from the experiment's). */
 const RM_SETTINGS = v.omit(REWARD_JOB_TABLE, ['kind', 'seed']);
@@ -88,7 +89,7 @@ export interface ExperimentPreset {
   settings: Partial<Omit<ExperimentConfig, 'preset' | 'description' | 'rows' | 'targets'>>;
 }
 
-const RAW: readonly unknown[] = [defaultPreset, rewardHacking];
+const RAW: readonly unknown[] = [defaultPreset, rewardHacking, fineGrained];
 
 /** Most rows, and most targets, an experiment may have. */
 export const MAX_EXPERIMENT_ROWS = 64;

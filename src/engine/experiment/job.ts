@@ -9,6 +9,9 @@ import { runLabelJob } from '../prefs/label-job';
 import { labelCounts } from '../prefs/label';
 import type { PreferenceRecord } from '../prefs/record';
 import { runRewardJob } from '../reward/job';
+import { runSentenceJob } from '../reward/dense-job';
+import { runMarkJob } from '../prefs/mark-job';
+import type { MarkRecord } from '../prefs/mark';
 import { runBenchJob } from '../bench/run';
 import type { BenchReport } from '../bench/report';
 import { sampleAnswers, shapesHalItems, type SampleAnswer } from '../bench/shapes-hal';
@@ -16,12 +19,12 @@ import { runPretrainJob } from '../sft/pretrain';
 import { encode } from '../language/vocab';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import type { VlmModel } from '../model/model';
-import { rewardNorm, type RewardRole } from '../ppo/rm-score';
+import { rewardNorm, type RewardRole, type SentenceRole } from '../ppo/rm-score';
 import type { PpoPoint } from '../ppo/run';
 import { nextStep, type JobHooks, type JobProgress } from '../train/job';
 import { checkExperimentConfig, type ExperimentConfig } from './config';
-import { dpoRowAnnotator, labelSetId, planRows, rmId, rowRm, rowSlug, type RowSpec, type StartPolicy } from './rows';
-import { Clock, labelWith, runDpoRow, runPpoRow, type ExperimentPoint } from './row-runs';
+import { dpoRowAnnotator, labelSetId, markSetId, planRows, rmId, rowMarker, rowRm, rowSlug, type RowSpec, type StartPolicy } from './rows';
+import { Clock, labelWith, markWith, runDenseDpoRow, runDpoRow, runPpoRow, type ExperimentPoint } from './row-runs';
 import type { SeedRow } from './row-results';
 import { buildTable, type ExperimentTable, type RmFigures, type SeedResult } from './table';
 
@@ -42,14 +45,17 @@ export interface ExperimentIO {
   keepRewardModel?(kept: KeptRewardModel): void | Promise<void>;
 }
 
-/** A reward model, its labels and its figures, handed to ExperimentIO.keepRewardModel. */
+/** A reward model, its labels (or a sentence reward model's marks) and its figures, handed to ExperimentIO.keepRewardModel. */
 export interface KeptRewardModel {
   seed: number;
-  /** Start policy, annotator and kind: "sft-plus/careful/fact". */
+  /** Start policy, annotator (marker) and kind: "sft-plus/careful/fact", "sft-plus/careful/sentence-fact". */
   id: string;
   fact: boolean;
   model: VlmModel;
+  /** A pairwise reward model's labels ([] for a sentence reward model). */
   records: readonly PreferenceRecord[];
+  /** A sentence reward model's marks. */
+  marks?: readonly MarkRecord[];
   figures: RmFigures;
 }
 
@@ -103,7 +109,8 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
   if (problems.length) throw new Error(`experiment: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
   const plan = planRows(cfg.rows);
   const labelStarts = [...new Set(plan.labelSets.map((k) => k.start))];
-  const perSeed = (cfg.retrainSft ? plan.starts.length : 0) + labelStarts.length + plan.rms.length + cfg.rows.length;
+  const markStarts = [...new Set(plan.markSets.map((k) => k.start))];
+  const perSeed = (cfg.retrainSft ? plan.starts.length : 0) + labelStarts.length + markStarts.length + plan.rms.length + cfg.rows.length;
   const total = perSeed * cfg.seeds.length;
   let done = 0;
   const progress = (phase: string, extra?: Pick<JobProgress, 'done' | 'total'>) => hooks.onProgress?.({ phase: extra ? `${phase} ${extra.done}/${extra.total}` : phase, done, total });
@@ -123,6 +130,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
     const clock = new Clock();
     const starts = new Map<StartPolicy, VlmModel>();
     const rms = new Map<string, RewardRole>();
+    const sentenceRms = new Map<string, SentenceRole>();
     const result: SeedResult = { seed, starts: {}, rows: [], rms: [], seconds: clock.seconds };
     const tag = `seed ${seed}`;
     try {
@@ -156,10 +164,42 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
         done += 1;
       }
 
-      // Reward models, each from its start policy's trunk, normalised on its own labels.
+      // Answers from each start policy a mark set needs, as many as the pairs (the same number of
+      // labels), marked by each marker that names them.
+      const marks = new Map<string, MarkRecord[]>();
+      for (const start of markStarts) {
+        if (!(await nextStep(hooks.control))) throw STOP;
+        const policy = starts.get(start)!;
+        const sampled = await clock.time('label', () => runMarkJob(policy, { n: cfg.pairs, seed, temperature: cfg.labelTemperature, perception: { ...DEFAULT_PERCEPTION }, round: 32 }, {
+          ...(hooks.control ? { control: hooks.control } : {}),
+          onProgress: (p) => progress(`${tag}: sampling answers to mark from ${start}`, p),
+        }));
+        if (sampled.answers.length < cfg.pairs) throw STOP;
+        const at = new Date().toISOString();
+        for (const key of plan.markSets.filter((k) => k.start === start)) marks.set(markSetId(key), markWith(sampled.answers, key.marker, seed, at));
+        done += 1;
+      }
+
+      // Reward models, each from its start policy's trunk: a pairwise one normalised on its own
+      // labels; a sentence one trained on its marks, read raw.
       for (const key of plan.rms) {
         if (!(await nextStep(hooks.control))) throw STOP;
         const id = rmId(key);
+        if ('marker' in key) {
+          const fact = key.kind === 'sentence-fact';
+          const set = marks.get(markSetId(key))!;
+          const res = await clock.time('rm', () => runSentenceJob(starts.get(key.start)!, set, { ...cfg.rm, kind: fact ? 'fact' : 'plain', seed }, {
+            ...(hooks.control ? { control: hooks.control } : {}),
+            onProgress: (p) => progress(`${tag}: sentence reward model ${id}`, p),
+          }));
+          sentenceRms.set(id, { model: res.rm, fact });
+          const figures = sentenceRmFigures(seed, id, res);
+          result.rms.push(figures);
+          await io.keepRewardModel?.({ seed, id, fact, model: res.rm, records: [], marks: set, figures });
+          if (res.stopped) throw STOP;
+          done += 1;
+          continue;
+        }
         const records = labels.get(labelSetId(key))!;
         const policy = starts.get(key.start)!;
         const res = await clock.time('rm', () => runRewardJob(policy, records, { ...cfg.rm, kind: key.kind, seed }, {
@@ -187,9 +227,11 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
           const row: SeedRow = { seed, ...b, policyVersion: startModel.version, checkpoint: rowCheckpoint(seed, spec.name) };
           await io.keepPolicy({ seed, spec, slug, model: startModel, result: row });
           result.rows.push({ name: spec.name, ...row });
-        } else if (spec.kind === 'dpo') {
-          const records = labels.get(labelSetId({ start: spec.start, annotator: dpoRowAnnotator(spec) }))!;
-          const ran = await runDpoRow(spec, seed, startModel, records, cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
+        } else if (spec.kind === 'dpo' || spec.kind === 'dense-dpo') {
+          const rowProgress = (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => progress(`${tag} · ${spec.name}: ${phase}`, p);
+          const ran = spec.kind === 'dpo'
+            ? await runDpoRow(spec, seed, startModel, labels.get(labelSetId({ start: spec.start, annotator: dpoRowAnnotator(spec) }))!, cfg, clock, hooks, rowProgress)
+            : await runDenseDpoRow(spec, seed, startModel, marks.get(markSetId({ start: spec.start, marker: rowMarker(spec) }))!, cfg, clock, hooks, rowProgress);
           try {
             if (ran.stopped) {
               await io.keepStopped?.({ seed, spec, slug, model: ran.policy, steps: ran.run.steps });
@@ -204,7 +246,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
           }
         } else {
           const key = rowRm(spec);
-          const ran = await runPpoRow(spec, seed, startModel, rms, key ? labels.get(labelSetId(key)) ?? [] : [], cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
+          const ran = await runPpoRow(spec, seed, startModel, rms, sentenceRms, key && !('marker' in key) ? labels.get(labelSetId(key)) ?? [] : [], cfg, clock, hooks, (phase, p) => progress(`${tag} · ${spec.name}: ${phase}`, p));
           try {
             if (ran.run.stopped) {
               await io.keepStopped?.({ seed, spec, slug, model: ran.policy, steps: ran.run.steps });
@@ -225,6 +267,7 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
       stopped = true;
     } finally {
       for (const rm of rms.values()) rm.model.dispose();
+      for (const rm of sentenceRms.values()) rm.model.dispose();
       for (const m of starts.values()) m.dispose();
     }
     seeds.push(result);
@@ -240,6 +283,18 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
 
 /** Thrown inside the job when the control stops it; caught at the seed. */
 const STOP = Symbol('stopped');
+
+/** A sentence reward model's figures in the table's terms: answers for pairs, per-sentence held-out accuracy, and the probe. */
+function sentenceRmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runSentenceJob>>): RmFigures {
+  const h = res.run.heldOut;
+  return {
+    seed, id, trainPairs: res.trainAnswers, heldOutPairs: res.heldOutAnswers, labels: { A: 0, B: 0, tie: 0, 'both-bad': 0 },
+    heldOutAccuracy: h.accuracy, accuracyCeiling: null,
+    probes: res.probe.falseBelowZero === null ? {} : { oneFalseBelowZero: res.probe.falseBelowZero },
+    steps: res.run.steps, seconds: res.seconds,
+    sentences: { heldOut: h.sentences, falseSentences: h.falseSentences, alwaysTrue: h.alwaysTrue, falseCaught: h.falseCaught, trueKept: h.trueKept },
+  };
+}
 
 function rmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runRewardJob>>, records: readonly PreferenceRecord[]): RmFigures {
   return {

@@ -6,8 +6,9 @@
 import type { BenchReport } from '../bench/report';
 import type { SampleAnswer } from '../bench/shapes-hal';
 import type { PpoConfig } from '../ppo/config';
-import type { DpoConfig } from '../dpo/config';
+import type { DenseDpoConfig, DpoConfig } from '../dpo/config';
 import type { AnnotatorName } from '../prefs/annotator';
+import type { MarkerName } from '../prefs/marker-settings';
 import type { RowSpec } from './rows';
 
 /** One step of a PPO row's run: the step's batch figures, and the gold figures where measured. */
@@ -43,13 +44,18 @@ export interface PpoRowRun {
   seconds: number;
 }
 
-/** A DPO row's run on one seed. */
+/** A DPO or dense DPO row's run on one seed. */
 export interface DpoRowRun {
-  config: DpoConfig;
-  /** The label set it learnt from: "sft-plus/careful". */
+  /** A DPO row's config, or a dense DPO row's (with its ddpoWeight). */
+  config: DpoConfig | DenseDpoConfig;
+  /** The label set it learnt from ("sft-plus/careful"), or a dense DPO row's mark set ("sft-plus/careful/marks"). */
   labels: string;
-  annotator: AnnotatorName;
+  /** A DPO row: whose labels. */
+  annotator?: AnnotatorName;
+  /** A dense DPO row: whose marks. */
+  marker?: MarkerName;
   steps: number;
+  /** Pairs trained on (a dense DPO row's: its corrected pairs). */
   trainPairs: number;
   /** Held-out share of decided pairs whose chosen answer has the higher implicit reward; null with none decided. */
   heldOutAccuracy: number | null;

@@ -6,18 +6,22 @@
 import { ANNOTATOR_PRESETS, type AnnotatorName } from '../prefs/annotator';
 import { runLabelJob, type VersionedPair } from '../prefs/label-job';
 import { annotatePair, simulatedLabeller } from '../prefs/label';
+import { markAnswer, simulatedMarker } from '../prefs/marker';
+import { MARKER_PRESETS, type MarkerName } from '../prefs/marker-settings';
+import type { VersionedAnswer } from '../prefs/mark-job';
+import type { MarkRecord } from '../prefs/mark';
 import type { PreferenceRecord } from '../prefs/record';
 import type { RewardJobConfig } from '../reward/config';
 import { DEFAULT_PERCEPTION } from '../world/render';
 import { subSeed } from '../world/rng';
 import type { VlmModel } from '../model/model';
-import type { RewardRole } from '../ppo/rm-score';
+import type { RewardRole, SentenceRole } from '../ppo/rm-score';
 import { createPpoRun, runPpoSteps, type PpoPoint, type PpoRun } from '../ppo/run';
 import { OnlineRewardModel } from '../ppo/online';
-import { runDpoJob, type DpoPoint } from '../dpo/job';
+import { runDenseDpoJob, runDpoJob, type DpoJobResult, type DpoPoint } from '../dpo/job';
 import { JobControl, type JobHooks, type JobProgress } from '../train/job';
 import type { ExperimentConfig } from './config';
-import { dpoRowAnnotator, labelSetId, rmId, rowDpoConfig, rowPpoConfig, rowRm, type DpoRowSpec, type PpoRowSpec, type RmKey } from './rows';
+import { dpoRowAnnotator, labelSetId, markSetId, rmId, rowDenseDpoConfig, rowDpoConfig, rowMarker, rowPpoConfig, rowRm, type DenseDpoRowSpec, type DpoRowSpec, type PpoRowSpec, type RmKey } from './rows';
 import type { CurvePoint, DpoRowRun, PpoRowRun } from './row-results';
 import type { PhaseSeconds } from './table';
 
@@ -80,6 +84,17 @@ export function labelWith(pairs: readonly VersionedPair[], annotator: AnnotatorN
   return pairs.map(({ policyVersion, ...pair }) => annotatePair(pair, labeller, policyVersion, at));
 }
 
+/** The answers marked by a simulated marker (its seed the experiment's). */
+export function markWith(answers: readonly VersionedAnswer[], name: MarkerName, seed: number, at: string): MarkRecord[] {
+  const marker = simulatedMarker(name, MARKER_PRESETS[name], seed);
+  return answers.map(({ policyVersion, ...a }) => markAnswer(a, marker, policyVersion, at));
+}
+
+/** A DPO job's gold figures before and after, as a row's run keeps them. */
+function goldOf(g: DpoJobResult['start']) {
+  return { goldScore: g.gold['gold/score'], goldHallucination: g.gold['gold/hallucination_rate'], ...(g.kl !== undefined ? { kl: g.kl } : {}) };
+}
+
 /**
  * Runs one DPO row: a copy of its start policy tuned on the row's labels, the start policy the
  * reference; each step's point goes to hooks.onPoint; `stopped` when the experiment's control
@@ -94,10 +109,29 @@ export async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel,
     onPoint: (p) => hooks.onPoint?.({ seed, row: spec.name, kind: 'dpo', point: p }),
     onProgress: (p) => progress(p.phase, p),
   }, { perception: { ...DEFAULT_PERCEPTION } }));
-  const gold = (g: typeof res.start) => ({ goldScore: g.gold['gold/score'], goldHallucination: g.gold['gold/hallucination_rate'], ...(g.kl !== undefined ? { kl: g.kl } : {}) });
   const run: DpoRowRun = {
     config, labels: labelSetId({ start: spec.start, annotator }), annotator, steps: res.steps, trainPairs: res.trainPairs,
-    heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: gold(res.start), end: gold(res.end), seconds: res.seconds,
+    heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: goldOf(res.start), end: goldOf(res.end), seconds: res.seconds,
+  };
+  return { policy: res.policy, stopped: res.stopped && control.interrupted, run };
+}
+
+/**
+ * Runs one dense DPO row: a copy of its start policy tuned on the corrected pairs of the row's
+ * marks, the start policy the reference; as runDpoRow otherwise. The caller frees the policy.
+ */
+export async function runDenseDpoRow(spec: DenseDpoRowSpec, seed: number, start: VlmModel, marks: readonly MarkRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+  const config = rowDenseDpoConfig(spec, cfg.dpo, seed);
+  const marker = rowMarker(spec);
+  const control = new RowControl(hooks.control);
+  const res = await clock.time('dpo', () => runDenseDpoJob(start, marks, config, {
+    control,
+    onPoint: (p) => hooks.onPoint?.({ seed, row: spec.name, kind: 'dpo', point: p }),
+    onProgress: (p) => progress(p.phase, p),
+  }, { perception: { ...DEFAULT_PERCEPTION } }));
+  const run: DpoRowRun = {
+    config, labels: markSetId({ start: spec.start, marker }), marker, steps: res.steps, trainPairs: res.trainPairs,
+    heldOutAccuracy: res.heldOut.stats?.['rewards/accuracies'] ?? null, start: goldOf(res.start), end: goldOf(res.end), seconds: res.seconds,
   };
   return { policy: res.policy, stopped: res.stopped && control.interrupted, run };
 }
@@ -109,7 +143,7 @@ export async function runDpoRow(spec: DpoRowSpec, seed: number, start: VlmModel,
  * and a reward model trained on every label so far is swapped in (OnlineRewardModel). The reward
  * models are freed by `dispose`, after the run.
  */
-async function startOnline(rounds: number, key: RmKey, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, progress: (phase: string) => void) {
+async function startOnline(rounds: number, key: Extract<RmKey, { annotator: unknown }>, seed: number, start: VlmModel, records: readonly PreferenceRecord[], cfg: ExperimentConfig, progress: (phase: string) => void) {
   const part = Math.floor(cfg.pairs / (rounds + 1));
   const first = records.slice(0, cfg.pairs - rounds * part);
   const rmCfg: RewardJobConfig = { ...cfg.rm, kind: key.kind, seed };
@@ -141,17 +175,18 @@ async function startOnline(rounds: number, key: RmKey, seed: number, start: VlmM
  * A step that goes non-finite ends the row (halted, with its last good weights); the experiment's
  * control ending it part way marks it stopped. The caller frees the returned policy.
  */
-export async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
+export async function runPpoRow(spec: PpoRowSpec, seed: number, start: VlmModel, rms: ReadonlyMap<string, RewardRole>, sentenceRms: ReadonlyMap<string, SentenceRole>, records: readonly PreferenceRecord[], cfg: ExperimentConfig, clock: Clock, hooks: JobHooks<ExperimentPoint>, progress: (phase: string, p?: Pick<JobProgress, 'done' | 'total'>) => void) {
   const key = rowRm(spec);
-  const online = spec.online && key ? await clock.time('rm', () => startOnline(spec.online!.rounds, key, seed, start, records, cfg, progress)) : undefined;
+  const online = spec.online && key && !('marker' in key) ? await clock.time('rm', () => startOnline(spec.online!.rounds, key, seed, start, records, cfg, progress)) : undefined;
   const rm = online ? online.role : key ? rms.get(rmId(key)) : undefined;
+  const sentenceRm = key ? sentenceRms.get(rmId(key)) : undefined;
   const config = rowPpoConfig(spec, cfg.ppo, seed);
   const policy = start.clone();
   const points: PpoPoint[] = [];
   const control = new RowControl(hooks.control);
   try {
     const t0 = performance.now();
-    const run = createPpoRun(policy, rm, config, { perception: { ...DEFAULT_PERCEPTION } });
+    const run = createPpoRun(policy, rm, config, { perception: { ...DEFAULT_PERCEPTION }, ...(sentenceRm ? { sentenceRm } : {}) });
     let res;
     try {
       res = await clock.time('ppo', () => runPpoSteps(run, cfg.ppoSteps, {

@@ -7,10 +7,11 @@
 
 import * as v from 'valibot';
 import { ANNOTATOR_NAMES, type AnnotatorName } from '../prefs/annotator';
+import { MARKER_NAMES, type MarkerName } from '../prefs/marker-settings';
 import { bounded, choice, MAX_NAME, obj, pathOf } from '../files/schema';
 import { PPO_DEFAULTS, PPO_TABLE, checkPpoConfig, type PpoConfig } from '../ppo/config';
 import { ppoPreset, PPO_PRESET_NAMES, rmKindsFor, type PresetRmKind } from '../ppo/presets';
-import { DPO_DEFAULTS, DPO_TABLE, type DpoConfig } from '../dpo/config';
+import { DENSE_DPO_DEFAULTS, DENSE_DPO_TABLE, DPO_DEFAULTS, DPO_TABLE, type DenseDpoConfig, type DpoConfig } from '../dpo/config';
 import { MAX_TABLE_ROWS } from './table-file';
 
 /** The policies a row can start from: the shipped checkpoints in models/ (or remade per seed). */
@@ -50,6 +51,10 @@ const rowName = () => v.pipe(
 );
 const startPolicy = () => choice(START_POLICIES, `must be ${START_POLICIES.join(' or ')}`);
 const annotator = () => choice(ANNOTATOR_NAMES, `must be one of ${ANNOTATOR_NAMES.join(', ')}`);
+const marker = () => choice(MARKER_NAMES, `must be one of ${MARKER_NAMES.join(', ')}`);
+
+/** Whether a reward-model kind learns from marks (a sentence reward model) rather than from labelled pairs. */
+export const isSentenceKind = (kind: PresetRmKind): kind is SentenceRmKind => kind === 'sentence-fact' || kind === 'sentence-plain';
 
 /** An issue at `keys` under a row (["config", "batchSize"]), for the checks that read several fields. */
 function pathUnder(row: unknown, keys: readonly string[]): [v.ObjectPathItem, ...v.ObjectPathItem[]] {
@@ -76,6 +81,8 @@ const PPO_ROW_SCHEMA = v.pipe(
     preset: choice(PPO_PRESET_NAMES, `must be one of ${PPO_PRESET_NAMES.join(', ')}`),
     /** Labels from this annotator instead of the preset's (to train another RM on another row's labels). */
     annotator: v.optional(annotator()),
+    /** A preset with a sentence reward model: the simulated marker of the answers it learns from (default careful). */
+    marker: v.optional(marker()),
     /** PPO settings on top of the preset's. */
     config: v.optional(someOf(PPO_TABLE, 'a PPO config')),
     /**
@@ -95,6 +102,9 @@ const PPO_ROW_SCHEMA = v.pipe(
     for (const p of checkPpoConfig(full)) addIssue({ message: p.message, path: pathUnder(row, ['config', ...p.field.split('.')]) });
     const preset = ppoPreset(row.preset);
     if (row.online && preset.rmKind === 'none') addIssue({ message: `the ${row.preset} preset has no reward model to refresh`, path: pathUnder(row, ['online']) });
+    if (row.online && isSentenceKind(preset.rmKind)) addIssue({ message: `the ${row.preset} preset's sentence reward model learns from marks, which an online row does not sample`, path: pathUnder(row, ['online']) });
+    if (row.marker !== undefined && !isSentenceKind(preset.rmKind)) addIssue({ message: `the ${row.preset} preset learns from labelled pairs, not marks: give annotator instead`, path: pathUnder(row, ['marker']) });
+    if (row.annotator !== undefined && isSentenceKind(preset.rmKind)) addIssue({ message: `the ${row.preset} preset's sentence reward model learns from marks: give marker instead`, path: pathUnder(row, ['annotator']) });
     if (!rmKindsFor(full).includes(preset.rmKind)) addIssue({ message: `the preset trains ${preset.rmKind === 'none' ? 'no reward model' : `a ${preset.rmKind} reward model`}, which the ${full.reward} reward cannot use`, path: pathUnder(row, ['config', 'reward']) });
   }),
 );
@@ -110,10 +120,26 @@ const DPO_ROW_SCHEMA = strict({
   config: v.optional(someOf(DPO_TABLE, 'a DPO config')),
 }, 'a DPO row');
 
-export const ROW_KINDS = ['start', 'ppo', 'dpo'] as const;
+/**
+ * A row tuned from its start policy by dense DPO (RLHF-V's DDPO) on a simulated marker's marks of
+ * that policy's answers, as many answers as the experiment labels pairs: each corrected answer
+ * preferred to the answer as written, the corrected sentences weighted up; the reference is the
+ * start policy.
+ */
+const DENSE_DPO_ROW_SCHEMA = strict({
+  kind: v.literal('dense-dpo'),
+  name: rowName(),
+  start: startPolicy(),
+  /** Whose marks (default careful). */
+  marker: v.optional(marker()),
+  /** Dense DPO settings on top of the defaults (the seed is the experiment's). */
+  config: v.optional(someOf(DENSE_DPO_TABLE, 'a dense DPO config')),
+}, 'a dense DPO row');
+
+export const ROW_KINDS = ['start', 'ppo', 'dpo', 'dense-dpo'] as const;
 
 /** One row, by its kind. */
-export const ROW_SCHEMA = v.variant('kind', [START_ROW_SCHEMA, PPO_ROW_SCHEMA, DPO_ROW_SCHEMA], (i) => (i.path?.length ? `must be one of ${ROW_KINDS.join(', ')}` : 'must be an object'));
+export const ROW_SCHEMA = v.variant('kind', [START_ROW_SCHEMA, PPO_ROW_SCHEMA, DPO_ROW_SCHEMA, DENSE_DPO_ROW_SCHEMA], (i) => (i.path?.length ? `must be one of ${ROW_KINDS.join(', ')}` : 'must be an object'));
 
 /** A table's rows: at least one, at most MAX_ROWS (a longer list is refused before any row is read), each with a folder of its own. */
 export const ROWS_SCHEMA = v.pipe(
@@ -139,6 +165,7 @@ export const ROWS_SCHEMA = v.pipe(
 export type StartRowSpec = v.InferOutput<typeof START_ROW_SCHEMA>;
 export type PpoRowSpec = v.InferOutput<typeof PPO_ROW_SCHEMA>;
 export type DpoRowSpec = v.InferOutput<typeof DPO_ROW_SCHEMA>;
+export type DenseDpoRowSpec = v.InferOutput<typeof DENSE_DPO_ROW_SCHEMA>;
 export type RowSpec = v.InferOutput<typeof ROW_SCHEMA>;
 
 /** The annotator whose labels a DPO row learns from. */
@@ -147,6 +174,16 @@ export const dpoRowAnnotator = (row: DpoRowSpec): AnnotatorName => row.annotator
 /** The full DPO config of a row: the defaults, its own settings, then the experiment's overrides and seed. */
 export function rowDpoConfig(row: DpoRowSpec, overrides: Partial<DpoConfig> = {}, seed?: number): DpoConfig {
   return { ...DPO_DEFAULTS, ...row.config, ...overrides, ...(seed !== undefined ? { seed } : {}) };
+}
+
+/**
+ * The full config of a dense DPO row: the defaults, its own settings, then the experiment's DPO
+ * overrides that dense DPO shares (not β: its log-probs are per-token averages, so its β is its
+ * own) and the seed.
+ */
+export function rowDenseDpoConfig(row: DenseDpoRowSpec, overrides: Partial<DpoConfig> = {}, seed?: number): DenseDpoConfig {
+  const { beta: _beta, tieWeight: _tie, bothBadWeight: _bad, ...shared } = overrides;
+  return { ...DENSE_DPO_DEFAULTS, ...row.config, ...shared, ...(seed !== undefined ? { seed } : {}) };
 }
 
 /** A row's folder name: its name in lower case, "+" as "-plus", other runs of non-alphanumerics as "-" ("SFT+" → "sft-plus"). */
@@ -160,18 +197,29 @@ export interface LabelSetKey {
   annotator: AnnotatorName;
 }
 
-/** A reward model: its labels and its kind. */
-export interface RmKey extends LabelSetKey {
-  kind: Exclude<PresetRmKind, 'none'>;
+/** The marks a sentence reward model or a dense DPO row learns from: whose answers, and which simulated marker. */
+export interface MarkSetKey {
+  start: StartPolicy;
+  marker: MarkerName;
 }
 
+/** A reward model kind that learns from marks. */
+export type SentenceRmKind = 'sentence-fact' | 'sentence-plain';
+
+/** A reward model: what it learns from (labelled pairs, or marks for a sentence reward model) and its kind. */
+export type RmKey = (LabelSetKey & { kind: Exclude<PresetRmKind, 'none' | SentenceRmKind> }) | (MarkSetKey & { kind: SentenceRmKind });
+
 export const labelSetId = (k: LabelSetKey): string => `${k.start}/${k.annotator}`;
-export const rmId = (k: RmKey): string => `${labelSetId(k)}/${k.kind}`;
+export const markSetId = (k: MarkSetKey): string => `${k.start}/${k.marker}/marks`;
+export const rmId = (k: RmKey): string => `${'marker' in k ? `${k.start}/${k.marker}` : labelSetId(k)}/${k.kind}`;
 
 /** The annotator labelling a PPO row's pairs: the row's own, else its preset's. */
 export function rowAnnotator(row: PpoRowSpec): AnnotatorName {
   return row.annotator ?? ppoPreset(row.preset).annotator;
 }
+
+/** The marker of a row that learns from marks (a sentence-RM preset, a DPO row on marks): the row's own, else careful. */
+export const rowMarker = (row: PpoRowSpec | DenseDpoRowSpec): MarkerName => row.marker ?? 'careful';
 
 /** The full PPO config of a row: the defaults, its preset, its own settings, then the experiment's overrides and seed. */
 export function rowPpoConfig(row: PpoRowSpec, overrides: Partial<PpoConfig> = {}, seed?: number): PpoConfig {
@@ -181,20 +229,23 @@ export function rowPpoConfig(row: PpoRowSpec, overrides: Partial<PpoConfig> = {}
 /** The reward model a PPO row needs, or undefined (the gold reward needs none). */
 export function rowRm(row: PpoRowSpec): RmKey | undefined {
   const kind = ppoPreset(row.preset).rmKind;
-  return kind === 'none' ? undefined : { start: row.start, annotator: rowAnnotator(row), kind };
+  if (kind === 'none') return undefined;
+  return isSentenceKind(kind) ? { start: row.start, marker: rowMarker(row), kind } : { start: row.start, annotator: rowAnnotator(row), kind };
 }
 
-/** What rows need before any PPO: the label sets and reward models, each once, in the rows' order. */
+/** What rows need before any PPO: the label sets, mark sets and reward models, each once, in the rows' order. */
 export interface RowPlan {
   labelSets: LabelSetKey[];
+  markSets: MarkSetKey[];
   rms: RmKey[];
-  /** The start policies any row or label set reads. */
+  /** The start policies any row, label set or mark set reads. */
   starts: StartPolicy[];
 }
 
-/** The label sets and reward models the rows share (rows with the same labels and RM kind share one RM). */
+/** The label sets, mark sets and reward models the rows share (rows with the same labels and RM kind share one RM). */
 export function planRows(rows: readonly RowSpec[]): RowPlan {
   const labelSets = new Map<string, LabelSetKey>();
+  const markSets = new Map<string, MarkSetKey>();
   const rms = new Map<string, RmKey>();
   const starts = new Set<StartPolicy>();
   for (const row of rows) {
@@ -204,13 +255,19 @@ export function planRows(rows: readonly RowSpec[]): RowPlan {
       labelSets.set(labelSetId(key), key);
       continue;
     }
+    if (row.kind === 'dense-dpo') {
+      const key = { start: row.start, marker: rowMarker(row) };
+      markSets.set(markSetId(key), key);
+      continue;
+    }
     if (row.kind !== 'ppo') continue;
     const rm = rowRm(row);
     if (!rm) continue;
-    labelSets.set(labelSetId(rm), { start: rm.start, annotator: rm.annotator });
+    if ('marker' in rm) markSets.set(markSetId(rm), { start: rm.start, marker: rm.marker });
+    else labelSets.set(labelSetId(rm), { start: rm.start, annotator: rm.annotator });
     if (!row.online) rms.set(rmId(rm), rm); // an online row trains its own, on part of the labels
   }
-  return { labelSets: [...labelSets.values()], rms: [...rms.values()], starts: START_POLICIES.filter((s) => starts.has(s)) };
+  return { labelSets: [...labelSets.values()], markSets: [...markSets.values()], rms: [...rms.values()], starts: START_POLICIES.filter((s) => starts.has(s)) };
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { POPE_SPLITS } from '../bench/pope';
 import type { DpoConfig } from '../dpo/config';
-import { rowDpoConfig } from './rows';
+import { rowDenseDpoConfig, rowDpoConfig, rowMarker, type RowSpec } from './rows';
 import type { CurvePoint } from './row-results';
 import type { ExperimentTable } from './table';
 
@@ -12,6 +12,22 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pm = (x: number, sd: number, f: (x: number) => string, show: boolean) => (show ? `${f(x)} ± ${f(sd).replace('%', '')}` : f(x));
 
 /** The table in Markdown: the headline table, per seed, the targets, the reward models, the runs and the time. */
+/** Where a row comes from, in words. */
+function rowFrom(spec: RowSpec, dpo: Partial<DpoConfig>): string {
+  switch (spec.kind) {
+    case 'start':
+      return `\`${spec.start}\` as shipped`;
+    case 'dpo':
+      return `\`${spec.start}\`, DPO β ${rowDpoConfig(spec, dpo).beta}`;
+    case 'dense-dpo': {
+      const c = rowDenseDpoConfig(spec, dpo);
+      return `\`${spec.start}\`, dense DPO on ${rowMarker(spec)} marks, β ${c.beta}, γ ${c.ddpoWeight}`;
+    }
+    case 'ppo':
+      return `\`${spec.start}\`, ${spec.preset}${spec.online ? `, online (${spec.online.rounds} refreshes)` : ''}`;
+  }
+}
+
 export function formatTableMd(t: ExperimentTable): string {
   const many = t.seeds.length > 1;
   const out: string[] = [];
@@ -24,7 +40,7 @@ export function formatTableMd(t: ExperimentTable): string {
     const splits = Object.values(r.mean.pope);
     const pope = (k: 'accuracy' | 'f1' | 'yesRatio') => pct(splits.reduce((a, m) => a + m[k], 0) / Math.max(1, splits.length));
     const spread = many && r.perSeed.length > 1;
-    const from = r.spec.kind === 'start' ? `\`${r.spec.start}\` as shipped` : r.spec.kind === 'dpo' ? `\`${r.spec.start}\`, DPO β ${rowDpoConfig(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>).beta}` : `\`${r.spec.start}\`, ${r.spec.preset}${r.spec.online ? `, online (${r.spec.online.rounds} refreshes)` : ''}`;
+    const from = rowFrom(r.spec, (t.settings.dpo ?? {}) as Partial<DpoConfig>);
     out.push(`| ${r.name} | ${from} | ${pm(h.trueInformative, r.sd.trueInformative, pct, spread)} | ${pm(h.hallucinationRate, r.sd.hallucinationRate, pct, spread)} | ${pm(h.informativeness, r.sd.informativeness, pct, spread)} | ${pct(h.noAnswerRate)} | ${pm(h.score, r.sd.score, (x) => x.toFixed(2), spread)} | ${pope('accuracy')} | ${pope('f1')} | ${pope('yesRatio')} | ${pct(r.mean.chair.chairI)} | ${pct(r.mean.chair.chairS)} | ${r.meanResponseLength.toFixed(1)} |`);
   }
   out.push('', 'POPE by the truth: the share of "yes" to present objects that are large, to those only small, and to absent ones by pool. A policy that sees says yes to nearly every present large object and few absent ones; one that guesses, at the same rate to all.', '');
@@ -60,11 +76,22 @@ export function formatTableMd(t: ExperimentTable): string {
       for (const d of x.detail) out.push(`  - ${d}`);
     }
   }
-  if (t.rms.length) {
+  const pairRms = t.rms.filter((m) => !m.sentences);
+  if (pairRms.length) {
     out.push('', '## Reward models', '', 'Held-out accuracy on decided held-out pairs (the annotator\'s own ceiling beside it); probes: share of probe scenes where the better answer scores higher.', '');
-    const probeNames = Object.keys(t.rms[0]!.probes);
+    const probeNames = Object.keys(pairRms[0]!.probes);
     out.push(`| seed | reward model | train / held-out pairs | held-out accuracy | ${probeNames.join(' | ')} |`, `| --- | --- | --- | --- | ${probeNames.map(() => '---').join(' | ')} |`);
-    for (const m of t.rms) out.push(`| ${m.seed} | ${m.id} | ${m.trainPairs} / ${m.heldOutPairs} | ${m.heldOutAccuracy === null ? '-' : pct(m.heldOutAccuracy)} (${m.accuracyCeiling === null ? '-' : pct(m.accuracyCeiling)}) | ${probeNames.map((p) => pct(m.probes[p] ?? NaN)).join(' | ')} |`);
+    for (const m of pairRms) out.push(`| ${m.seed} | ${m.id} | ${m.trainPairs} / ${m.heldOutPairs} | ${m.heldOutAccuracy === null ? '-' : pct(m.heldOutAccuracy)} (${m.accuracyCeiling === null ? '-' : pct(m.accuracyCeiling)}) | ${probeNames.map((p) => pct(m.probes[p] ?? NaN)).join(' | ')} |`);
+  }
+  const sentenceRms = t.rms.filter((m) => m.sentences);
+  if (sentenceRms.length) {
+    out.push('', '## Sentence reward models', '', 'Held-out accuracy per sentence (calling every sentence true beside it); probe: share of probe scenes where the one false sentence among true ones scores below 0.', '');
+    out.push('| seed | reward model | train / held-out answers | held-out sentences (false) | held-out accuracy | always "true" | false caught | true kept | probe |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    const or = (x: number | null | undefined) => (x === null || x === undefined ? '-' : pct(x));
+    for (const m of sentenceRms) {
+      const x = m.sentences!;
+      out.push(`| ${m.seed} | ${m.id} | ${m.trainPairs} / ${m.heldOutPairs} | ${x.heldOut} (${x.falseSentences}) | ${or(m.heldOutAccuracy)} | ${or(x.alwaysTrue)} | ${or(x.falseCaught)} | ${or(x.trueKept)} | ${or(m.probes.oneFalseBelowZero)} |`);
+    }
   }
   const dpoRows = t.rows.filter((r) => r.perSeed.some((p) => p.dpo));
   if (dpoRows.length) {

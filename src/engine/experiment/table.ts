@@ -25,6 +25,12 @@ export interface RmFigures {
   probes: Record<string, number>;
   steps: number;
   seconds: number;
+  /**
+   * A sentence reward model's: trainPairs and heldOutPairs count marked answers, heldOutAccuracy is
+   * per sentence, and these are its held-out sentences, the false ones among them, the accuracy of
+   * calling every one true, and the shares of false ones caught and true ones kept.
+   */
+  sentences?: { heldOut: number; falseSentences: number; alwaysTrue: number | null; falseCaught: number | null; trueKept: number | null };
 }
 
 /** Where a seed's time went, in seconds. */

@@ -24,6 +24,10 @@ export type AdvantageEstimator = (typeof ADVANTAGE_ESTIMATORS)[number];
  * answer once, at its last token; dense rewards each sentence at its end (dense-reward.ts).
  */
 export const REWARD_OPTIONS = ['plain', 'fact', 'gold', 'honesty-first', 'dense'] as const;
+
+/** How the dense reward turns a sentence's logit into a reward: a cost for false sentences only, or signed (true ones paid too). */
+export const SENTENCE_REWARDS = ['penalty', 'signed'] as const;
+export type SentenceRewardShape = (typeof SENTENCE_REWARDS)[number];
 export type RewardOption = (typeof REWARD_OPTIONS)[number];
 
 /** Who catches a false claim for the honesty-first reward. */
@@ -46,7 +50,8 @@ export const PPO_TABLE = v.object({
   reward: choice(REWARD_OPTIONS, 'fact', { label: 'Reward', help: 'The reward: the plain RM, the Fact-RM (reads the scene\'s facts), the judge itself (gold, the upper bound), honesty-first, or dense: the sentence Fact-RM\'s reward at every sentence\'s end (a sentence repeated word for word earns nothing).' }),
   honestyCheck: choice(HONESTY_CHECKS, 'judge', { help: 'Honesty-first only: who catches a false claim, the judge or the Fact-RM (its normalised score below honestyThreshold).' }),
   honestyThreshold: num(-0.5, { min: -10, max: 10 }, { help: 'Honesty-first with the Fact-RM: a normalised Fact-RM score below this counts as a caught false claim.' }),
-  sentenceRewardWeight: num(1, { min: 0, max: 10 }, { help: 'Dense only: each sentence earns weight · (2σ(s) − 1) at its end, s the sentence reward model\'s logit; a repeated sentence earns 0.' }),
+  sentenceRewardWeight: num(1, { min: 0, max: 10 }, { help: 'Dense only: the weight w of each sentence\'s reward at its end (see sentenceReward); a repeated sentence earns 0.' }),
+  sentenceReward: choice(SENTENCE_REWARDS, 'penalty', { label: 'Sentence reward', help: 'Dense only: penalty, w · min(0, 2σ(s) − 1), costs a sentence the model reads as false and pays nothing for a true one, so extra sentences never pay; signed, w · (2σ(s) − 1), pays for true ones too, and a policy learns to pad its answers with cheap true sentences ("it is day .") and "i am not sure .".' }),
   promptMix: choice(PROMPT_MIXES, 'balanced', { label: 'Prompt mix', help: 'Existence questions among the prompts: balanced (half about a present object) or natural (three in four about an absent one, so "no" pays).' }),
   batchSize: num(32, { integer: true, min: 1, max: 512 }, { help: 'Responses sampled per step: prompts × numGenerations.', trl: 'batch_size' }),
   numGenerations: num(1, { integer: true, min: 1, max: 64 }, { help: 'Samples per prompt: the group GRPO and RLOO compare within; 1 is usual for GAE.', trl: 'num_generations' }),

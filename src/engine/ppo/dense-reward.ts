@@ -1,8 +1,10 @@
 // The dense reward (Fine-Grained RLHF, Wu et al. 2023): instead of one score at a response's last
 // token, each of its sentences (as the judge splits them) is rewarded at its own last token by the
-// sentence reward model: r = w · (2σ(s) − 1) = w · tanh(s / 2), in (−w, w), s the sentence's logit
-// (s > 0: the model reads the sentence as true). A sentence that repeats an earlier sentence of the
-// same answer word for word earns 0: saying a true thing twice pays once.
+// sentence reward model, from t = 2σ(s) − 1 = tanh(s / 2) in (−1, 1), s the sentence's logit (s > 0:
+// the model reads the sentence as true). Signed, r = w · t: a true sentence pays. Penalty (the
+// default), r = w · min(0, t): only a sentence read as false costs, since a signed reward is gamed
+// by padding answers with cheap true sentences (docs/ppo.md). A sentence that repeats an earlier
+// sentence of the same answer word for word earns 0: saying a true thing twice pays once.
 //
 //   response:  there is a red circle .  there is a red circle .  <eos>
 //   index:       0   1  2  3    4    5   6   7  8  9    10    11   12
@@ -11,7 +13,7 @@
 import { answerSentences } from '../prefs/mark';
 import { PAD, EOS } from '../language/vocab';
 import { sentenceEnds } from '../reward/dense';
-import type { PpoConfig } from './config';
+import type { PpoConfig, SentenceRewardShape } from './config';
 import { rolloutSentenceScores, type SentenceRole } from './rm-score';
 import type { Rollout } from './rollout';
 
@@ -21,9 +23,13 @@ export interface SentencePlacement {
   values: number[];
 }
 
-/** A sentence's reward from its logit s: weight · (2σ(s) − 1), written as weight · tanh(s / 2) (the same number, stable for large |s|). */
-export function sentenceReward(s: number, weight: number): number {
-  return weight * Math.tanh(s / 2);
+/**
+ * A sentence's reward from its logit s: signed, weight · (2σ(s) − 1), written as weight · tanh(s / 2)
+ * (the same number, stable for large |s|); penalty (the default), its negative part only.
+ */
+export function sentenceReward(s: number, weight: number, shape: SentenceRewardShape = 'penalty'): number {
+  const t = weight * Math.tanh(s / 2);
+  return shape === 'signed' ? t : Math.min(0, t);
 }
 
 /** For each sentence, whether an earlier sentence of the same answer is the same word for word. */
@@ -38,10 +44,10 @@ export function repeatedSentences(sentences: readonly string[]): boolean[] {
 }
 
 /** The reward of each sentence from its logit: sentenceReward, and 0 for a repeat. */
-export function sentenceRewards(sentences: readonly string[], logits: readonly number[], weight: number): number[] {
+export function sentenceRewards(sentences: readonly string[], logits: readonly number[], weight: number, shape: SentenceRewardShape = 'penalty'): number[] {
   if (logits.length !== sentences.length) throw new Error(`sentenceRewards: ${logits.length} logits for ${sentences.length} sentences`);
   const again = repeatedSentences(sentences);
-  return logits.map((s, k) => (again[k] ? 0 : sentenceReward(s, weight)));
+  return logits.map((s, k) => (again[k] ? 0 : sentenceReward(s, weight, shape)));
 }
 
 /**
@@ -65,8 +71,8 @@ export function placedSums(placed: readonly SentencePlacement[]): Float32Array {
 }
 
 /** The dense reward of every rollout row: its sentences read by the sentence reward model, each reward placed at the sentence's end. */
-export async function densePlacements(role: SentenceRole, ro: Rollout, cfg: Pick<PpoConfig, 'sentenceRewardWeight'>): Promise<SentencePlacement[]> {
+export async function densePlacements(role: SentenceRole, ro: Rollout, cfg: Pick<PpoConfig, 'sentenceRewardWeight' | 'sentenceReward'>): Promise<SentencePlacement[]> {
   const rows = ro.texts.map((text, i) => responseSentences(text, ro.responses[i] as number[]));
   const logits = await rolloutSentenceScores(role, ro, rows.map((x) => x.ends));
-  return rows.map((x, i) => ({ ends: x.ends, values: sentenceRewards(x.sentences, logits[i] as number[], cfg.sentenceRewardWeight) }));
+  return rows.map((x, i) => ({ ends: x.ends, values: sentenceRewards(x.sentences, logits[i] as number[], cfg.sentenceRewardWeight, cfg.sentenceReward) }));
 }

@@ -13,9 +13,14 @@ import honestyFirst from './presets/honesty-first.json';
 import goldReward from './presets/gold-reward.json';
 import grpo from './presets/grpo.json';
 import rloo from './presets/rloo.json';
+import fineGrained from './presets/fine-grained.json';
 
-/** Which reward model an experiment trains for the preset: plain, Fact-RM, or none (the gold reward needs none). */
-export const PRESET_RM_KINDS = ['plain', 'fact', 'none'] as const;
+/**
+ * Which reward model an experiment trains for the preset: plain, Fact-RM, a sentence reward model
+ * (plain or Fact, trained on marks rather than labelled pairs; the dense reward reads it), or none
+ * (the gold reward needs none).
+ */
+export const PRESET_RM_KINDS = ['plain', 'fact', 'sentence-fact', 'sentence-plain', 'none'] as const;
 export type PresetRmKind = (typeof PRESET_RM_KINDS)[number];
 
 /** A preset file: its name and words, who labels and which reward model, and the PPO settings that differ from PPO_DEFAULTS. */
@@ -24,7 +29,7 @@ export const PPO_PRESET_SCHEMA = obj(
     name: text(MAX_NAME, { nonEmpty: true }),
     /** What the preset shows, in a sentence (for a tooltip or a table row). */
     description: text(MAX_TEXT),
-    /** The simulated annotator that labels the preference pairs the reward model learns from. */
+    /** The simulated annotator that labels the preference pairs the reward model learns from (a sentence reward model's marks come from the experiment row's marker instead). */
     annotator: choice(ANNOTATOR_NAMES as readonly AnnotatorName[], `must be one of ${ANNOTATOR_NAMES.join(', ')}`),
     /** The reward model the experiment trains on those labels. */
     rmKind: choice(PRESET_RM_KINDS, `must be one of ${PRESET_RM_KINDS.join(', ')}`),
@@ -36,7 +41,7 @@ export const PPO_PRESET_SCHEMA = obj(
 
 export type PpoPreset = v.InferOutput<typeof PPO_PRESET_SCHEMA>;
 
-const RAW: readonly unknown[] = [factRlhf, plainRlhf, rewardHacking, honestyFirst, goldReward, grpo, rloo];
+const RAW: readonly unknown[] = [factRlhf, plainRlhf, rewardHacking, honestyFirst, goldReward, grpo, rloo, fineGrained];
 
 /** Checks one parsed preset; returns it typed, or throws naming the preset and the field. */
 export function parsePreset(raw: unknown): PpoPreset {
@@ -60,12 +65,11 @@ export function parsePreset(raw: unknown): PpoPreset {
 
 /**
  * The reward-model kinds a config can run with: its reward option decides (honesty-first with the
- * Fact-RM check needs a Fact-RM). None for the dense reward: it reads a sentence reward model
- * (train-rm --dense), which no preset trains.
+ * Fact-RM check needs a Fact-RM; the dense reward a sentence reward model, train-rm --dense).
  */
 export function rmKindsFor(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): PresetRmKind[] {
   if (cfg.reward === 'gold') return ['none'];
-  if (cfg.reward === 'dense') return [];
+  if (cfg.reward === 'dense') return ['sentence-fact', 'sentence-plain'];
   if (cfg.reward === 'honesty-first') return cfg.honestyCheck === 'fact-rm' ? ['fact'] : ['plain', 'fact'];
   return [cfg.reward];
 }
