@@ -64,7 +64,7 @@ export class Session {
     this.evaluate = new EvaluateState(engine);
     this.bon = new BonState(engine, prefs, this.reward, this.ppo);
     this.dpo = new DpoState(engine, prefs);
-    this.storage = new StorageState(engine, prefs, this.evaluate);
+    this.storage = new StorageState(engine, prefs, this.evaluate, this.label.marking.store);
     this.engine.onRestart = (r) => void this.resume(r);
   }
 
@@ -125,5 +125,6 @@ export class Session {
     this.recovered = `${r.what} The engine was restarted.${switched}${back}${failed}`;
     // Sampling pairs to label failed with the worker; it starts again by itself (the notice says why it stopped).
     this.label.error = null;
+    this.label.marking.error = null;
   }
 }

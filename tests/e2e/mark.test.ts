@@ -70,6 +70,7 @@ describe('Marking false sentences', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('mark-verdict').isVisible(), SLOW).toBe(true);
     expect(await page.getByTestId('mark-truth').count()).toBe(shown.sentences);
+    await page.getByTestId('mark-card').screenshot({ path: 'test-results/mark-verdict.png' });
     expect(await total(page, 'answers')).toBe(1);
     expect(await total(page, 'corrections')).toBe(1);
     // While the verdict shows the digits do nothing; Enter moves on.
@@ -169,6 +170,14 @@ describe('Marking false sentences', () => {
     ]);
     // The seed moved on, so the next run marks other answers.
     expect(await page.getByTestId('auto-mark-seed').inputValue()).toBe('2');
+
+    // The marks are kept in this browser: a reload brings all 9 back, by marker.
+    await page.reload({ waitUntil: 'load' });
+    await expect.poll(() => page.getByTestId('gate-policy').textContent().catch(() => ''), SLOW).toBe('sft');
+    await page.getByTestId('label-mode-mark').click();
+    await expect.poll(() => attr(page, 'mark-counts', 'data-answers'), SLOW).toBe('9');
+    expect(await total(page, 'corrections')).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('marker-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-answers')))).toEqual(['3', '6']);
   });
 
   it('trains the sentence reward model on the marks and draws its held-out accuracy beside the pairwise RM', async () => {
@@ -207,6 +216,12 @@ describe('Marking false sentences', () => {
     await page.getByTestId('srm-card').scrollIntoViewIfNeeded();
     await page.mouse.move(0, 0);
     await page.getByTestId('srm-card').screenshot({ path: 'test-results/srm-card.png' });
+
+    // Its figures are kept in this browser (its weights are not): a reload shows them again.
+    await page.reload({ waitUntil: 'load' });
+    await expect.poll(() => attr(page, 'srm-results', 'data-steps'), SLOW).toBe('3');
+    expect(await attr(page, 'srm-accuracy', 'data-value')).toBe(acc);
+    expect(await page.getByTestId('srm-status').textContent()).toContain('figures kept from before the reload');
     expect(s.errors).toEqual([]);
   });
 });
