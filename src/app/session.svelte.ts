@@ -7,6 +7,7 @@ import { RunInfo } from './run.svelte';
 import { EngineState, type Restart } from './engine/engine.svelte';
 import { LabelState } from './label/label.svelte';
 import { RewardState } from './reward/reward.svelte';
+import { SentenceRmState } from './reward/sentence.svelte';
 import { SftState } from './sft/sft.svelte';
 import { shippedLabel } from './sft/explain';
 import { PpoState } from './ppo/ppo.svelte';
@@ -23,6 +24,8 @@ export class Session {
   readonly sft: SftState;
   readonly label: LabelState;
   readonly reward: RewardState;
+  /** The sentence reward model, trained on the Label stage's marks. */
+  readonly sentenceRm: SentenceRmState;
   readonly ppo: PpoState;
   /** A preset that needs labels of its own (reward hacking) sets them up in one click. */
   readonly ppoSetup: PresetSetup;
@@ -48,6 +51,7 @@ export class Session {
     this.label = new LabelState(engine, this.run);
     const prefs = this.label.prefs;
     this.reward = new RewardState(engine, this.run, prefs);
+    this.sentenceRm = new SentenceRmState(engine, this.run, this.label.marking.store);
     this.ppo = new PpoState(engine, prefs, this.reward, {
       policyName: () => this.sft.policy.name,
       linkSetsKnobs: () => this.linkSettings?.set.some((x) => x.key.startsWith('ppo.')) ?? false,
@@ -60,7 +64,7 @@ export class Session {
     this.evaluate = new EvaluateState(engine);
     this.bon = new BonState(engine, prefs, this.reward, this.ppo);
     this.dpo = new DpoState(engine, prefs);
-    this.storage = new StorageState(engine, prefs, this.evaluate);
+    this.storage = new StorageState(engine, prefs, this.evaluate, this.label.marking.store);
     this.engine.onRestart = (r) => void this.resume(r);
   }
 
@@ -121,5 +125,6 @@ export class Session {
     this.recovered = `${r.what} The engine was restarted.${switched}${back}${failed}`;
     // Sampling pairs to label failed with the worker; it starts again by itself (the notice says why it stopped).
     this.label.error = null;
+    this.label.marking.error = null;
   }
 }

@@ -18,6 +18,11 @@ import type { PpoPerfReport } from '../engine/perf/ppo';
 import type { PresetName } from '../engine/model/config';
 import type { LabelJobConfig } from '../engine/prefs/label-config';
 import type { VersionedPair } from '../engine/prefs/label-job';
+import type { MarkJobConfig } from '../engine/prefs/mark-config';
+import type { VersionedAnswer } from '../engine/prefs/mark-job';
+import type { MarkRecord } from '../engine/prefs/mark';
+import type { OneFalseProbe } from '../engine/reward/dense-job';
+import type { SentencePoint, SentenceRunResult } from '../engine/reward/dense';
 import type { PreferenceRecord } from '../engine/prefs/record';
 import type { RewardPoint, RewardRunResult } from '../engine/reward/train-run';
 import type { ProbeReport } from '../engine/reward/probes';
@@ -33,7 +38,7 @@ import type { BonResult } from '../engine/bon/job';
 import type { DpoConfig } from '../engine/dpo/config';
 import type { DpoJobResult, DpoPoint } from '../engine/dpo/job';
 
-export type { RewardKind, RewardModelInfo, VersionedPair };
+export type { RewardKind, RewardModelInfo, VersionedAnswer, VersionedPair };
 
 /** IndexedDB keys (tf.io's "indexeddb://KEY") of the session's policy and reward models, kept by the worker. */
 export const SESSION_POLICY_KEY = 'rlhf-playground/session-policy';
@@ -67,6 +72,18 @@ export interface PolicyInfo {
 
 /** How to sample pairs from the loaded policy: the labelling job's config (n and seed at least). */
 export type PairRequest = Pick<LabelJobConfig, 'n' | 'seed'> & Partial<Omit<LabelJobConfig, 'annotator'>>;
+
+/** How to sample answers to mark from the loaded policy: the marking job's config (n and seed at least). */
+export type AnswerRequest = Pick<MarkJobConfig, 'n' | 'seed'> & Partial<Omit<MarkJobConfig, 'marker'>>;
+
+/** What is known of the sentence reward model trained here, without its weights. */
+export interface SentenceModelInfo {
+  kind: RewardKind;
+  /** The version of the policy its trunk started from. */
+  policyVersion: string;
+  steps: number;
+  heldOutAccuracy: number | null;
+}
 
 /** What can be asked of a running job. */
 export type JobAction = 'stop' | 'pause' | 'resume' | 'step';
@@ -117,6 +134,20 @@ export interface Calls {
   };
   /** New labels for the running PPO job `target` (online RLHF); returns how many it had not seen and how many wait for the next refresh. */
   'ppo-labels': { req: { target: number; records: PreferenceRecord[] }; res: { added: number; pending: number; every: number } };
+  /** Samples answers (one per question) from the loaded policy, to mark by hand, each with the version of the weights that wrote it. */
+  'sample-answers': { req: AnswerRequest; res: { answers: VersionedAnswer[] } };
+  /** Samples answers and marks them with a simulated marker; returns the new marks (each with its policy version). */
+  'auto-mark': { req: AnswerRequest & { marker: NonNullable<MarkJobConfig['marker']> }; res: { marks: MarkRecord[] } };
+  /**
+   * Trains the sentence reward model (plain or Fact, by `config.kind`) from the loaded policy on the
+   * marks (split into training and held-out answers by prompt), scores the probe "one false
+   * sentence among true ones" (beside the pairwise reward model of the same kind, when one is kept
+   * here), and keeps it in the worker, replacing the one before. A stopped run keeps what it learnt.
+   */
+  'train-srm': {
+    req: { marks: MarkRecord[]; config: RewardJobConfig };
+    res: { model: SentenceModelInfo; total: number; stopped: boolean; trainAnswers: number; heldOutAnswers: number; run: SentenceRunResult; probe: OneFalseProbe; seconds: number };
+  };
   /** Loads the reward models of these kinds kept in this browser (after a reload); returns those found. */
   'restore-rms': { req: { kinds: RewardKind[] }; res: { models: RewardModelInfo[] } };
   /**
@@ -165,7 +196,7 @@ export type CallType = keyof Calls;
  * The calls that take the worker's one training slot: they change or replace weights, or train, or
  * (best-of-n) read the policy and reward models long enough that a change under them would spoil it.
  */
-export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'restore-rms', 'ppo', 'bon', 'dpo'] as const satisfies readonly CallType[];
+export const SLOT_CALLS = ['load-policy', 'train-sft', 'train-rm', 'train-srm', 'restore-rms', 'ppo', 'bon', 'dpo'] as const satisfies readonly CallType[];
 
 export type Request = { [K in CallType]: { type: K; id: number } & Calls[K]['req'] }[CallType];
 export type RequestOf<K extends CallType> = Extract<Request, { type: K }>;
@@ -177,6 +208,8 @@ export type ProgressEvent =
   | { kind: 'sft'; points: SftPoint[] }
   /** New points of a reward-model run; `total` is the run's length in steps. */
   | { kind: 'rm'; model: RewardKind; total: number; points: RewardPoint[] }
+  /** New points of a sentence reward-model run; `total` is the run's length in steps. */
+  | { kind: 'srm'; total: number; points: SentencePoint[] }
   /** New points of a PPO run, one per step (metrics, sample responses, gold figures every N steps). */
   | { kind: 'ppo'; points: PpoPoint[] }
   /** New points of a DPO run: one per step, the gold figures where measured. */

@@ -19,6 +19,7 @@ const DOING: Partial<Record<CallType, string>> = {
   'load-policy': 'loading a policy',
   'train-sft': 'training the policy (SFT)',
   'train-rm': 'training a reward model',
+  'train-srm': 'training the sentence reward model',
 };
 
 /**

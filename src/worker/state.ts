@@ -4,7 +4,7 @@
 import type { VlmModel } from '../engine/model/model';
 import type { RewardKind } from '../engine/reward/config';
 import type { RewardModelInfo } from '../engine/reward/job';
-import type { PolicyInfo, ProgressEvent, Response, WorkerEvent } from './protocol';
+import type { PolicyInfo, ProgressEvent, Response, SentenceModelInfo, WorkerEvent } from './protocol';
 import { savePolicy, saveRewardModel } from './persist';
 
 const scope = self as unknown as { postMessage(msg: Response, transfer?: Transferable[]): void };
@@ -94,6 +94,15 @@ export async function keepRewardModel(model: VlmModel, info: RewardModelInfo, sa
   if (before && before.model !== model) before.model.dispose();
   rewardModels.set(info.kind, { model, info });
   if (save) await keepCopy(`the ${info.kind === 'fact' ? 'Fact-RM' : 'reward model'}`, () => saveRewardModel(model, info));
+}
+
+/** The sentence reward model trained in the page, if any (one at a time, whatever its kind). */
+export let sentenceModel: { model: VlmModel; info: SentenceModelInfo } | undefined;
+
+/** Keeps the sentence reward model, replacing (and disposing) the one before. */
+export function keepSentenceModel(model: VlmModel, info: SentenceModelInfo): void {
+  if (sentenceModel && sentenceModel.model !== model) sentenceModel.model.dispose();
+  sentenceModel = { model, info };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The Label stage's state: a queue of answer pairs sampled from the loaded policy, the pair on
 // show, the label a person gives it (keys 1 to 4, or skip) and, only after that, the judge's
-// verdict on both answers; plus auto-labelling and the stored records. One per session, so the
+// verdict on both answers; plus auto-labelling and the stored records, and marking false
+// sentences (marking.svelte.ts). One per session, so the
 // queue and the records are shared with the Reward stage and survive a visit elsewhere.
 
 import { ANNOTATOR_PRESETS, answerFeatures, preferenceReason } from '../../engine/prefs/annotator';
@@ -14,6 +15,7 @@ import type { EngineState } from '../engine/engine.svelte';
 import type { RunInfo } from '../run.svelte';
 import { judgeAnswer, type JudgedAnswer } from '../../engine/judge/judged';
 import { AutoLabelState } from './auto.svelte';
+import { MarkingState } from './marking.svelte';
 import { PrefsStore } from './prefs.svelte';
 import { loadKept, saveKept, type KeptLayout } from '../storage/layouts';
 
@@ -58,6 +60,10 @@ export interface Reveal {
 export class LabelState {
   readonly prefs = new PrefsStore();
   readonly auto: AutoLabelState;
+  /** Marking false sentences, one answer at a time, and the stored marks. */
+  readonly marking: MarkingState;
+  /** What the stage is for now: comparing two answers, or marking the false sentences of one. */
+  mode = $state<'compare' | 'mark'>('compare');
 
   /** The pair on show, or null while none is sampled yet. */
   current = $state.raw<QueuedPair | null>(null);
@@ -96,6 +102,7 @@ export class LabelState {
     private readonly run: RunInfo,
   ) {
     this.auto = new AutoLabelState(engine, this.prefs, () => this.nextSeed());
+    this.marking = new MarkingState(engine, () => this.nextSeed());
     this.draws = loadKept(DRAWS_LAYOUT).then(
       (read) => {
         if (!read.problem) return read.value;

@@ -1,4 +1,4 @@
-// The storage panel's state: everything this browser keeps for the page (labels, benchmark runs,
+// The storage panel's state: everything this browser keeps for the page (labels, marks, benchmark runs,
 // reward-model figures in idb-keyval; the policy and reward models in TensorFlow.js's IndexedDB
 // store, listed by the worker; settings in localStorage), each with its approximate size, to
 // export as a file or delete; with the browser's own estimate of what the site uses.
@@ -11,6 +11,9 @@ import { saveFile } from '../files';
 import { DRAWS_KEY, DRAWS_LAYOUT } from '../label/label.svelte';
 import { LABELS_KEY, PREFS_KEY, deleteStoredLabels, readStoredLabels, readStoredPrefs, type LabelsIndex } from '../label/label-chunks';
 import { RM_LAYOUT, RM_STORE_KEY } from '../reward/reward.svelte';
+import { SRM_LAYOUT, SRM_STORE_KEY } from '../reward/sentence.svelte';
+import { MARKS_KEY, readStoredMarks, type MarksStore } from '../label/marks.svelte';
+import { exportMarks } from '../../engine/prefs/mark-file';
 import { readKept } from './layouts';
 import { OLDER_RUN_KEY } from '../ppo/keep.svelte';
 import { readStoredRun } from '../../engine/ppo/run-record';
@@ -66,6 +69,14 @@ function describeKeyval(key: string, value: unknown): Pick<StoredItem, 'name' | 
         deleting: 'They stay on screen until you leave the page; after a reload the reward models are not restored.',
       };
     }
+    case MARKS_KEY: {
+      const marks = (value as { marks?: unknown } | null)?.marks;
+      return { name: 'Marks', detail: Array.isArray(marks) ? plural(marks.length, 'marked answer') : 'in a layout this page does not know', deleting: 'The sentence reward model has nothing to train on until you mark again.' };
+    }
+    case SRM_STORE_KEY: {
+      const read = readKept(SRM_LAYOUT, value);
+      return { name: 'Sentence RM figures', detail: read.problem ?? 'held-out accuracy and probe of the last sentence reward model', deleting: 'They stay on screen until you leave the page; a reload shows none.' };
+    }
     case OLDER_RUN_KEY: {
       const read = readStoredRun(value);
       const detail = 'run' in read ? `kept by an earlier version of this page: config and ${plural(read.run.metrics.length, 'metric row')} up to step ${read.run.step} (policy ${read.run.policy.version})` : `unreadable: ${read.problem}`;
@@ -105,6 +116,7 @@ export class StorageState {
     private readonly engine: EngineState,
     private readonly prefs: PrefsStore,
     private readonly evaluate: EvaluateState,
+    private readonly marks?: MarksStore,
   ) {}
 
   /** Lists what this browser keeps now (models once the engine has started). */
@@ -161,6 +173,11 @@ export class StorageState {
         if (read.problem) throw new Error(read.problem);
         file = 'preferences.jsonl';
         saveFile(file, new Blob([exportNative(read.records)], { type: 'application/x-ndjson' }));
+      } else if (p.in === 'keyval' && p.key === MARKS_KEY) {
+        const read = await readStoredMarks();
+        if (read.problem) throw new Error(read.problem);
+        file = 'marks.jsonl';
+        saveFile(file, new Blob([exportMarks(read.marks)], { type: 'application/x-ndjson' }));
       } else {
         const value = p.in === 'keyval' ? await get<unknown>(p.key) : Object.fromEntries(p.keys.map((k) => [k, localStorage.getItem(k)]));
         file = `${slug(item.name)}.json`;
@@ -183,6 +200,7 @@ export class StorageState {
         // The page's own copy goes too, or its next save would bring the item back.
         if (p.key === PREFS_KEY || p.key === LABELS_KEY) await this.prefs.clear();
         if (p.key === RUNS_KEY) this.evaluate.runs = [];
+        if (p.key === MARKS_KEY) await this.marks?.clear();
         // Labels in a layout this page does not know are left by the store's clear; deleting them here is asked for.
         if (p.key === LABELS_KEY) await deleteStoredLabels();
         await del(p.key);

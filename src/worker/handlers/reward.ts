@@ -1,15 +1,18 @@
-// Reward models in the page: the engine's reward job on the loaded policy and the given labels;
-// the trained model stays in the worker under its kind, for PPO.
+// Reward models in the page: the engine's reward job on the loaded policy and the given labels
+// (the trained model stays in the worker under its kind, for PPO), and the sentence reward model's
+// job on the given marks (kept in the worker beside them; nothing later reads it).
 
 import { runRewardJob } from '../../engine/reward/job';
+import { runSentenceJob } from '../../engine/reward/dense-job';
+import type { SentencePoint } from '../../engine/reward/dense';
 import type { RewardPoint } from '../../engine/reward/train-run';
 import type { JobProgress } from '../../engine/train/job';
-import { keepRewardModel, pointSender, progress, requirePolicy } from '../state';
+import { keepRewardModel, keepSentenceModel, pointSender, progress, requirePolicy, rewardModels } from '../state';
 import { loadRewardModel } from '../persist';
 import type { RewardModelInfo } from '../../engine/reward/job';
 import type { HandlerSet } from './types';
 
-export const rewardHandlers: HandlerSet<'train-rm' | 'restore-rms'> = {
+export const rewardHandlers: HandlerSet<'train-rm' | 'restore-rms' | 'train-srm'> = {
   async 'restore-rms'(req) {
     const models: RewardModelInfo[] = [];
     for (const kind of req.kinds) {
@@ -47,6 +50,36 @@ export const rewardHandlers: HandlerSet<'train-rm' | 'restore-rms'> = {
       const { scores: _scores, ...probes } = res.probes; // per-item scores stay here: the page shows the means
       await keepRewardModel(res.rm, res.info);
       return { model: res.info, total: res.total, stopped: res.stopped, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, run: res.run, probes, seconds: res.seconds };
+    } finally {
+      sender?.flush();
+    }
+  },
+  async 'train-srm'(req, control) {
+    let sender: ReturnType<typeof pointSender<SentencePoint>> | undefined;
+    let last: JobProgress | undefined;
+    control.onHold = async () => {
+      sender?.flush();
+      if (last) progress(req.id, { kind: 'progress', progress: { ...last, phase: 'paused' } });
+    };
+    const policy = requirePolicy();
+    const pairwise = rewardModels.get(req.config.kind);
+    try {
+      const res = await runSentenceJob(policy, req.marks, req.config, {
+        control,
+        onProgress: (p) => {
+          last = p;
+          if (!sender) {
+            const total = p.total;
+            sender = pointSender<SentencePoint>(req.id, (points) => ({ kind: 'srm', total, points }));
+            sender.flush();
+          }
+          progress(req.id, { kind: 'progress', progress: p });
+        },
+        onPoint: (p) => sender?.push(p),
+      }, pairwise ? { rm: pairwise.model, fact: pairwise.info.kind === 'fact' } : undefined);
+      const model = { kind: req.config.kind, policyVersion: policy.version, steps: res.run.steps, heldOutAccuracy: res.run.heldOut.accuracy };
+      keepSentenceModel(res.rm, model);
+      return { model, total: res.total, stopped: res.stopped, trainAnswers: res.trainAnswers, heldOutAnswers: res.heldOutAnswers, run: res.run, probe: res.probe, seconds: res.seconds };
     } finally {
       sender?.flush();
     }
