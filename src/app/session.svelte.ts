@@ -59,6 +59,7 @@ export class Session {
         const folder = this.sft.policy.tunedFromShipped;
         return folder ? { label: shippedLabel(folder), load: () => this.sft.policy.loadShipped(folder) } : null;
       },
+      sentenceRm: () => (this.sentenceRm.result === null ? 'none' : this.sentenceRm.restored ? 'figures only' : 'trained'),
     });
     this.ppoSetup = new PresetSetup((folder) => this.sft.policy.loadShipped(folder), this.label.auto, this.reward, this.ppo);
     this.evaluate = new EvaluateState(engine);

@@ -3,7 +3,8 @@
 // correction box, a bad correction shows the grammar's message and is not saved, Enter saves), the
 // judge's truth shown only after saving; export the marks, clear them, import the file back;
 // auto-mark with the careful marker; then train the sentence reward model on the marks in the
-// Reward stage and find its held-out accuracy and the bar chart beside a pairwise RM's.
+// Reward stage and find its held-out accuracy and the bar chart beside a pairwise RM's; then
+// three dense PPO steps against it, the feed tinting each sentence by its reward.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -224,4 +225,46 @@ describe('Marking false sentences', () => {
     expect(await page.getByTestId('srm-status').textContent()).toContain('figures kept from before the reload');
     expect(s.errors).toEqual([]);
   });
+
+  it('runs three dense PPO steps against the sentence reward model, each sampled sentence tinted by its reward', async () => {
+    const { page } = s;
+    // After the reload only the figures are kept: the dense reward asks for the model itself.
+    await page.locator('nav a[data-stage="ppo"]').click();
+    await page.getByTestId('ppo-preset-fine-grained').click();
+    await expect.poll(() => page.getByTestId('ppo-blocked').textContent(), SLOW).toContain('has its figures but not its weights');
+    expect(await page.getByTestId('ppo-start').isDisabled()).toBe(true);
+    await page.locator('nav a[data-stage="reward"]').click();
+    await page.getByTestId('srm-start').click();
+    await expect.poll(() => page.getByTestId('srm-status').textContent(), SLOW).not.toContain('figures kept from before the reload');
+    await expect.poll(() => attr(page, 'srm-results', 'data-steps'), SLOW).toBe('3');
+
+    await page.locator('nav a[data-stage="ppo"]').click();
+    await expect.poll(() => page.getByTestId('ppo-start').isEnabled(), SLOW).toBe(true);
+    await page.getByTestId('ppo-steps').fill('3');
+    await page.locator('details.every summary').click();
+    for (const [k, v] of [['batchSize', '8'], ['miniBatchSize', '4'], ['responseLength', '24'], ['goldEvery', '3'], ['goldProbeSize', '8'], ['samplesPerPoint', '2'], ['sentenceReward', 'signed']] as const) {
+      const knob = page.getByTestId(`ppo-${k}`);
+      if ((await knob.evaluate((e) => e.tagName)) === 'SELECT') await knob.selectOption(v);
+      else await knob.fill(v);
+    }
+    await page.getByTestId('ppo-start').click();
+    await expect.poll(async () => (await page.getByTestId('ppo-error').textContent().catch(() => null)) ?? (await attr(page, 'ppo-result', 'data-steps')), { timeout: 180_000, interval: 200 }).toBe('3');
+    expect(await page.getByTestId('ppo-sample').count()).toBe(6);
+    // Every sentence of every sampled answer carries its reward (signed here, so true-read ones show too), within (−1, 1) at weight 1.
+    let tinted = 0;
+    for (const li of await page.getByTestId('ppo-sample').all()) {
+      const sentences = await li.locator('.sent').count();
+      const rewards = await li.getByTestId('sentence-reward').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-reward'))));
+      expect(rewards).toHaveLength(sentences);
+      for (const r of rewards) expect(Math.abs(r)).toBeLessThan(1);
+      tinted += rewards.filter((r) => r !== 0).length;
+      // The judge's marking is still there beside the reward's tint.
+      expect((await li.locator('[data-truth="false"]').count()) > 0).toBe((await li.getAttribute('data-hallucination')) === 'true');
+    }
+    expect(tinted).toBeGreaterThan(0);
+    await page.getByTestId('ppo-feed').scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await page.getByTestId('ppo-feed').screenshot({ path: 'test-results/dense-feed.png' });
+    expect(s.errors).toEqual([]);
+  }, 300_000);
 });

@@ -2,7 +2,7 @@
 // a knob's label and tooltip come from its table, and every preset loads and checks.
 import { describe, expect, it } from 'vitest';
 import { checkPpoConfig, PPO_DEFAULTS, PPO_FIELDS, resolvePpoConfig } from '../../src/engine/ppo/config';
-import { parsePreset, PPO_PRESET_NAMES, PPO_PRESETS, ppoPreset, presetConfig, rmKindsFor } from '../../src/engine/ppo/presets';
+import { parsePreset, PPO_PRESET_NAMES, PPO_PRESETS, ppoPreset, presetConfig, rewardModelOrder, rmKindsFor } from '../../src/engine/ppo/presets';
 
 describe('PpoConfig', () => {
   it('has valid defaults with the paper\'s PPO settings', () => {
@@ -49,6 +49,9 @@ describe('PPO presets', () => {
     expect(presetConfig('gold-reward', { seed: 9 })).toMatchObject({ reward: 'gold', seed: 9 });
     expect(PPO_PRESETS['fine-grained']).toMatchObject({ rmKind: 'sentence-fact', config: { reward: 'dense', advantageEstimator: 'gae' } });
     expect(rmKindsFor({ reward: 'dense', honestyCheck: 'judge' })).toEqual(['sentence-fact', 'sentence-plain']);
+    // No pairwise reward model is read by the dense reward.
+    expect(rewardModelOrder({ reward: 'dense', honestyCheck: 'judge' })).toEqual([]);
+    expect(rewardModelOrder({ reward: 'honesty-first', honestyCheck: 'judge' })).toEqual(['fact', 'plain']);
   });
 
   it('reject bad data, naming the preset and the field', () => {

@@ -25,6 +25,8 @@ export type PpoResult = Calls['ppo']['res'];
 export interface PpoHost extends KeeperHost {
   /** The shipped policy the loaded one was tuned from, by its label, with a way to load it again; null when there is none to go back to. */
   startAgain(): { label: string; load: () => Promise<boolean> } | null;
+  /** The sentence reward model the dense reward reads: trained in this page (its weights in the engine), kept only as figures from before a reload, or none. */
+  sentenceRm(): 'trained' | 'figures only' | 'none';
 }
 
 export class PpoState {
@@ -74,6 +76,11 @@ export class PpoState {
     if (r === 'fact' && !have.fact) return 'Train a Fact-RM first (in the Reward stage): this reward reads its score.';
     if (r === 'honesty-first' && this.config.honestyCheck === 'fact-rm' && !have.fact) return 'Train a Fact-RM first (in the Reward stage): honesty-first with the Fact-RM check reads it.';
     if (r === 'honesty-first' && !have.plain && !have.fact) return 'Train a reward model first (in the Reward stage): honesty-first ranks helpfulness with it.';
+    if (r === 'dense') {
+      const srm = this.host.sentenceRm();
+      if (srm === 'none') return 'Train a sentence reward model first (in the Reward stage, on answers marked in the Label stage): the dense reward reads it at every sentence\'s end.';
+      if (srm === 'figures only') return 'The sentence reward model kept from before the reload has its figures but not its weights: train it again in the Reward stage.';
+    }
     return null;
   });
 

@@ -74,9 +74,9 @@ export function rmKindsFor(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): Pre
   return [cfg.reward];
 }
 
-/** The trained reward models a config can read, in the order a run picks them (the Fact-RM first); none for the gold reward. */
+/** The trained pairwise reward models a config can read, in the order a run picks them (the Fact-RM first); none for the gold and the dense reward. */
 export function rewardModelOrder(cfg: Pick<PpoConfig, 'reward' | 'honestyCheck'>): ('plain' | 'fact')[] {
-  return rmKindsFor(cfg).filter((k): k is 'plain' | 'fact' => k !== 'none').sort((a) => (a === 'fact' ? -1 : 1));
+  return rmKindsFor(cfg).filter((k): k is 'plain' | 'fact' => k === 'plain' || k === 'fact').sort((a) => (a === 'fact' ? -1 : 1));
 }
 
 /** Every preset by name, in a fixed order. */

@@ -8,10 +8,10 @@ import { createPpoRun, runPpoSteps, type PpoPoint } from '../../engine/ppo/run';
 import { PPO_RUN_STORE_VERSION, type MetricRow, type StoredPpoRun } from '../../engine/ppo/run-record';
 import { resolvePpoConfig } from '../../engine/ppo/config';
 import { rewardModelOrder } from '../../engine/ppo/presets';
-import { rewardNorm, type RewardRole } from '../../engine/ppo/rm-score';
+import { rewardNorm, type RewardRole, type SentenceRole } from '../../engine/ppo/rm-score';
 import { OnlineRewardModel } from '../../engine/ppo/online';
 import type { RewardKind } from '../../engine/reward/config';
-import { announceVersion, keepCopy, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, setPolicy } from '../state';
+import { announceVersion, keepCopy, keepRewardModel, pointSender, policyInfo, progress, requirePolicy, rewardModels, sentenceModel, setPolicy } from '../state';
 import { savePolicy } from '../persist';
 import type { HandlerSet } from './types';
 
@@ -35,8 +35,14 @@ export const ppoHandlers: HandlerSet<'ppo' | 'ppo-labels'> = {
       const m = rewardModels.get(kind)!.model;
       main = { model: m, fact: kind === 'fact', norm: await rewardNorm(m, kind === 'fact', req.records) };
     }
+    // The dense reward reads the sentence reward model trained here, at every sentence's end.
+    let sentenceRm: SentenceRole | undefined;
+    if (cfg.reward === 'dense') {
+      if (!sentenceModel) throw new Error('the dense reward needs a sentence reward model: train it in the Reward stage on marked answers first');
+      sentenceRm = { model: sentenceModel.model, fact: sentenceModel.info.kind === 'fact' };
+    }
     policy.startRun(newRunName('ppo'));
-    const run = createPpoRun(policy, main, cfg);
+    const run = createPpoRun(policy, main, cfg, sentenceRm ? { sentenceRm } : {});
     const rmKind: RewardKind = main?.fact ? 'fact' : 'plain';
     const learner = new OnlineRewardModel(run.roles.reference, req.records, { ...req.rmConfig, kind: rmKind }, main ? req.refreshEvery : 0);
     online.set(req.id, learner);
