@@ -185,7 +185,7 @@ export async function run(flags: Flags): Promise<number> {
       ppo: { preset: presetName, config: cfg, rm: flags.rm ?? null, norm: rm?.norm ?? null, steps: result.steps },
       policyVersion: start,
       ...stop.metadata(result.steps),
-      command: `npm run cli -- ppo --policy ${policyDir}${flags.rm ? ` --rm ${String(flags.rm)}` : ''} --preset ${presetName}${dense ? ` --reward dense --sentence-reward-weight ${cfg.sentenceRewardWeight}` : ''} --steps ${steps} --out ${out}`,
+      command: `npm run cli -- ppo --policy ${policyDir}${flags.rm ? ` --rm ${String(flags.rm)}` : ''} --preset ${presetName}${dense ? ` --reward dense --sentence-reward ${cfg.sentenceReward} --sentence-reward-weight ${cfg.sentenceRewardWeight}` : ''} --steps ${steps} --out ${out}`,
       result: summary,
     });
     if (stop.interrupted) console.error(`ppo: interrupted (${stop.signal}) after step ${result.steps}: its policy is in ${out}/model.json, its metrics in ${metricsLog.path}`);
