@@ -171,7 +171,7 @@ describe('experiment', () => {
     expect(sizes.stderr).toContain('experiment: --mini-batch-size (row RLHF) must be at most batchSize (6)');
     const preset = cli('experiment', '--preset', 'huge', '--out', never);
     expect(preset.code).toBe(2);
-    expect(preset.stderr).toContain('--preset must be default or reward-hacking, got "huge"');
+    expect(preset.stderr).toContain('--preset must be one of default, reward-hacking, fine-grained, got "huge"');
     const beta = cli('experiment', '--dpo-beta', '0', '--out', never);
     expect(beta.code).toBe(2);
     expect(beta.stderr).toContain('--dpo-beta must be');

@@ -75,6 +75,6 @@ describe('bounds on imported files', () => {
     const rows = [{ kind: 'start', name: 'SFT', start: 'sft' }, { kind: 'start', name: 'SFT+', start: 'sft-plus' }];
     const cut = { kind: 'cut', row: 'SFT+', base: 'SFT', hallucinationCut: 1e308, informativenessDrop: 0.1 };
     expect(() => parseExperimentPreset({ ...preset, rows, targets: [cut] })).toThrow('experiment preset big: targets[0].hallucinationCut must be a number from 0 to 10; got 1e+308');
-    expect(() => parseExperimentPreset({ ...preset, rows, targets: [{ ...cut, kind: 'beat' }] })).toThrow('targets[0].kind must be one of cut, bound, ahead, hacked, not-hacked; got "beat"');
+    expect(() => parseExperimentPreset({ ...preset, rows, targets: [{ ...cut, kind: 'beat' }] })).toThrow('targets[0].kind must be one of cut, bound, ahead, beats, hacked, not-hacked; got "beat"');
   });
 });
