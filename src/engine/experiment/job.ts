@@ -6,7 +6,6 @@
 // each kind of row runs is in row-runs.ts.
 
 import { runLabelJob } from '../prefs/label-job';
-import { labelCounts } from '../prefs/label';
 import type { PreferenceRecord } from '../prefs/record';
 import { runRewardJob } from '../reward/job';
 import { runSentenceJob } from '../reward/dense-job';
@@ -27,6 +26,7 @@ import { dpoRowAnnotator, labelSetId, markSetId, planRows, rmId, rowMarker, rowR
 import { Clock, labelWith, markWith, runDenseDpoRow, runDpoRow, runPpoRow, type ExperimentPoint } from './row-runs';
 import type { SeedRow } from './row-results';
 import { buildTable, type ExperimentTable, type RmFigures, type SeedResult } from './table';
+import { rmFigures, sentenceRmFigures } from './rm-figures';
 
 export type { ExperimentPoint } from './row-runs';
 
@@ -283,23 +283,3 @@ export async function runExperiment(cfg: ExperimentConfig, io: ExperimentIO, hoo
 
 /** Thrown inside the job when the control stops it; caught at the seed. */
 const STOP = Symbol('stopped');
-
-/** A sentence reward model's figures in the table's terms: answers for pairs, per-sentence held-out accuracy, and the probe. */
-function sentenceRmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runSentenceJob>>): RmFigures {
-  const h = res.run.heldOut;
-  return {
-    seed, id, trainPairs: res.trainAnswers, heldOutPairs: res.heldOutAnswers, labels: { A: 0, B: 0, tie: 0, 'both-bad': 0 },
-    heldOutAccuracy: h.accuracy, accuracyCeiling: null,
-    probes: res.probe.falseBelowZero === null ? {} : { oneFalseBelowZero: res.probe.falseBelowZero },
-    steps: res.run.steps, seconds: res.seconds,
-    sentences: { heldOut: h.sentences, falseSentences: h.falseSentences, alwaysTrue: h.alwaysTrue, falseCaught: h.falseCaught, trueKept: h.trueKept },
-  };
-}
-
-function rmFigures(seed: number, id: string, res: Awaited<ReturnType<typeof runRewardJob>>, records: readonly PreferenceRecord[]): RmFigures {
-  return {
-    seed, id, trainPairs: res.trainPairs, heldOutPairs: res.heldOutPairs, labels: labelCounts(records),
-    heldOutAccuracy: res.run.heldOut.accuracy, accuracyCeiling: res.ceiling?.accuracyCeiling ?? null,
-    probes: { ...res.probes.pairAccuracy }, steps: res.run.steps, seconds: res.seconds,
-  };
-}
