@@ -4,6 +4,7 @@
 // times one forward pass of the real model on each that is left, and keeps the fastest.
 // Each backend's code is imported only when it is tried.
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernels } from './wasm-kernels';
 import { BACKEND_ORDER, type BackendAttempt, type BackendName, type BackendPreference } from './backend-names';
 
 export { BACKEND_ORDER, BACKEND_PREFERENCES, type BackendAttempt, type BackendName, type BackendPreference } from './backend-names';
@@ -43,6 +44,7 @@ async function register(name: BackendName, opts: InitBackendOptions): Promise<vo
       const p = opts.wasmPaths;
       wasm.setWasmPaths(typeof p === 'string' && !p.endsWith('/') ? `${p}/` : p);
     }
+    registerWasmKernels();
   }
 }
 
