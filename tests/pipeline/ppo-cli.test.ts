@@ -149,4 +149,37 @@ describe('perf ppo', () => {
     for (const phase of ['rollout', 'log-probs and values', 'rewards', 'update', 'step']) expect(t.stdout).toMatch(new RegExp(`\\n  ${phase}: \\d+ kernels, \\d+ ms in kernels \\(matMul-like \\d+, other \\d+\\)`));
     expect(t.stdout).toMatch(/top: \S+ [\d.]+ ms ×\d+/);
   });
+
+  it('--reference runs a command with the step\'s shape appended and prints the ratio to its median total', () => {
+    // A stand-in reference: it reports the flags it was given, and a total of 50 ms.
+    const ref = join(dir, 'reference.cjs');
+    writeFileSync(ref, "console.log('warming up'); console.log(JSON.stringify({ argv: process.argv.slice(2), ms_median: { sample: 10, score: 12, advantage: 1, update: 27, total: 50 } }));\n");
+    const j = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--reference', `node ${ref}`, '--json');
+    expect(j.code, j.stderr).toBe(0);
+    const s = JSON.parse(j.stdout) as { msPerStep: number; config: { promptLen: number; factsLen: number }; reference: { command: string; msMedian: Record<string, number>; ratio: number } };
+    expect(s.reference.msMedian).toEqual({ sample: 10, score: 12, advantage: 1, update: 27, total: 50 });
+    expect(s.reference.ratio).toBeCloseTo(s.msPerStep / 50, 9);
+    expect(s.reference.command).toBe(`node ${ref} --threads 1 --d 32 --layers 2 --heads 2 --ff 64 --vocab ${VOCAB.length} --batch 32 --new 32 --prompt ${s.config.promptLen} --facts ${s.config.factsLen} --epochs 2 --minibatch 16`);
+
+    const t = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--reference', `node ${ref}`);
+    expect(t.code, t.stderr).toBe(0);
+    const step = Number(/total: +(\d+) ms per step/.exec(t.stdout)![1]);
+    expect(t.stdout).toMatch(/\n {2}update +\d+ ms +27 ms +[\d.]+×\n {2}step +\d+ ms +50 ms +[\d.]+×\n/);
+    const said = /a step here takes ([\d.]+)× the reference's \((\d+) ms against 50 ms\)/.exec(t.stdout);
+    expect(Number(said![2])).toBe(step);
+    expect(Math.abs(Number(said![1]) - step / 50)).toBeLessThanOrEqual(0.5 / 50 + 0.005); // the step is printed rounded
+  });
+
+  it('--reference that fails or prints no figures is a usage error that says so', () => {
+    const bad = join(dir, 'no-figures.cjs');
+    writeFileSync(bad, "console.log('done');\n");
+    const none = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--reference', `node ${bad}`);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`printed no JSON line with ms_median.sample (its last line: "done")`);
+    const fail = join(dir, 'failing.cjs');
+    writeFileSync(fail, "console.error('No module named torch'); process.exit(3);\n");
+    const failing = cli('perf', 'ppo', '--model', 'tiny', '--repeats', '1', '--reference', `node ${fail}`);
+    expect(failing.code).toBe(2);
+    expect(failing.stderr).toContain('exited with 3: No module named torch');
+  });
 });

@@ -21,7 +21,7 @@ import { perfSoak } from './perf-soak';
 export const spec: CommandSpec = {
   name: 'perf',
   summary: 'Measure speed: `perf world` (renderer, judge), `perf model` (sampling, training), `perf ppo` (one PPO step by phase) or `perf soak` (memory over many PPO steps).',
-  usage: 'perf world|model|ppo|soak [--seconds S] [--model default|tiny] [--repeats N] [--profile] [--steps N --policy DIR --reward fact|gold] [--backend wasm|cpu] [--json]',
+  usage: 'perf world|model|ppo|soak [--seconds S] [--model default|tiny] [--repeats N] [--profile] [--steps N --policy DIR --reward fact|gold] [--backend wasm|cpu] [--reference CMD] [--json]',
   flags: {
     model: { type: 'string', help: 'model preset for `perf model`', default: 'default', choices: Object.keys(MODEL_PRESETS) },
     backend: COMMON_FLAGS.backend,
@@ -35,6 +35,7 @@ export const spec: CommandSpec = {
     'mini-batch-size': { type: 'number', help: 'PPO minibatch for `perf soak` (default the config\'s)', bound: PPO_FIELDS.miniBatchSize.bound },
     'response-length': { type: 'number', help: 'new tokens per response for `perf soak` (default the config\'s)', bound: PPO_FIELDS.responseLength.bound },
     'gold-every': { type: 'number', help: 'gold figures every N steps in `perf soak`, 0 never (default the config\'s)', bound: PPO_FIELDS.goldEvery.bound },
+    reference: { type: 'string', help: '`perf ppo`: a command that times the same step elsewhere (a PyTorch reference); run after the steps with the shape\'s flags appended, its last JSON line\'s ms_median read, and the ratio printed' },
     json: { ...COMMON_FLAGS.json, help: 'print the figures as one JSON object' },
   },
 };
