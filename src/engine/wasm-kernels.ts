@@ -73,58 +73,47 @@ export function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[
   return out;
 }
 
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Puts `own` in place of the package's kernel `name` for every dtype but strings, which keep the package's. */
+function replaceKernel(name: string, own: (args: KernelArgs, x: tf.TensorInfo, backend: WasmBackend) => tf.TensorInfo | tf.TensorInfo[]): void {
+  const pkg = tf.getKernel(name, BACKEND);
+  if (!pkg) throw new Error(`wasm kernels: the WASM backend has no ${name} kernel to replace`);
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({
+    kernelName: name,
+    backendName: BACKEND,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      return x.dtype === 'string' ? pkg.kernelFunc(args) : own(args, x, args.backend as unknown as WasmBackend);
+    },
+  });
+}
+
 /** Registers the three kernels for the WASM backend (once; later calls do nothing). */
 export function registerWasmKernels(): void {
   if (registered) return;
-  const original = (name: string) => {
-    const k = tf.getKernel(name, BACKEND);
-    if (!k) throw new Error(`wasm kernels: the WASM backend has no ${name} kernel to replace`);
-    tf.unregisterKernel(name, BACKEND);
-    return k.kernelFunc;
-  };
-  const identity0 = original(tf.Identity);
-  const slice0 = original(tf.Slice);
-  const splitV0 = original(tf.SplitV);
-
-  tf.registerKernel({
-    kernelName: tf.Identity,
-    backendName: BACKEND,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (x.dtype === 'string') return identity0(args);
-      (args.backend as unknown as WasmBackend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  replaceKernel(tf.Identity, (_, x, backend) => {
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
-  tf.registerKernel({
-    kernelName: tf.Slice,
-    backendName: BACKEND,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (x.dtype === 'string') return slice0(args);
-      const attrs = args.attrs as unknown as tf.SliceAttrs;
-      const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size) as [number[], number[]];
-      return copySlice(args.backend as unknown as WasmBackend, x, begin, size);
-    },
+  replaceKernel(tf.Slice, (args, x, backend) => {
+    const attrs = args.attrs as unknown as tf.SliceAttrs;
+    const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size) as [number[], number[]];
+    return copySlice(backend, x, begin, size);
   });
-  tf.registerKernel({
-    kernelName: tf.SplitV,
-    backendName: BACKEND,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (x.dtype === 'string') return splitV0(args);
-      const attrs = args.attrs as unknown as tf.SplitVAttrs;
-      const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0] as number;
-      const sizes = tf.backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
-      const begin = new Array<number>(x.shape.length).fill(0);
-      return sizes.map((s) => {
-        const size = [...x.shape];
-        size[axis] = s;
-        const piece = copySlice(args.backend as unknown as WasmBackend, x, [...begin], size);
-        begin[axis] = (begin[axis] as number) + s;
-        return piece;
-      });
-    },
+  replaceKernel(tf.SplitV, (args, x, backend) => {
+    const attrs = args.attrs as unknown as tf.SplitVAttrs;
+    const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0] as number;
+    const sizes = tf.backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = [...x.shape];
+      size[axis] = s;
+      const piece = copySlice(backend, x, [...begin], size);
+      begin[axis] = (begin[axis] as number) + s;
+      return piece;
+    });
   });
   registered = true;
 }
